@@ -1,0 +1,24 @@
+import type { PluginBase } from './plugin.js';
+
+/** Where a value of the composed config came from (file and line when known). */
+export interface ConfigSource {
+  /** Path relative to the project root, or `<cli>` / `<aero.config.ts>`. */
+  file: string;
+  /** Raw text of the file, stored in the run snapshot. */
+  content?: string;
+}
+
+export interface ConfigLoadResult {
+  params: Record<string, unknown>;
+  sources: ConfigSource[];
+  /** Dot path → file that set it, so validation errors can name the file. */
+  origins?: Record<string, string>;
+}
+
+/**
+ * Composes the params tree (e.g. Hydra-style YAML groups) and applies overrides.
+ * Overrides it does not understand must be reported as AeroError OVERRIDE_INVALID.
+ */
+export interface ConfigLoader extends PluginBase<'config'> {
+  load(options: { cwd: string; overrides: string[]; base: Record<string, unknown> }): Promise<ConfigLoadResult>;
+}

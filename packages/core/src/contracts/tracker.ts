@@ -1,0 +1,71 @@
+import type { PluginBase } from './plugin.js';
+import type { ArtifactRef } from './artifact.js';
+
+/** Identifies what a tracker call is about: a whole run, or one action instance in it. */
+export interface TrackerScope {
+  runId: string;
+  /** Instance id (`train`, `simulate[split=test,sim=3]`); absent for run-level calls. */
+  instanceId?: string;
+}
+
+export interface RunInfo {
+  runId: string;
+  project: string;
+  /** Human-friendly unique name (resumable by trackers that support it). */
+  runName: string;
+  startedAt: string;
+  git?: { commit: string | null; dirty: boolean; branch?: string | null } | undefined;
+  params: Record<string, unknown>;
+  tags: Record<string, string>;
+  /** Directory the run's local files live in (`.aero/runs/<run-id>`). */
+  runDir: string;
+  dev: boolean;
+  /** Sweep this run belongs to, if any. */
+  sweepId?: string | undefined;
+}
+
+export interface ActionInfo {
+  runId: string;
+  instanceId: string;
+  action: string;
+  group?: string | undefined;
+  type?: string | undefined;
+  partition?: Record<string, string | number> | undefined;
+  cacheKey: string;
+  params: Record<string, unknown>;
+  /** Directory of this instance's local files (`.aero/runs/<run-id>/<instance>`). */
+  dir: string;
+  /** True when the result comes from cache: trackers record it without re-uploading. */
+  cached: boolean;
+}
+
+export interface MetricPoint {
+  name: string;
+  value: number;
+  step: number;
+  /** Milliseconds since epoch. */
+  timestamp: number;
+}
+
+export type ActionStatus = 'ran' | 'cached' | 'failed' | 'skipped' | 'interrupted';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+
+/**
+ * Receives everything a run produces. Several trackers run at once. A tracker must not
+ * lose data when its server is down: spool locally, retry on `flush`, and offer `sync`.
+ * A tracker that throws does not fail the pipeline: the engine reports a warning.
+ */
+export interface Tracker extends PluginBase<'tracker'> {
+  startRun(run: RunInfo): Promise<void>;
+  startAction(action: ActionInfo): Promise<void>;
+  logParams(scope: TrackerScope, params: Record<string, unknown>): Promise<void>;
+  logMetrics(scope: TrackerScope, batch: MetricPoint[]): Promise<void>;
+  logArtifact(scope: TrackerScope, ref: ArtifactRef, direction: 'input' | 'output'): Promise<void>;
+  setTags(scope: TrackerScope, tags: Record<string, string>): Promise<void>;
+  endAction(scope: TrackerScope, result: { status: ActionStatus; durationMs: number; error?: string | undefined }): Promise<void>;
+  endRun(scope: TrackerScope, result: { status: RunStatus; durationMs: number }): Promise<void>;
+  flush(): Promise<void>;
+  close(): Promise<void>;
+  /** Push whatever was spooled while offline (`aero sync`). */
+  sync?(options: { runDir?: string; runsRoot: string }): Promise<{ pushed: number; remaining: number }>;
+}

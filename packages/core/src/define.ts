@@ -1,0 +1,240 @@
+import type { ZodType } from 'zod';
+import type { AssetHandler } from './contracts/handler.js';
+import type { ConfigLoader } from './contracts/config-loader.js';
+import type { Launcher, Resources } from './contracts/launcher.js';
+import type { Logger } from './contracts/plugin.js';
+import type { Store } from './contracts/store.js';
+import type { Tracker } from './contracts/tracker.js';
+import type { ManifestFile } from './contracts/artifact.js';
+
+export type PartitionValue = string | number;
+export type PartitionKey = Record<string, PartitionValue>;
+
+/**
+ * How an action fans out. Either named axes whose values are crossed
+ * (`{ split: ['train', 'test'], freq: [100, 143] }`), an explicit list of keys, or a
+ * function returning keys (evaluated at plan time). See `splits()` for CMB-ML style
+ * splits with simulation counts.
+ */
+export type PartitionSpec = Record<string, readonly PartitionValue[]> | readonly PartitionKey[] | (() => readonly PartitionKey[]);
+
+export interface OutputSpec {
+  /** Name of the AssetHandler that writes/reads this output (`json`, `csv`, `npy`, `fits`, `bytes`). */
+  handler: string;
+  /**
+   * Relative path template inside the artifact, e.g. `{split}/{sim:04d}/map.fits`.
+   * Defaults to `<output name>.<handler's first extension>`.
+   */
+  path?: string;
+  description?: string;
+}
+
+/** A reference to another action's output, used as an input. */
+export interface InputRef {
+  readonly __aeroInput: true;
+  readonly action: string;
+  readonly output: string;
+  /** Gather every matching partition of the producer instead of mapping 1:1. */
+  readonly gather: boolean;
+  /** Gather all instances (matching on shared partition keys) into an array. */
+  all(): InputRef;
+}
+
+export interface InputHandle {
+  /** Absolute path of the artifact's first file (most artifacts have one). */
+  readonly path: string;
+  /** Absolute paths of all files. */
+  readonly paths: string[];
+  readonly files: ManifestFile[];
+  readonly digest: string;
+  readonly name: string;
+  readonly partition: PartitionKey | undefined;
+  /** Read the (first) file through the output's handler. */
+  read<T = unknown>(): Promise<T>;
+}
+
+export interface OutputHandle {
+  /** Absolute path to write to (directories are created). */
+  readonly path: string;
+  /** Directory for multi-file outputs: every file written under it becomes part of the artifact. */
+  readonly dir: string;
+  write(value: unknown): Promise<void>;
+  /** Attach metadata that ends up in the artifact manifest. */
+  meta(metadata: Record<string, unknown>): void;
+}
+
+export interface ActionLog {
+  info(message: string): void;
+  warn(message: string): void;
+  /** Log one metric point; `step` defaults to an auto-incremented counter per name. */
+  metric(name: string, value: number, step?: number): void;
+  /** Log several metrics at the same step. */
+  metrics(values: Record<string, number>, step?: number): void;
+}
+
+export interface RunContext<P = unknown, I = Record<string, unknown>, O = Record<string, unknown>> {
+  params: P;
+  inputs: { [K in keyof I]: I[K] extends { gather: true } ? InputHandle[] : InputHandle };
+  outputs: { [K in keyof O]: OutputHandle };
+  partition: PartitionKey | undefined;
+  log: ActionLog;
+  signal: AbortSignal;
+  /** Private scratch directory of this instance, removed after success. */
+  workDir: string;
+  /** Project directory. */
+  cwd: string;
+  runId: string;
+  instanceId: string;
+}
+
+export interface ActionDefinition<P = any, I extends Record<string, InputRef> = Record<string, InputRef>, O extends Record<string, OutputSpec> = Record<string, OutputSpec>> {
+  name: string;
+  group?: string;
+  type?: string;
+  description?: string;
+  /** zod schema of this action's params; defaults fill what the config leaves out. */
+  params?: ZodType<P>;
+  /** Where in the params tree this action's params live (default: the action name). */
+  paramsKey?: string;
+  inputs?: I;
+  outputs?: O;
+  partitions?: PartitionSpec;
+  resources?: Resources;
+  /** Explicit code version: replaces the source fingerprint in the cache key. */
+  version?: string;
+  /** Launcher to use for this action (default: the run's launcher). */
+  launcher?: string;
+  /** Extra files whose content is part of the code fingerprint. */
+  deps?: string[];
+  run(ctx: RunContext<P, I, O>): unknown | Promise<unknown>;
+}
+
+/** An action as the engine sees it. */
+export interface Action<P = any> {
+  readonly __aeroAction: true;
+  readonly name: string;
+  readonly group: string | undefined;
+  readonly type: string | undefined;
+  readonly description: string | undefined;
+  readonly params: ZodType<P> | undefined;
+  readonly paramsKey: string;
+  readonly inputs: Record<string, InputRef>;
+  readonly outputs: Record<string, OutputSpec>;
+  readonly partitions: PartitionSpec | undefined;
+  readonly resources: Resources;
+  readonly version: string | undefined;
+  readonly launcher: string | undefined;
+  readonly deps: string[];
+  /** File that called defineAction (for the code fingerprint), when it could be found. */
+  readonly sourceFile: string | undefined;
+  /** For commands: the command template (part of the fingerprint). */
+  readonly command: readonly string[] | undefined;
+  readonly run: (ctx: RunContext<P, any, any>) => unknown | Promise<unknown>;
+  /** Reference one of this action's outputs as another action's input. */
+  output(name: string): InputRef;
+}
+
+function makeInputRef(action: string, output: string, gather: boolean): InputRef {
+  return Object.freeze({
+    __aeroInput: true as const,
+    action,
+    output,
+    gather,
+    all: () => makeInputRef(action, output, true),
+  });
+}
+
+export function isInputRef(value: unknown): value is InputRef {
+  return typeof value === 'object' && value !== null && (value as InputRef).__aeroInput === true;
+}
+
+export function isAction(value: unknown): value is Action {
+  return typeof value === 'object' && value !== null && (value as Action).__aeroAction === true;
+}
+
+/** Finds the file that called `defineAction`, from the stack (works for jiti-loaded TS too). */
+export function callerFile(depth = 2): string | undefined {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = depth + 6;
+  Error.captureStackTrace(holder);
+  Error.stackTraceLimit = limit;
+  const lines = (holder.stack ?? '').split('\n').slice(1);
+  for (const line of lines) {
+    const match = /\(?((?:file:\/\/)?\/[^():]+):\d+:\d+\)?$/.exec(line.trim());
+    if (!match?.[1]) continue;
+    const file = match[1].replace(/^file:\/\//, '');
+    if (file.includes('/node_modules/') || /\/packages\/core\/(dist|src)\//.test(file)) continue;
+    return decodeURIComponent(file);
+  }
+  return undefined;
+}
+
+export function defineAction<P = unknown, I extends Record<string, InputRef> = {}, O extends Record<string, OutputSpec> = {}>(
+  definition: ActionDefinition<P, I, O>,
+): Action<P> {
+  return createAction(definition, undefined, callerFile());
+}
+
+export function createAction<P>(definition: ActionDefinition<P, any, any>, command: readonly string[] | undefined, sourceFile: string | undefined): Action<P> {
+  const name = definition.name;
+  return Object.freeze({
+    __aeroAction: true as const,
+    name,
+    group: definition.group,
+    type: definition.type,
+    description: definition.description,
+    params: definition.params,
+    paramsKey: definition.paramsKey ?? name,
+    inputs: { ...(definition.inputs ?? {}) },
+    outputs: { ...(definition.outputs ?? {}) },
+    partitions: definition.partitions,
+    resources: { cpus: 1, gpus: 0, ...(definition.resources ?? {}) },
+    version: definition.version,
+    launcher: definition.launcher,
+    deps: [...(definition.deps ?? [])],
+    sourceFile,
+    command,
+    run: definition.run as Action<P>['run'],
+    output: (output: string) => makeInputRef(name, output, false),
+  });
+}
+
+/** CMB-ML style splits: `splits({ train: 80, test: 10 })` → keys `{ split, sim }`. */
+export function splits(counts: Record<string, number>, options: { splitKey?: string; simKey?: string } = {}): PartitionKey[] {
+  const splitKey = options.splitKey ?? 'split';
+  const simKey = options.simKey ?? 'sim';
+  const keys: PartitionKey[] = [];
+  for (const [split, count] of Object.entries(counts)) {
+    for (let sim = 0; sim < count; sim++) keys.push({ [splitKey]: split, [simKey]: sim });
+  }
+  return keys;
+}
+
+export type AnyPlugin = Store | Tracker | AssetHandler<any, any, any> | Launcher | ConfigLoader;
+export type PluginInput = AnyPlugin | false | null | undefined | readonly PluginInput[];
+
+export interface AeroConfig {
+  /** Project name (experiment / W&B project). Defaults to the folder name. */
+  project?: string;
+  actions: readonly Action[] | Record<string, Action>;
+  /** Stores, trackers, handlers, launchers, config loaders. Nested arrays and falsy entries allowed. */
+  plugins?: readonly PluginInput[];
+  /** Base params tree; each action reads `params[action.paramsKey]`. */
+  params?: Record<string, unknown>;
+  /** Default launcher name (`inline`, `process`, or a plugin's name). */
+  launcher?: string;
+  /** Concurrency default (`-j`); defaults to the number of cores. */
+  concurrency?: number;
+  /** Local state directory (default `.aero`). */
+  dir?: string;
+  /** GPU device ids the process launcher hands out (`['0','1']`). */
+  gpus?: string[];
+  /** Logger for embedding; the CLI supplies its own. */
+  logger?: Logger;
+}
+
+/** Identity function that gives `aero.config.ts` full type checking (like vite's). */
+export function defineConfig<C extends AeroConfig>(config: C): C {
+  return config;
+}

@@ -1,0 +1,92 @@
+/**
+ * One error class for everything a user can see. `code` is permanent (docs link to it,
+ * tests match it); `message` says what happened and what to do; `plugin` scopes the
+ * error to the package that raised it, printed as `[aero] [@aero/store-s3] ...`.
+ */
+export interface AeroErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  plugin?: string;
+  /** Extra structured facts (paths, action names) for programmatic callers. */
+  details?: Record<string, unknown>;
+}
+
+export class AeroError extends Error {
+  override readonly name = 'AeroError';
+  readonly code: string;
+  readonly hint: string | undefined;
+  readonly plugin: string | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: string, message: string, options: AeroErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.plugin = options.plugin;
+    this.details = options.details;
+  }
+
+  /** `[aero] [@aero/store-s3] Missing required option `bucket`.` plus the hint line. */
+  format(): string {
+    const scope = this.plugin ? ` [${this.plugin}]` : '';
+    const hint = this.hint ? `\n  hint: ${this.hint}` : '';
+    return `[aero]${scope} ${this.message}${hint}`;
+  }
+}
+
+export function isAeroError(value: unknown): value is AeroError {
+  return value instanceof AeroError || (typeof value === 'object' && value !== null && (value as { name?: unknown }).name === 'AeroError' && typeof (value as { code?: unknown }).code === 'string');
+}
+
+/**
+ * Several problems found at once (plan-time validation). Each issue keeps its own code;
+ * the message lists them one per line so the user fixes everything in one go.
+ */
+export class AeroAggregateError extends AeroError {
+  readonly issues: AeroError[];
+  constructor(code: string, headline: string, issues: AeroError[], options: AeroErrorOptions = {}) {
+    super(code, `${headline}\n${issues.map((i) => `  - ${i.message}${i.hint ? ` (${i.hint})` : ''}`).join('\n')}`, {
+      ...options,
+      details: { ...options.details, codes: issues.map((i) => i.code) },
+    });
+    this.issues = issues;
+  }
+}
+
+/** Error codes raised by @aero/core. Plugins define their own with their package prefix. */
+export const ErrorCodes = {
+  CONFIG_NOT_FOUND: 'CONFIG_NOT_FOUND',
+  CONFIG_LOAD_FAILED: 'CONFIG_LOAD_FAILED',
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  PLUGIN_INVALID: 'PLUGIN_INVALID',
+  PLUGIN_OPTIONS_INVALID: 'PLUGIN_OPTIONS_INVALID',
+  PLAN_INVALID: 'PLAN_INVALID',
+  PLAN_CYCLE: 'PLAN_CYCLE',
+  PLAN_MISSING_PRODUCER: 'PLAN_MISSING_PRODUCER',
+  PLAN_DUPLICATE_ACTION: 'PLAN_DUPLICATE_ACTION',
+  PLAN_UNKNOWN_HANDLER: 'PLAN_UNKNOWN_HANDLER',
+  PLAN_INVALID_PARAMS: 'PLAN_INVALID_PARAMS',
+  PLAN_UNKNOWN_TEMPLATE_TAG: 'PLAN_UNKNOWN_TEMPLATE_TAG',
+  PLAN_PARTITION_MISMATCH: 'PLAN_PARTITION_MISMATCH',
+  PLAN_ONLY_NO_MATCH: 'PLAN_ONLY_NO_MATCH',
+  PLAN_UNKNOWN_PARAM: 'PLAN_UNKNOWN_PARAM',
+  OVERRIDE_INVALID: 'OVERRIDE_INVALID',
+  ACTION_FAILED: 'ACTION_FAILED',
+  ACTION_OUTPUT_MISSING: 'ACTION_OUTPUT_MISSING',
+  ACTION_INPUT_MISSING: 'ACTION_INPUT_MISSING',
+  COMMAND_FAILED: 'COMMAND_FAILED',
+  COMMAND_TEMPLATE: 'COMMAND_TEMPLATE',
+  HANDLER_FAILED: 'HANDLER_FAILED',
+  STORE_CORRUPT: 'STORE_CORRUPT',
+  STORE_NOT_FOUND: 'STORE_NOT_FOUND',
+  STORE_FAILED: 'STORE_FAILED',
+  RUN_NOT_FOUND: 'RUN_NOT_FOUND',
+  ACTION_NOT_FOUND: 'ACTION_NOT_FOUND',
+  ARTIFACT_NOT_FOUND: 'ARTIFACT_NOT_FOUND',
+  LAUNCHER_FAILED: 'LAUNCHER_FAILED',
+  LAUNCHER_NOT_FOUND: 'LAUNCHER_NOT_FOUND',
+  TRACKER_FAILED: 'TRACKER_FAILED',
+  INTERRUPTED: 'INTERRUPTED',
+  JOB_SPEC_INVALID: 'JOB_SPEC_INVALID',
+} as const;
+export type CoreErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

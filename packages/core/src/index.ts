@@ -1,0 +1,3 @@
+export * from './contracts/index.js';
+export * from './errors.js';
+export * from './define.js';
