@@ -1,3 +1,4 @@
 export * from './contracts/index.js';
 export * from './errors.js';
 export * from './define.js';
+export * from './overrides/index.js';
