@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { aeroTsup } from '../../tsup.config.base';
 
-export default defineConfig(aeroTsup({ index: 'src/index.ts' }));
+export default defineConfig(aeroTsup({ index: "src/index.ts" }));

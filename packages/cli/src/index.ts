@@ -1,1 +1,3 @@
-export {};
+export { main } from './main.js';
+export { exitCodeFor, reportError } from './errors.js';
+export { COMMANDS } from './help.js';

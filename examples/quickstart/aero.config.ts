@@ -1,0 +1,12 @@
+import { defineConfig } from '@aero/core';
+import { evaluate, ingest, split, train } from './src/actions.js';
+
+// No plugins listed: aero uses the embedded defaults (local .aero store, file tracker,
+// text/json/csv handlers). Add e.g. mlflowTracker() or s3Store() to `plugins` to share.
+export default defineConfig({
+  project: 'penguins',
+  actions: [ingest, split, train, evaluate],
+  params: {
+    train: { lr: 0.5, epochs: 200 },
+  },
+});

@@ -1,0 +1,34 @@
+import type { ParsedArgs } from '../args.js';
+import { intOption } from '../args.js';
+import { formatDuration, table, type IO } from '../io.js';
+import { openProject } from '../project.js';
+
+export default async function ps(args: ParsedArgs, io: IO): Promise<number> {
+  const { listRuns } = await import('@aero/core');
+  const aero = await openProject(args);
+  const limit = args.values.all ? Infinity : intOption('limit', args.values.limit) ?? 20;
+  const runs = (await listRuns(aero)).slice(0, limit);
+  if (args.values.json) {
+    for (const r of runs) io.out(JSON.stringify({ id: r.id, name: r.name, status: r.status, startedAt: r.startedAt, durationMs: r.durationMs, counts: r.counts, sweepId: r.sweepId, git: r.git }));
+  } else if (runs.length === 0) {
+    io.out('No runs yet. Start one with `aero run`.');
+  } else {
+    const rows = [['RUN', 'STATUS', 'STARTED', 'DURATION', 'RAN', 'CACHED', 'FAILED', 'COMMIT', 'SWEEP']];
+    for (const r of runs) {
+      rows.push([
+        r.id,
+        r.status,
+        r.startedAt.replace('T', ' ').slice(0, 19),
+        r.durationMs === undefined ? '-' : formatDuration(r.durationMs),
+        String(r.counts.ran),
+        String(r.counts.cached),
+        String(r.counts.failed),
+        r.git.commit ? r.git.commit.slice(0, 8) + (r.git.dirty ? '+' : '') : '-',
+        r.sweepId ?? '',
+      ]);
+    }
+    io.out(table(rows));
+  }
+  await aero.close();
+  return 0;
+}

@@ -1,0 +1,66 @@
+import type { ParsedArgs } from '../args.js';
+import { intOption, listOption } from '../args.js';
+import type { IO } from '../io.js';
+import { openProject } from '../project.js';
+import { createReporter } from '../reporter.js';
+
+export default async function run(args: ParsedArgs, io: IO): Promise<number> {
+  const core = await import('@aero/core');
+  let overrides = args.positionals;
+  if (typeof args.values.from === 'string') {
+    const previous = await openProject(args);
+    const record = await core.getRun(previous, args.values.from);
+    await previous.close();
+    overrides = [...record.overrides, ...overrides];
+  }
+  const combos = args.values.multirun ? core.expandSweep(overrides) : [overrides];
+  const sweepId = args.values.multirun ? `sweep-${core.newRunId()}` : undefined;
+  const concurrency = intOption('jobs', args.values.jobs);
+  const tags = Object.fromEntries(listOption(args.values.tag).map((t) => [t.split('=')[0]!, t.split('=').slice(1).join('=')]));
+
+  // First Ctrl-C: stop scheduling, cancel running jobs, record what finished.
+  // Second Ctrl-C: leave immediately.
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.err('\n[aero] Interrupted: cancelling running actions (Ctrl-C again to quit now).');
+      controller.abort();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let exitCode = 0;
+  try {
+    for (const [i, combo] of combos.entries()) {
+      if (controller.signal.aborted) break;
+      if (sweepId && !args.values.json) io.out(`[sweep ${i + 1}/${combos.length}] ${combo.join(' ')}`);
+      const aero = await openProject(args, combo);
+      const off = aero.on(createReporter(io, { json: Boolean(args.values.json) }));
+      try {
+        const summary = await aero.run({
+          only: listOption(args.values.only),
+          dryRun: Boolean(args.values['dry-run']),
+          force: Boolean(args.values.force),
+          dev: Boolean(args.values.dev),
+          keepGoing: Boolean(args.values['keep-going']),
+          signal: controller.signal,
+          ...(concurrency ? { concurrency } : {}),
+          ...(typeof args.values.launcher === 'string' ? { launcher: args.values.launcher } : {}),
+          ...(typeof args.values.name === 'string' ? { name: sweepId ? `${args.values.name}-${i}` : args.values.name } : {}),
+          ...(sweepId ? { sweepId, tags: { ...tags, sweep: sweepId } } : { tags }),
+        });
+        if (summary.status === 'interrupted') exitCode = 130;
+        else if (summary.status === 'failed' && exitCode === 0) exitCode = 1;
+      } finally {
+        off();
+        await aero.close();
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+  return controller.signal.aborted ? 130 : exitCode;
+}

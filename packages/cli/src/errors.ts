@@ -1,0 +1,38 @@
+import type { IO } from './io.js';
+
+/** Error codes that mean "your input is wrong" → exit 2; everything else → 1. */
+const USAGE_CODES = new Set([
+  'CONFIG_NOT_FOUND', 'CONFIG_LOAD_FAILED', 'CONFIG_INVALID', 'PLUGIN_INVALID', 'PLUGIN_OPTIONS_INVALID', 'PLAN_INVALID', 'PLAN_CYCLE',
+  'PLAN_MISSING_PRODUCER', 'PLAN_DUPLICATE_ACTION', 'PLAN_UNKNOWN_HANDLER', 'PLAN_INVALID_PARAMS', 'PLAN_UNKNOWN_TEMPLATE_TAG',
+  'PLAN_PARTITION_MISMATCH', 'PLAN_ONLY_NO_MATCH', 'PLAN_UNKNOWN_PARAM', 'OVERRIDE_INVALID', 'RUN_NOT_FOUND', 'ACTION_NOT_FOUND',
+  'ARTIFACT_NOT_FOUND', 'LAUNCHER_NOT_FOUND',
+]);
+
+interface ErrorLike {
+  name?: string;
+  code?: string;
+  message?: string;
+  hint?: string;
+  plugin?: string;
+  format?: () => string;
+}
+
+export function exitCodeFor(error: unknown): number {
+  const e = error as ErrorLike;
+  if (e?.code === 'INTERRUPTED') return 130;
+  if (e?.code && USAGE_CODES.has(e.code)) return 2;
+  if (e?.code?.endsWith('_OPTIONS_INVALID') || e?.code?.endsWith('_CONFIG_INVALID')) return 2;
+  return 1;
+}
+
+/** Print an error the way users read it; return its exit code. */
+export function reportError(error: unknown, io: IO): number {
+  const e = error as ErrorLike;
+  if (e?.name === 'AeroError' && typeof e.format === 'function') {
+    io.err(e.format());
+  } else {
+    io.err(`[aero] ${e?.message ?? String(error)}`);
+    if (process.env.AERO_DEBUG && (error as Error)?.stack) io.err((error as Error).stack!);
+  }
+  return exitCodeFor(error);
+}

@@ -1,0 +1,78 @@
+import type { CommandSpec } from './args.js';
+
+const cmd = (m: () => Promise<{ default: CommandSpec['load'] extends () => Promise<infer C> ? C : never }>) => async () => (await m()).default;
+
+export const COMMANDS: Record<string, CommandSpec> = {
+  run: {
+    summary: 'Run the pipeline (only what changed)',
+    usage: 'aero run [--only a,b] [--dry-run] [--force] [--dev] [-j N] [--launcher L] [--keep-going] [-m] [--from RUN] [key=value ...]',
+    options: {
+      only: { type: 'string', multiple: true },
+      'dry-run': { type: 'boolean', short: 'n' },
+      force: { type: 'boolean', short: 'f' },
+      dev: { type: 'boolean' },
+      jobs: { type: 'string', short: 'j' },
+      launcher: { type: 'string', short: 'l' },
+      'keep-going': { type: 'boolean', short: 'k' },
+      multirun: { type: 'boolean', short: 'm' },
+      from: { type: 'string' },
+      name: { type: 'string' },
+      tag: { type: 'string', multiple: true },
+    },
+    positionals: 'many',
+    details: `Selectors for --only match an action name, group, type, output name, or a partition: simulate[split=test].
+--only keeps the selected actions' upstream in the plan (served from cache when unchanged).
+key=value arguments override params (train.lr=0.01); with a config loader also its own syntax (model=large, +x=1, ~y).
+-m/--multirun expands comma lists and range(...) into one run per combination (a sweep).
+--from RUN reruns with exactly the params and overrides recorded by RUN.
+Exit codes: 0 ok, 1 an action failed, 2 usage or config error, 130 interrupted.`,
+    load: cmd(() => import('./commands/run.js')),
+  },
+  list: { summary: 'List the actions of the pipeline', usage: 'aero list', options: {}, load: cmd(() => import('./commands/list.js')) },
+  graph: {
+    summary: 'Print the DAG as Mermaid or Graphviz dot',
+    usage: 'aero graph [--format mermaid|dot] [--instances]',
+    options: { format: { type: 'string' }, instances: { type: 'boolean' } },
+    load: cmd(() => import('./commands/graph.js')),
+  },
+  ps: { summary: 'List runs (newest first)', usage: 'aero ps [--limit N] [--all]', options: { limit: { type: 'string' }, all: { type: 'boolean', short: 'a' } }, load: cmd(() => import('./commands/ps.js')) },
+  show: { summary: 'Show one run: status, params, actions, snapshot', usage: 'aero show [RUN] [--sources]', options: { sources: { type: 'boolean' } }, positionals: ['run'], load: cmd(() => import('./commands/show.js')) },
+  logs: { summary: 'Print the log of an action in a run', usage: 'aero logs RUN ACTION', options: {}, positionals: ['run', 'action'], load: cmd(() => import('./commands/logs.js')) },
+  why: { summary: 'Explain why an action would run or be cached', usage: 'aero why ACTION [key=value ...]', options: {}, positionals: 'many', load: cmd(() => import('./commands/why.js')) },
+  artifacts: { summary: 'List artifact versions in the store', usage: 'aero artifacts [NAME]', options: {}, positionals: ['name'], load: cmd(() => import('./commands/artifacts.js')) },
+  lineage: { summary: 'Show how an artifact was produced, recursively', usage: 'aero lineage NAME[@DIGEST]', options: {}, positionals: ['artifact'], load: cmd(() => import('./commands/lineage.js')) },
+  gc: {
+    summary: 'Delete artifacts, blobs and cache entries no run references',
+    usage: 'aero gc [--dry-run] [--keep-runs N]',
+    options: { 'dry-run': { type: 'boolean', short: 'n' }, 'keep-runs': { type: 'string' } },
+    load: cmd(() => import('./commands/gc.js')),
+  },
+  sync: { summary: "Push trackers' spooled data (offline runs) to their servers", usage: 'aero sync [TRACKER] [--run RUN]', options: { run: { type: 'string' } }, positionals: ['tracker'], load: cmd(() => import('./commands/sync.js')) },
+  exec: { summary: 'Run one job spec (used by launchers)', usage: 'aero exec --spec JOB.json', options: { spec: { type: 'string' } }, load: cmd(() => import('./commands/exec.js')) },
+};
+
+export const HELP = `aero — machine-learning pipelines with versioned artifacts, tracked runs and caching
+
+Usage: aero <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, spec]) => `  ${name.padEnd(10)} ${spec.summary}`)
+  .join('\n')}
+
+Options for every command:
+  -C, --cwd DIR      project directory (default: current directory)
+      --config FILE  config file (default: aero.config.ts)
+      --json         machine-readable output (NDJSON events for run)
+  -h, --help         help for a command: aero run --help
+  -v, --version      print the version
+
+Docs: docs/getting-started.md`;
+
+export function commandHelp(name: string): string {
+  const spec = COMMANDS[name]!;
+  const opts = Object.entries(spec.options)
+    .map(([k, o]) => `  ${o.short ? `-${o.short}, ` : '    '}--${k}${o.type === 'string' ? ' VALUE' : ''}`)
+    .join('\n');
+  return `${spec.summary}\n\nUsage: ${spec.usage}\n${opts ? `\nOptions:\n${opts}\n` : ''}${spec.details ? `\n${spec.details}\n` : ''}`;
+}

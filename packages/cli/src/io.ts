@@ -1,0 +1,48 @@
+/** Where the CLI writes; tests capture it. Only the CLI prints, never the core. */
+export interface IO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Write without a newline (live progress). */
+  raw(text: string): void;
+  isTTY: boolean;
+  color: boolean;
+}
+
+export function createIO(): IO {
+  const isTTY = Boolean(process.stdout.isTTY) && process.env.CI !== 'true';
+  return {
+    out: (text) => process.stdout.write(text + '\n'),
+    err: (text) => process.stderr.write(text + '\n'),
+    raw: (text) => process.stdout.write(text),
+    isTTY,
+    color: isTTY && !process.env.NO_COLOR,
+  };
+}
+
+export function paint(io: IO, code: number, text: string): string {
+  return io.color ? `\x1b[${code}m${text}\x1b[0m` : text;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
+}
+
+/** Fixed-width columns, no dependency. */
+export function table(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd()).join('\n');
+}

@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import type { Aero } from '@aero/core';
+import type { ParsedArgs } from './args.js';
+
+/** The embedded defaults used when aero.config.ts names no plugin of a kind. */
+export async function embeddedDefaults(cwd: string, dir?: string) {
+  const [{ localStore }, { fileTracker }, { textHandlers }] = await Promise.all([
+    import('@aero/store-local'),
+    import('@aero/tracker-file'),
+    import('@aero/handler-text'),
+  ]);
+  return {
+    store: () => localStore({ cwd, ...(dir ? { dir } : {}) }),
+    trackers: () => [fileTracker()],
+    handlers: () => textHandlers(),
+  };
+}
+
+/** argv that starts a worker: this same CLI, `aero exec`. */
+export function execCommand(): string[] {
+  return [process.execPath, fileURLToPath(new URL('./bin.js', import.meta.url)), 'exec'];
+}
+
+export async function openProject(args: ParsedArgs, overrides: string[] = []): Promise<Aero> {
+  const { createAero, findConfigFile, loadConfigFile } = await import('@aero/core');
+  const { resolve } = await import('node:path');
+  const cwd = resolve(typeof args.values.cwd === 'string' ? args.values.cwd : process.cwd());
+  const configFile = typeof args.values.config === 'string' ? resolve(cwd, args.values.config) : await findConfigFile(cwd);
+  if (!configFile) {
+    const { AeroError } = await import('@aero/core');
+    throw new AeroError('CONFIG_NOT_FOUND', `No aero.config.ts found in ${cwd}.`, { hint: 'Run aero from your project folder, or pass --config <file> / -C <dir>.' });
+  }
+  const config = await loadConfigFile(configFile);
+  return createAero({ cwd, config, configFile, overrides, defaults: await embeddedDefaults(cwd, config.dir), execCommand: execCommand() });
+}

@@ -1,0 +1,164 @@
+import { copyFile, link, mkdir, readdir } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { ArtifactManifest, ArtifactRef, ManifestFile } from './contracts/artifact.js';
+import type { Store } from './contracts/store.js';
+import { AeroError, ErrorCodes } from './errors.js';
+import { canonicalJson, sha256File, sha256Hex } from './hash.js';
+import { StoreKeys } from './keys.js';
+import { readStream, writeFileAtomic } from './util/fs.js';
+
+/**
+ * Content-addressed artifacts on top of any Store: blobs under `objects/`, manifests
+ * under `artifacts/<name>/<digest>.json`. The digest of an artifact is the sha256 of its
+ * canonical manifest, so identical content always yields the identical version.
+ */
+export class ArtifactStore {
+  private readonly manifestCache = new Map<string, ArtifactManifest>();
+
+  constructor(readonly store: Store) {}
+
+  /** Hash every file under `dir`, upload missing blobs, write the manifest. */
+  async commitDirectory(
+    dir: string,
+    manifest: Omit<ArtifactManifest, 'files' | 'schema'>,
+  ): Promise<{ digest: string; manifest: ArtifactManifest }> {
+    const paths = await listFiles(dir);
+    const files: ManifestFile[] = [];
+    for (const relPath of paths) {
+      const absolute = join(dir, relPath);
+      const { sha256, size } = await sha256File(absolute);
+      await this.putBlob(absolute, sha256);
+      files.push({ path: relPath, sha256, size });
+    }
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const full: ArtifactManifest = { schema: 1, ...manifest, files };
+    const text = canonicalJson(full);
+    const digest = sha256Hex(text);
+    await this.store.put(StoreKeys.manifest(full.name, digest), text, { ifAbsent: true, contentType: 'application/json' });
+    this.manifestCache.set(digest, full);
+    return { digest, manifest: full };
+  }
+
+  private async putBlob(filePath: string, sha256: string): Promise<void> {
+    const key = StoreKeys.blob(sha256);
+    if (await this.store.has(key)) return;
+    if (this.store.putFile) {
+      await this.store.putFile(key, filePath, { ifAbsent: true, sha256 });
+    } else {
+      const { createReadStream } = await import('node:fs');
+      await this.store.put(key, createReadStream(filePath), { ifAbsent: true, sha256 });
+    }
+  }
+
+  async getManifest(name: string, digest: string): Promise<ArtifactManifest> {
+    const cached = this.manifestCache.get(digest);
+    if (cached) return cached;
+    const bytes = await this.store.getBytes(StoreKeys.manifest(name, digest));
+    if (!bytes) {
+      throw new AeroError(ErrorCodes.ARTIFACT_NOT_FOUND, `Artifact ${name}@${digest.slice(0, 12)} is not in the store.`, {
+        hint: 'It may have been removed by `aero gc`; run the pipeline again to rebuild it.',
+      });
+    }
+    const text = Buffer.from(bytes).toString('utf8');
+    if (sha256Hex(text) !== digest) {
+      throw new AeroError(ErrorCodes.STORE_CORRUPT, `Manifest ${name}@${digest.slice(0, 12)} does not match its digest.`, {
+        hint: 'The store was modified by hand; delete the manifest and rerun with --force.',
+      });
+    }
+    const manifest = JSON.parse(text) as ArtifactManifest;
+    this.manifestCache.set(digest, manifest);
+    return manifest;
+  }
+
+  /** Every blob of every manifest still present? (A cache hit needs this.) */
+  async allBlobsPresent(manifests: ArtifactManifest[]): Promise<boolean> {
+    const keys = manifests.flatMap((m) => m.files.map((f) => StoreKeys.blob(f.sha256)));
+    if (keys.length === 0) return true;
+    if (this.store.hasMany) return (await this.store.hasMany(keys)).every(Boolean);
+    const present = await Promise.all(keys.map((k) => this.store.has(k)));
+    return present.every(Boolean);
+  }
+
+  toRef(manifest: ArtifactManifest, digest: string, producer?: ArtifactRef['producer']): ArtifactRef {
+    return {
+      name: manifest.name,
+      digest,
+      handler: manifest.handler,
+      files: manifest.files,
+      partition: manifest.partition,
+      manifestKey: StoreKeys.manifest(manifest.name, digest),
+      producer,
+      metadata: manifest.metadata,
+    };
+  }
+
+  /**
+   * Make the artifact's files available under `destDir` (hardlink from a local store,
+   * else download), verifying each file's digest when it had to be copied.
+   */
+  async materialize(manifest: ArtifactManifest, destDir: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const file of manifest.files) {
+      const target = join(destDir, ...file.path.split('/'));
+      await mkdir(dirname(target), { recursive: true });
+      await this.fetchBlob(file, target);
+      out.push(target);
+    }
+    return out;
+  }
+
+  private async fetchBlob(file: ManifestFile, target: string): Promise<void> {
+    const key = StoreKeys.blob(file.sha256);
+    if (this.store.localRoot) {
+      const source = join(this.store.localRoot, ...key.split('/'));
+      try {
+        await link(source, target);
+        return;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') return;
+        if (code !== 'EXDEV' && code !== 'EPERM') throw missingBlob(file, error);
+        await copyFile(source, target);
+        return;
+      }
+    }
+    if (this.store.getFile) {
+      if (!(await this.store.getFile(key, target))) throw missingBlob(file);
+    } else {
+      const stream = await this.store.get(key);
+      if (!stream) throw missingBlob(file);
+      await writeFileAtomic(target, await readStream(stream));
+    }
+    const { sha256 } = await sha256File(target);
+    if (sha256 !== file.sha256) {
+      throw new AeroError(ErrorCodes.STORE_CORRUPT, `Blob for ${file.path} has digest ${sha256.slice(0, 12)}, expected ${file.sha256.slice(0, 12)}.`, {
+        hint: 'The store holds a corrupted object; run `aero gc` and rerun with --force.',
+      });
+    }
+  }
+}
+
+function missingBlob(file: ManifestFile, cause?: unknown): AeroError {
+  return new AeroError(ErrorCodes.STORE_NOT_FOUND, `The content of ${file.path} (sha256 ${file.sha256.slice(0, 12)}) is missing from the store.`, {
+    hint: 'Rerun the producing action with --force, or restore the store.',
+    cause,
+  });
+}
+
+/** Relative `/`-separated paths of all files below `dir`, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return out;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const parent = (entry as unknown as { parentPath?: string; path?: string }).parentPath ?? (entry as unknown as { path: string }).path;
+    out.push(relative(dir, join(parent, entry.name)).split(sep).join('/'));
+  }
+  return out.sort();
+}

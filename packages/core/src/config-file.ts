@@ -1,0 +1,46 @@
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { AeroConfig } from './define.js';
+import { AeroError, ErrorCodes } from './errors.js';
+
+export const CONFIG_FILE_NAMES = ['aero.config.ts', 'aero.config.mts', 'aero.config.js', 'aero.config.mjs'];
+
+export async function findConfigFile(cwd: string): Promise<string | undefined> {
+  for (const name of CONFIG_FILE_NAMES) {
+    const path = join(cwd, name);
+    try {
+      await access(path);
+      return path;
+    } catch {
+      // try the next name
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Loads `aero.config.ts` with jiti (TypeScript without a build step, on Node 20).
+ * jiti is imported lazily so commands that need no config stay fast.
+ */
+export async function loadConfigFile(path: string): Promise<AeroConfig> {
+  const absolute = resolve(path);
+  let mod: unknown;
+  try {
+    const { createJiti } = await import('jiti');
+    const jiti = createJiti(absolute, { interopDefault: true, moduleCache: true, fsCache: true });
+    mod = await jiti.import(absolute, { default: true });
+  } catch (cause) {
+    const message = (cause as Error)?.message ?? String(cause);
+    throw new AeroError(ErrorCodes.CONFIG_LOAD_FAILED, `Could not load ${path}: ${message}`, {
+      hint: 'Fix the error above in the config file or the modules it imports.',
+      cause,
+    });
+  }
+  const config = (mod && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod) as AeroConfig;
+  if (!config || typeof config !== 'object' || !('actions' in config)) {
+    throw new AeroError(ErrorCodes.CONFIG_INVALID, `${path} must export default defineConfig({ actions: [...] }).`, {
+      hint: 'See docs/getting-started.md for a minimal aero.config.ts.',
+    });
+  }
+  return config;
+}

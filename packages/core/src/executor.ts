@@ -1,0 +1,170 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { AssetHandler } from './contracts/handler.js';
+import type { JobEvent, JobResult, JobSpec } from './contracts/launcher.js';
+import type { Action, ActionLog, InputHandle, OutputHandle, RunContext } from './define.js';
+import { AeroError, ErrorCodes, isAeroError } from './errors.js';
+import type { ArtifactStore } from './artifacts.js';
+
+export interface ExecuteRuntime {
+  action: Action;
+  artifacts: ArtifactStore;
+  handlers: Map<string, AssetHandler<any, any, any>>;
+  emit(event: JobEvent): void;
+  signal: AbortSignal;
+}
+
+/**
+ * Runs one action instance described by a JobSpec: materialises inputs from the store,
+ * calls the action, commits every output to the store. The same function runs in-process
+ * (inline launcher) and inside `aero exec` (process, container, Slurm), which is why
+ * digests are identical whatever the launcher.
+ */
+export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promise<JobResult> {
+  const startedAt = new Date().toISOString();
+  const { action, artifacts, handlers, emit } = runtime;
+  const workDir = join(spec.jobDir, 'work');
+  const outputMeta = new Map<string, Record<string, unknown>>();
+  const outputs: Record<string, string> = {};
+  const metrics = new MetricBuffer(spec.jobId, emit);
+  try {
+    const inputs: Record<string, InputHandle | InputHandle[]> = {};
+    let inputIndex = 0;
+    for (const [name, input] of Object.entries(spec.inputs)) {
+      const handles: InputHandle[] = [];
+      for (const art of input.artifacts) {
+        const manifest = await artifacts.getManifest(art.name, art.digest);
+        const dest = join(workDir, 'in', String(inputIndex++));
+        const paths = await artifacts.materialize(manifest, dest);
+        const handler = handlers.get(manifest.handler);
+        handles.push({
+          path: paths[0] ?? dest,
+          paths,
+          files: manifest.files,
+          digest: art.digest,
+          name: manifest.name,
+          partition: manifest.partition,
+          read: async <T>() => {
+            if (!handler) throw new AeroError(ErrorCodes.PLAN_UNKNOWN_HANDLER, `Input \`${name}\` needs handler \`${manifest.handler}\`, which is not installed.`);
+            if (!paths[0]) throw new AeroError(ErrorCodes.ACTION_INPUT_MISSING, `Input \`${name}\` (${manifest.name}) has no files.`);
+            return (await handler.read(paths[0])) as T;
+          },
+        });
+      }
+      inputs[name] = input.gather ? handles : handles[0]!;
+    }
+
+    const outputHandles: Record<string, OutputHandle> = {};
+    for (const [name, out] of Object.entries(spec.outputs)) {
+      const dir = join(workDir, 'out', name);
+      const path = join(dir, ...out.path.split('/'));
+      await mkdir(dirname(path), { recursive: true });
+      const handler = handlers.get(out.handler)!;
+      outputHandles[name] = {
+        path,
+        dir,
+        write: async (value: unknown) => {
+          await handler.write(path, value);
+          if (handler.describe) outputMeta.set(name, { ...outputMeta.get(name), ...handler.describe(value) });
+        },
+        meta: (metadata) => outputMeta.set(name, { ...outputMeta.get(name), ...metadata }),
+      };
+    }
+
+    const log: ActionLog = {
+      info: (line) => emit({ type: 'job:log', jobId: spec.jobId, stream: 'stdout', line }),
+      warn: (line) => emit({ type: 'job:log', jobId: spec.jobId, stream: 'stderr', line }),
+      metric: (name, value, step) => metrics.add(name, value, step),
+      metrics: (values, step) => {
+        for (const [name, value] of Object.entries(values)) metrics.add(name, value, step);
+      },
+    };
+    const ctx: RunContext<unknown, any, any> = {
+      params: spec.params,
+      inputs,
+      outputs: outputHandles,
+      partition: spec.partition,
+      log,
+      signal: runtime.signal,
+      workDir,
+      cwd: spec.cwd,
+      runId: spec.runId,
+      instanceId: spec.instanceId,
+    };
+    await action.run(ctx);
+    metrics.flush();
+    if (runtime.signal.aborted) throw interrupted();
+
+    for (const [name, out] of Object.entries(spec.outputs)) {
+      const dir = join(workDir, 'out', name);
+      const handler = handlers.get(out.handler)!;
+      const { digest, manifest } = await artifacts.commitDirectory(dir, {
+        name: `${action.name}.${name}`,
+        handler: out.handler,
+        handlerVersion: handler.version,
+        partition: spec.partition,
+        metadata: outputMeta.get(name),
+      });
+      if (manifest.files.length === 0) {
+        throw new AeroError(ErrorCodes.ACTION_OUTPUT_MISSING, `Action \`${spec.instanceId}\` finished without writing output \`${name}\`.`, {
+          hint: `Call \`outputs.${name}.write(value)\` or write a file to \`outputs.${name}.path\` in run().`,
+        });
+      }
+      outputs[name] = digest;
+    }
+    await rm(workDir, { recursive: true, force: true });
+    return { jobId: spec.jobId, ok: true, outputs, startedAt, finishedAt: new Date().toISOString() };
+  } catch (error) {
+    metrics.flush();
+    const err = runtime.signal.aborted ? interrupted() : error;
+    return {
+      jobId: spec.jobId,
+      ok: false,
+      outputs,
+      error: toJobError(err, spec),
+      startedAt,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+}
+
+function interrupted(): AeroError {
+  return new AeroError(ErrorCodes.INTERRUPTED, 'Interrupted before it finished.');
+}
+
+export function toJobError(error: unknown, spec: Pick<JobSpec, 'instanceId'>): NonNullable<JobResult['error']> {
+  if (isAeroError(error)) return { code: error.code, message: error.message, hint: error.hint };
+  const e = error as Error;
+  const where = e?.stack?.split('\n').slice(1, 4).map((l) => l.trim()).join(' | ');
+  return {
+    code: ErrorCodes.ACTION_FAILED,
+    message: `Action \`${spec.instanceId}\` threw: ${e?.message ?? String(error)}`,
+    hint: where ? `at ${where}` : undefined,
+  };
+}
+
+/** Batches metric points so a tight training loop emits one event per tick, not per point. */
+class MetricBuffer {
+  private points: Array<{ name: string; value: number; step: number; timestamp: number }> = [];
+  private steps = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly jobId: string, private readonly emit: (event: JobEvent) => void) {}
+
+  add(name: string, value: number, step?: number): void {
+    const resolved = step ?? this.steps.get(name) ?? 0;
+    this.steps.set(name, resolved + 1);
+    this.points.push({ name, value, step: resolved, timestamp: Date.now() });
+    if (this.points.length >= 1000) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), 200);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.points.length === 0) return;
+    const points = this.points;
+    this.points = [];
+    this.emit({ type: 'job:metrics', jobId: this.jobId, points });
+  }
+}

@@ -1,0 +1,131 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import type { Action } from './define.js';
+import { AeroError, ErrorCodes } from './errors.js';
+import { digestOf, sha256File, sha256Hex } from './hash.js';
+
+const IMPORT_PATTERNS = [
+  /(?:import|export)\s[^;'"`]*?from\s*['"](\.{1,2}\/[^'"]+)['"]/g,
+  /import\s*['"](\.{1,2}\/[^'"]+)['"]/g,
+  /import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g,
+  /require\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g,
+];
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.jsx'];
+
+/** One file's content digest plus the files it imports relatively. */
+interface FileNode {
+  sha256: string;
+  imports: string[];
+}
+
+/**
+ * Code fingerprints. An action's fingerprint covers its module and every module it
+ * reaches through relative imports (so a change in an imported helper invalidates
+ * the cache), plus declared `deps`. Package imports are not followed: a dependency
+ * upgrade shows in the lockfile, which users can list in `deps`.
+ */
+export class Fingerprinter {
+  private readonly files = new Map<string, Promise<FileNode | null>>();
+  private readonly actions = new Map<string, Promise<CodeFingerprint>>();
+
+  constructor(private readonly cwd: string) {}
+
+  fingerprint(action: Action): Promise<CodeFingerprint> {
+    let pending = this.actions.get(action.name);
+    if (!pending) {
+      pending = this.compute(action);
+      this.actions.set(action.name, pending);
+    }
+    return pending;
+  }
+
+  private async compute(action: Action): Promise<CodeFingerprint> {
+    const deps: Record<string, string> = {};
+    for (const dep of action.deps) deps[dep] = await this.hashDep(action, dep);
+    if (action.version !== undefined) return { kind: 'version', digest: digestOf({ version: action.version, deps }), files: deps };
+    if (action.command) return { kind: 'command', digest: digestOf({ command: action.command, deps }), files: deps };
+    if (!action.sourceFile) {
+      // No source file (defined from a REPL or eval): fall back to the function text.
+      const text = action.run.toString();
+      return { kind: 'function', digest: digestOf({ run: sha256Hex(text), deps }), files: deps };
+    }
+    const files: Record<string, string> = {};
+    const queue = [action.sourceFile];
+    const seen = new Set<string>();
+    while (queue.length > 0) {
+      const file = queue.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const node = await this.readNode(file);
+      if (!node) continue;
+      files[relative(this.cwd, file)] = node.sha256;
+      queue.push(...node.imports);
+    }
+    return { kind: 'source', digest: digestOf({ files, deps }), files: { ...files, ...deps } };
+  }
+
+  private async hashDep(action: Action, dep: string): Promise<string> {
+    const path = resolve(this.cwd, dep);
+    try {
+      return (await sha256File(path)).sha256;
+    } catch (cause) {
+      throw new AeroError(ErrorCodes.PLAN_INVALID, `Action \`${action.name}\` lists dependency \`${dep}\`, which cannot be read.`, {
+        hint: 'Check the path in `deps`; it is relative to the project directory.',
+        cause,
+      });
+    }
+  }
+
+  private readNode(file: string): Promise<FileNode | null> {
+    let pending = this.files.get(file);
+    if (!pending) {
+      pending = readFile(file, 'utf8').then(
+        async (text) => ({ sha256: sha256Hex(text), imports: await resolveImports(file, text) }),
+        () => null,
+      );
+      this.files.set(file, pending);
+    }
+    return pending;
+  }
+}
+
+export interface CodeFingerprint {
+  kind: 'version' | 'command' | 'function' | 'source';
+  digest: string;
+  /** File → sha256, shown by `aero why`. */
+  files: Record<string, string>;
+}
+
+async function resolveImports(file: string, text: string): Promise<string[]> {
+  const specs = new Set<string>();
+  for (const pattern of IMPORT_PATTERNS) {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) if (m[1]) specs.add(m[1]);
+  }
+  const out: string[] = [];
+  for (const spec of specs) {
+    const resolved = await resolveModule(resolve(dirname(file), spec));
+    if (resolved) out.push(resolved);
+  }
+  return out;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function resolveModule(base: string): Promise<string | undefined> {
+  const candidates = [base];
+  const jsExt = /\.(m|c)?jsx?$/.exec(base);
+  if (jsExt) {
+    const stem = base.slice(0, -jsExt[0].length);
+    candidates.push(...EXTENSIONS.map((e) => stem + e));
+  }
+  candidates.push(...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => `${base}/index${e}`));
+  for (const candidate of candidates) if (await isFile(candidate)) return candidate;
+  return undefined;
+}

@@ -1,0 +1,107 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { JobEvent, JobResult, Launcher } from '../contracts/launcher.js';
+import { ErrorCodes } from '../errors.js';
+
+export interface ProcessLauncherOptions {
+  /** Grace period between SIGTERM and SIGKILL on cancel/timeout. */
+  killGraceMs?: number;
+  /** Extra environment for every job. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Runs each action instance in a child process (`aero exec --spec <job.json>`): a crash
+ * or a native-library abort cannot take the pipeline down, and stdout/stderr of the
+ * action go to its log. Events travel over the IPC channel.
+ */
+export function processLauncher(options: ProcessLauncherOptions = {}): Launcher {
+  const grace = options.killGraceMs ?? 5_000;
+  const children = new Map<string, ChildProcess>();
+  const stop = (child: ChildProcess) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    setTimeout(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }, grace).unref();
+  };
+  return {
+    kind: 'launcher',
+    name: 'process',
+    version: '0.1.0',
+    packageName: '@aero/core',
+    submit(jobs, ctx) {
+      return jobs.map(
+        (spec) =>
+          new Promise<JobResult>((resolve) => {
+            const startedAt = new Date().toISOString();
+            const [cmd, ...args] = ctx.execCommand;
+            const child = spawn(cmd!, [...args, '--spec', join(spec.jobDir, 'job.json')], {
+              cwd: spec.cwd,
+              env: { ...process.env, ...options.env, ...spec.env },
+              stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+            });
+            children.set(spec.jobId, child);
+            ctx.emit({ type: 'job:started', jobId: spec.jobId });
+            const tail: string[] = [];
+            const pipe = (stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr') =>
+              createInterface({ input: stream }).on('line', (line) => {
+                tail.push(line);
+                if (tail.length > 30) tail.shift();
+                ctx.emit({ type: 'job:log', jobId: spec.jobId, stream: name, line });
+              });
+            pipe(child.stdout!, 'stdout');
+            pipe(child.stderr!, 'stderr');
+            child.on('message', (message) => {
+              const event = message as JobEvent;
+              if (event && typeof event === 'object' && typeof event.type === 'string' && event.type !== 'job:finished') ctx.emit(event);
+            });
+            const onAbort = () => stop(child);
+            ctx.signal.addEventListener('abort', onAbort, { once: true });
+            let timer: NodeJS.Timeout | undefined;
+            let timedOut = false;
+            if (spec.timeoutMs) {
+              timer = setTimeout(() => {
+                timedOut = true;
+                stop(child);
+              }, spec.timeoutMs);
+            }
+            const finish = async (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
+              if (timer) clearTimeout(timer);
+              ctx.signal.removeEventListener('abort', onAbort);
+              children.delete(spec.jobId);
+              try {
+                const result = JSON.parse(await readFile(join(spec.jobDir, 'result.json'), 'utf8')) as JobResult;
+                if (result.jobId === spec.jobId && (code === 0 || !result.ok)) return resolve(result);
+              } catch {
+                // No result: the worker died before writing one; report how it ended.
+              }
+              const how = spawnError ? `could not start (${spawnError.message})` : signal ? `was killed by ${signal}` : `exited with code ${code}`;
+              resolve({
+                jobId: spec.jobId,
+                ok: false,
+                outputs: {},
+                startedAt,
+                finishedAt: new Date().toISOString(),
+                error: {
+                  code: ctx.signal.aborted ? ErrorCodes.INTERRUPTED : ErrorCodes.LAUNCHER_FAILED,
+                  message: `${timedOut ? `Timed out after ${spec.timeoutMs} ms: ` : ''}the worker process for \`${spec.instanceId}\` ${how}.${tail.length ? `\n${tail.slice(-10).join('\n')}` : ''}`,
+                  hint: 'The full output is in `aero logs <run> <action>`.',
+                },
+              });
+            };
+            child.on('error', (error) => void finish(null, null, error));
+            child.on('close', (code, signal) => void finish(code, signal));
+          }),
+      );
+    },
+    async cancel(ids) {
+      for (const id of ids) {
+        const child = children.get(id);
+        if (child) stop(child);
+      }
+    },
+  };
+}

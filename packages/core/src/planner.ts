@@ -1,0 +1,343 @@
+import type { AssetHandler } from './contracts/handler.js';
+import type { Action, InputRef, PartitionKey, PartitionSpec } from './define.js';
+import { isAction } from './define.js';
+import { AeroAggregateError, AeroError, ErrorCodes } from './errors.js';
+import { instanceDirName } from './keys.js';
+import { fillTemplate, templateTags } from './templates.js';
+
+export interface PlannedInput {
+  ref: InputRef;
+  /** Indices into `Plan.instances` of the producer instances (one unless gathering). */
+  producers: number[];
+}
+
+export interface PlannedInstance {
+  index: number;
+  id: string;
+  /** Folder-safe form of the id. */
+  dir: string;
+  action: Action;
+  partition: PartitionKey | undefined;
+  params: unknown;
+  inputs: Record<string, PlannedInput>;
+  outputs: Record<string, { path: string; handler: string }>;
+  /** Indices of instances this one depends on (deduplicated). */
+  deps: number[];
+  /** Selected by --only (or everything when no selection); ancestors are pulled in unselected. */
+  selected: boolean;
+}
+
+export interface Plan {
+  actions: Action[];
+  instances: PlannedInstance[];
+  /** Action name → its instance indices. */
+  byAction: Map<string, number[]>;
+}
+
+export interface PlanOptions {
+  params: Record<string, unknown>;
+  handlers: Map<string, AssetHandler<any, any, any>>;
+  /** `--only` selectors: action name, group, type, output name, or `action[key=value,...]`. */
+  only?: string[];
+  /** Extra template variables (`{root}`, `{dataset}`) from the config. */
+  vars?: Record<string, unknown>;
+  /** Dot path → file the value came from, to name it in errors. */
+  origins?: Record<string, string>;
+}
+
+/** Normalise `actions` (array or record) to a list. */
+export function actionList(actions: readonly Action[] | Record<string, Action>): Action[] {
+  return Array.isArray(actions) ? [...actions] : Object.values(actions);
+}
+
+/**
+ * Build the instance DAG and report every problem findable without touching data,
+ * all at once (CMB-ML's pre-run): duplicate names, missing producers, unknown handlers,
+ * invalid params (with dot paths), unknown template tags, partition mismatches, cycles.
+ */
+export function plan(actionsInput: readonly Action[] | Record<string, Action>, options: PlanOptions): Plan {
+  const actions = actionList(actionsInput);
+  const issues: AeroError[] = [];
+  const byName = new Map<string, Action>();
+
+  actions.forEach((action, i) => {
+    if (!isAction(action)) {
+      issues.push(new AeroError(ErrorCodes.CONFIG_INVALID, `actions[${i}] is not an action.`, { hint: 'Create actions with defineAction() or defineCommand().' }));
+      return;
+    }
+    if (byName.has(action.name)) {
+      issues.push(new AeroError(ErrorCodes.PLAN_DUPLICATE_ACTION, `Two actions are named \`${action.name}\`.`, { hint: 'Action names must be unique; rename one of them.' }));
+      return;
+    }
+    byName.set(action.name, action);
+  });
+
+  // Inputs must point at declared outputs of existing actions; outputs at known handlers.
+  for (const action of byName.values()) {
+    for (const [inputName, ref] of Object.entries(action.inputs)) {
+      const producer = byName.get(ref.action);
+      if (!producer) {
+        issues.push(new AeroError(ErrorCodes.PLAN_MISSING_PRODUCER, `Input \`${inputName}\` of \`${action.name}\` needs \`${ref.action}.${ref.output}\`, but no action \`${ref.action}\` exists.`, { hint: `Add \`${ref.action}\` to \`actions\` in aero.config.ts.` }));
+      } else if (!(ref.output in producer.outputs)) {
+        issues.push(new AeroError(ErrorCodes.PLAN_MISSING_PRODUCER, `Input \`${inputName}\` of \`${action.name}\` needs output \`${ref.output}\` of \`${ref.action}\`, which declares ${listOrNone(Object.keys(producer.outputs))}.`, { hint: `Declare \`${ref.output}\` in the outputs of \`${ref.action}\` or fix the reference.` }));
+      }
+    }
+    for (const [outputName, spec] of Object.entries(action.outputs)) {
+      if (!options.handlers.has(spec.handler)) {
+        issues.push(new AeroError(ErrorCodes.PLAN_UNKNOWN_HANDLER, `Output \`${outputName}\` of \`${action.name}\` uses handler \`${spec.handler}\`, which is not installed (known: ${[...options.handlers.keys()].sort().join(', ')}).`, { hint: 'Add the handler plugin to `plugins` in aero.config.ts (e.g. npyHandlers() from @aero/handler-npy).' }));
+      }
+    }
+  }
+
+  const cycle = findCycle(byName);
+  if (cycle) issues.push(new AeroError(ErrorCodes.PLAN_CYCLE, `The pipeline has a cycle: ${cycle.join(' -> ')}.`, { hint: 'An action cannot depend on its own outputs, directly or through others.' }));
+
+  // Params: validated per action against its zod schema, errors carry dot paths.
+  const resolvedParams = new Map<string, unknown>();
+  for (const action of byName.values()) {
+    const raw = options.params[action.paramsKey] ?? {};
+    if (!action.params) {
+      resolvedParams.set(action.name, raw);
+      continue;
+    }
+    const result = action.params.safeParse(raw);
+    if (result.success) {
+      resolvedParams.set(action.name, result.data);
+      continue;
+    }
+    for (const issue of result.error.issues) {
+      const path = [action.paramsKey, ...issue.path.map(String)].join('.');
+      const origin = options.origins?.[path];
+      issues.push(new AeroError(ErrorCodes.PLAN_INVALID_PARAMS, `Param \`${path}\` of \`${action.name}\`: ${issue.message}${origin ? ` (set in ${origin})` : ''}.`, { hint: `Fix it in the config or override it: aero run ${path}=<value>` }));
+    }
+  }
+
+  if (issues.length > 0 || cycle) throw aggregate(issues);
+
+  // Expand partitions, resolve output templates, wire instance inputs.
+  const ordered = topoActions(byName);
+  const instances: PlannedInstance[] = [];
+  const byAction = new Map<string, number[]>();
+  const indexCache = new Map<string, Map<string, number[]>>();
+  for (const action of ordered) {
+    let keys: Array<PartitionKey | undefined>;
+    try {
+      keys = action.partitions ? expandPartitions(action.partitions) : [undefined];
+    } catch (error) {
+      issues.push(error instanceof AeroError ? error : new AeroError(ErrorCodes.PLAN_INVALID, `Partitions of \`${action.name}\` could not be computed: ${(error as Error).message}`));
+      continue;
+    }
+    const indices: number[] = [];
+    const params = resolvedParams.get(action.name);
+    const templateIssues = checkTemplates(action, keys[0], params, options.vars);
+    issues.push(...templateIssues);
+    for (const partition of keys) {
+      const id = partition ? `${action.name}[${Object.entries(partition).map(([k, v]) => `${k}=${v}`).join(',')}]` : action.name;
+      const inputs: Record<string, PlannedInput> = {};
+      const deps = new Set<number>();
+      for (const [inputName, ref] of Object.entries(action.inputs)) {
+        const producerIdx = byAction.get(ref.action) ?? [];
+        const matches = matchProducers(instances, producerIdx, partition, ref.action, indexCache);
+        if (!ref.gather && matches.length !== 1) {
+          issues.push(new AeroError(ErrorCodes.PLAN_PARTITION_MISMATCH, matches.length === 0
+            ? `Input \`${inputName}\` of \`${id}\` matches no instance of \`${ref.action}\`.`
+            : `Input \`${inputName}\` of \`${id}\` matches ${matches.length} instances of \`${ref.action}\`.`, {
+            hint: matches.length === 0 ? `Give \`${ref.action}\` a partition for every key \`${action.name}\` uses.` : `Use \`${ref.action}.output('${ref.output}').all()\` to gather them, or partition \`${action.name}\` by the same keys.`,
+          }));
+          continue;
+        }
+        if (ref.gather && matches.length === 0) {
+          issues.push(new AeroError(ErrorCodes.PLAN_PARTITION_MISMATCH, `Input \`${inputName}\` of \`${id}\` gathers nothing: no instance of \`${ref.action}\` shares its partition keys.`));
+          continue;
+        }
+        inputs[inputName] = { ref, producers: matches };
+        for (const m of matches) deps.add(m);
+      }
+      const outputs: Record<string, { path: string; handler: string }> = {};
+      if (templateIssues.length === 0) {
+        const vars = templateVars(action, partition, params, options.vars);
+        for (const [outputName, spec] of Object.entries(action.outputs)) {
+          const handler = options.handlers.get(spec.handler)!;
+          const ext = handler.extensions[0] ?? 'bin';
+          outputs[outputName] = { path: fillTemplate(spec.path ?? `${outputName}.${ext}`, { ...vars, output: outputName, ext }), handler: spec.handler };
+        }
+      }
+      const index = instances.length;
+      instances.push({ index, id, dir: instanceDirName(id), action, partition, params, inputs, outputs, deps: [...deps], selected: true });
+      indices.push(index);
+    }
+    byAction.set(action.name, indices);
+  }
+  if (issues.length > 0) throw aggregate(issues);
+
+  const result: Plan = { actions: ordered, instances, byAction };
+  if (options.only && options.only.length > 0) applySelection(result, options.only);
+  return result;
+}
+
+function aggregate(issues: AeroError[]): AeroError {
+  if (issues.length === 1) return issues[0]!;
+  return new AeroAggregateError(ErrorCodes.PLAN_INVALID, `The pipeline has ${issues.length} problems; nothing was run:`, issues, {
+    hint: 'Fix them all and run again.',
+  });
+}
+
+function listOrNone(names: string[]): string {
+  return names.length === 0 ? 'no outputs' : names.map((n) => `\`${n}\``).join(', ');
+}
+
+export function expandPartitions(spec: PartitionSpec): PartitionKey[] {
+  const list = typeof spec === 'function' ? spec() : spec;
+  if (Array.isArray(list)) return [...(list as PartitionKey[])];
+  const axes = Object.entries(list as Record<string, readonly (string | number)[]>);
+  let keys: PartitionKey[] = [{}];
+  for (const [axis, values] of axes) {
+    const next: PartitionKey[] = [];
+    for (const key of keys) for (const value of values) next.push({ ...key, [axis]: value });
+    keys = next;
+  }
+  return keys;
+}
+
+function templateVars(action: Action, partition: PartitionKey | undefined, params: unknown, extra: Record<string, unknown> | undefined): Record<string, unknown> {
+  const vars: Record<string, unknown> = { ...(extra ?? {}), stage: action.name, action: action.name };
+  if (params && typeof params === 'object') {
+    for (const [k, v] of Object.entries(params)) if (typeof v === 'string' || typeof v === 'number') vars[k] = v;
+  }
+  return { ...vars, ...(partition ?? {}) };
+}
+
+function checkTemplates(action: Action, partition: PartitionKey | undefined, params: unknown, extra: Record<string, unknown> | undefined): AeroError[] {
+  const vars = { ...templateVars(action, partition, params, extra), output: '', ext: '' };
+  const issues: AeroError[] = [];
+  for (const [outputName, spec] of Object.entries(action.outputs)) {
+    if (!spec.path) continue;
+    for (const tag of templateTags(spec.path)) {
+      if (!(tag in vars)) {
+        issues.push(new AeroError(ErrorCodes.PLAN_UNKNOWN_TEMPLATE_TAG, `Output \`${outputName}\` of \`${action.name}\` has path template \`${spec.path}\` with unknown tag \`{${tag}}\`.`, {
+          hint: `Known tags here: ${Object.keys(vars).sort().map((t) => `{${t}}`).join(', ')}. Partition keys, scalar params and config \`vars\` can be used.`,
+        }));
+      }
+    }
+  }
+  return issues;
+}
+
+/** Producer instances whose partition agrees with `partition` on every shared key. */
+function matchProducers(instances: PlannedInstance[], producerIdx: number[], partition: PartitionKey | undefined, producerName: string, cache: Map<string, Map<string, number[]>>): number[] {
+  if (producerIdx.length === 0) return [];
+  const producerKeys = Object.keys(instances[producerIdx[0]!]!.partition ?? {});
+  const shared = partition ? producerKeys.filter((k) => k in partition) : [];
+  if (shared.length === 0) return producerIdx;
+  const cacheKey = `${producerName}|${shared.join(',')}`;
+  let index = cache.get(cacheKey);
+  if (!index) {
+    index = new Map();
+    for (const i of producerIdx) {
+      const p = instances[i]!.partition ?? {};
+      const k = shared.map((s) => String(p[s])).join('\u0000');
+      const list = index.get(k);
+      if (list) list.push(i);
+      else index.set(k, [i]);
+    }
+    cache.set(cacheKey, index);
+  }
+  return index.get(shared.map((s) => String(partition![s])).join('\u0000')) ?? [];
+}
+
+function findCycle(byName: Map<string, Action>): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    const s = state.get(name);
+    if (s === 'done') return undefined;
+    if (s === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    const action = byName.get(name);
+    if (!action) return undefined;
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const ref of Object.values(action.inputs)) {
+      const found = visit(ref.action);
+      if (found) return found;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of byName.keys()) {
+    const found = visit(name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function topoActions(byName: Map<string, Action>): Action[] {
+  const out: Action[] = [];
+  const done = new Set<string>();
+  const visit = (action: Action) => {
+    if (done.has(action.name)) return;
+    done.add(action.name);
+    for (const ref of Object.values(action.inputs)) {
+      const producer = byName.get(ref.action);
+      if (producer) visit(producer);
+    }
+    out.push(action);
+  };
+  for (const action of byName.values()) visit(action);
+  return out;
+}
+
+/**
+ * Mark instances matching `--only` as selected; their ancestors stay in the plan
+ * (unselected) so inputs can come from cache or be rebuilt; everything else is dropped.
+ * Selectors match action name, group, type, output name, or `name[key=value,...]`.
+ */
+function applySelection(result: Plan, selectors: string[]): void {
+  const matchers = selectors.map(parseSelector);
+  const selected = new Set<number>();
+  for (const inst of result.instances) {
+    if (matchers.some((m) => m(inst))) selected.add(inst.index);
+  }
+  if (selected.size === 0) {
+    throw new AeroError(ErrorCodes.PLAN_ONLY_NO_MATCH, `--only ${selectors.join(',')} matches no action.`, {
+      hint: `Actions: ${result.actions.map((a) => a.name).join(', ')}. Selectors match a name, group, type, output name, or name[key=value].`,
+    });
+  }
+  const keep = new Set<number>();
+  const stack = [...selected];
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    if (keep.has(i)) continue;
+    keep.add(i);
+    stack.push(...result.instances[i]!.deps);
+  }
+  const remap = new Map<number, number>();
+  const kept = result.instances.filter((inst) => keep.has(inst.index));
+  kept.forEach((inst, newIndex) => remap.set(inst.index, newIndex));
+  for (const inst of kept) {
+    inst.selected = selected.has(inst.index);
+    inst.deps = inst.deps.map((d) => remap.get(d)!);
+    for (const input of Object.values(inst.inputs)) input.producers = input.producers.map((p) => remap.get(p)!);
+    inst.index = remap.get(inst.index)!;
+  }
+  result.instances = kept;
+  result.byAction = new Map();
+  for (const inst of kept) {
+    const list = result.byAction.get(inst.action.name);
+    if (list) list.push(inst.index);
+    else result.byAction.set(inst.action.name, [inst.index]);
+  }
+  result.actions = result.actions.filter((a) => result.byAction.has(a.name));
+}
+
+function parseSelector(selector: string): (inst: PlannedInstance) => boolean {
+  const m = /^([^[\]]+)(?:\[(.*)\])?$/.exec(selector.trim());
+  const name = m?.[1]?.trim() ?? selector;
+  const filters = (m?.[2] ?? '').split(',').filter(Boolean).map((pair) => pair.split('=').map((s) => s.trim()) as [string, string]);
+  return (inst) => {
+    const a = inst.action;
+    const nameMatches = a.name === name || a.group === name || a.type === name || name in a.outputs || `${a.name}.${name}` in a.outputs;
+    if (!nameMatches) return false;
+    return filters.every(([k, v]) => inst.partition !== undefined && String(inst.partition[k]) === v);
+  };
+}

@@ -1,0 +1,49 @@
+import { appendFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JobEvent, JobResult, JobSpec } from './contracts/launcher.js';
+import { createAero, type CreateAeroOptions } from './engine.js';
+import { AeroError, ErrorCodes } from './errors.js';
+import { executeJob, toJobError } from './executor.js';
+import { writeFileAtomic } from './util/fs.js';
+
+/**
+ * The worker behind `aero exec --spec <job.json>`: loads the project's config (for the
+ * action code, the store and the handlers), runs the one instance, writes
+ * `<jobDir>/result.json` atomically. Events go over the IPC channel when there is one
+ * (process launcher) and are appended to `<jobDir>/events.jsonl` always.
+ */
+export async function runWorker(specPath: string, options: Pick<CreateAeroOptions, 'defaults'> & { signal?: AbortSignal } = {}): Promise<JobResult> {
+  let spec: JobSpec;
+  try {
+    spec = JSON.parse(await readFile(specPath, 'utf8')) as JobSpec;
+    if (spec.schema !== 1 || !spec.jobId || !spec.action) throw new Error('missing schema, jobId or action');
+  } catch (cause) {
+    throw new AeroError(ErrorCodes.JOB_SPEC_INVALID, `Job spec ${specPath} is unreadable: ${(cause as Error).message}.`, {
+      hint: 'Job specs are written by `aero run`; rerun the pipeline instead of editing them.',
+      cause,
+    });
+  }
+  const eventsFile = join(spec.jobDir, 'events.jsonl');
+  const emit = (event: JobEvent) => {
+    if (process.send) process.send(event);
+    appendFileSync(eventsFile, JSON.stringify(event) + '\n');
+    if (event.type === 'job:log') (event.stream === 'stderr' ? process.stderr : process.stdout).write(event.line + '\n');
+  };
+  const controller = new AbortController();
+  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  let result: JobResult;
+  try {
+    const aero = await createAero({ cwd: spec.cwd, ...(spec.configFile ? { configFile: spec.configFile } : {}), defaults: options.defaults ?? {} });
+    const action = aero.actions.find((a) => a.name === spec.action);
+    if (!action) throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, `The config has no action \`${spec.action}\` any more.`, { hint: 'The config changed after the job was submitted; rerun the pipeline.' });
+    emit({ type: 'job:started', jobId: spec.jobId });
+    result = await executeJob(spec, { action, artifacts: aero.artifacts, handlers: aero.plugins.handlers, emit, signal: controller.signal });
+    await aero.plugins.store.close?.();
+  } catch (error) {
+    const now = new Date().toISOString();
+    result = { jobId: spec.jobId, ok: false, outputs: {}, error: toJobError(error, spec), startedAt: now, finishedAt: now };
+  }
+  await writeFileAtomic(join(spec.jobDir, 'result.json'), JSON.stringify(result, null, 2));
+  return result;
+}
