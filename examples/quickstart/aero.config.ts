@@ -1,5 +1,8 @@
 import { defineConfig } from '@aero/core';
-import { evaluate, ingest, split, train } from './src/actions.js';
+import { evaluate } from './src/evaluate.js';
+import { ingest } from './src/ingest.js';
+import { split } from './src/split.js';
+import { train } from './src/train.js';
 
 // No plugins listed: aero uses the embedded defaults (local .aero store, file tracker,
 // text/json/csv handlers). Add e.g. mlflowTracker() or s3Store() to `plugins` to share.

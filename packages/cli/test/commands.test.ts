@@ -1,0 +1,154 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { aero, copyQuickstart, makeProject, statuses } from './helpers.js';
+
+describe('aero CLI commands', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await copyQuickstart();
+    const r = await aero(dir, 'run');
+    expect(r.code).toBe(0);
+  });
+
+  it('--help lists every command and exits 0', async () => {
+    const r = await aero(dir, '--help');
+    expect(r.code).toBe(0);
+    for (const c of ['run', 'list', 'graph', 'ps', 'show', 'logs', 'why', 'artifacts', 'lineage', 'gc', 'sync', 'exec']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    const sub = await aero(dir, 'run', '--help');
+    expect(sub.stdout).toContain('Usage: aero run [--only a,b]');
+  });
+
+  it('rejects unknown commands and options with exit 2', async () => {
+    const unknown = await aero(dir, 'fly');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('[aero] Unknown command `fly`. Run `aero --help` for the list of commands.\n');
+    const badFlag = await aero(dir, 'run', '--fast');
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain("[aero] Unknown option '--fast'");
+    const badJobs = await aero(dir, 'run', '-j', '0');
+    expect(badJobs.code).toBe(2);
+    expect(badJobs.stderr).toContain('--jobs needs a whole number of at least 1, got `0`.');
+  });
+
+  it('list shows actions with group, type, inputs and outputs', async () => {
+    const r = await aero(dir, 'list');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^ACTION\s+GROUP\s+TYPE\s+INSTANCES\s+INPUTS\s+OUTPUTS$/);
+    expect(r.stdout).toMatch(/train\s+model\s+train-model\s+1\s+train←split.train\s+model:json/);
+    const json = await aero(dir, 'list', '--json');
+    expect(json.stdout.trim().split('\n').map((l) => JSON.parse(l).name)).toEqual(['ingest', 'split', 'train', 'evaluate']);
+  });
+
+  it('graph prints mermaid and dot', async () => {
+    const mermaid = await aero(dir, 'graph');
+    expect(mermaid.stdout).toContain('graph TD');
+    expect(mermaid.stdout).toContain('a1 -->|train| a2');
+    const dot = await aero(dir, 'graph', '--format', 'dot');
+    expect(dot.stdout).toContain('digraph aero {');
+    expect(dot.stdout).toContain('a2 -> a3 [label="model"];');
+    const bad = await aero(dir, 'graph', '--format', 'svg');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--format must be mermaid or dot, got `svg`.');
+  });
+
+  it('ps lists runs with status and counts; show prints one run with its snapshot', async () => {
+    const ps = await aero(dir, 'ps');
+    expect(ps.stdout).toMatch(/^RUN\s+STATUS\s+STARTED/);
+    expect(ps.stdout).toMatch(/succeeded .* 4\s+0\s+0/);
+    const show = await aero(dir, 'show');
+    expect(show.code).toBe(0);
+    expect(show.stdout).toMatch(/^run {7}\d{8}-\d{6}-[0-9a-f]{6}/);
+    expect(show.stdout).toContain('"epochs": 200');
+    expect(show.stdout).toMatch(/evaluate\s+ran\s+\S+\s+metrics@[0-9a-f]{10} confusion@[0-9a-f]{10}\s+accuracy=/);
+    expect(show.stdout).toMatch(/snapshot: \d+ source file\(s\): .*aero\.config\.ts.*src\/train\.ts/);
+    const missing = await aero(dir, 'show', 'nope');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('[aero] No run matches `nope`.');
+  });
+
+  it('logs prints an action log, and names the action when it is unknown', async () => {
+    const r = await aero(dir, 'logs', 'latest', 'ingest');
+    expect(r.stdout).toMatch(/^kept 342 of 344 rows$/m);
+    const bad = await aero(dir, 'logs', 'latest', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('has no action `nope`');
+  });
+
+  it('artifacts lists versions; lineage walks back to the source', async () => {
+    const a = await aero(dir, 'artifacts');
+    expect(a.stdout).toMatch(/train\.model\s+[0-9a-f]{12}\s+json\s+1/);
+    const l = await aero(dir, 'lineage', 'evaluate.metrics');
+    expect(l.code).toBe(0);
+    expect(l.stdout).toMatch(/^evaluate\.metrics@[0-9a-f]{12} ← evaluate \(run /);
+    expect(l.stdout).toMatch(/train\.model@[0-9a-f]{12} ← train/);
+    expect(l.stdout).toMatch(/ingest\.dataset@[0-9a-f]{12} ← ingest/);
+  });
+
+  it('gc keeps what the newest runs use and removes the rest', async () => {
+    const changed = await aero(dir, 'run', 'train.epochs=20');
+    expect(statuses(changed.stdout).train).toBe('ran');
+    const dry = await aero(dir, 'gc', '--keep-runs', '1', '--dry-run');
+    expect(dry.stdout).toMatch(/^would remove [1-9]\d* blob\(s\), [1-9]\d* manifest\(s\), [1-9]\d* cache entr/);
+    const real = await aero(dir, 'gc', '--keep-runs', '1');
+    expect(real.stdout).toMatch(/^removed [1-9]/);
+    const again = await aero(dir, 'run', 'train.epochs=20');
+    expect(statuses(again.stdout)).toEqual({ ingest: 'cached', split: 'cached', train: 'cached', evaluate: 'cached' });
+  });
+
+  it('--only runs the selection and serves its upstream from cache', async () => {
+    const r = await aero(dir, 'run', '--only', 'evaluate', '--force');
+    expect(statuses(r.stdout)).toEqual({ ingest: 'cached', split: 'cached', train: 'cached', evaluate: 'ran' });
+    const none = await aero(dir, 'run', '--only', 'nothing');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('[aero] --only nothing matches no action.');
+  });
+
+  it('--json emits one NDJSON event per line', async () => {
+    const r = await aero(dir, 'run', '--json');
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0].type).toBe('run:start');
+    expect(events.at(-1)).toMatchObject({ type: 'run:end', status: 'succeeded' });
+    expect(events.filter((e) => e.type === 'action:end')).toHaveLength(4);
+  });
+
+  it('sync reports that the file tracker keeps nothing to sync', async () => {
+    const r = await aero(dir, 'sync');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('None of the configured trackers keeps data to sync.');
+  });
+});
+
+describe('config and plan errors exit 2 with every problem listed', () => {
+  it('no config', async () => {
+    const dir = await makeProject('empty', { 'README.md': 'nothing here' });
+    const r = await aero(dir, 'list');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^\[aero\] No aero\.config\.ts found in .*\n {2}hint: Run aero from your project folder/);
+  });
+
+  it('a config that throws', async () => {
+    const dir = await makeProject('throws', { 'aero.config.ts': "throw new Error('boom');\n" });
+    const r = await aero(dir, 'run');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('boom');
+    expect(r.stderr).toMatch(/^\[aero\] Could not load .*aero\.config\.ts/);
+  });
+
+  it('plan problems are reported together before anything runs', async () => {
+    const dir = await makeProject('broken', {
+      'aero.config.ts': `import { defineAction, defineConfig } from '@aero/core';
+import { z } from 'zod';
+const a = defineAction({ name: 'a', outputs: { o: { handler: 'parquet' } }, run() {} });
+const b = defineAction({ name: 'b', params: z.object({ lr: z.number().positive() }), inputs: { x: a.output('missing') }, run() {} });
+export default defineConfig({ actions: [a, b], params: { b: { lr: -2 } } });
+`,
+    });
+    const r = await aero(dir, 'run');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('[aero] The pipeline has 3 problems; nothing was run:');
+    expect(r.stderr).toContain('  - Input `x` of `b` needs output `missing` of `a`, which declares `o`.');
+    expect(r.stderr).toContain('  - Output `o` of `a` uses handler `parquet`, which is not installed');
+    expect(r.stderr).toContain('  - Param `b.lr` of `b`: Too small: expected number to be >0.');
+    const override = await aero(dir, 'run', 'b.lr');
+    expect(override.code).toBe(2);
+  });
+});

@@ -1,0 +1,70 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CLI = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+// Test projects live inside the repo so `@aero/core` and `zod` resolve from its node_modules.
+const ROOT = join(REPO, 'packages/cli/.test-projects');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export async function makeProject(name: string, files: Record<string, string>): Promise<string> {
+  await mkdir(ROOT, { recursive: true });
+  const dir = await mkdtemp(join(ROOT, `${name}-`));
+  for (const [file, content] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, file)), { recursive: true });
+    await writeFile(join(dir, file), content);
+  }
+  return dir;
+}
+
+/** A fresh copy of examples/quickstart (without its .aero). */
+export async function copyQuickstart(): Promise<string> {
+  await mkdir(ROOT, { recursive: true });
+  const dir = await mkdtemp(join(ROOT, 'quickstart-'));
+  const source = join(REPO, 'examples/quickstart');
+  for (const entry of ['aero.config.ts', 'src', 'data', 'package.json']) await cp(join(source, entry), join(dir, entry), { recursive: true });
+  return dir;
+}
+
+export function startAero(cwd: string, args: string[], env: Record<string, string> = {}): { child: ChildProcess; result: Promise<CliResult>; output: () => string } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const result = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, result, output: () => stdout };
+}
+
+export function aero(cwd: string, ...args: string[]): Promise<CliResult> {
+  return startAero(cwd, args).result;
+}
+
+export async function readJson<T = any>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T;
+}
+
+/** Lines like `✓ ran         train (1.2s)` → { train: 'ran' } */
+export function statuses(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of stdout.split('\n')) {
+    const m = /^[✓●✗!→-] (ran|cached|failed|skipped|interrupted|would run)\s+(\S+)/.exec(line);
+    if (m) out[m[2]!] = m[1]!;
+  }
+  return out;
+}
+
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
