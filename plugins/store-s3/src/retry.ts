@@ -1,0 +1,38 @@
+import { isRetryable } from './errors.js';
+
+export interface RetryPolicy {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Exponential backoff with full jitter: a random delay in [0, min(max, base * 2^attempt)]. */
+export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return Math.round(random() * cap);
+}
+
+export interface RetryState {
+  /** 1-based number of the attempt that is running. */
+  attempt: number;
+}
+
+/**
+ * Runs `fn` until it succeeds, fails with a non-retryable error, or the attempts run out.
+ * The final error carries `attempts` so messages can say how hard we tried.
+ */
+export async function withRetry<T>(policy: RetryPolicy, fn: (state: RetryState) => Promise<T>, retryable: (err: unknown) => boolean = isRetryable): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn({ attempt });
+    } catch (error) {
+      if (attempt >= policy.attempts || !retryable(error)) {
+        if (error && typeof error === 'object') Object.assign(error, { aeroAttempts: attempt });
+        throw error;
+      }
+      await sleep(backoffDelay(policy, attempt - 1));
+    }
+  }
+}

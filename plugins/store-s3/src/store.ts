@@ -1,0 +1,119 @@
+import { Readable } from 'node:stream';
+import type { PutOptions, PutResult, Store } from '@aero/core';
+import { isNotFound, S3Connection } from './connection.js';
+import { BlobCache } from './cache.js';
+import { getBytes, getFile, getStream } from './download.js';
+import { collectGarbage } from './gc.js';
+import { checkKey, digestOfKey } from './keys.js';
+import { mapLimit } from './limit.js';
+import { PLUGIN, VERSION } from './meta.js';
+import type { S3StoreSettings } from './options.js';
+import { putBytes, putFile, putStream } from './upload.js';
+
+/** The Store a `s3Store(...)` factory returns. Nothing touches the network until first use. */
+export class S3Store implements Store {
+  readonly kind = 'store' as const;
+  readonly name = 's3';
+  readonly version = VERSION;
+  readonly packageName = PLUGIN;
+  readonly settings: S3StoreSettings;
+  private readonly conn: S3Connection;
+  private readonly cache: BlobCache | undefined;
+
+  constructor(settings: S3StoreSettings) {
+    this.settings = settings;
+    this.conn = new S3Connection(settings);
+    this.cache = settings.cacheDir ? new BlobCache(settings.cacheDir) : undefined;
+  }
+
+  /** `s3://bucket/prefix` for messages and `aero` output. */
+  get url(): string {
+    return `s3://${this.settings.bucket}/${this.settings.prefix}`;
+  }
+
+  async has(key: string): Promise<boolean> {
+    checkKey(key);
+    const conn = this.conn;
+    return conn.send('HeadObject', key, async (client, sdk) => {
+      try {
+        await client.send(new sdk.HeadObjectCommand({ Bucket: conn.bucket, Key: conn.objectKey(key) }));
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
+    });
+  }
+
+  async hasMany(keys: string[]): Promise<boolean[]> {
+    return mapLimit(keys, this.settings.maxConcurrentRequests, (key) => this.has(key));
+  }
+
+  async get(key: string): Promise<Readable | null> {
+    checkKey(key);
+    return getStream(this.conn, this.cache, key);
+  }
+
+  async getBytes(key: string): Promise<Uint8Array | null> {
+    checkKey(key);
+    return getBytes(this.conn, this.cache, key);
+  }
+
+  async put(key: string, body: Uint8Array | string | Readable, options: PutOptions = {}): Promise<PutResult> {
+    checkKey(key);
+    if (typeof body === 'string') return putBytes(this.conn, key, Buffer.from(body, 'utf8'), options);
+    if (body instanceof Uint8Array) return putBytes(this.conn, key, body, options);
+    if (body instanceof Readable || typeof (body as Readable)?.[Symbol.asyncIterator] === 'function') return putStream(this.conn, key, body, options);
+    throw new TypeError(`s3Store.put: body must be a Uint8Array, a string or a Readable, got ${typeof body}`);
+  }
+
+  async putFile(key: string, filePath: string, options: PutOptions = {}): Promise<PutResult> {
+    checkKey(key);
+    return putFile(this.conn, key, filePath, options);
+  }
+
+  async getFile(key: string, filePath: string): Promise<boolean> {
+    checkKey(key);
+    return getFile(this.conn, this.cache, key, filePath);
+  }
+
+  async *list(prefix: string): AsyncIterable<string> {
+    const conn = this.conn;
+    let token: string | undefined;
+    do {
+      const page = await conn.send('ListObjectsV2', prefix || undefined, (client, sdk) =>
+        client.send(
+          new sdk.ListObjectsV2Command({
+            Bucket: conn.bucket,
+            Prefix: conn.objectKey(prefix),
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+        ),
+      );
+      for (const item of page.Contents ?? []) if (item.Key) yield conn.storeKey(item.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async delete(key: string): Promise<void> {
+    checkKey(key);
+    const conn = this.conn;
+    await conn.send('DeleteObject', key, async (client, sdk) => {
+      try {
+        await client.send(new sdk.DeleteObjectCommand({ Bucket: conn.bucket, Key: conn.objectKey(key) }));
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    });
+    const hex = digestOfKey(key);
+    if (hex && this.cache) await this.cache.remove(hex);
+  }
+
+  async gc(options: { dryRun: boolean; olderThanMs: number }): Promise<{ removed: string[] }> {
+    return collectGarbage(this.conn, this.cache, options);
+  }
+
+  async close(): Promise<void> {
+    await this.conn.close();
+  }
+}
