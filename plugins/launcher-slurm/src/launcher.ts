@@ -1,0 +1,503 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve as resolvePath } from 'node:path';
+import { AeroError, type JobEvent, type JobResult, type JobSpec, type LaunchContext, type Launcher, type Logger } from '@aero/core';
+import { ensureSpecFile, jobFiles, JobFollower, readExitCode, readResult } from './job-files.js';
+import { PLUGIN, type ResolvedSlurmOptions } from './options.js';
+import { clearTaskState, forgetArray, listArrays, ownerIsDead, readTaskState, recordArray, writeTaskState, type SubmittedTask } from './registry.js';
+import { runCommand, type SlurmCallCounters, type SlurmCommand } from './run-command.js';
+import { batchScript, envScript, jobName, resourceArgs, taskSettings } from './script.js';
+import { lookupTask, parseSacct, parseScontrolShowJob, parseSqueueJson, TERMINAL_STATES, type QueueSnapshot, type TaskState } from './squeue.js';
+
+export const VERSION = '0.1.0';
+
+/** A Slurm launcher also tells how many Slurm calls it made (for benchmarks and reports). */
+export interface SlurmLauncher extends Launcher {
+  /** Calls made so far to each Slurm command. */
+  readonly calls: Readonly<SlurmCallCounters>;
+  resetCalls(): void;
+}
+
+interface Tracked {
+  spec: JobSpec;
+  task: SubmittedTask;
+  ctx: LaunchContext;
+  follower: JobFollower;
+  resolve: (result: JobResult) => void;
+  workDir: string;
+  startedAt: string;
+  state?: string | undefined;
+  reason?: string | undefined;
+  started: boolean;
+  terminal?: (TaskState & { at: number }) | undefined;
+  missing: number;
+  cancelled: boolean;
+}
+
+interface Deferred {
+  resolve: (result: JobResult) => void;
+  reject: (error: unknown) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLauncher {
+  const calls: SlurmCallCounters = { sbatch: 0, squeue: 0, scancel: 0, scontrol: 0, sacct: 0 };
+  const tracked = new Map<string, Tracked>();
+  const cleanedWorkDirs = new Set<string>();
+  let loop: Promise<void> | undefined;
+  let closed = false;
+
+  const run = (command: SlurmCommand, args: string[]) => runCommand(command, options.commands[command], args, calls);
+
+  // ---- status ------------------------------------------------------------------------
+
+  async function queueSnapshot(): Promise<QueueSnapshot> {
+    const out = await run('squeue', ['--json', '--me']);
+    if (out.code !== 0) throw new AeroError('SLURM_STATUS_FAILED', `\`squeue --json\` failed (exit ${out.code}): ${out.stderr.trim() || out.stdout.trim().slice(0, 500)}`, { plugin: PLUGIN });
+    try {
+      return parseSqueueJson(out.stdout);
+    } catch (cause) {
+      throw new AeroError('SLURM_STATUS_FAILED', `\`squeue --json\` printed something that is not JSON: ${out.stdout.slice(0, 200)}`, {
+        plugin: PLUGIN,
+        hint: 'aero needs Slurm >= 21.08 with the openapi JSON plugins (squeue --json).',
+        cause,
+      });
+    }
+  }
+
+  /** States of jobs squeue no longer lists: sacct where accounting exists, else scontrol. */
+  async function leftTheQueue(items: Tracked[]): Promise<Map<string, TaskState>> {
+    const states = new Map<string, TaskState>();
+    const arrays = [...new Set(items.map((t) => t.task.arrayJobId))];
+    if (options.accounting) {
+      const out = await run('sacct', ['-n', '-P', '-X', '-o', 'JobID,State,ExitCode,Reason', '-j', arrays.join(',')]);
+      if (out.code === 0) for (const [k, v] of parseSacct(out.stdout)) states.set(k, v);
+    }
+    for (const id of arrays) {
+      if (items.every((t) => t.task.arrayJobId !== id || states.has(t.task.slurmJobId))) continue;
+      const out = await run('scontrol', ['show', 'job', '-o', id]);
+      if (out.code === 0) for (const [k, v] of parseScontrolShowJob(out.stdout)) if (!states.has(k)) states.set(k, v);
+    }
+    return states;
+  }
+
+  function applyState(t: Tracked, st: TaskState, toCancel: Tracked[]): boolean {
+    let changed = false;
+    if (st.state !== t.state || st.reason !== t.reason) {
+      t.state = st.state;
+      t.reason = st.reason;
+      changed = true;
+      t.ctx.emit({ type: 'job:status', jobId: t.spec.jobId, state: st.state, ...(st.reason ? { reason: st.reason } : {}) });
+    }
+    if (!t.started && st.state !== 'PENDING' && st.state !== 'REQUEUED' && st.state !== 'CONFIGURING') {
+      t.started = true;
+      t.ctx.emit({ type: 'job:started', jobId: t.spec.jobId, ...(st.node ? { host: st.node } : {}) });
+    }
+    if (st.state === 'PENDING' && st.reason && options.failOnPendingReasons.includes(st.reason) && !t.terminal) {
+      t.terminal = { ...st, state: 'UNSCHEDULABLE', at: Date.now() };
+      toCancel.push(t);
+    } else if (TERMINAL_STATES.has(st.state) && !t.terminal) {
+      t.terminal = { ...st, at: Date.now() };
+    }
+    return changed;
+  }
+
+  async function pollFiles(): Promise<void> {
+    await Promise.all(
+      [...tracked.values()].map(async (t) => {
+        await t.follower.poll();
+        const result = await readResult(t.spec.jobDir, t.spec.jobId);
+        if (result) await finish(t, result);
+      }),
+    );
+  }
+
+  async function statusRound(): Promise<boolean> {
+    const snapshot = await queueSnapshot();
+    let changed = false;
+    const toCancel: Tracked[] = [];
+    const missing: Tracked[] = [];
+    for (const t of tracked.values()) {
+      const st = lookupTask(snapshot, t.task.arrayJobId, t.task.taskId);
+      if (st) {
+        t.missing = 0;
+        changed = applyState(t, st, toCancel) || changed;
+      } else if (!t.terminal) missing.push(t);
+    }
+    if (missing.length) {
+      const states = await leftTheQueue(missing);
+      for (const t of missing) {
+        const st = states.get(t.task.slurmJobId) ?? states.get(t.task.arrayJobId);
+        if (st) changed = applyState(t, st, toCancel) || changed;
+        else if (++t.missing >= 2) {
+          // Neither squeue, scontrol nor sacct knows the job any more.
+          t.terminal = { state: 'LOST', reason: 'the job left the queue and Slurm no longer knows it', exitCode: undefined, node: undefined, at: Date.now() };
+          changed = true;
+        }
+      }
+    }
+    if (toCancel.length) await scancel(toCancel.map((t) => t.task.slurmJobId));
+    return changed;
+  }
+
+  async function finishEnded(): Promise<void> {
+    const now = Date.now();
+    for (const t of [...tracked.values()]) {
+      if (!t.terminal) continue;
+      const immediate = t.terminal.state === 'UNSCHEDULABLE' || t.terminal.state === 'LOST' || t.cancelled;
+      // Give a shared filesystem time to show result.json after Slurm says the job ended.
+      if (!immediate && now - t.terminal.at < options.resultGraceMs) continue;
+      await t.follower.poll(true);
+      const result = await readResult(t.spec.jobDir, t.spec.jobId);
+      await finish(t, result ?? (await failure(t)));
+    }
+  }
+
+  function startLoop(): void {
+    if (loop) return;
+    loop = (async () => {
+      let interval = options.pollIntervalMs;
+      let nextQueueAt = 0;
+      let failures = 0;
+      while (tracked.size > 0 && !closed) {
+        await pollFiles();
+        if (Date.now() >= nextQueueAt && tracked.size > 0) {
+          try {
+            const changed = await statusRound();
+            failures = 0;
+            interval = changed ? options.pollIntervalMs : Math.min(options.maxPollIntervalMs, Math.round(interval * 1.5));
+          } catch (error) {
+            failures += 1;
+            const first = [...tracked.values()][0];
+            first?.ctx.logger.warn(`squeue failed (${failures}/${options.maxStatusFailures})`, { error: String(error) });
+            if (failures >= options.maxStatusFailures) {
+              for (const t of [...tracked.values()]) {
+                await finish(t, {
+                  ...base(t),
+                  error: {
+                    code: 'SLURM_STATUS_FAILED',
+                    message: `Lost track of Slurm job ${t.task.slurmJobId}: ${failures} status queries in a row failed. Last error: ${error instanceof Error ? error.message : String(error)}`,
+                    hint: `The job may still be running; check it with \`squeue -j ${t.task.arrayJobId}\` and rerun to reattach.`,
+                  },
+                });
+              }
+              break;
+            }
+            interval = Math.min(options.maxPollIntervalMs, interval * 2);
+          }
+          nextQueueAt = Date.now() + interval;
+        }
+        await finishEnded();
+        if (tracked.size > 0) await sleep(options.fileIntervalMs);
+      }
+      loop = undefined;
+      if (tracked.size > 0 && !closed) startLoop();
+    })();
+  }
+
+  // ---- results -------------------------------------------------------------------------
+
+  function base(t: Tracked): JobResult {
+    return { jobId: t.spec.jobId, ok: false, outputs: {}, startedAt: t.startedAt, finishedAt: new Date().toISOString() };
+  }
+
+  async function batchLogTail(t: Tracked): Promise<string[]> {
+    try {
+      const text = await readFile(join(t.task.batchDir, `slurm-${t.task.arrayJobId}_${t.task.taskId}.out`), 'utf8');
+      return text.split('\n').filter((l) => l.trim() !== '').slice(-options.logTailLines);
+    } catch {
+      return [];
+    }
+  }
+
+  async function failure(t: Tracked): Promise<JobResult> {
+    const term = t.terminal!;
+    const exit = (await readExitCode(t.spec.jobDir)) ?? term.exitCode;
+    const id = t.task.slurmJobId;
+    const what = `Slurm job ${id} (\`${t.spec.instanceId}\`)`;
+    const reason = term.reason ? `, reason ${term.reason}` : '';
+    let code: string;
+    let message: string;
+    switch (term.state) {
+      case 'TIMEOUT':
+        code = 'SLURM_JOB_TIMEOUT';
+        message = `${what} was stopped by Slurm at its time limit (TIMEOUT${reason}).`;
+        break;
+      case 'NODE_FAIL':
+      case 'BOOT_FAIL':
+        code = 'SLURM_NODE_FAIL';
+        message = `${what} ended because its node failed (${term.state}${reason}${term.node ? `, node ${term.node}` : ''}).`;
+        break;
+      case 'OUT_OF_MEMORY':
+        code = 'SLURM_OUT_OF_MEMORY';
+        message = `${what} ran out of memory (OUT_OF_MEMORY${reason}).`;
+        break;
+      case 'PREEMPTED':
+        code = 'SLURM_JOB_PREEMPTED';
+        message = `${what} was preempted (PREEMPTED${reason}).`;
+        break;
+      case 'CANCELLED':
+        code = t.cancelled || t.ctx.signal.aborted ? 'INTERRUPTED' : 'SLURM_JOB_CANCELLED';
+        message = t.cancelled || t.ctx.signal.aborted ? `${what} was cancelled (scancel) because the run was interrupted.` : `${what} was cancelled outside aero (CANCELLED${reason}).`;
+        break;
+      case 'UNSCHEDULABLE':
+        code = 'SLURM_JOB_UNSCHEDULABLE';
+        message = `${what} can never start: it is pending with reason ${term.reason}; aero cancelled it.`;
+        break;
+      case 'LOST':
+        code = 'SLURM_JOB_LOST';
+        message = `${what} left the queue without writing result.json; Slurm no longer knows how it ended${exit !== undefined ? ` (the worker exited with code ${exit})` : ''}.`;
+        break;
+      default:
+        code = 'SLURM_JOB_FAILED';
+        message = `${what} ended as ${term.state}${exit !== undefined ? ` with exit code ${exit}` : ''}${reason} without writing result.json.`;
+    }
+    if (t.cancelled && term.state !== 'CANCELLED') {
+      code = 'INTERRUPTED';
+      message = `${what} was cancelled (scancel) because the run was interrupted.`;
+    }
+    const tail = [...t.follower.tail, ...(await batchLogTail(t))].slice(-options.logTailLines);
+    const hints: Record<string, string> = {
+      SLURM_JOB_TIMEOUT: 'Raise the time limit: resources.timeMinutes on the action, or slurmLauncher({ time }).',
+      SLURM_OUT_OF_MEMORY: 'Raise resources.memoryMb on the action, or slurmLauncher({ memoryMb }).',
+      SLURM_NODE_FAIL: 'Rerun; set slurmLauncher({ requeue: true }) to let Slurm requeue after node failures.',
+      SLURM_JOB_UNSCHEDULABLE: 'Fix the partition, account, QOS or time limit the action asks for (resources.slurm).',
+    };
+    return {
+      ...base(t),
+      error: {
+        code,
+        message: `${message}${tail.length ? `\nLast lines of the log:\n${tail.join('\n')}` : ''}`,
+        hint: `${hints[code] ? `${hints[code]} ` : ''}Logs: ${jobFiles(t.spec.jobDir).stdout}, ${jobFiles(t.spec.jobDir).stderr}; Slurm: scontrol show job ${id}.`,
+      },
+    };
+  }
+
+  async function finish(t: Tracked, result: JobResult): Promise<void> {
+    if (tracked.get(t.spec.jobId) !== t) return;
+    tracked.delete(t.spec.jobId);
+    // A job that ran between two polls still gets its job:started before the result.
+    if (!t.started) {
+      t.started = true;
+      t.ctx.emit({ type: 'job:started', jobId: t.spec.jobId });
+    }
+    await t.follower.poll(true).catch(() => undefined);
+    if ([...tracked.values()].every((o) => o.task.arrayJobId !== t.task.arrayJobId)) await forgetArray(t.workDir, t.task.arrayJobId).catch(() => undefined);
+    t.resolve(result);
+  }
+
+  // ---- cancel --------------------------------------------------------------------------
+
+  async function scancel(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const out = await run('scancel', ids);
+    if (out.code !== 0 && !/Invalid job id|already completing or completed/i.test(out.stderr)) {
+      throw new AeroError('SLURM_SCANCEL_FAILED', `\`scancel ${ids.join(' ')}\` failed (exit ${out.code}): ${out.stderr.trim()}`, {
+        plugin: PLUGIN,
+        hint: `Cancel the jobs by hand: scancel ${ids.join(' ')}`,
+      });
+    }
+  }
+
+  async function cancelTracked(items: Tracked[]): Promise<void> {
+    const live = items.filter((t) => tracked.get(t.spec.jobId) === t);
+    if (live.length === 0) return;
+    for (const t of live) t.cancelled = true;
+    await scancel(live.map((t) => t.task.slurmJobId));
+    for (const t of live) {
+      t.terminal ??= { state: 'CANCELLED', reason: undefined, exitCode: undefined, node: undefined, at: Date.now() };
+      const result = await readResult(t.spec.jobDir, t.spec.jobId);
+      await finish(t, result ?? (await failure(t)));
+    }
+  }
+
+  // ---- submit --------------------------------------------------------------------------
+
+  async function cleanupOrphans(workDir: string, runIds: Set<string>, logger: Logger): Promise<void> {
+    if (cleanedWorkDirs.has(workDir)) return;
+    cleanedWorkDirs.add(workDir);
+    const orphans = (await listArrays(workDir)).filter((a) => ownerIsDead(a) && !runIds.has(a.runId));
+    if (orphans.length === 0) return;
+    logger.warn(`Cancelling ${orphans.length} Slurm array(s) left by an earlier aero run that stopped without cleaning up: ${orphans.map((o) => o.arrayJobId).join(', ')}`);
+    await scancel(orphans.map((o) => o.arrayJobId));
+    for (const o of orphans) await forgetArray(workDir, o.arrayJobId);
+  }
+
+  function track(spec: JobSpec, task: SubmittedTask, ctx: LaunchContext, d: Deferred, workDir: string): Tracked {
+    const t: Tracked = {
+      spec,
+      task,
+      ctx,
+      workDir,
+      follower: new JobFollower(spec.jobId, spec.jobDir, (e: JobEvent) => ctx.emit(e), options.logTailLines),
+      resolve: d.resolve,
+      startedAt: new Date().toISOString(),
+      started: false,
+      missing: 0,
+      cancelled: false,
+    };
+    tracked.set(spec.jobId, t);
+    return t;
+  }
+
+  /** Jobs already submitted by an earlier (crashed) aero process: finished, still queued, or gone. */
+  async function reattach(jobs: JobSpec[], deferreds: Deferred[], ctx: LaunchContext, workDir: string): Promise<number[]> {
+    const candidates: Array<{ index: number; task: SubmittedTask }> = [];
+    for (const [index, spec] of jobs.entries()) {
+      const task = await readTaskState(spec.jobDir);
+      if (task && task.jobId === spec.jobId) candidates.push({ index, task });
+    }
+    if (candidates.length === 0) return jobs.map((_, i) => i);
+    const handled = new Set<number>();
+    let snapshot: QueueSnapshot | undefined;
+    for (const { index, task } of candidates) {
+      const spec = jobs[index]!;
+      const d = deferreds[index]!;
+      const result = await readResult(spec.jobDir, spec.jobId);
+      if (result) {
+        handled.add(index);
+        d.resolve(result);
+        continue;
+      }
+      snapshot ??= await queueSnapshot();
+      const st = lookupTask(snapshot, task.arrayJobId, task.taskId);
+      if (st && !TERMINAL_STATES.has(st.state)) {
+        handled.add(index);
+        ctx.emit({ type: 'job:submitted', jobId: spec.jobId, externalId: task.slurmJobId });
+        ctx.logger.info(`Reattached to Slurm job ${task.slurmJobId} (${st.state}) submitted by an earlier run`, { jobId: spec.jobId });
+        await recordArray(workDir, { arrayJobId: task.arrayJobId, runId: spec.runId, action: spec.action, submittedAt: task.submittedAt, jobIds: [spec.jobId] }).catch(() => undefined);
+        track(spec, task, ctx, d, workDir);
+      } else await clearTaskState(spec.jobDir);
+    }
+    return jobs.map((_, i) => i).filter((i) => !handled.has(i));
+  }
+
+  async function submitArray(specs: JobSpec[], ds: Deferred[], ctx: LaunchContext, workDir: string, args: string[], execCommand: string[]): Promise<void> {
+    const first = specs[0]!;
+    const stamp = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const batchDir = join(workDir, 'batches', `${first.action.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}`);
+    await mkdir(batchDir, { recursive: true });
+    const listFile = join(batchDir, 'tasks.txt');
+    await Promise.all(
+      specs.map(async (spec) => {
+        await mkdir(spec.jobDir, { recursive: true });
+        await ensureSpecFile(spec);
+        await writeFile(jobFiles(spec.jobDir).env, envScript({ ...options.env, ...spec.env }));
+      }),
+    );
+    await writeFile(listFile, specs.map((s) => resolvePath(jobFiles(s.jobDir).spec)).join('\n') + '\n');
+    const script = join(batchDir, 'job.sh');
+    await writeFile(script, batchScript(listFile, execCommand, options.setup), { mode: 0o755 });
+    const argv = [
+      '--parsable',
+      `--array=0-${specs.length - 1}%${options.arrayLimit}`,
+      `--job-name=${jobName(options.jobNamePrefix, first.action)}`,
+      `--output=${join(batchDir, 'slurm-%A_%a.out')}`,
+      `--chdir=${first.cwd}`,
+      ...args,
+      script,
+    ];
+    const out = await run('sbatch', argv);
+    const arrayJobId = out.stdout.trim().split(';')[0]?.trim() ?? '';
+    if (out.code !== 0 || !/^\d+$/.test(arrayJobId)) {
+      throw new AeroError('SLURM_SBATCH_REJECTED', `sbatch rejected the job array for action \`${first.action}\` (${specs.length} task(s), exit ${out.code}): ${out.stderr.trim() || out.stdout.trim() || 'no output'}`, {
+        plugin: PLUGIN,
+        hint: `Check the partition/account/qos/time the action asks for (sbatch ${argv.slice(1, -1).join(' ')}); \`sinfo\` lists partitions.`,
+        details: { argv, stderr: out.stderr },
+      });
+    }
+    const submittedAt = new Date().toISOString();
+    await recordArray(workDir, { arrayJobId, runId: first.runId, action: first.action, submittedAt, jobIds: specs.map((s) => s.jobId) });
+    const added: Tracked[] = [];
+    for (const [taskId, spec] of specs.entries()) {
+      const task: SubmittedTask = { jobId: spec.jobId, runId: spec.runId, arrayJobId, taskId, slurmJobId: `${arrayJobId}_${taskId}`, batchDir, submittedAt };
+      await writeTaskState(spec.jobDir, task);
+      ctx.emit({ type: 'job:submitted', jobId: spec.jobId, externalId: task.slurmJobId });
+      added.push(track(spec, task, ctx, ds[taskId]!, workDir));
+    }
+    ctx.logger.debug(`sbatch: array ${arrayJobId} with ${specs.length} task(s) for ${first.action}`);
+    if (ctx.signal.aborted) await cancelTracked(added);
+  }
+
+  async function launch(jobs: JobSpec[], ctx: LaunchContext, deferreds: Deferred[]): Promise<void> {
+    const workDir = resolvePath(options.workDir ?? join(jobs[0]!.cwd, '.aero', 'slurm'));
+    const execCommand = options.execCommand ?? ctx.execCommand;
+    if (!execCommand?.length) {
+      throw new AeroError('SLURM_NO_EXEC_COMMAND', 'No worker command: the engine passed no execCommand and slurmLauncher({ execCommand }) is not set.', {
+        plugin: PLUGIN,
+        hint: "Set slurmLauncher({ execCommand: ['aero', 'exec'] }) to the command that runs `aero exec` on the compute nodes.",
+      });
+    }
+    // Settings first: an invalid resources.slurm fails the batch before anything is submitted.
+    const settings = jobs.map((spec) => resourceArgs(taskSettings(spec, options), options.requeue));
+    await mkdir(workDir, { recursive: true });
+    await cleanupOrphans(workDir, new Set(jobs.map((j) => j.runId)), ctx.logger);
+    const pending = await reattach(jobs, deferreds, ctx, workDir);
+    // One array per action and identical sbatch settings (the engine hands one action's partitions together).
+    const groups = new Map<string, number[]>();
+    for (const i of pending) {
+      const key = JSON.stringify([jobs[i]!.action, jobs[i]!.cwd, settings[i]]);
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    }
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const chunks: number[][] = [];
+        for (let k = 0; k < indexes.length; k += options.maxArraySize) chunks.push(indexes.slice(k, k + options.maxArraySize));
+        for (const chunk of chunks) {
+          try {
+            await submitArray(
+              chunk.map((i) => jobs[i]!),
+              chunk.map((i) => deferreds[i]!),
+              ctx,
+              workDir,
+              settings[chunk[0]!]!,
+              execCommand,
+            );
+          } catch (error) {
+            for (const i of chunk) deferreds[i]!.reject(error);
+          }
+        }
+      }),
+    );
+    if (tracked.size > 0) startLoop();
+  }
+
+  return {
+    kind: 'launcher',
+    name: options.name,
+    version: VERSION,
+    packageName: PLUGIN,
+    get calls() {
+      return { ...calls };
+    },
+    resetCalls() {
+      for (const k of Object.keys(calls) as SlurmCommand[]) calls[k] = 0;
+    },
+    submit(jobs, ctx) {
+      closed = false;
+      const deferreds: Deferred[] = [];
+      const promises = jobs.map((spec) => new Promise<JobResult>((resolve, reject) => deferreds.push({ resolve, reject })));
+      // Promise executors run synchronously, so `deferreds` is complete here.
+      const onAbort = () => {
+        const mine = [...tracked.values()].filter((t) => t.ctx === ctx);
+        void cancelTracked(mine).catch((error) => ctx.logger.error(`scancel failed: ${String(error)}`));
+      };
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      void Promise.allSettled(promises).then(() => ctx.signal.removeEventListener('abort', onAbort));
+      if (jobs.length > 0) {
+        launch(jobs, ctx, deferreds).catch((error) => {
+          for (const d of deferreds) d.reject(error);
+        });
+      }
+      return promises;
+    },
+    async cancel(jobIds) {
+      const ids = new Set(jobIds);
+      await cancelTracked([...tracked.values()].filter((t) => ids.has(t.spec.jobId)));
+    },
+    async close() {
+      closed = true;
+      await loop;
+    },
+  };
+}
