@@ -30,14 +30,14 @@ export interface OutputSpec {
 }
 
 /** A reference to another action's output, used as an input. */
-export interface InputRef {
+export interface InputRef<Gather extends boolean = boolean> {
   readonly __aeroInput: true;
   readonly action: string;
   readonly output: string;
   /** Gather every matching partition of the producer instead of mapping 1:1. */
-  readonly gather: boolean;
+  readonly gather: Gather;
   /** Gather all instances (matching on shared partition keys) into an array. */
-  all(): InputRef;
+  all(): InputRef<true>;
 }
 
 export interface InputHandle {
@@ -131,16 +131,16 @@ export interface Action<P = any> {
   readonly command: readonly string[] | undefined;
   readonly run: (ctx: RunContext<P, any, any>) => unknown | Promise<unknown>;
   /** Reference one of this action's outputs as another action's input. */
-  output(name: string): InputRef;
+  output(name: string): InputRef<false>;
 }
 
-function makeInputRef(action: string, output: string, gather: boolean): InputRef {
+function makeInputRef<G extends boolean>(action: string, output: string, gather: G): InputRef<G> {
   return Object.freeze({
     __aeroInput: true as const,
     action,
     output,
     gather,
-    all: () => makeInputRef(action, output, true),
+    all: () => makeInputRef(action, output, true as const),
   });
 }
 
@@ -196,7 +196,7 @@ export function createAction<P>(definition: ActionDefinition<P, any, any>, comma
     sourceFile,
     command,
     run: definition.run as Action<P>['run'],
-    output: (output: string) => makeInputRef(name, output, false),
+    output: (output: string) => makeInputRef(name, output, false as const),
   });
 }
 

@@ -16,7 +16,7 @@ import { canonicalJson, digestOf } from './hash.js';
 import { StoreKeys } from './keys.js';
 import { inlineLauncher } from './launchers/inline.js';
 import { processLauncher } from './launchers/process.js';
-import { applyKeyValueOverrides } from './params.js';
+import { applyOverrides } from './overrides/index.js';
 import { actionList, plan as buildPlan, type Plan, type PlannedInstance } from './planner.js';
 import { resolvePlugins, type PluginDefaults, type PluginSet } from './plugins.js';
 import { emptyCounts, gitInfo, newRunId, thisHost, type ActionEntry, type CacheComponents, type CacheEntry, type RunRecord } from './runs.js';
@@ -127,7 +127,9 @@ export class Aero {
     const base = structuredClone(this.config.params ?? {});
     this.sources = this.configFile ? [{ file: relative(this.cwd, this.configFile), content: await readFile(this.configFile, 'utf8') }] : [];
     if (this.plugins.configLoaders.length === 0) {
-      this.params = applyKeyValueOverrides(base, overrides);
+      // Without a loader there is no schema of known keys (defaults live in each action's
+      // zod schema), so `train.lr=0.1` may add a key: Hydra's non-struct mode.
+      this.params = applyOverrides(base, overrides, { strict: false, origins: this.origins });
       return;
     }
     let params = base;

@@ -14,8 +14,8 @@ const handlers = new Map([['json', handler('json', 'json')], ['fits', handler('f
 const noop = () => undefined;
 
 /** A reference to an output by name, for wiring forward references (cycles). */
-function ref(action: string, output: string): InputRef {
-  return { __aeroInput: true, action, output, gather: false, all: () => ({ ...ref(action, output), gather: true }) };
+function ref(action: string, output: string): InputRef<false> {
+  return { __aeroInput: true, action, output, gather: false, all: () => ({ ...ref(action, output), gather: true, all: () => ref(action, output).all() }) };
 }
 
 function planError(fn: () => unknown): AeroError {

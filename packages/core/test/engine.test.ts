@@ -1,0 +1,155 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAero, defineAction, defineConfig, type Action, type AeroEvent } from '../src/index.js';
+import { jsonHandler, memoryStore } from './fixtures.js';
+
+async function project(actions: Action[], params: Record<string, unknown> = {}) {
+  const cwd = await mkdtemp(join(tmpdir(), 'aero-engine-'));
+  const store = memoryStore();
+  const config = defineConfig({ actions, params, plugins: [store, jsonHandler()] });
+  return { cwd, store, open: (overrides: string[] = []) => createAero({ cwd, config, overrides }) };
+}
+
+describe('engine (embedded API, no CLI)', () => {
+  let calls: string[] = [];
+  const source = defineAction({
+    name: 'source',
+    params: z.object({ n: z.number().int().default(3) }),
+    outputs: { values: { handler: 'json' } },
+    async run({ params, outputs }) {
+      calls.push('source');
+      await outputs.values.write(Array.from({ length: params.n }, (_, i) => i));
+    },
+  });
+  const square = defineAction({
+    name: 'square',
+    partitions: { i: [0, 1, 2] },
+    inputs: { values: source.output('values') },
+    outputs: { out: { handler: 'json', path: 'sq-{i:02d}.json' } },
+    async run({ inputs, outputs, partition, log }) {
+      calls.push(`square${partition!.i}`);
+      const v = (await inputs.values.read<number[]>())[Number(partition!.i)] ?? 0;
+      log.metric('value', v * v);
+      await outputs.out.write(v * v);
+    },
+  });
+  const total = defineAction({
+    name: 'total',
+    inputs: { squares: square.output('out').all() },
+    outputs: { sum: { handler: 'json' } },
+    async run({ inputs, outputs }) {
+      calls.push('total');
+      let sum = 0;
+      for (const s of inputs.squares) sum += await s.read<number>();
+      await outputs.sum.write(sum);
+    },
+  });
+
+  it('runs a partitioned pipeline, caches it, and reruns only what a param change touches', async () => {
+    calls = [];
+    const p = await project([source, square, total]);
+    const aero = await p.open();
+    const events: AeroEvent[] = [];
+    aero.on((e) => events.push(e));
+    const first = await aero.run({ concurrency: 2 });
+    expect(first.status).toBe('succeeded');
+    expect(first.counts).toMatchObject({ ran: 5, cached: 0 });
+    expect(calls.sort()).toEqual(['source', 'square0', 'square1', 'square2', 'total']);
+    const totalEntry = first.record.actions.find((a) => a.id === 'total')!;
+    const manifestKey = `artifacts/total.sum/${totalEntry.outputs!.sum}.json`;
+    expect(p.store.data.has(manifestKey)).toBe(true);
+    expect(events.filter((e) => e.type === 'action:metrics')).toHaveLength(3);
+    expect(first.record.actions.find((a) => a.id === 'square[i=2]')).toMatchObject({ status: 'ran', partition: { i: 2 } });
+
+    calls = [];
+    const second = await (await p.open()).run();
+    expect(second.counts).toMatchObject({ ran: 0, cached: 5 });
+    expect(calls).toEqual([]);
+
+    calls = [];
+    const third = await (await p.open(['source.n=4'])).run();
+    // source's output changes; squares see new input but equal values → same outputs → total cached.
+    expect(third.counts).toMatchObject({ ran: 4, cached: 1 });
+    expect(third.record.actions.find((a) => a.id === 'total')!.status).toBe('cached');
+  });
+
+  it('a dry run reports decisions without running or recording anything', async () => {
+    calls = [];
+    const p = await project([source, square, total]);
+    const dry = await (await p.open()).run({ dryRun: true });
+    expect(calls).toEqual([]);
+    expect(dry.decisions.map((d) => `${d.instanceId}:${d.status}:${d.reason}`)).toContain('source:would-run:never ran');
+    expect(dry.decisions.find((d) => d.instanceId === 'total')!.reason).toMatch(/^input from `square\[i=\d\]` will be rebuilt$/);
+    expect([...p.store.data.keys()].filter((k) => k.startsWith('runs/'))).toEqual([]);
+  });
+
+  it('an AbortSignal cancels running actions and the run is interrupted', async () => {
+    const hang = defineAction({
+      name: 'hang',
+      async run({ signal }) {
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      },
+    });
+    const p = await project([hang]);
+    const aero = await p.open();
+    const controller = new AbortController();
+    aero.on((e) => {
+      if (e.type === 'action:start') setTimeout(() => controller.abort(), 10);
+    });
+    const summary = await aero.run({ signal: controller.signal });
+    expect(summary.status).toBe('interrupted');
+    expect(summary.record.actions[0]!.status).toBe('interrupted');
+  });
+
+  it('honours -j and resources.cpus: never more slots in use than allowed', async () => {
+    let running = 0;
+    let peak = 0;
+    const mk = (name: string, cpus: number) =>
+      defineAction({
+        name,
+        resources: { cpus },
+        async run() {
+          running += cpus;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setImmediate(r));
+          await new Promise((r) => setImmediate(r));
+          running -= cpus;
+        },
+      });
+    const p = await project([mk('a', 2), mk('b', 1), mk('c', 1), mk('d', 2)]);
+    await (await p.open()).run({ concurrency: 2 });
+    expect(peak).toBeLessThanOrEqual(2);
+    expect(peak).toBeGreaterThan(0);
+  });
+
+  it('gives each GPU instance its own devices from the configured list', async () => {
+    const gpu = defineAction({
+      name: 'gpu',
+      partitions: { k: [1, 2, 3] },
+      resources: { gpus: 1 },
+      run() {},
+    });
+    const cwd = await mkdtemp(join(tmpdir(), 'aero-gpu-'));
+    const specs: string[] = [];
+    const aero = await createAero({ cwd, config: defineConfig({ actions: [gpu], gpus: ['0', '1'], plugins: [memoryStore(), jsonHandler()] }) });
+    const launcher = aero.launcher('inline');
+    const submit = launcher.submit.bind(launcher);
+    (launcher as { submit: typeof submit }).submit = (jobs, ctx) => {
+      for (const j of jobs) specs.push(j.env.CUDA_VISIBLE_DEVICES!);
+      return submit(jobs, ctx);
+    };
+    const summary = await aero.run({ concurrency: 2 });
+    expect(summary.status).toBe('succeeded');
+    // Three instances, two devices, two slots: the first two hold one device each at once.
+    expect(specs).toHaveLength(3);
+    expect(specs.every((d) => d === '0' || d === '1')).toBe(true);
+    expect(new Set(specs.slice(0, 2))).toEqual(new Set(['0', '1']));
+    const tooMany = defineAction({ name: 'big', resources: { gpus: 3 }, run() {} });
+    const big = await createAero({ cwd, config: defineConfig({ actions: [tooMany], gpus: ['0'], plugins: [memoryStore(), jsonHandler()] }) });
+    const failed = await big.run();
+    expect(failed.record.actions[0]!.error!.message).toBe('`big` needs 3 GPU(s) but 1 are configured.');
+  });
+});
