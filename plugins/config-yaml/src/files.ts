@@ -1,0 +1,129 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { ConfigYamlErrorCodes, yamlError } from './errors.js';
+
+/** One YAML config file as composition sees it. */
+export interface ConfigFile {
+  /** Path relative to the project root, with `/` separators (`conf/model/small.yaml`). */
+  rel: string;
+  /** Path inside the config dir without extension (`model/small`). */
+  name: string;
+  text: string;
+  /** The file's mapping without its `defaults` key. */
+  content: Record<string, unknown>;
+  /** The raw `defaults` list, if any. */
+  defaults: unknown;
+  /** `# @package X` header, if any. */
+  headerPackage: string | undefined;
+}
+
+export type YamlParse = (text: string, rel: string) => unknown;
+
+const HEADER_RE = /^#\s*@package\s+(\S+)\s*$/;
+
+function headerPackage(text: string): string | undefined {
+  // Only the leading comment block counts, like Hydra's header.
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line === '') continue;
+    if (!line.startsWith('#')) return undefined;
+    const match = HEADER_RE.exec(line);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Reads config files once per load; remembers which ones composition used, in order. */
+export class ConfigRepository {
+  private readonly files = new Map<string, ConfigFile | null>();
+  private readonly dirs = new Map<string, boolean>();
+  readonly used: ConfigFile[] = [];
+  private readonly usedSet = new Set<string>();
+
+  constructor(
+    readonly cwd: string,
+    readonly confDir: string,
+    private readonly parse: YamlParse,
+  ) {}
+
+  relative(abs: string): string {
+    return relative(this.cwd, abs).split(sep).join('/');
+  }
+
+  /** Loads `name` (`model/small`) as `.yaml`, else `.yml`; undefined when neither exists. */
+  find(name: string): ConfigFile | undefined {
+    const cached = this.files.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    let file: ConfigFile | null = null;
+    for (const ext of ['.yaml', '.yml']) {
+      const abs = join(this.confDir, name + ext);
+      let text: string;
+      try {
+        text = readFileSync(abs, 'utf8');
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') continue;
+        throw error;
+      }
+      const rel = this.relative(abs);
+      const parsed = this.parse(text, rel);
+      if (parsed !== null && parsed !== undefined && !isMapping(parsed)) {
+        throw yamlError(ConfigYamlErrorCodes.NOT_A_MAPPING, `${rel} must hold a mapping (key: value lines) at the top level, but it holds ${Array.isArray(parsed) ? 'a list' : `a ${typeof parsed}`}.`, {
+          hint: 'A config file is a YAML mapping, e.g. `lr: 0.01`, optionally with a `defaults:` list.',
+          details: { file: rel },
+        });
+      }
+      const { defaults, ...content } = (parsed ?? {}) as Record<string, unknown>;
+      file = { rel, name, text, content, defaults, headerPackage: headerPackage(text) };
+      break;
+    }
+    this.files.set(name, file);
+    return file ?? undefined;
+  }
+
+  /** Forgets which files were used (composition may walk the defaults more than once). */
+  resetUsed(): void {
+    this.used.length = 0;
+    this.usedSet.clear();
+  }
+
+  markUsed(file: ConfigFile): void {
+    if (this.usedSet.has(file.rel)) return;
+    this.usedSet.add(file.rel);
+    this.used.push(file);
+  }
+
+  /** True when `group` (`model`, `trainer/callbacks`) is a directory in the config dir. */
+  isGroup(group: string): boolean {
+    let known = this.dirs.get(group);
+    if (known === undefined) {
+      try {
+        known = statSync(join(this.confDir, group)).isDirectory();
+      } catch {
+        known = false;
+      }
+      this.dirs.set(group, known);
+    }
+    return known;
+  }
+
+  /** Option names of a group (its `.yaml`/`.yml` files), sorted. */
+  options(group: string): string[] {
+    try {
+      return readdirSync(join(this.confDir, group), { withFileTypes: true })
+        .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
+        .map((entry) => entry.name.replace(/\.ya?ml$/, ''))
+        .sort();
+    } catch {
+      return [];
+    }
+  }
+}

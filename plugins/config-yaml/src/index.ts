@@ -1,0 +1,31 @@
+import type { ConfigLoader } from '@aero/core';
+import pkg from '../package.json' with { type: 'json' };
+import { PLUGIN } from './errors.js';
+import { loadYamlConfig } from './load.js';
+import { parseYamlConfigOptions, type YamlConfigOptions } from './options.js';
+
+export { yamlConfigOptionsSchema, type YamlConfigOptions, type YamlConfigSettings } from './options.js';
+export { ConfigYamlErrorCodes } from './errors.js';
+export { BASE_SOURCE, CLI_SOURCE } from './load.js';
+
+/**
+ * Hydra-style composed YAML configs: `conf/config.yaml` with a `defaults` list of config
+ * groups (`conf/model/*.yaml`, `conf/trainer/callbacks/*.yaml`), command-line overrides
+ * (`model=large`, `train.lr=1e-3`, `+x=1`, `++x=1`, `~x`) and `${...}` interpolation.
+ *
+ * ```ts
+ * export default defineConfig({ actions, plugins: [yamlConfig({ dir: 'conf' })] });
+ * ```
+ */
+export function yamlConfig(options: YamlConfigOptions = {}): ConfigLoader {
+  const settings = parseYamlConfigOptions(options);
+  return {
+    kind: 'config',
+    name: 'yaml',
+    version: pkg.version,
+    packageName: PLUGIN,
+    load: (loadOptions) => loadYamlConfig(settings, loadOptions),
+  };
+}
+
+export default yamlConfig;

@@ -1,0 +1,30 @@
+import { AeroError } from '@aero/core';
+import { describe, expect, it } from 'vitest';
+import { yamlConfig, yamlConfigOptionsSchema } from '../src/index.js';
+
+describe('yamlConfig options', () => {
+  it('defaults: conf/config.yaml, missing values are errors', () => {
+    expect(yamlConfigOptionsSchema.parse({})).toEqual({ dir: 'conf', configName: 'config', missing: 'error' });
+    const loader = yamlConfig();
+    expect(loader).toMatchObject({ kind: 'config', name: 'yaml', packageName: '@aero/config-yaml' });
+    expect(loader.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('bad options throw PLUGIN_OPTIONS_INVALID listing each problem with its path', () => {
+    let error: unknown;
+    try {
+      yamlConfig({ dir: '', missing: 'sometimes', extra: 1 } as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AeroError);
+    const e = error as AeroError;
+    expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
+    expect(e.plugin).toBe('@aero/config-yaml');
+    expect(e.message.split('\n')[0]).toBe('Invalid options for yamlConfig:');
+    expect(e.message).toContain('  - yamlConfig: `dir`: Too small: expected string to have >=1 characters');
+    expect(e.message).toContain('  - yamlConfig: `missing`: Invalid option: expected one of "error"|"omit"|"keep"');
+    expect(e.message).toContain('  - yamlConfig: `(options)`: Unrecognized key: "extra"');
+    expect(e.format()).toContain('[aero] [@aero/config-yaml] Invalid options for yamlConfig:');
+  });
+});

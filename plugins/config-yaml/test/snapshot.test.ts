@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { basicConf } from './fixtures.js';
+import { load, project } from './helpers.js';
+
+describe('what a run snapshot stores: sources and origins', () => {
+  it('sources are the files composition used, in order, with their exact text', async () => {
+    const dir = project(basicConf);
+    const { sources } = await load(dir, ['model=large']);
+    expect(sources.map((s) => s.file)).toEqual([
+      'conf/config.yaml',
+      'conf/model/large.yaml',
+      'conf/data/mnist.yaml',
+      'conf/trainer/default.yaml',
+      'conf/trainer/callbacks/early_stop.yaml',
+    ]);
+    for (const source of sources) expect(source.content).toBe(readFileSync(join(dir, source.file), 'utf8'));
+  });
+
+  it('origins map every dot path (containers, leaves, list items) to the file or <cli> / <aero.config.ts>', async () => {
+    const conf = { ...basicConf, 'conf/data/mnist.yaml': 'name: mnist\npath: /d\nbatch: 32\nsplits: [train, test]\n' };
+    const { origins } = await load(project(conf), ['model.units=1'], { extra: { flag: true } });
+    expect(origins).toEqual({
+      extra: '<aero.config.ts>',
+      'extra.flag': '<aero.config.ts>',
+      model: 'conf/config.yaml',
+      'model.name': 'conf/model/small.yaml',
+      'model.units': '<cli>',
+      'model.dropout': 'conf/config.yaml',
+      data: 'conf/data/mnist.yaml',
+      'data.name': 'conf/data/mnist.yaml',
+      'data.path': 'conf/data/mnist.yaml',
+      'data.batch': 'conf/data/mnist.yaml',
+      'data.splits': 'conf/data/mnist.yaml',
+      'data.splits.0': 'conf/data/mnist.yaml',
+      'data.splits.1': 'conf/data/mnist.yaml',
+      trainer: 'conf/trainer/default.yaml',
+      'trainer.callbacks': 'conf/trainer/callbacks/early_stop.yaml',
+      'trainer.callbacks.early_stop': 'conf/trainer/callbacks/early_stop.yaml',
+      'trainer.callbacks.early_stop.patience': 'conf/trainer/callbacks/early_stop.yaml',
+      'trainer.epochs': 'conf/trainer/default.yaml',
+      seed: 'conf/config.yaml',
+    });
+  });
+
+  it('loading is deterministic: the same files and overrides give the same result', async () => {
+    const dir = project(basicConf);
+    const a = await load(dir, ['model=large', 'seed=2']);
+    const b = await load(dir, ['model=large', 'seed=2']);
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+});
