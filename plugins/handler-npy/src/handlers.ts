@@ -40,7 +40,7 @@ export function npyHandlers(options: NpyOptions = {}): [NpyHandler, NpzHandler] 
     packageName: PLUGIN,
     extensions: ['npy'],
     read: (path) => readNpy(path),
-    write: (path, value, writeOptions) => writeNpy(path, value, settings(base, writeOptions, 'npy.write')),
+    write: async (path, value, writeOptions) => writeNpy(path, value, settings(base, writeOptions, 'npy.write')),
     describe: (value) => describeArray(toNDArray(value, 'value')),
   };
   const npz: NpzHandler = {
@@ -50,7 +50,7 @@ export function npyHandlers(options: NpyOptions = {}): [NpyHandler, NpzHandler] 
     packageName: PLUGIN,
     extensions: ['npz'],
     read: (path, readOptions) => readNpz(path, readOptions ?? {}),
-    write: (path, value, writeOptions) => writeNpz(path, value, settings(base, writeOptions, 'npz.write')),
+    write: async (path, value, writeOptions) => writeNpz(path, value, settings(base, writeOptions, 'npz.write')),
     describe: (value) => ({
       arrays: Object.fromEntries(Object.entries(value).map(([name, array]) => [name, describeArray(toNDArray(array, name))])),
     }),

@@ -19,15 +19,15 @@ export interface ByteSink {
 /** Reads the header from a source (preamble, length, dict). */
 export async function readNpyHeader(source: ByteSource, where: string): Promise<NpyHeader> {
   const preamble = new Uint8Array(8);
-  if ((await source.readInto(preamble)) < 8) throw truncated(where, 'in the NPY preamble');
+  if ((await source.readInto(preamble)) < 8) throw truncated(where, 'it ends inside the NPY preamble');
   const version = parsePreamble(preamble, where);
   const lenSize = lengthFieldSize(Number(version[0]));
   const lenBytes = new Uint8Array(lenSize);
-  if ((await source.readInto(lenBytes)) < lenSize) throw truncated(where, 'in the NPY header length');
+  if ((await source.readInto(lenBytes)) < lenSize) throw truncated(where, 'it ends inside the NPY header length');
   const view = new DataView(lenBytes.buffer);
   const textLength = lenSize === 2 ? view.getUint16(0, true) : view.getUint32(0, true);
   const textBytes = new Uint8Array(textLength);
-  if ((await source.readInto(textBytes)) < textLength) throw truncated(where, 'in the NPY header');
+  if ((await source.readInto(textBytes)) < textLength) throw truncated(where, 'it ends inside the NPY header');
   const text = version === '3.0' ? new TextDecoder('utf-8').decode(textBytes) : new TextDecoder('latin1').decode(textBytes);
   return parseHeaderText(text, version, 8 + lenSize + textLength, where);
 }
@@ -43,7 +43,7 @@ export async function readNpyFrom(source: ByteSource, where: string): Promise<ND
   const bytes = new Uint8Array(buffer);
   const got = await source.readInto(bytes);
   if (got < header.dataBytes) {
-    throw truncated(where, `: the header announces ${header.dataBytes} bytes of ${header.dtype} data for shape [${header.shape.join(', ')}] but only ${got} follow`);
+    throw truncated(where, `the header announces ${header.dataBytes} bytes of ${header.dtype} data for shape [${header.shape.join(', ')}] but only ${got} follow`);
   }
   if (header.byteOrder !== NATIVE_ORDER) swapInPlace(bytes, info.swap);
   const data = new info.ctor(buffer);
@@ -51,7 +51,7 @@ export async function readNpyFrom(source: ByteSource, where: string): Promise<ND
 }
 
 function truncated(where: string, detail: string) {
-  return npyError(NpyErrorCodes.TRUNCATED, `${where} is truncated ${detail.startsWith(':') ? detail.slice(2) : detail}.`, {
+  return npyError(NpyErrorCodes.TRUNCATED, `${where} is truncated: ${detail}.`, {
     hint: 'The file was cut short (interrupted copy or write); produce it again.',
   });
 }

@@ -193,3 +193,13 @@ describe('aero writes, numpy reads', () => {
     }
   });
 });
+
+describe('float16 helpers agree with numpy', () => {
+  it('decodes all 65536 half-precision bit patterns and rounds doubles to half like numpy', async () => {
+    const ref = await npyRef<{ values: string[]; doubles: string[]; bits: number[] }>('f16');
+    const decoded = ref.values.map((_, bits) => float16ToNumber(bits));
+    expect(decoded).toEqual(ref.values.map(num));
+    const encoded = ref.doubles.map((d) => numberToFloat16(num(d)));
+    expect(encoded).toEqual(ref.bits);
+  });
+});

@@ -207,6 +207,40 @@ def big(path, nbytes):
     print(json.dumps({'file': path, 'elements': n, 'size': os.path.getsize(path)}))
 
 
+def bignpz(path, nbytes):
+    n = int(nbytes) // 4
+    np.savez(path, a=np.arange(n, dtype='<f4'))
+    print(json.dumps({'file': path, 'elements': n, 'size': os.path.getsize(path)}))
+
+
+def f16():
+    bits = np.arange(65536, dtype='<u2')
+    values = bits.view('<f2').astype(np.float64)
+    doubles = np.concatenate([rng.standard_normal(2000) * 10.0 ** rng.integers(-9, 6, 2000),
+                              [65519.99, 65520.0, 2.0 ** -25, 2.0 ** -24 * 1.5, 2.0 ** -24 * 2.5, 0.1, -0.0, 1e-30]])
+    print(json.dumps({'values': ['nan' if v != v else repr(float(v)) for v in values],
+                      'doubles': [repr(float(d)) for d in doubles],
+                      'bits': [int(b) for b in doubles.astype('<f2').view('<u2')]}))
+
+
+def checkbig(path, n):
+    n = int(n)
+    with zipfile.ZipFile(path) as zf:
+        bad = zf.testzip()  # CRC of every member
+    with np.load(path) as z:
+        a = z['a']
+    expected = np.arange(n, dtype='<f4')
+    if bad is not None:
+        detail = 'bad CRC in ' + bad
+    elif a.dtype != expected.dtype or a.shape != expected.shape:
+        detail = 'dtype/shape %s %s' % (a.dtype, a.shape)
+    elif not np.array_equal(a, expected):
+        detail = 'values differ'
+    else:
+        detail = 'ok'
+    print(json.dumps({'ok': detail == 'ok', 'detail': detail}))
+
+
 if __name__ == '__main__':
     cmd = sys.argv[1]
     if cmd == 'make':
@@ -215,6 +249,12 @@ if __name__ == '__main__':
         dump(sys.argv[2:])
     elif cmd == 'errors':
         errors(sys.argv[2])
+    elif cmd == 'bignpz':
+        bignpz(sys.argv[2], sys.argv[3])
+    elif cmd == 'f16':
+        f16()
+    elif cmd == 'checkbig':
+        checkbig(sys.argv[2], sys.argv[3])
     elif cmd == 'big':
         big(sys.argv[2], sys.argv[3])
     else:
