@@ -128,7 +128,7 @@ export class WandbClient {
       }
       if (attempt + 1 < retry.attempts) await this.sleep(Math.min(retry.maxDelayMs, Math.max(wait ?? 0, backoffMs(attempt, retry))));
     }
-    throw new RequestFailure('transient', operation, `${last?.message ?? operation} (gave up after ${retry.attempts} attempts)`, last?.status, { cause: last });
+    throw new RequestFailure('transient', operation, `${last?.message ?? operation}, gave up after ${retry.attempts} attempts`, last?.status, { cause: last });
   }
 
   async graphql<T>(operationName: string, query: string, variables: Record<string, unknown>): Promise<T> {

@@ -51,8 +51,8 @@ export class Sender {
 
   constructor(private readonly options: SenderOptions) {}
 
-  private async entityOf(op: SpoolOp): Promise<string> {
-    const entity = op.run.entity ?? this.options.entity ?? this.viewerEntity;
+  private async entityOf(): Promise<string> {
+    const entity = this.options.entity ?? this.viewerEntity;
     if (entity) return entity;
     const result = await this.options.client.graphql<ViewerResult>('Viewer', VIEWER, {});
     const found = result.viewer?.entity ?? undefined;
@@ -74,7 +74,7 @@ export class Sender {
       const op = pending[i]!;
       if (handled.has(op.seq) || spool.isAcked(op.seq)) continue;
       try {
-        const entity = await this.entityOf(op);
+        const entity = await this.entityOf();
         const seqs = await this.sendOne(spool, op, entity, pending.slice(i + 1));
         for (const seq of seqs) handled.add(seq);
         outcome.pushed += seqs.length;

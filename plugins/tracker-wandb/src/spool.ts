@@ -15,10 +15,8 @@ export const STATE = 'state.json';
 export interface WbRunRef {
   /** W&B project. */
   project: string;
-  /** W&B run id (`name` in GraphQL). */
+  /** W&B run id (`name` in GraphQL). The entity is not spooled: it is resolved when sending. */
   name: string;
-  /** W&B entity when configured; otherwise the API key's entity, found at send time. */
-  entity?: string | undefined;
 }
 
 export interface UpsertFields {

@@ -7,7 +7,7 @@ import type { ActionInfo, ActionStatus, AeroError, ArtifactRef, MetricPoint, Run
 import { aeroDirOf, locateFiles } from './artifacts.js';
 import { WandbClient } from './client.js';
 import { resolveConnection, resolveMode, type Connection, type Mode } from './credentials.js';
-import { PLUGIN, wandbError, WandbErrorCodes } from './errors.js';
+import { PLUGIN, wandbError, WandbErrorCodes, type WandbErrorCode } from './errors.js';
 import { deepMerge, exitCode, historyRows, metricKey, sanitizeProject, tagList, toJsonSafe, wbRunId, wrapConfig } from './mapping.js';
 import type { ResolvedWandbOptions } from './options.js';
 import { Sender, type SendOutcome } from './sender.js';
@@ -127,6 +127,7 @@ export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker 
       return ctx.pumping;
     }
     ctx.pumping = (async () => {
+      ctx.error = undefined;
       try {
         do {
           ctx.again = false;
@@ -207,7 +208,7 @@ export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker 
 
   function newWbRun(ctx: RunContext, name: string, displayName: string, groupName: string | undefined, jobType: string, params: Record<string, unknown>, aero: Record<string, unknown>, tags: Record<string, string>): WbRun {
     return {
-      ref: { project: sanitizeProject(options.project ?? ctx.info.project), name, ...(options.entity || process.env.WANDB_ENTITY ? { entity: options.entity ?? process.env.WANDB_ENTITY } : {}) },
+      ref: { project: sanitizeProject(options.project ?? ctx.info.project), name },
       displayName,
       groupName,
       jobType,
@@ -325,6 +326,13 @@ export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker 
 
     async flush() {
       await Promise.all([...runs.values()].map((ctx) => flushRun(ctx)));
+      // Anything left unsent is reported (the engine shows it as a warning); it stays spooled.
+      const problems: AeroError[] = [];
+      for (const ctx of runs.values()) {
+        const problem = await problemOf(ctx);
+        if (problem) problems.push(problem);
+      }
+      throwProblems(problems);
     },
 
     async close() {
@@ -336,11 +344,7 @@ export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker 
         if (problem) problems.push(problem);
       }
       runs.clear();
-      if (problems.length === 1) throw problems[0];
-      if (problems.length > 1) {
-        const first = problems[0]!;
-        throw wandbError(first.code as keyof typeof WandbErrorCodes, `${problems.length} runs left W&B operations spooled; first: ${first.message}`, { hint: first.hint, details: { problems: problems.map((p) => p.message) } });
-      }
+      throwProblems(problems);
     },
 
     async sync({ runDir, runsRoot }) {
@@ -391,6 +395,14 @@ export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker 
     },
   };
   return tracker;
+}
+
+function throwProblems(problems: AeroError[]): void {
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) {
+    const first = problems[0]!;
+    throw wandbError(first.code as WandbErrorCode, `${problems.length} runs left W&B operations unsent; first: ${first.message}`, { hint: first.hint, details: { problems: problems.map((p) => p.message) } });
+  }
 }
 
 /** Run folders under `runsRoot` that have a W&B spool. */
