@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ConfigYamlErrorCodes, yamlError } from './errors.js';
 
@@ -18,6 +18,9 @@ export interface ConfigFile {
 }
 
 export type YamlParse = (text: string, rel: string) => unknown;
+
+/** Parsed files kept by one loader between loads (a sweep loads the same files once per run). */
+export type ParseCache = Map<string, { mtimeMs: number; size: number; rel: string; text: string; parsed: unknown }>;
 
 const HEADER_RE = /^#\s*@package\s+(\S+)\s*$/;
 
@@ -52,6 +55,7 @@ export class ConfigRepository {
     readonly cwd: string,
     readonly confDir: string,
     private readonly parse: YamlParse,
+    private readonly cache: ParseCache = new Map(),
   ) {}
 
   relative(abs: string): string {
@@ -65,16 +69,24 @@ export class ConfigRepository {
     let file: ConfigFile | null = null;
     for (const ext of ['.yaml', '.yml']) {
       const abs = join(this.confDir, name + ext);
-      let text: string;
+      let stats: Stats;
       try {
-        text = readFileSync(abs, 'utf8');
+        stats = statSync(abs);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') continue;
+        if (code === 'ENOENT' || code === 'ENOTDIR') continue;
         throw error;
       }
-      const rel = this.relative(abs);
-      const parsed = this.parse(text, rel);
+      if (!stats.isFile()) continue;
+      const cacheKey = `${this.cwd}\0${abs}`;
+      let entry = this.cache.get(cacheKey);
+      if (!entry || entry.mtimeMs !== stats.mtimeMs || entry.size !== stats.size) {
+        const rel = entry?.rel ?? this.relative(abs);
+        const text = readFileSync(abs, 'utf8');
+        entry = { mtimeMs: stats.mtimeMs, size: stats.size, rel, text, parsed: this.parse(text, rel) };
+        this.cache.set(cacheKey, entry);
+      }
+      const { rel, text, parsed } = entry;
       if (parsed !== null && parsed !== undefined && !isMapping(parsed)) {
         throw yamlError(ConfigYamlErrorCodes.NOT_A_MAPPING, `${rel} must hold a mapping (key: value lines) at the top level, but it holds ${Array.isArray(parsed) ? 'a list' : `a ${typeof parsed}`}.`, {
           hint: 'A config file is a YAML mapping, e.g. `lr: 0.01`, optionally with a `defaults:` list.',

@@ -19,12 +19,14 @@ export { BASE_SOURCE, CLI_SOURCE } from './load.js';
  */
 export function yamlConfig(options: YamlConfigOptions = {}): ConfigLoader {
   const settings = parseYamlConfigOptions(options);
+  // Parsed files, reused by later loads while a file's mtime and size are unchanged (one load per sweep run).
+  const cache = new Map();
   return {
     kind: 'config',
     name: 'yaml',
     version: pkg.version,
     packageName: PLUGIN,
-    load: (loadOptions) => loadYamlConfig(settings, loadOptions),
+    load: (loadOptions) => loadYamlConfig(settings, loadOptions, cache),
   };
 }
 

@@ -13,7 +13,7 @@ import {
 import { composeDefaults, type GroupOverride } from './compose.js';
 import type { GroupOption } from './defaults.js';
 import { ConfigYamlErrorCodes, PLUGIN, yamlError } from './errors.js';
-import { ConfigRepository, type YamlParse } from './files.js';
+import { ConfigRepository, type ParseCache, type YamlParse } from './files.js';
 import { ParamsTree } from './merge.js';
 import type { YamlConfigSettings } from './options.js';
 
@@ -65,7 +65,11 @@ function isDirectory(path: string): boolean {
  * Loads the composed config: `base` (params from aero.config.ts), then the YAML
  * composition, then group overrides and key overrides, then interpolation.
  */
-export async function loadYamlConfig(settings: YamlConfigSettings, options: { cwd: string; overrides: string[]; base: Record<string, unknown> }): Promise<ConfigLoadResult> {
+export async function loadYamlConfig(
+  settings: YamlConfigSettings,
+  options: { cwd: string; overrides: string[]; base: Record<string, unknown> },
+  cache: ParseCache = new Map(),
+): Promise<ConfigLoadResult> {
   const confDir = resolve(options.cwd, settings.dir);
   if (!isDirectory(confDir)) {
     throw yamlError(ConfigYamlErrorCodes.DIR_NOT_FOUND, `Config folder \`${settings.dir}\` not found in ${options.cwd}.`, {
@@ -73,7 +77,7 @@ export async function loadYamlConfig(settings: YamlConfigSettings, options: { cw
       details: { dir: confDir },
     });
   }
-  const repo = new ConfigRepository(options.cwd, confDir, await yamlParser());
+  const repo = new ConfigRepository(options.cwd, confDir, await yamlParser(), cache);
   const primary = repo.find(settings.configName);
   if (!primary) {
     throw yamlError(ConfigYamlErrorCodes.PRIMARY_NOT_FOUND, `Primary config \`${settings.dir}/${settings.configName}.yaml\` not found.`, {

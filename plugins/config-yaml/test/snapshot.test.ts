@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { basicConf } from './fixtures.js';
 import { load, project } from './helpers.js';
+import { yamlConfig } from '../src/index.js';
 
 describe('what a run snapshot stores: sources and origins', () => {
   it('sources are the files composition used, in order, with their exact text', async () => {
@@ -49,5 +50,18 @@ describe('what a run snapshot stores: sources and origins', () => {
     const a = await load(dir, ['model=large', 'seed=2']);
     const b = await load(dir, ['model=large', 'seed=2']);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+  });
+
+  it('one loader reuses parsed files across loads (a sweep) but sees edited files, and results never share objects', async () => {
+    const dir = project(basicConf);
+    const loader = yamlConfig();
+    const first = await loader.load({ cwd: dir, overrides: ['model=large'], base: {} });
+    (first.params.model as Record<string, unknown>).units = -1;
+    const second = await loader.load({ cwd: dir, overrides: ['model=large'], base: {} });
+    expect((second.params.model as Record<string, unknown>).units).toBe(512);
+    writeFileSync(join(dir, 'conf/model/large.yaml'), 'name: large\nunits: 1024\ndropout: 0.3\n');
+    const third = await loader.load({ cwd: dir, overrides: ['model=large'], base: {} });
+    expect((third.params.model as Record<string, unknown>).units).toBe(1024);
+    expect(third.sources.find((s) => s.file === 'conf/model/large.yaml')?.content).toContain('1024');
   });
 });

@@ -95,8 +95,10 @@ function collectLeafPaths(value: unknown, path: string, out: string[]): void {
   else if (Array.isArray(value)) value.forEach((v, i) => collectLeafPaths(v, `${path}.${i}`, out));
 }
 
-function dropOrigins(origins: Record<string, string> | undefined, path: string): void {
+function dropOrigins(origins: Record<string, string> | undefined, path: string, hadChildren = true): void {
   if (!origins) return;
+  delete origins[path];
+  if (!hadChildren) return;
   const prefix = `${path}.`;
   for (const key of Object.keys(origins)) if (key === path || key.startsWith(prefix)) delete origins[key];
 }
@@ -159,7 +161,7 @@ function applyOne(writer: Writer, o: Override, ctx: { source: string; strict: bo
       }
       if (Array.isArray(parent)) parent.splice(Number(last), 1);
       else delete parent[last];
-      dropOrigins(ctx.origins, dotted);
+      dropOrigins(ctx.origins, dotted, typeof current === 'object' && current !== null);
       return;
     }
     case 'add': {
@@ -182,7 +184,7 @@ function applyOne(writer: Writer, o: Override, ctx: { source: string; strict: bo
   }
   const changed: string[] = [];
   const value = o.value as OverrideValue;
-  if (!isPlainObject(current) || !isPlainObject(value)) dropOrigins(ctx.origins, dotted);
+  if (!isPlainObject(current) || !isPlainObject(value)) dropOrigins(ctx.origins, dotted, typeof current === 'object' && current !== null);
   setChild(parent, last, mergeValue(writer, current, value, dotted, changed));
   if (ctx.origins) {
     for (const path of changed) ctx.origins[path] = ctx.source;
