@@ -20,9 +20,16 @@ healthy() {
   node -e "fetch(process.argv[1] + '/_test/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))" "$url"
 }
 
+# A running server whose code differs from the checkout is restarted (by its pid only).
+CODE_HASH=$(cat "$ROOT"/tools/wandb-server/server.mjs "$ROOT"/tools/wandb-server/lib/* | sha256sum | cut -c1-16)
 if healthy; then
-  echo "[wandb-server] already running: $(grep '^WANDB_TEST_BASE_URL=' "$ENV_FILE" | cut -d= -f2-)"
-  exit 0
+  if grep -q "^WANDB_TEST_CODE_HASH=$CODE_HASH\$" "$ENV_FILE"; then
+    echo "[wandb-server] already running: $(grep '^WANDB_TEST_BASE_URL=' "$ENV_FILE" | cut -d= -f2-)"
+    exit 0
+  fi
+  echo "[wandb-server] code changed: restarting"
+  kill "$(cat "$PID_FILE")" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$(cat "$PID_FILE")" 2>/dev/null || break; sleep 0.1; done
 fi
 
 command -v node >/dev/null || { echo "[wandb-server] node is required" >&2; exit 1; }
@@ -48,5 +55,6 @@ cat >"$ENV_FILE" <<ENV
 WANDB_TEST_BASE_URL=http://127.0.0.1:$PORT
 WANDB_TEST_PORT=$PORT
 WANDB_TEST_PID=$(cat "$PID_FILE")
+WANDB_TEST_CODE_HASH=$CODE_HASH
 ENV
 echo "[wandb-server] listening on http://127.0.0.1:$PORT (pid $(cat "$PID_FILE"))"

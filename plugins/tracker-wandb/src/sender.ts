@@ -65,11 +65,15 @@ export class Sender {
     return found;
   }
 
-  /** Sends every pending op of `spool` it can; stops at the first outage or auth failure. */
-  async send(spool: Spool): Promise<SendOutcome> {
+  /**
+   * Sends every pending op of `spool` it can; stops at the first outage or auth failure.
+   * Ops the service already refused are retried only with `retryRejected` (`aero sync`),
+   * so a live run does not resend a refused request on every flush.
+   */
+  async send(spool: Spool, { retryRejected }: { retryRejected: boolean }): Promise<SendOutcome> {
     const outcome: SendOutcome = { pushed: 0, remaining: 0, rejected: [] };
     const pending = spool.pending();
-    const handled = new Set<number>();
+    const handled = new Set<number>(retryRejected ? [] : Object.keys(spool.state.rejected).map(Number));
     for (let i = 0; i < pending.length; i++) {
       const op = pending[i]!;
       if (handled.has(op.seq) || spool.isAcked(op.seq)) continue;

@@ -134,7 +134,7 @@ export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker 
           const s = await getSender();
           if (!s || !ctx.spool) return;
           await ctx.spool.settled();
-          const outcome = await s.send(ctx.spool);
+          const outcome = await s.send(ctx.spool, { retryRejected: false });
           ctx.last = outcome;
           if (outcome.unreachable || outcome.unauthorized || outcome.fatal) {
             ctx.coolDownUntil = Date.now() + COOL_DOWN_MS;
@@ -367,7 +367,7 @@ export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker 
           await spool.open(header.runId);
         }
         if (live?.pumping) await live.pumping;
-        const outcome = await s.send(spool);
+        const outcome = await s.send(spool, { retryRejected: true });
         pushed += outcome.pushed;
         remaining += outcome.remaining;
         if (outcome.unauthorized) {
