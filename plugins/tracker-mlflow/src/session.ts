@@ -1,0 +1,154 @@
+// One aero run's connection to MLflow: its spool, its sender and the background loop that
+// sends with backoff. Tracker calls only append to the spool and return; sending happens
+// here, so a slow or dead server never blocks the pipeline.
+import type { Logger } from '@aero/core';
+import type { MlflowClient } from './client/client.js';
+import { mlflowError, MlflowErrorCodes } from './errors.js';
+import type { NewOp } from './ops.js';
+import { isFatal, Sender } from './sender.js';
+import { Spool } from './spool.js';
+
+export interface SessionSettings {
+  batchDelayMs: number;
+  retryDelayMs: number;
+  retryMaxDelayMs: number;
+}
+
+/** Journal bytes allowed to wait for the disk before tracker calls wait too. */
+const MAX_UNWRITTEN = 8 * 1024 * 1024;
+
+export class RunSession {
+  readonly spool: Spool;
+  readonly sender: Sender;
+  /** Action instances opened with startAction → whether they were cache hits. */
+  readonly actions = new Map<string, { cached: boolean }>();
+  private timer: NodeJS.Timeout | null = null;
+  private pumping: Promise<void> | null = null;
+  private failures = 0;
+  private lastError: unknown = null;
+  private fatal: unknown = null;
+  private rejections: string[] = [];
+  private closed = false;
+  /** Ops delivered by this session (for sync's count). */
+  delivered = 0;
+
+  private constructor(spool: Spool, client: MlflowClient, private readonly logger: Logger, private readonly settings: SessionSettings, recoveredUpTo: number) {
+    this.spool = spool;
+    this.sender = new Sender(client, spool, logger, { onReject: (m) => this.rejections.push(m) }, recoveredUpTo);
+  }
+
+  /** Opens (and locks) the spool in `dir`, queueing whatever an earlier process left unsent. */
+  static async open(dir: string, client: MlflowClient, logger: Logger, settings: SessionSettings, options: { lock: 'throw' | 'try' }): Promise<RunSession | null> {
+    const { spool, pending, corruptLines } = await Spool.open(dir, client.trackingUri);
+    if (options.lock === 'throw') await spool.lockOrThrow();
+    else if (!(await spool.lock())) return null;
+    if (corruptLines > 0) logger.warn(`mlflow: ${corruptLines} unreadable line(s) in ${dir}/ops.jsonl were skipped`);
+    const session = new RunSession(spool, client, logger, settings, spool.lastSequence);
+    session.sender.queue.push(...pending);
+    return session;
+  }
+
+  get pending(): number {
+    return this.sender.pending;
+  }
+
+  /** Appends ops to the journal and schedules sending. */
+  async enqueue(ops: NewOp[]): Promise<void> {
+    for (const op of ops) this.sender.queue.push(this.spool.append(op));
+    if (this.spool.unwrittenBytes > MAX_UNWRITTEN) await this.spool.drain();
+    this.schedule(this.settings.batchDelayMs);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed || this.timer || this.pumping) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.pump();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private backoff(): number {
+    const base = Math.min(this.settings.retryMaxDelayMs, this.settings.retryDelayMs * 2 ** Math.min(this.failures - 1, 20));
+    return Math.round(base * (0.75 + Math.random() * 0.5));
+  }
+
+  /** One delivery attempt (single flight). Never throws; failures schedule a retry. */
+  pump(): Promise<void> {
+    if (this.pumping) return this.pumping;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    this.pumping = (async () => {
+      try {
+        this.delivered += await this.sender.drain();
+        this.failures = 0;
+        this.lastError = null;
+        this.fatal = null;
+      } catch (error) {
+        this.failures++;
+        this.lastError = error;
+        if (isFatal(error)) this.fatal = error;
+        this.logger.debug(`mlflow: send failed (${this.sender.pending} events spooled): ${(error as Error).message}`);
+      } finally {
+        this.pumping = null;
+      }
+      if (this.sender.pending > 0) this.schedule(this.fatal ? this.settings.retryMaxDelayMs : this.failures > 0 ? this.backoff() : 0);
+    })();
+    return this.pumping;
+  }
+
+  /**
+   * Sends everything now, retrying with backoff until `timeoutMs` passes. Throws
+   * MLFLOW_SPOOLED when events are left (they stay on disk and keep being retried),
+   * the fatal error when one stops delivery, MLFLOW_EVENTS_REJECTED when the server refused some.
+   */
+  async flush(timeoutMs: number): Promise<void> {
+    await this.spool.drain();
+    const deadline = Date.now() + timeoutMs;
+    let first = true;
+    while (this.sender.pending > 0) {
+      if (!first) {
+        if (this.fatal) throw this.fatal;
+        const wait = Math.min(this.backoff(), deadline - Date.now());
+        if (wait <= 0) break;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+      first = false;
+      await this.pump();
+      if (this.pumping) await this.pumping;
+      if (Date.now() >= deadline && this.sender.pending > 0) break;
+    }
+    await this.spool.saveState();
+    if (this.sender.pending > 0) {
+      if (this.fatal) throw this.fatal;
+      const cause = this.lastError as Error | null;
+      throw mlflowError(
+        MlflowErrorCodes.MLFLOW_SPOOLED,
+        `${this.sender.pending} MLflow event(s) are not delivered yet${cause ? ` (${cause.message})` : ''}; they are kept in ${this.spool.dir} and retried in the background.`,
+        { cause, hint: 'Nothing is lost: when the server is back, `aero sync` (or the next flush) sends them.', details: { pending: this.sender.pending, dir: this.spool.dir } },
+      );
+    }
+    if (this.rejections.length > 0) {
+      const list = this.rejections.splice(0);
+      throw mlflowError(MlflowErrorCodes.MLFLOW_EVENTS_REJECTED, `MLflow refused ${list.length} event(s) for good (first: ${list[0]}); they are listed in ${this.spool.dir}/rejected.jsonl.`, {
+        hint: 'Fix the names or values (MLflow keys allow letters, digits, _ - . space : /; params cannot change value within a run).',
+      });
+    }
+  }
+
+  /** Flushes, then stops the background loop, drops the fully-sent journal and unlocks. */
+  async close(timeoutMs: number): Promise<void> {
+    try {
+      await this.flush(timeoutMs);
+    } finally {
+      this.closed = true;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      if (this.pumping) await this.pumping;
+      await this.spool.compact().catch(() => false);
+      await this.spool.unlock();
+    }
+  }
+}
