@@ -11,10 +11,11 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'beforeExit'] as const;
 
 /** wandb.init() installs process handlers (SIGINT calls process.exit); take them away again. */
 async function init(t: TestTenant, opts: Record<string, unknown>, settings: Record<string, unknown> = {}): Promise<SdkRun> {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const listeners = (s: (typeof SIGNALS)[number]) => process.listeners(s as 'SIGINT') as unknown[];
+  const before = new Map(SIGNALS.map((s) => [s, new Set(listeners(s))]));
   const { default: wandb } = (await import('@wandb/sdk')) as unknown as { default: Sdk };
   const run = await wandb.init({ ...opts, settings: { apiKey: t.apiKey, baseUrl: t.baseUrl, silent: true, ...settings } });
-  for (const s of SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l as () => void);
+  for (const s of SIGNALS) for (const l of listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l as () => void);
   return run;
 }
 

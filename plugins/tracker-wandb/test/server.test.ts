@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 describe('W&B protocol server: auth and GraphQL errors', () => {
   it('answers 401 "user is not logged in" without or with a wrong Basic api:<key> header', async () => {
-    for (const headers of [{}, { authorization: `Basic ${Buffer.from('api:nope').toString('base64')}` }, { authorization: `Bearer ${'0'.repeat(40)}` }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: `Basic ${Buffer.from('api:nope').toString('base64')}` }, { authorization: `Bearer ${'0'.repeat(40)}` }]) {
       const response = await gql('query Viewer { viewer { id } }', {}, headers);
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ errors: [{ message: 'user is not logged in', extensions: { code: 'PERMISSION_ERROR' } }], data: null });
