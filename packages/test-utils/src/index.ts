@@ -1,1 +1,15 @@
-export {};
+export { describeStore } from './store.js';
+export type { DescribeStoreOptions, StoreFactory } from './store.js';
+export { describeTracker } from './tracker.js';
+export type {
+  DescribeTrackerOptions,
+  TrackerFactory,
+  TrackerReadBack,
+  TrackerReadBackContext,
+  TrackedScope,
+  TrackedMetric,
+  TrackedArtifact,
+} from './tracker.js';
+export { describeHandler } from './handler.js';
+export type { DescribeHandlerOptions, HandlerFactory, HandlerSample } from './handler.js';
+export { flattenParams, readAll, collect } from './util.js';

@@ -1,0 +1,165 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+export interface DescribeLauncherOptions {
+  /** Name the launcher registers (`--launcher <name>`). */
+  launcherName: string;
+  /** Import line(s) for the plugin in the generated aero.config.ts. */
+  pluginImport: string;
+  /** Expression that builds the plugin, e.g. `dockerLauncher({ runtime: 'podman', image })`. */
+  pluginExpression: string;
+  /**
+   * Folder to create test projects in. It must resolve `@aero/core` and the plugin
+   * through node_modules (inside the monorepo or a project that installed them), and
+   * it must be visible to the launcher's workers (a shared filesystem for Slurm, a
+   * mount for containers).
+   */
+  workDir: string;
+  /** Path to the `aero` CLI's bin.js. */
+  cli: string;
+  /** Per-test timeout (container and cluster start-ups are slow). */
+  timeoutMs?: number;
+  /** Extra environment for the CLI. */
+  env?: Record<string, string>;
+}
+
+const PIPELINE = (o: DescribeLauncherOptions) => `import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineAction, defineConfig } from '@aero/core';
+${o.pluginImport}
+
+const seed = defineAction({
+  name: 'seed',
+  outputs: { values: { handler: 'json' } },
+  async run({ outputs, log }) {
+    log.info('seed says hello');
+    await outputs.values.write([1, 2, 3, 4]);
+  },
+});
+const scale = defineAction({
+  name: 'scale',
+  partitions: { k: [2, 3] },
+  inputs: { values: seed.output('values') },
+  outputs: { scaled: { handler: 'json', path: 'scaled-{k}.json' } },
+  async run({ inputs, outputs, partition, log }) {
+    const values = await inputs.values.read();
+    log.metric('k', Number(partition.k));
+    await outputs.scaled.write(values.map((v) => v * Number(partition.k)));
+  },
+});
+const total = defineAction({
+  name: 'total',
+  inputs: { parts: scale.output('scaled').all() },
+  outputs: { sum: { handler: 'json' } },
+  async run({ inputs, outputs }) {
+    let sum = 0;
+    for (const p of inputs.parts) for (const v of await p.read()) sum += v;
+    await outputs.sum.write({ sum });
+  },
+});
+const fail = defineAction({ name: 'fail', run() { throw new Error('deliberate failure in the worker'); } });
+const crash = defineAction({ name: 'crash', run() { process.exit(3); } });
+const wait = defineAction({
+  name: 'wait',
+  async run({ cwd, signal, log }) {
+    log.info('wait started');
+    while (!existsSync(join(cwd, 'go')) && !signal.aborted) await new Promise((r) => setTimeout(r, 50));
+    if (signal.aborted) throw new Error('aborted');
+  },
+});
+const pick = process.env.AERO_CONFORMANCE_ACTIONS ?? 'seed,scale,total';
+const all = { seed, scale, total, fail, crash, wait };
+export default defineConfig({
+  actions: pick.split(',').map((n) => all[n]),
+  plugins: [${o.pluginExpression}],
+});
+`;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(o: DescribeLauncherOptions, cwd: string, args: string[], env: Record<string, string>, onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [o.cli, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...o.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      onStdout?.(stdout, (s) => child.kill(s));
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function project(o: DescribeLauncherOptions): Promise<string> {
+  await mkdir(o.workDir, { recursive: true });
+  const dir = await mkdtemp(join(o.workDir, `launcher-${o.launcherName}-`));
+  await writeFile(join(dir, 'aero.config.ts'), PIPELINE(o));
+  return dir;
+}
+
+async function outputsOf(o: DescribeLauncherOptions, dir: string): Promise<unknown> {
+  const show = await runCli(o, dir, ['show', 'latest', '--json'], {});
+  return (JSON.parse(show.stdout) as { actions: Array<{ id: string; outputs?: unknown }> }).actions.map((a) => [a.id, a.outputs]);
+}
+
+/**
+ * Conformance suite for launchers, through the real CLI and worker: a partitioned
+ * pipeline gives the same artifact digests as the inline launcher; worker errors, hard
+ * crashes and cancellation are reported; logs and metrics come back.
+ */
+export function describeLauncher(name: string, o: DescribeLauncherOptions): void {
+  const timeout = o.timeoutMs ?? 180_000;
+  describe(`launcher conformance: ${name}`, () => {
+    it('runs a partitioned pipeline with the same digests as the inline launcher', { timeout }, async () => {
+      const dir = await project(o);
+      const inline = await runCli(o, dir, ['run', '--launcher', 'inline'], {});
+      expect(inline.code).toBe(0);
+      const expected = await outputsOf(o, dir);
+      const remote = await runCli(o, dir, ['run', '--force', '--launcher', o.launcherName], {});
+      expect(remote.stderr).toBe('');
+      expect(remote.code).toBe(0);
+      expect(remote.stdout).toMatch(/4 ran, 0 cached, 0 failed/);
+      expect(await outputsOf(o, dir)).toEqual(expected);
+      const logs = await runCli(o, dir, ['logs', 'latest', 'seed'], {});
+      expect(logs.stdout).toContain('seed says hello');
+      const show = JSON.parse((await runCli(o, dir, ['show', 'latest', '--json'], {})).stdout) as { actions: Array<{ id: string; metrics?: Record<string, number> }> };
+      expect(show.actions.find((a) => a.id === 'scale[k=3]')?.metrics).toEqual({ k: 3 });
+    });
+
+    it('reports an error thrown in the worker with its message (exit 1)', { timeout }, async () => {
+      const dir = await project(o);
+      const r = await runCli(o, dir, ['run', '--launcher', o.launcherName], { AERO_CONFORMANCE_ACTIONS: 'fail' });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain('Action `fail` threw: deliberate failure in the worker');
+    });
+
+    it('reports a worker that dies without a result', { timeout }, async () => {
+      const dir = await project(o);
+      const r = await runCli(o, dir, ['run', '--launcher', o.launcherName], { AERO_CONFORMANCE_ACTIONS: 'crash' });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/✗ failed\s+crash/);
+    });
+
+    it('cancels a running job on Ctrl-C (exit 130, run interrupted)', { timeout }, async () => {
+      const dir = await project(o);
+      let sent = false;
+      const r = await runCli(o, dir, ['run', '--launcher', o.launcherName], { AERO_CONFORMANCE_ACTIONS: 'wait' }, (text, kill) => {
+        if (!sent && text.includes('wait started')) {
+          sent = true;
+          kill('SIGINT');
+        }
+      });
+      expect(sent).toBe(true);
+      expect(r.code).toBe(130);
+      const show = JSON.parse((await runCli(o, dir, ['show', 'latest', '--json'], {})).stdout) as { status: string };
+      expect(show.status).toBe('interrupted');
+    });
+  });
+}

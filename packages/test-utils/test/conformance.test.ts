@@ -1,0 +1,21 @@
+import { describeHandler, describeStore, describeTracker } from '../src/index.js';
+import { linesHandler, memoryStoreFactory, memoryTracker } from './reference.js';
+
+describeStore('memory (reference)', memoryStoreFactory());
+
+const tracker = memoryTracker();
+describeTracker('memory (reference)', tracker.factory, { readBack: tracker.readBack });
+
+describeHandler('lines (reference)', () => linesHandler(), {
+  extension: 'lines',
+  samples: [
+    { name: 'empty', value: [] },
+    { name: 'words', value: ['alpha', 'beta', 'gämma ✓'] },
+    { name: 'blank lines', value: ['', 'x', ''] },
+  ],
+  corrupt: [{ name: 'nul byte', content: 'a\0b\n' }],
+  invalid: [
+    { name: 'not an array', value: 'alpha' },
+    { name: 'embedded newline', value: ['a\nb'] },
+  ],
+});
