@@ -119,7 +119,17 @@ export class Sender {
     const { client } = this.options;
     switch (op.type) {
       case 'upsert': {
-        const f = op.fields;
+        // Each upsert carries the run's whole state: send the latest one queued before the
+        // run's next non-upsert op, and acknowledge the ones it supersedes.
+        let latest = op;
+        const superseded: number[] = [];
+        for (const next of later) {
+          if (next.run.name !== op.run.name || spool.isAcked(next.seq)) continue;
+          if (next.type !== 'upsert') break;
+          superseded.push(latest.seq);
+          latest = next;
+        }
+        const f = latest.fields;
         await client.graphql<UpsertBucketResult>('UpsertBucket', UPSERT_BUCKET, {
           name: op.run.name,
           project: op.run.project,
@@ -133,8 +143,9 @@ export class Sender {
           jobType: f.jobType,
           tags: f.tags,
         });
-        await spool.ack([op.seq]);
-        return [op.seq];
+        const seqs = [...superseded, latest.seq];
+        await spool.ack(seqs);
+        return seqs;
       }
       case 'history': {
         const batch: SpoolOp[] = [op];

@@ -134,10 +134,6 @@ export class Spool {
     return this.ops.filter((op) => !this.isAcked(op.seq));
   }
 
-  get size(): number {
-    return this.ops.length;
-  }
-
   /** Marks ops acknowledged and persists the state atomically. */
   async ack(seqs: number[], update?: (state: SpoolState) => void): Promise<void> {
     for (const seq of seqs) {
@@ -151,6 +147,8 @@ export class Spool {
     }
     this.state.acked = acked;
     this.state.ackedAbove = [...this.ackedSet].sort((a, b) => a - b);
+    // Acknowledged ops live on in the outbox file only.
+    this.ops = this.ops.filter((op) => !this.isAcked(op.seq));
     update?.(this.state);
     await this.saveState();
   }
