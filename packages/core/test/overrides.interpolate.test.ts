@@ -115,4 +115,10 @@ describe('resolveInterpolations (OmegaConf "Variable interpolation")', () => {
     expect(error.code).toBe('CONFIG_MISSING_VALUE');
     expect(error.message).toBe('Interpolation `${a}` in `b` refers to `a`, which is a missing mandatory value (???).');
   });
+
+  it('a whole reference takes the origins of what it copied, so later errors name the right file', () => {
+    const origins: Record<string, string> = { data: 'conf/data/a.yaml', 'data.n': '<cli>', 'data.name': 'conf/data/a.yaml', generate: 'conf/config.yaml', units: 'conf/config.yaml', 'model.units': 'conf/model/m.yaml', label: 'conf/config.yaml' };
+    resolveInterpolations({ data: { n: 'x', name: 'a' }, generate: '${data}', model: { units: 3 }, units: '${model.units}', label: 'n=${data.n}' }, { origins });
+    expect(origins).toMatchObject({ generate: 'conf/data/a.yaml', 'generate.n': '<cli>', 'generate.name': 'conf/data/a.yaml', units: 'conf/model/m.yaml', label: 'conf/config.yaml' });
+  });
 });

@@ -8,7 +8,11 @@ export const MISSING_VALUE = '???';
 export interface ResolveInterpolationsOptions {
   /** Environment for `${env:VAR}` / `${oc.env:VAR}` (default `process.env`). */
   env?: Record<string, string | undefined>;
-  /** Dot path → file, used to name the file in errors. */
+  /**
+   * Dot path → file, used to name the file in errors. Updated in place: a value that is
+   * a whole reference (`train: ${model}`) takes the origins of what it copied, so a
+   * later error about `train.units` names the file that set `model.units`.
+   */
   origins?: Record<string, string>;
   /**
    * What to do with values still `???` after resolution: `error` (default) lists them
@@ -115,6 +119,9 @@ class Resolver {
   private readonly state = new Map<string, number>();
   private readonly stack: string[] = [];
   readonly errors: AeroError[] = [];
+  /** Set by `select` (the path it returned) and `evalString` (whether the string was one reference). */
+  private lastTarget: string[] | undefined;
+  private lastWhole = false;
 
   constructor(
     tree: Record<string, unknown>,
@@ -191,13 +198,30 @@ class Resolver {
     this.stack.push(key);
     try {
       const raw = this.get(path) as string;
+      this.lastTarget = undefined;
       const result = this.evalString(raw, path, raw);
+      if (this.lastWhole && this.lastTarget) this.copyOrigins(this.lastTarget, path, isContainer(result));
       this.set(path, result);
       if (isContainer(result)) this.walkStrict(result, path);
       return result;
     } finally {
       this.stack.pop();
       this.state.set(key, DONE);
+    }
+  }
+
+  /** `to` (and what is under it) now comes from wherever `from` came from. */
+  copyOrigins(from: string[], to: string[], container: boolean): void {
+    const origins = this.origins;
+    if (!origins) return;
+    const source = from.join('.');
+    const target = to.join('.');
+    const origin = this.originOf(source);
+    if (origin !== undefined) origins[target] = origin;
+    if (!container) return;
+    const prefix = `${source}.`;
+    for (const key of Object.keys(origins)) {
+      if (key.startsWith(prefix)) origins[`${target}.${key.slice(prefix.length)}`] = origins[key]!;
     }
   }
 
@@ -242,7 +266,11 @@ class Resolver {
       i++;
     }
     if (literal) parts.push(literal);
-    if (parts.length === 1 && typeof parts[0] === 'object') return (parts[0] as { value: unknown }).value;
+    if (parts.length === 1 && typeof parts[0] === 'object') {
+      this.lastWhole = true;
+      return (parts[0] as { value: unknown }).value;
+    }
+    this.lastWhole = false;
     return parts.map((p) => (typeof p === 'string' ? p : show((p as { value: unknown }).value))).join('');
   }
 
@@ -286,7 +314,10 @@ class Resolver {
       if (hasInterpolation(node)) node = this.resolveLeaf(walked);
       const found = isContainer(node) ? child(node, key) : { ok: false, value: undefined };
       if (!found.ok) {
-        if (fallback) return fallback.value;
+        if (fallback) {
+          this.lastTarget = undefined;
+          return fallback.value;
+        }
         throw new AeroError(
           ConfigErrorCodes.CONFIG_INTERPOLATION_UNRESOLVED,
           `Interpolation \`${expr}\` in ${this.where(path.join('.'))} refers to \`${dotted}\`, which does not exist${walked.length < target.length - 1 ? ` (no \`${[...walked, key].join('.')}\`)` : ''}.`,
@@ -298,7 +329,10 @@ class Resolver {
     }
     if (hasInterpolation(node)) node = this.resolveLeaf(target);
     if (node === MISSING_VALUE) {
-      if (fallback) return fallback.value;
+      if (fallback) {
+        this.lastTarget = undefined;
+        return fallback.value;
+      }
       throw new AeroError(ConfigErrorCodes.CONFIG_MISSING_VALUE, `Interpolation \`${expr}\` in ${this.where(path.join('.'))} refers to ${this.where(dotted)}, which is a missing mandatory value (???).`, {
         hint: `Give it a value, e.g. on the command line: ${dotted}=<value>`,
         details: { path: path.join('.'), reference: dotted },
@@ -306,8 +340,10 @@ class Resolver {
     }
     if (isContainer(node)) {
       this.walkStrict(node, target);
+      this.lastTarget = target;
       return cloneTree(node);
     }
+    this.lastTarget = target;
     return node;
   }
 
