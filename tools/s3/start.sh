@@ -25,6 +25,9 @@ BUCKET=${AERO_S3_BUCKET:-aero-test}
 REGION=us-east-1
 ENDPOINT="http://127.0.0.1:$PORT"
 mkdir -p "$T/bin" "$T/data"
+# Two callers at once (tests, services.sh, a bench) must not build or start twice.
+exec 9>"$T/start.lock"
+flock 9
 
 log() { echo "[s3] $*"; }
 

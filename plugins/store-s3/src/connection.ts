@@ -8,6 +8,9 @@ import { isRetryable, nameOf, statusOf, toAeroError, type RequestContext } from 
 
 export type Sdk = typeof import('@aws-sdk/client-s3');
 
+const noop = (): void => {};
+const silentSdkLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
 interface Loaded {
   client: S3Client;
   sdk: Sdk;
@@ -83,12 +86,18 @@ export class S3Connection {
       maxAttempts: 1,
       requestChecksumCalculation: checksum,
       responseChecksumValidation: checksum,
+      // A library never writes to the console: the SDK's warnings go to a silent logger
+      // (without one it falls back to console.warn).
+      logger: silentSdkLogger,
       requestHandler: {
         connectionTimeout: s.connectTimeoutMs,
-        requestTimeout: s.requestTimeoutMs,
+        // Idle timeout: a request (or a response body) with no bytes moving this long fails
+        // and is retried; a slow but moving 5 GiB part is fine.
+        socketTimeout: s.requestTimeoutMs,
         httpAgent: agents[0],
         httpsAgent: agents[1],
         socketAcquisitionWarningTimeout: 24 * 3600 * 1000,
+        logger: silentSdkLogger,
       },
     });
     return { client, sdk, agents: [...agents] };

@@ -15,15 +15,16 @@ export async function collectGarbage(conn: S3Connection, cache: BlobCache | unde
     const page = await conn.send('ListMultipartUploads', undefined, (client, sdk) =>
       client.send(
         new sdk.ListMultipartUploadsCommand({
+          // No Prefix: MinIO (and some others) match it against whole keys only, so list
+          // the bucket's uploads and keep ours.
           Bucket: conn.bucket,
-          ...(conn.settings.prefix ? { Prefix: conn.settings.prefix } : {}),
           ...(keyMarker ? { KeyMarker: keyMarker } : {}),
           ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
         }),
       ),
     );
     for (const upload of page.Uploads ?? []) {
-      if (!upload.Key || !upload.UploadId) continue;
+      if (!upload.Key || !upload.UploadId || !upload.Key.startsWith(conn.settings.prefix)) continue;
       const started = upload.Initiated?.getTime() ?? 0;
       if (started <= cutoff) stale.push({ key: upload.Key, uploadId: upload.UploadId });
     }

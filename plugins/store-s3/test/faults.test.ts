@@ -78,8 +78,8 @@ describe('faults between the store and the server', () => {
 
     // Retried CreateMultipartUpload calls whose answers were lost may leave orphans: gc clears them.
     await clean.gc({ dryRun: false, olderThanMs: 0 });
-    const uploads = await raw.send(new ListMultipartUploadsCommand({ Bucket: env.bucket, Prefix: `${prefix}/` }));
-    expect(uploads.Uploads ?? []).toEqual([]);
+    const uploads = await raw.send(new ListMultipartUploadsCommand({ Bucket: env.bucket }));
+    expect((uploads.Uploads ?? []).filter((u) => u.Key!.startsWith(`${prefix}/`))).toEqual([]);
   });
 
   it('works against a server that rejects the SDK default CRC checksums (checksums: when_required)', async () => {

@@ -13,8 +13,9 @@ const raw = rawClient();
 afterAll(() => raw.destroy());
 
 async function uploadsUnder(prefix: string): Promise<string[]> {
-  const out = await raw.send(new ListMultipartUploadsCommand({ Bucket: env.bucket, Prefix: prefix }));
-  return (out.Uploads ?? []).map((u) => u.Key!);
+  // MinIO matches Prefix against whole keys only: list all and filter.
+  const out = await raw.send(new ListMultipartUploadsCommand({ Bucket: env.bucket }));
+  return (out.Uploads ?? []).map((u) => u.Key!).filter((k) => k.startsWith(prefix));
 }
 
 async function objectExists(key: string): Promise<boolean> {
