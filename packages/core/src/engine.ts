@@ -12,7 +12,7 @@ import { findConfigFile, loadConfigFile } from './config-file.js';
 import { AeroError, ErrorCodes, isAeroError } from './errors.js';
 import type { AeroEvent, AeroEventListener } from './events.js';
 import { Fingerprinter } from './fingerprint.js';
-import { canonicalJson, digestOf } from './hash.js';
+import { canonicalJson, sha256Hex } from './hash.js';
 import { StoreKeys } from './keys.js';
 import { inlineLauncher } from './launchers/inline.js';
 import { processLauncher } from './launchers/process.js';
@@ -186,6 +186,28 @@ export class Aero {
       outputs[name] = `${out.path}|${handler.name}@${handler.version}`;
     }
     return { action: inst.action.name, code: code.digest, codeFiles: code.files, params: inst.params ?? null, inputs: inputDigests, partition: inst.partition ?? null, outputs };
+  }
+
+  private readonly keyParts = new Map<string, { head: string; params: string }>();
+
+  /**
+   * The cache key: sha256 of the canonical JSON of the components. Built by
+   * concatenation from per-action parts (code, params) canonicalised once, because
+   * canonicalising every instance's whole components dominated large fan-outs. The
+   * text is byte-identical to `canonicalJson(components)` (asserted by a test).
+   */
+  async cacheKey(inst: PlannedInstance, inputDigests: Record<string, string[]>): Promise<{ key: string; components: CacheComponents }> {
+    const components = await this.cacheComponents(inst, inputDigests);
+    let parts = this.keyParts.get(inst.action.name);
+    if (!parts) {
+      parts = {
+        head: `{"action":${JSON.stringify(components.action)},"code":${JSON.stringify(components.code)},"codeFiles":${canonicalJson(components.codeFiles)},"inputs":`,
+        params: canonicalJson(components.params),
+      };
+      this.keyParts.set(inst.action.name, parts);
+    }
+    const text = `${parts.head}${canonicalJson(components.inputs)},"outputs":${canonicalJson(components.outputs)},"params":${parts.params},"partition":${canonicalJson(components.partition)}}`;
+    return { key: sha256Hex(text), components };
   }
 
   /** Cache entry for a key if it exists and every blob it references is still present. */
@@ -409,8 +431,7 @@ class RunExecution {
     let key: string;
     let hit: CacheEntry | undefined;
     try {
-      components = await this.aero.cacheComponents(inst, inputDigests);
-      key = digestOf(components);
+      ({ key, components } = await this.aero.cacheKey(inst, inputDigests));
       if (!(this.options.force && inst.selected)) hit = await this.aero.lookupCache(key);
     } finally {
       release();
@@ -431,8 +452,11 @@ class RunExecution {
   }
 
   /** Why a dry run would run an instance: the first component that differs from last time. */
+  private pastRuns: Promise<RunRecord[]> | undefined;
+
   private async missReason(inst: PlannedInstance, components: CacheComponents): Promise<string> {
-    const previous = await readLastComponents(this.aero, inst);
+    this.pastRuns ??= import('./queries.js').then((q) => q.listRuns(this.aero));
+    const previous = await readLastComponents(this.aero, inst, await this.pastRuns);
     if (!previous) return 'never ran';
     return describeChange(previous, components)[0] ?? 'outputs are missing from the store';
   }
@@ -515,8 +539,7 @@ class RunExecution {
       const outputs: Record<string, { name: string; digest: string }> = {};
       for (const [name, digest] of Object.entries(result.outputs)) outputs[name] = { name: `${inst.action.name}.${name}`, digest };
       const entry: CacheEntry = { schema: 1, key, action: inst.action.name, instanceId: inst.id, outputs, components, runId: this.runId, createdAt: new Date().toISOString() };
-      await aero.plugins.store.put(StoreKeys.cacheEntry(key), canonicalJson(entry));
-      await aero.plugins.store.put(lastKeyKey(inst), JSON.stringify({ key }));
+      await aero.plugins.store.put(StoreKeys.cacheEntry(key), JSON.stringify(entry));
       this.outputs[inst.index] = outputs;
       this.entries[inst.index]!.outputs = result.outputs;
       for (const o of Object.values(outputs)) {
@@ -688,8 +711,14 @@ class RunExecution {
     await this.aero.plugins.store.put(StoreKeys.runRecord(this.runId), JSON.stringify(this.record));
   }
 
+  private nextCheckpoint = 0;
+
+  /** Periodic run.json while running; backs off so huge runs spend little time on it. */
   private async writeRecordIfDirty(): Promise<void> {
-    if (this.dirty) await this.writeRecord().catch(() => undefined);
+    if (!this.dirty || Date.now() < this.nextCheckpoint) return;
+    const started = Date.now();
+    await this.writeRecord().catch(() => undefined);
+    this.nextCheckpoint = Date.now() + 20 * (Date.now() - started);
   }
 
   /** Resolved config, config sources and action sources, next to the run. */
@@ -714,18 +743,20 @@ class RunExecution {
   }
 }
 
-function lastKeyKey(inst: PlannedInstance): string {
-  return `instances/${inst.action.name}/${inst.dir}.json`;
-}
-
-/** Components recorded the last time this instance ran, if any. */
-export async function readLastComponents(aero: Aero, inst: PlannedInstance): Promise<CacheComponents | undefined> {
-  const last = await aero.plugins.store.getBytes(lastKeyKey(inst));
-  if (!last) return undefined;
-  const { key } = JSON.parse(Buffer.from(last).toString('utf8')) as { key: string };
-  const entry = await aero.plugins.store.getBytes(StoreKeys.cacheEntry(key));
-  if (!entry) return undefined;
-  return (JSON.parse(Buffer.from(entry).toString('utf8')) as CacheEntry).components;
+/**
+ * Components of the key this instance had in the newest run that recorded it (ran or
+ * cached). Derived from run records, so running costs no extra write per instance.
+ */
+export async function readLastComponents(aero: Aero, inst: PlannedInstance, runs?: RunRecord[]): Promise<CacheComponents | undefined> {
+  const { listRuns } = await import('./queries.js');
+  for (const run of runs ?? (await listRuns(aero))) {
+    const entry = run.actions.find((a) => a.id === inst.id && a.cacheKey && (a.status === 'ran' || a.status === 'cached'));
+    if (!entry) continue;
+    const bytes = await aero.plugins.store.getBytes(StoreKeys.cacheEntry(entry.cacheKey!));
+    if (!bytes) continue;
+    return (JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry).components;
+  }
+  return undefined;
 }
 
 /** Human sentences for each component that differs, most important first. */

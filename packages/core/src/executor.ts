@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { AssetHandler } from './contracts/handler.js';
@@ -27,6 +28,8 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
   const outputMeta = new Map<string, Record<string, unknown>>();
   const outputs: Record<string, string> = {};
   const metrics = new MetricBuffer(spec.jobId, emit);
+  // The work dir exists only if something needs it: a no-op action costs no syscalls.
+  let workDirUsed = Object.keys(spec.inputs).length > 0 || Object.keys(spec.outputs).length > 0;
   try {
     const inputs: Record<string, InputHandle | InputHandle[]> = {};
     let inputIndex = 0;
@@ -86,7 +89,11 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
       partition: spec.partition,
       log,
       signal: runtime.signal,
-      workDir,
+      get workDir() {
+        if (!workDirUsed) mkdirSync(workDir, { recursive: true });
+        workDirUsed = true;
+        return workDir;
+      },
       cwd: spec.cwd,
       runId: spec.runId,
       instanceId: spec.instanceId,
@@ -112,7 +119,7 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
       }
       outputs[name] = digest;
     }
-    await rm(workDir, { recursive: true, force: true });
+    if (workDirUsed) await rm(workDir, { recursive: true, force: true });
     return { jobId: spec.jobId, ok: true, outputs, startedAt, finishedAt: new Date().toISOString() };
   } catch (error) {
     metrics.flush();

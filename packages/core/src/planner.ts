@@ -245,45 +245,59 @@ function matchProducers(instances: PlannedInstance[], producerIdx: number[], par
   return index.get(shared.map((s) => String(partition![s])).join('\u0000')) ?? [];
 }
 
+/** Iterative DFS (a 100,000-long chain must not overflow the stack); returns the cycle path. */
 function findCycle(byName: Map<string, Action>): string[] | undefined {
   const state = new Map<string, 'visiting' | 'done'>();
-  const stack: string[] = [];
-  const visit = (name: string): string[] | undefined => {
-    const s = state.get(name);
-    if (s === 'done') return undefined;
-    if (s === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
-    const action = byName.get(name);
-    if (!action) return undefined;
-    state.set(name, 'visiting');
-    stack.push(name);
-    for (const ref of Object.values(action.inputs)) {
-      const found = visit(ref.action);
-      if (found) return found;
+  for (const root of byName.keys()) {
+    if (state.has(root)) continue;
+    const path: string[] = [];
+    const stack: Array<{ name: string; next: number; deps: string[] }> = [];
+    const enter = (name: string) => {
+      state.set(name, 'visiting');
+      path.push(name);
+      stack.push({ name, next: 0, deps: Object.values(byName.get(name)?.inputs ?? {}).map((r) => r.action) });
+    };
+    enter(root);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.next >= frame.deps.length) {
+        state.set(frame.name, 'done');
+        stack.pop();
+        path.pop();
+        continue;
+      }
+      const dep = frame.deps[frame.next++]!;
+      if (!byName.has(dep)) continue;
+      const s = state.get(dep);
+      if (s === 'visiting') return [...path.slice(path.indexOf(dep)), dep];
+      if (s !== 'done') enter(dep);
     }
-    stack.pop();
-    state.set(name, 'done');
-    return undefined;
-  };
-  for (const name of byName.keys()) {
-    const found = visit(name);
-    if (found) return found;
   }
   return undefined;
 }
 
+/** Producers before consumers (iterative post-order), stable in declaration order. */
 function topoActions(byName: Map<string, Action>): Action[] {
   const out: Action[] = [];
   const done = new Set<string>();
-  const visit = (action: Action) => {
-    if (done.has(action.name)) return;
-    done.add(action.name);
-    for (const ref of Object.values(action.inputs)) {
-      const producer = byName.get(ref.action);
-      if (producer) visit(producer);
+  for (const root of byName.values()) {
+    if (done.has(root.name)) continue;
+    done.add(root.name);
+    const stack: Array<{ action: Action; next: number; deps: string[] }> = [{ action: root, next: 0, deps: Object.values(root.inputs).map((r) => r.action) }];
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.next < frame.deps.length) {
+        const producer = byName.get(frame.deps[frame.next++]!);
+        if (producer && !done.has(producer.name)) {
+          done.add(producer.name);
+          stack.push({ action: producer, next: 0, deps: Object.values(producer.inputs).map((r) => r.action) });
+        }
+        continue;
+      }
+      out.push(frame.action);
+      stack.pop();
     }
-    out.push(action);
-  };
-  for (const action of byName.values()) visit(action);
+  }
   return out;
 }
 

@@ -2,7 +2,6 @@ import type { ArtifactManifest } from './contracts/artifact.js';
 import type { Aero } from './engine.js';
 import { describeChange, readLastComponents } from './engine.js';
 import { AeroError, ErrorCodes } from './errors.js';
-import { digestOf } from './hash.js';
 import { StoreKeys } from './keys.js';
 import { isStale, type ActionEntry, type CacheEntry, type RunRecord } from './runs.js';
 
@@ -102,6 +101,7 @@ export async function why(aero: Aero, selector: string): Promise<WhyReport[]> {
     needed.add(i);
     stack.push(...plan.instances[i]!.deps);
   }
+  const runs = await listRuns(aero);
   for (const inst of plan.instances) {
     if (!needed.has(inst.index)) continue;
     const blocked = inst.deps.find((d) => !outputs[d]);
@@ -111,8 +111,7 @@ export async function why(aero: Aero, selector: string): Promise<WhyReport[]> {
     }
     const inputDigests: Record<string, string[]> = {};
     for (const [name, input] of Object.entries(inst.inputs)) inputDigests[name] = input.producers.map((p) => outputs[p]![input.ref.output]!.digest);
-    const components = await aero.cacheComponents(inst, inputDigests);
-    const key = digestOf(components);
+    const { key, components } = await aero.cacheKey(inst, inputDigests);
     const hit = await aero.lookupCache(key);
     if (hit) outputs[inst.index] = hit.outputs;
     if (!wanted.has(inst.index)) continue;
@@ -120,7 +119,7 @@ export async function why(aero: Aero, selector: string): Promise<WhyReport[]> {
       reports.push({ instanceId: inst.id, decision: 'cached', reasons: [`cache key ${key.slice(0, 12)} found (written by run ${hit.runId}) and all its blobs are present`], cacheKey: key });
       continue;
     }
-    const previous = await readLastComponents(aero, inst);
+    const previous = await readLastComponents(aero, inst, runs);
     const exists = await aero.plugins.store.has(StoreKeys.cacheEntry(key));
     const reasons = !previous ? ['it has never run'] : describeChange(previous, components);
     if (exists) reasons.push('a cache entry exists but some of its blobs are missing from the store');

@@ -153,3 +153,18 @@ describe('engine (embedded API, no CLI)', () => {
     expect(failed.record.actions[0]!.error!.message).toBe('`big` needs 3 GPU(s) but 1 are configured.');
   });
 });
+
+describe('cache key', () => {
+  it('is the sha256 of the canonical JSON of its components (DESIGN.md), whatever the fast path', async () => {
+    const { digestOf } = await import('../src/index.js');
+    const a = defineAction({ name: 'k', partitions: { s: ['x', 'y'] }, params: z.object({ b: z.number().default(2), a: z.string().default('z') }), outputs: { o: { handler: 'json', path: '{s}/o.json' } }, run() {} });
+    const cwd = await mkdtemp(join(tmpdir(), 'aero-key-'));
+    const aero = await createAero({ cwd, config: defineConfig({ actions: [a], plugins: [memoryStore(), jsonHandler()] }) });
+    const plan = aero.plan();
+    for (const inst of plan.instances) {
+      const { key, components } = await aero.cacheKey(inst, { in: ['d1', 'd2'] });
+      expect(key).toBe(digestOf(components));
+      expect(components).toMatchObject({ action: 'k', params: { a: 'z', b: 2 }, partition: inst.partition, inputs: { in: ['d1', 'd2'] } });
+    }
+  });
+});

@@ -1,7 +1,31 @@
+/** FIFO queue with O(1) push/shift (Array#shift is O(n): quadratic with 10,000 waiters). */
+class Queue<T> {
+  private items: T[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(item: T): void {
+    this.items.push(item);
+  }
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
 /** Counting semaphore with weights (an action needing 2 cpus takes 2 slots). FIFO fair. */
 export class Semaphore {
   private used = 0;
-  private readonly waiters: Array<{ weight: number; resolve: () => void }> = [];
+  private readonly waiters = new Queue<{ weight: number; resolve: () => void }>();
 
   constructor(readonly capacity: number) {}
 
@@ -22,7 +46,7 @@ export class Semaphore {
   }
 
   private drain(): void {
-    while (this.waiters.length > 0 && this.used + this.waiters[0]!.weight <= this.capacity) {
+    while (this.waiters.length > 0 && this.used + this.waiters.peek()!.weight <= this.capacity) {
       const next = this.waiters.shift()!;
       this.used += next.weight;
       next.resolve();
@@ -33,7 +57,7 @@ export class Semaphore {
 /** Hands out GPU device ids; instances wait until enough devices are free. */
 export class DevicePool {
   private readonly free: string[];
-  private readonly waiters: Array<{ count: number; resolve: (ids: string[]) => void }> = [];
+  private readonly waiters = new Queue<{ count: number; resolve: (ids: string[]) => void }>();
 
   constructor(readonly devices: string[]) {
     this.free = [...devices];
@@ -47,7 +71,7 @@ export class DevicePool {
 
   release(ids: string[]): void {
     this.free.push(...ids);
-    while (this.waiters.length > 0 && this.free.length >= this.waiters[0]!.count) {
+    while (this.waiters.length > 0 && this.free.length >= this.waiters.peek()!.count) {
       const next = this.waiters.shift()!;
       next.resolve(this.free.splice(0, next.count));
     }
