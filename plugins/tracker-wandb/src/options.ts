@@ -34,7 +34,13 @@ export const wandbTrackerOptionsSchema = z
     notes: z.string().optional(),
     /** Artifact bytes: `upload` them to W&B, record `reference`s to the local files, or log `none`. */
     artifacts: z.enum(['upload', 'reference', 'none']).default('upload'),
-    /** Where an artifact file's bytes are on this machine (default: the local store's `.aero/objects/sha256/<ab>/<hex>`). */
+    /** The aero store, when its blobs are on this machine (`localRoot`): artifact bytes are read from `<localRoot>/objects/sha256/<ab>/<hex>`. */
+    store: z
+      .custom<{ readonly localRoot?: string | undefined }>((v) => typeof v === 'object' && v !== null && ((v as { localRoot?: unknown }).localRoot === undefined || typeof (v as { localRoot?: unknown }).localRoot === 'string'), {
+        message: 'expected a Store (an object with an optional `localRoot` string)',
+      })
+      .optional(),
+    /** Where an artifact file's bytes are on this machine (default: the store's `localRoot`, else the run's `.aero/objects/sha256/<ab>/<hex>`). */
     resolveFile: z.custom<ResolveFile>((v) => typeof v === 'function', { message: 'expected a function (file, ref, ctx) => path | undefined' }).optional(),
     /** How long calls are batched before a background send (ms). */
     flushIntervalMs: z.number().int().min(0).default(2000),

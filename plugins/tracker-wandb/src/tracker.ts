@@ -305,7 +305,7 @@ export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker 
     async logArtifact(scope, ref: ArtifactRef, direction) {
       const { ctx, run } = target(scope);
       if (!run || options.artifacts === 'none') return;
-      const files = await locateFiles(ref, aeroDirOf(ctx.info.runDir), options.resolveFile);
+      const files = await locateFiles(ref, options.store?.localRoot ?? aeroDirOf(ctx.info.runDir), options.resolveFile);
       const { files: _files, ...rest } = ref;
       const cached = scope.instanceId !== undefined && (run.aero.cached as boolean | undefined) === true;
       await append(ctx, { type: 'artifact', run: run.ref, direction, cached, storage: options.artifacts === 'reference' ? 'reference' : 'upload', ref: structuredClone(rest), files });
