@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { AeroError, type JobEvent, type JobResult, type JobSpec, type LaunchContext, type Launcher } from '@aero/core';
+import { imageChecker } from './image.js';
+import { FileTail, readResult, writeAtomic } from './job-files.js';
+import { PLUGIN, type ResolvedDockerOptions } from './options.js';
+import { planContainer, type ContainerPlan } from './plan.js';
+import { daemonUnreachable, runRuntime, runtimeMissing } from './run-command.js';
+
+export const VERSION = '0.1.0';
+
+interface Running {
+  plan: ContainerPlan;
+  child: ChildProcess;
+  stopping?: 'cancel' | 'timeout';
+}
+
+/** Exit codes the docker/podman CLIs use for their own failures (not the job's). */
+const RUNTIME_EXIT: Record<number, string> = {
+  125: 'the container runtime could not start the container',
+  126: 'the worker command inside the container cannot be executed',
+  127: 'the worker command was not found inside the container',
+};
+
+export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
+  const ensureImage = imageChecker(options);
+  const running = new Map<string, Running>();
+
+  async function stop(jobId: string, why: 'cancel' | 'timeout'): Promise<void> {
+    const r = running.get(jobId);
+    if (!r || r.stopping) return;
+    r.stopping = why;
+    const out = await runRuntime(options.runtime, [...options.runtimeArgs, 'stop', '--time', String(options.stopTimeoutSeconds), r.plan.name]).catch(() => undefined);
+    // A container that never got created: stop the CLI process itself.
+    if (!out || out.code !== 0) r.child.kill('SIGTERM');
+  }
+
+  async function runOne(spec: JobSpec, ctx: LaunchContext): Promise<JobResult> {
+    const plan = planContainer(spec, options, ctx.execCommand);
+    await ensureImage(plan.image);
+    await mkdir(spec.jobDir, { recursive: true });
+    if (plan.hostSpecPath.endsWith('job.container.json')) await writeAtomic(plan.hostSpecPath, JSON.stringify(plan.containerSpec, null, 2));
+    else {
+      await readFile(plan.hostSpecPath).catch(async () => writeAtomic(plan.hostSpecPath, JSON.stringify(spec, null, 2)));
+    }
+    if (ctx.signal.aborted) return interrupted(spec, new Date().toISOString(), []);
+    const startedAt = new Date().toISOString();
+    const child = spawn(options.runtime, plan.argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const r: Running = { plan, child };
+    running.set(spec.jobId, r);
+    ctx.emit({ type: 'job:submitted', jobId: spec.jobId, externalId: plan.name });
+    ctx.emit({ type: 'job:started', jobId: spec.jobId });
+    const tail: string[] = [];
+    const keep = (line: string) => {
+      tail.push(line);
+      if (tail.length > options.logTailLines) tail.shift();
+    };
+    const lines = (stream: NodeJS.ReadableStream, name: 'stdout' | 'stderr') =>
+      new Promise<void>((done) =>
+        createInterface({ input: stream })
+          .on('line', (line) => {
+            keep(line);
+            ctx.emit({ type: 'job:log', jobId: spec.jobId, stream: name, line });
+          })
+          .on('close', done),
+      );
+    const output = Promise.all([lines(child.stdout!, 'stdout'), lines(child.stderr!, 'stderr')]);
+    const events = new FileTail(join(spec.jobDir, 'events.jsonl'));
+    const forward = async (final = false) => {
+      for (const line of await events.read(final)) {
+        if (!line.trim()) continue;
+        try {
+          const event = JSON.parse(line) as JobEvent;
+          if (event && typeof event.type === 'string' && event.type !== 'job:finished' && event.type !== 'job:started') ctx.emit({ ...event, jobId: spec.jobId });
+        } catch {
+          // a line the worker is still writing is read again next time
+        }
+      }
+    };
+    const timer = setInterval(() => void forward(), options.fileIntervalMs);
+    const onAbort = () => void stop(spec.jobId, 'cancel');
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const timeout = spec.timeoutMs ? setTimeout(() => void stop(spec.jobId, 'timeout'), spec.timeoutMs) : undefined;
+    try {
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+        child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' || error.code === 'EACCES' ? runtimeMissing(options.runtime, error) : error));
+        child.on('close', (c, s) => resolve([c, s]));
+      });
+      await output;
+      clearInterval(timer);
+      await forward(true);
+      const result = await readResult(spec.jobDir, spec.jobId);
+      if (result && (code === 0 || !result.ok)) return result;
+      if (r.stopping === 'cancel' || ctx.signal.aborted) return interrupted(spec, startedAt, tail);
+      if (code === 125 && daemonUnreachable(tail.join('\n'))) {
+        throw new AeroError('DOCKER_DAEMON_UNREACHABLE', `The container runtime \`${options.runtime}\` cannot reach its daemon: ${tail.join(' ').trim()}`, {
+          plugin: PLUGIN,
+          hint: "Start the Docker daemon, or use a daemon-less runtime: dockerLauncher({ runtime: 'podman' }).",
+        });
+      }
+      const how = r.stopping === 'timeout' ? `was stopped after its timeout of ${spec.timeoutMs} ms` : signal ? `was killed by ${signal}` : `exited with code ${code}${code !== null && RUNTIME_EXIT[code] ? ` (${RUNTIME_EXIT[code]})` : ''}`;
+      return {
+        jobId: spec.jobId,
+        ok: false,
+        outputs: {},
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        error: {
+          code: r.stopping === 'timeout' ? 'DOCKER_JOB_TIMEOUT' : 'DOCKER_JOB_FAILED',
+          message: `The container for \`${spec.instanceId}\` (image ${plan.image}) ${how} without writing result.json.${tail.length ? `\nLast lines of its output:\n${tail.join('\n')}` : ''}`,
+          hint: r.stopping === 'timeout' ? 'Raise the action’s timeout.' : `Rerun with the same image by hand: ${options.runtime} ${plan.argv.join(' ')}`,
+        },
+      };
+    } finally {
+      clearInterval(timer);
+      if (timeout) clearTimeout(timeout);
+      ctx.signal.removeEventListener('abort', onAbort);
+      running.delete(spec.jobId);
+    }
+  }
+
+  function interrupted(spec: JobSpec, startedAt: string, tail: string[]): JobResult {
+    return {
+      jobId: spec.jobId,
+      ok: false,
+      outputs: {},
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      error: { code: 'INTERRUPTED', message: `The container for \`${spec.instanceId}\` was stopped because the run was interrupted.${tail.length ? `\nLast lines of its output:\n${tail.join('\n')}` : ''}` },
+    };
+  }
+
+  return {
+    kind: 'launcher',
+    name: options.name,
+    version: VERSION,
+    packageName: PLUGIN,
+    ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
+    submit(jobs, ctx) {
+      return jobs.map((spec) => runOne(spec, ctx));
+    },
+    async cancel(jobIds) {
+      await Promise.all(jobIds.map((id) => stop(id, 'cancel')));
+    },
+  };
+}

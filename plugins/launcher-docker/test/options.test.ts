@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { dockerLauncher, planContainer } from '../src/index.js';
+import { parseOptions } from '../src/options.js';
+import { spec, project } from './helpers.js';
+
+describe('dockerLauncher options', () => {
+  it('validates options at factory time and lists each problem with its path', () => {
+    expect(() => dockerLauncher({ pull: 'sometimes', mounts: [{ source: 1 }], imageProjectDir: 'app' } as never)).toThrowError(
+      expect.objectContaining({
+        code: 'PLUGIN_OPTIONS_INVALID',
+        plugin: '@aero/launcher-docker',
+        message: [
+          'Invalid options for dockerLauncher():',
+          '  - dockerLauncher: `pull`: Invalid option: expected one of "never"|"missing"|"always"',
+          '  - dockerLauncher: `imageProjectDir`: Invalid string: must start with "/"',
+          '  - dockerLauncher: `mounts.0`: Invalid input',
+        ].join('\n'),
+      }),
+    );
+  });
+
+  it('has the plugin shape', () => {
+    expect(dockerLauncher({ name: 'box', maxConcurrency: 2 })).toMatchObject({ kind: 'launcher', name: 'box', packageName: '@aero/launcher-docker', maxConcurrency: 2 });
+  });
+});
+
+describe('container plan', () => {
+  it('maps resources to docker flags: GPUs, cpus, memory, user, network, env, mounts', async () => {
+    const cwd = await project();
+    const job = await spec(cwd, 'train', {}, { resources: { cpus: 2, gpus: 2, memoryMb: 512, docker: { network: 'none', env: { B: '2' }, mounts: ['/data:/mnt/data:ro'] } }, env: { A: '1' } });
+    const plan = planContainer(job, parseOptions({ image: 'img:1', user: '1000:1000', passEnv: ['AERO_PASS_ME'] }), ['/usr/bin/node', '/nonexistent/aero/bin.js', 'exec']);
+    const argv = plan.argv.join(' ');
+    expect(argv).toContain(`-v ${cwd}:${cwd} `);
+    expect(argv).toContain('-v /data:/mnt/data:ro ');
+    expect(argv).toContain('--user 1000:1000 --network none -e A=1 -e B=2 --gpus 2 --cpus 2 --memory 512m img:1 node /nonexistent/aero/bin.js exec --spec ' + job.jobDir + '/job.json');
+  });
+
+  it('requests GPUs as CDI devices with podman', async () => {
+    const cwd = await project();
+    const job = await spec(cwd, 'train', {}, { resources: { gpus: 2 } });
+    const plan = planContainer(job, parseOptions({ runtime: 'podman', image: 'img:1' }), ['node', 'x']);
+    expect(plan.argv.join(' ')).toContain('--device nvidia.com/gpu=0 --device nvidia.com/gpu=1');
+  });
+});

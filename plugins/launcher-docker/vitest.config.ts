@@ -1,0 +1,13 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from '../../vitest.config';
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      globalSetup: ['test/global-setup.ts'],
+      // Containers are heavy on a 2-core machine: one test file at a time.
+      fileParallelism: false,
+    },
+  }),
+);
