@@ -98,7 +98,7 @@ export function historyRows(batch: readonly MetricPoint[], startedAtMs: number):
   return [...bySteps.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([step, points]) => {
-      const ts = Math.max(...points.map((p) => p.timestamp));
+      const ts = points.reduce((max, p) => (p.timestamp > max ? p.timestamp : max), -Infinity);
       const row: HistoryRow = { _step: step, _timestamp: ts / 1000, _runtime: Math.max(0, (ts - startedAtMs) / 1000) };
       for (const point of points) row[metricKey(point.name)] = toJsonSafe(point.value);
       return row;
