@@ -30,7 +30,10 @@ const hduSelector = z.union([z.number().int().min(0), z.string().min(1), z.objec
 /** Per-read options. */
 export const fitsReadOptionsSchema = z
   .object({
-    /** HDU to read: index (0 = primary), EXTNAME, or { name, ver }. Default: the primary if it has data, else HDU 1. */
+    /**
+     * HDU to read: index (0 = primary), EXTNAME, or { name, ver }. Default: what was written —
+     * the only HDU, the extension after an empty primary, or `{ hdus }` for several.
+     */
     hdu: hduSelector.optional(),
     /** Read every HDU: the result is `{ hdus: [...] }`. */
     all: z.boolean().optional(),

@@ -13,7 +13,11 @@ export type HduSelector = number | string | { name: string; ver?: number };
 
 export interface FitsReadSettings {
   hdu?: HduSelector | undefined;
-  /** Read every HDU into `{ hdus: [...] }`. */
+  /**
+   * Read every HDU into `{ hdus: [...] }`. Without `hdu` or `all`, a read returns what a
+   * write of the same value produced: the single HDU, the extension after an empty primary,
+   * or all HDUs of a multi-extension file.
+   */
   all?: boolean | undefined;
   /** Apply BSCALE/BZERO to images; false gives stored values with the cards kept in the header. (Table columns are always scaled.) */
   scale: boolean;
@@ -157,12 +161,19 @@ export function describeHdus(hdus: HduInfo[]): string {
     .join('; ');
 }
 
-function selectHdu(hdus: HduInfo[], selector: HduSelector | undefined, path: string): HduInfo {
-  if (selector === undefined) {
-    // Like astropy's getdata: the primary if it has data, else the first extension.
-    const primary = hdus[0]!;
-    return primary.dataBytes > 0 || hdus.length === 1 ? primary : hdus[1]!;
-  }
+/**
+ * What a read without `hdu`/`all` returns, so that reading gives back what was written and
+ * never drops information: the only HDU; the extension when an empty primary (no data, no
+ * header cards of its own) precedes exactly one extension; otherwise every HDU.
+ */
+function defaultSelection(hdus: HduInfo[]): HduInfo | 'all' {
+  if (hdus.length === 1) return hdus[0]!;
+  const primary = hdus[0]!;
+  const primaryIsEmpty = primary.dataBytes === 0 && userHeader(primary.cards, () => false).length === 0;
+  return hdus.length === 2 && primaryIsEmpty ? hdus[1]! : 'all';
+}
+
+function selectHdu(hdus: HduInfo[], selector: HduSelector, path: string): HduInfo {
   let found: HduInfo | undefined;
   if (typeof selector === 'number') found = Number.isInteger(selector) ? hdus[selector] : undefined;
   else {
@@ -171,7 +182,7 @@ function selectHdu(hdus: HduInfo[], selector: HduSelector | undefined, path: str
     found = hdus.find((h) => h.name?.toUpperCase() === name && (ver === undefined || h.ver === ver));
   }
   if (!found) {
-    const what = typeof selector === 'number' ? `HDU ${selector}` : typeof selector === 'string' ? `an HDU with EXTNAME '${selector}'` : `an HDU with EXTNAME '${selector.name}'${selector.ver !== undefined ? ` and EXTVER ${selector.ver}` : ''}`;
+    const what = typeof selector === 'number' ? `HDU ${selector}` : typeof selector === 'string' ? `HDU with EXTNAME '${selector}'` : `HDU with EXTNAME '${selector.name}'${selector.ver !== undefined ? ` and EXTVER ${selector.ver}` : ''}`;
     throw fitsError(FitsErrorCodes.HDU_NOT_FOUND, `${path} has no ${what}; it has ${hdus.length} HDU${hdus.length === 1 ? '' : 's'}: ${describeHdus(hdus)}.`, {
       hint: 'Pick an index or EXTNAME from the list (option `hdu`).',
     });
@@ -188,12 +199,13 @@ export async function readFits(path: string, options: Partial<FitsReadSettings> 
   try {
     const { size } = await fh.stat();
     const hdus = await scanHdus(fh, size, path);
-    if (settings.all) {
+    const selected = settings.all ? 'all' : settings.hdu === undefined ? defaultSelection(hdus) : selectHdu(hdus, settings.hdu, path);
+    if (selected === 'all') {
       const out: FitsHDU[] = [];
       for (const info of hdus) out.push(await readHdu(fh, info, settings, path));
       return { hdus: out };
     }
-    return await readHdu(fh, selectHdu(hdus, settings.hdu, path), settings, path);
+    return await readHdu(fh, selected, settings, path);
   } catch (error) {
     if (isAeroError(error)) throw error;
     throw readFailed(path, error);

@@ -126,14 +126,18 @@ describe('astropy writes, aero reads', () => {
     expect(formats).toEqual(expect.arrayContaining(['L', '11X', 'B', 'I', 'J', 'K', 'E', 'D', 'C', 'M', '3E', '6D', '8A']));
   });
 
-  it('selects HDUs by index, EXTNAME and EXTNAME+EXTVER; defaults to the first HDU with data', async () => {
+  it('selects HDUs by index, EXTNAME and EXTNAME+EXTVER; by default returns what was written', async () => {
     const ref = manifest.files['multi.fits']!;
     expectSameHdu(await fits.read(ref.file, { hdu: 2 }) as FitsHDU, ref.hdus[2]!, 'index 2');
     expectSameHdu(await fits.read(ref.file, { hdu: 'sci' }) as FitsHDU, ref.hdus[1]!, "'sci'");
     expectSameHdu(await fits.read(ref.file, { hdu: { name: 'SCI', ver: 2 } }) as FitsHDU, ref.hdus[3]!, 'SCI ver 2');
     expectSameHdu(await fits.read(ref.file, { hdu: 'CAT' }) as FitsHDU, ref.hdus[4]!, 'CAT');
-    // The primary has no data, so the default is HDU 1 (as astropy's getdata).
-    expectSameHdu(await fits.read(ref.file) as FitsHDU, ref.hdus[1]!, 'default');
+    // Several HDUs: the default read returns them all.
+    const all = (await fits.read(ref.file)) as FitsFile;
+    expect(all.hdus).toHaveLength(5);
+    // A table after an empty primary (what writing a lone table produces) reads back as the table.
+    const table = manifest.files['table.fits']!;
+    expectSameHdu(await fits.read(table.file) as FitsHDU, table.hdus[1]!, 'lone table');
     const primary = (await fits.read(ref.file, { hdu: 0 })) as FitsImage;
     expect(getValue(primary.header, 'OBSERVER')).toBe('aero');
   });

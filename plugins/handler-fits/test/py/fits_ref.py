@@ -212,6 +212,21 @@ def dump(paths):
     print(json.dumps(out))
 
 
+def errors(root):
+    files = {}
+    def path(name):
+        files[name] = os.path.join(root, name)
+        return files[name]
+    ascii_table = fits.TableHDU.from_columns([fits.Column('a', 'I5', array=np.arange(3))], name='ASCII')
+    fits.HDUList([fits.PrimaryHDU(), ascii_table]).writeto(path('ascii-table.fits'))
+    groups = fits.GroupData(np.arange(12, dtype='>f4').reshape(3, 1, 2, 2), parnames=['p1'], pardata=[np.arange(3.0)], bitpix=-32)
+    fits.GroupsHDU(groups).writeto(path('groups.fits'))
+    vla = fits.Column('v', 'PJ()', array=np.array([np.arange(2), np.arange(3)], dtype=object))
+    fits.BinTableHDU.from_columns([fits.Column('x', 'E', array=np.arange(2.0)), vla], name='VLA').writeto(path('vla.fits'))
+    fits.PrimaryHDU(np.arange(100, dtype='>f4'), header=fits.Header([('OBJECT', 'M42', 'a comment we will damage')])).writeto(path('checksum.fits'), checksum=True)
+    print(json.dumps(files))
+
+
 def big(path, n):
     n = int(n)
     fits.PrimaryHDU(np.arange(n, dtype='>f4')).writeto(path)
@@ -224,6 +239,8 @@ if __name__ == '__main__':
         make(sys.argv[2])
     elif cmd == 'dump':
         dump(sys.argv[2:])
+    elif cmd == 'errors':
+        errors(sys.argv[2])
     elif cmd == 'big':
         big(sys.argv[2], sys.argv[3])
     else:
