@@ -1,0 +1,32 @@
+import type { AssetHandler } from '@aero/core';
+import { PLUGIN, TextErrorCodes, textError } from './errors.js';
+import { readBytes, writeAtomic } from './fs.js';
+import { noOptionsSchema, parseOptions } from './options.js';
+import { VERSION } from './version.js';
+
+/** Raw bytes: a Uint8Array (a Buffer is one too) in, a Uint8Array out. */
+export function bytesHandler(options?: Record<string, never>): AssetHandler<Uint8Array> {
+  parseOptions('bytesHandler', noOptionsSchema, options);
+  return {
+    kind: 'handler',
+    name: 'bytes',
+    version: VERSION,
+    packageName: PLUGIN,
+    extensions: ['bin', 'bytes'],
+    async read(path) {
+      const buf = await readBytes('bytes', path);
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    },
+    async write(path, value) {
+      if (!(value instanceof Uint8Array)) {
+        throw textError(TextErrorCodes.VALUE_INVALID, `bytes handler: cannot write ${path}: expected a Uint8Array, got ${value === null ? 'null' : typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value}.`, {
+          hint: 'Pass a Uint8Array or Buffer; use the text handler for strings.',
+        });
+      }
+      await writeAtomic('bytes', path, value);
+    },
+    describe(value) {
+      return { length: value.byteLength };
+    },
+  };
+}

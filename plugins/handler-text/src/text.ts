@@ -1,0 +1,35 @@
+import type { AssetHandler } from '@aero/core';
+import { PLUGIN, TextErrorCodes, textError } from './errors.js';
+import { readBytes, writeAtomic } from './fs.js';
+import { noOptionsSchema, parseOptions } from './options.js';
+import { decodeUtf8 } from './utf8.js';
+import { VERSION } from './version.js';
+
+/** Plain UTF-8 text: a string in, the same string out (line endings and BOM kept). */
+export function textHandler(options?: Record<string, never>): AssetHandler<string> {
+  parseOptions('textHandler', noOptionsSchema, options);
+  return {
+    kind: 'handler',
+    name: 'text',
+    version: VERSION,
+    packageName: PLUGIN,
+    extensions: ['txt', 'text', 'md', 'log'],
+    async read(path) {
+      return decodeUtf8('text', path, await readBytes('text', path));
+    },
+    async write(path, value) {
+      if (typeof value !== 'string') {
+        throw textError(TextErrorCodes.VALUE_INVALID, `text handler: cannot write ${path}: expected a string, got ${value === null ? 'null' : typeof value}.`, {
+          hint: 'Convert the value to a string first, or use the json handler for structured values.',
+        });
+      }
+      await writeAtomic('text', path, value);
+    },
+    describe(value) {
+      let lines = 0;
+      for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) lines++;
+      if (value.length > 0 && !value.endsWith('\n')) lines++;
+      return { length: value.length, bytes: Buffer.byteLength(value, 'utf8'), lines };
+    },
+  };
+}
