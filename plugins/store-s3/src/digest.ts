@@ -1,71 +1,92 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-const CHUNK = 1024 * 1024;
-
-/** sha256 of a file, read in 1 MiB chunks (no whole-file buffer). */
-export async function hashFile(path: string): Promise<string> {
-  const fh = await open(path, 'r');
-  try {
-    const hash = createHash('sha256');
-    const buf = Buffer.allocUnsafe(CHUNK);
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) break;
-      hash.update(buf.subarray(0, bytesRead));
-    }
-    return hash.digest('hex');
-  } finally {
-    await fh.close();
-  }
+// Hashing 1 GiB costs ~1-2 s of CPU; a worker thread keeps it off the event loop that is
+// moving the bytes. The worker hashes a file from the start up to a limit that the main
+// thread raises as parts complete (or to the end of the file when no limit is sent).
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const fd = fs.openSync(workerData.path, 'r');
+const hash = createHash('sha256');
+const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+let pos = 0;
+function finish() {
+  fs.closeSync(fd);
+  parentPort.postMessage({ digest: hash.digest('hex'), bytes: pos });
+  parentPort.close();
 }
+function pump(limit) {
+  while (pos < limit) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, limit - pos), pos);
+    if (n === 0) throw new Error('file shorter than expected at byte ' + pos);
+    hash.update(buf.subarray(0, n));
+    pos += n;
+  }
+  if (pos === workerData.size) finish();
+}
+if (workerData.size < 0) {
+  for (;;) {
+    const n = fs.readSync(fd, buf, 0, buf.length, pos);
+    if (n === 0) break;
+    hash.update(buf.subarray(0, n));
+    pos += n;
+  }
+  finish();
+} else {
+  if (workerData.size === 0) finish();
+  else parentPort.on('message', (limit) => pump(limit));
+}
+`;
 
 /**
- * Hashes a file that is being written out of order (parallel ranged downloads): `done(start,
- * end)` marks a range complete; the hasher reads back and hashes the contiguous completed
- * prefix as it grows, so hashing overlaps the transfer and needs no buffering of parts.
+ * sha256 of a file computed on a worker thread. With `size`, bytes are hashed only up to
+ * the limit given to `advance` (a file being written out of order by parallel ranged
+ * downloads: the hashed prefix grows as parts complete); without, the whole file at once.
  */
-export class SequentialFileHasher {
-  private readonly hash = createHash('sha256');
-  private readonly ranges = new Map<number, number>();
-  private position = 0;
-  private running: Promise<void> = Promise.resolve();
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
+export class FileHasher {
+  private readonly worker: import('node:worker_threads').Worker;
+  private readonly result: Promise<string>;
+  private readonly done = new Map<number, number>();
+  private contiguous = 0;
 
-  constructor(
-    private readonly fh: { read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }> },
-    private readonly size: number,
-  ) {}
-
-  done(start: number, end: number): void {
-    this.ranges.set(start, end);
-    this.running = this.running.then(() => this.drain());
-    this.running.catch(() => {}); // surfaced by digest()
+  private constructor(worker: import('node:worker_threads').Worker) {
+    this.worker = worker;
+    this.result = new Promise<string>((resolve, reject) => {
+      worker.once('message', (m: { digest: string }) => resolve(m.digest));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`hash worker exited (${code}) before finishing`)));
+    });
+    this.result.catch(() => {}); // surfaced by digest()
   }
 
-  private async drain(): Promise<void> {
-    for (;;) {
-      const end = this.ranges.get(this.position);
-      if (end === undefined) return;
-      this.ranges.delete(this.position);
-      while (this.position < end) {
-        const len = Math.min(CHUNK, end - this.position);
-        const { bytesRead } = await this.fh.read(this.buf, 0, len, this.position);
-        if (bytesRead === 0) throw new Error(`short read at ${this.position}`);
-        this.hash.update(this.buf.subarray(0, bytesRead));
-        this.position += bytesRead;
-      }
+  static async start(path: string, size = -1): Promise<FileHasher> {
+    const { Worker } = await import('node:worker_threads');
+    return new FileHasher(new Worker(WORKER_SOURCE, { eval: true, workerData: { path, size } }));
+  }
+
+  /** Marks bytes [start, end) as written; hashing proceeds over the completed prefix. */
+  complete(start: number, end: number): void {
+    this.done.set(start, end);
+    let next = this.done.get(this.contiguous);
+    if (next === undefined) return;
+    while (next !== undefined) {
+      this.done.delete(this.contiguous);
+      this.contiguous = next;
+      next = this.done.get(this.contiguous);
     }
+    this.worker.postMessage(this.contiguous);
   }
 
-  /** Resolves the hex digest once every byte has been marked done and hashed. */
-  async digest(): Promise<string> {
-    await this.running;
-    if (this.position !== this.size) throw new Error(`hashed ${this.position} of ${this.size} bytes`);
-    return this.hash.digest('hex');
+  digest(): Promise<string> {
+    return this.result;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
   }
 }

@@ -8,8 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { isNotFound, type S3Connection } from './connection.js';
 import type { BlobCache } from './cache.js';
-import { digestMismatch, isRetryable, toAeroError } from './errors.js';
-import { SequentialFileHasher } from './digest.js';
+import { digestMismatch, isRetryable, statusOf, toAeroError } from './errors.js';
+import { FileHasher } from './digest.js';
 import { digestOfKey, META_SHA256 } from './keys.js';
 import { mapLimit } from './limit.js';
 import { backoffDelay, sleep } from './retry.js';
@@ -43,9 +43,41 @@ async function openObject(conn: S3Connection, key: string, range?: { start: numb
       throw error;
     }
   });
-  if (!out) return null;
+  return out ? toOpened(out, key) : null;
+}
+
+function toOpened(out: GetObjectCommandOutput, key: string): Opened {
   const body = (out.Body ?? Readable.from([])) as Opened['body'];
   return { body, length: out.ContentLength ?? 0, etag: out.ETag, expected: out.Metadata?.[META_SHA256] ?? digestOfKey(key) };
+}
+
+/**
+ * GET of bytes [0, length) and the object's total size (from Content-Range). An empty object
+ * has no byte 0 to ask for (416), so it is fetched unranged.
+ */
+async function openFirstRange(conn: S3Connection, key: string, length: number): Promise<{ opened: Opened; total: number } | null> {
+  let rangeNotSatisfiable = false;
+  const out = await conn.send('GetObject', key, async (client, sdk): Promise<GetObjectCommandOutput | null> => {
+    try {
+      return await client.send(new sdk.GetObjectCommand({ Bucket: conn.bucket, Key: conn.objectKey(key), Range: `bytes=0-${length - 1}` }));
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      if (statusOf(error) === 416) {
+        rangeNotSatisfiable = true;
+        return null;
+      }
+      throw error;
+    }
+  });
+  if (rangeNotSatisfiable) {
+    const whole = await openObject(conn, key);
+    return whole ? { opened: whole, total: whole.length } : null;
+  }
+  if (!out) return null;
+  const opened = toOpened(out, key);
+  const total = /\/(\d+)\s*$/.exec(out.ContentRange ?? '')?.[1];
+  // A server that ignores Range answers 200 with the whole object.
+  return { opened, total: total === undefined ? opened.length : Number(total) };
 }
 
 class Truncated extends Error {
@@ -90,19 +122,16 @@ async function* resumable(conn: S3Connection, key: string, etag: string | undefi
   }
 }
 
-/** get(): a verified, resumable stream; content-addressed blobs come from (and go to) the local cache. */
-export async function getStream(conn: S3Connection, cache: BlobCache | undefined, key: string): Promise<Readable | null> {
+/** A verified stream over a whole object whose (unranged) response is `first`. */
+async function verifiedStream(conn: S3Connection, cache: BlobCache | undefined, key: string, first: Opened): Promise<Readable> {
   const hex = digestOfKey(key);
-  if (cache && hex && (await cache.has(hex))) return createReadStream(cache.path(hex));
-  const first = await openObject(conn, key);
-  if (!first) return null;
   const { expected, etag, length } = first;
   const cacheWriter = cache && hex && expected === hex ? await cache.writer(hex) : undefined;
   async function* verified(): AsyncGenerator<Uint8Array> {
     const hash = expected ? createHash('sha256') : undefined;
     let ok = false;
     try {
-      for await (const chunk of resumable(conn, key, etag, 0, length, first as Opened)) {
+      for await (const chunk of resumable(conn, key, etag, 0, length, first)) {
         hash?.update(chunk);
         if (cacheWriter && !cacheWriter.stream.write(chunk)) await once(cacheWriter.stream, 'drain');
         yield chunk;
@@ -117,6 +146,15 @@ export async function getStream(conn: S3Connection, cache: BlobCache | undefined
     }
   }
   return Readable.from(verified(), { objectMode: false });
+}
+
+/** get(): a verified, resumable stream; content-addressed blobs come from (and go to) the local cache. */
+export async function getStream(conn: S3Connection, cache: BlobCache | undefined, key: string): Promise<Readable | null> {
+  const hex = digestOfKey(key);
+  if (cache && hex && (await cache.has(hex))) return createReadStream(cache.path(hex));
+  const first = await openObject(conn, key);
+  if (!first) return null;
+  return verifiedStream(conn, cache, key, first);
 }
 
 /** getBytes(): the whole (small) value, verified. */
@@ -136,22 +174,34 @@ export async function getBytes(conn: S3Connection, cache: BlobCache | undefined,
   return Buffer.concat(chunks);
 }
 
-/** Writes chunks at increasing positions, coalesced into ~1 MiB writes. */
+/** Writes chunks at increasing positions, gathered into ~1 MiB vectored writes (no copying). */
 async function writeRange(fh: FileHandle, chunks: AsyncIterable<Uint8Array>, start: number): Promise<void> {
   let position = start;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   const flush = async (): Promise<void> => {
-    if (pendingBytes === 0) return;
-    const buf = pending.length === 1 ? (pending[0] as Uint8Array) : Buffer.concat(pending, pendingBytes);
+    let buffers = pending;
+    let left = pendingBytes;
     pending = [];
-    let written = 0;
-    while (written < buf.byteLength) {
-      const { bytesWritten } = await fh.write(buf, written, buf.byteLength - written, position + written);
-      written += bytesWritten;
-    }
-    position += buf.byteLength;
     pendingBytes = 0;
+    while (left > 0) {
+      const { bytesWritten } = await fh.writev(buffers as NodeJS.ArrayBufferView[], position);
+      position += bytesWritten;
+      left -= bytesWritten;
+      if (left > 0) {
+        // Short write: drop what was written and go on with the rest.
+        let skip = bytesWritten;
+        const rest: Uint8Array[] = [];
+        for (const b of buffers) {
+          if (skip >= b.byteLength) skip -= b.byteLength;
+          else {
+            rest.push(b.subarray(skip));
+            skip = 0;
+          }
+        }
+        buffers = rest;
+      }
+    }
   };
   for await (const chunk of chunks) {
     pending.push(chunk);
@@ -176,32 +226,31 @@ export async function getFile(conn: S3Connection, cache: BlobCache | undefined, 
       await rename(tmp, dest);
       return true;
     }
-    const head = await conn.send('HeadObject', key, async (client, sdk) => {
-      try {
-        return await client.send(new sdk.HeadObjectCommand({ Bucket: conn.bucket, Key: conn.objectKey(key) }));
-      } catch (error) {
-        if (isNotFound(error)) return null;
-        throw error;
-      }
-    });
-    if (!head) return false;
-    const size = head.ContentLength ?? 0;
-    const expected = head.Metadata?.[META_SHA256] ?? hex;
-    if (size < conn.settings.multipartThreshold) {
-      const stream = await getStream(conn, cache, key);
-      if (!stream) return false;
-      await pipeline(stream, createWriteStream(tmp));
+    // No HEAD round trip: the first request asks for the first `multipartThreshold` bytes;
+    // its Content-Range tells the size. Small objects arrive whole in that one response.
+    const firstLength = conn.settings.multipartThreshold;
+    const first = await openFirstRange(conn, key, firstLength);
+    if (!first) return false;
+    const { opened, total } = first;
+    if (opened.length >= total) {
+      await pipeline(await verifiedStream(conn, cache, key, { ...opened, length: total }), createWriteStream(tmp));
     } else {
+      const expected = opened.expected;
       const fh = await open(tmp, 'w+');
+      let hasher: FileHasher | undefined;
       try {
-        await fh.truncate(size);
-        const hasher = expected ? new SequentialFileHasher(fh, size) : undefined;
-        const partSize = choosePartSize(size, conn.settings.partSize);
-        const parts = Array.from({ length: Math.ceil(size / partSize) }, (_, i) => i * partSize);
-        await mapLimit(parts, conn.settings.partConcurrency, async (start) => {
-          const end = Math.min(size, start + partSize);
-          await writeRange(fh, resumable(conn, key, head.ETag, start, end), start);
-          hasher?.done(start, end);
+        await fh.truncate(total);
+        hasher = expected ? await FileHasher.start(tmp, total) : undefined;
+        const partSize = choosePartSize(total, conn.settings.partSize);
+        const ranges: Array<{ start: number; end: number; first?: Opened }> = [{ start: 0, end: opened.length, first: opened }];
+        for (let start = opened.length; start < total; start += partSize) ranges.push({ start, end: Math.min(total, start + partSize) });
+        await mapLimit(ranges, conn.settings.partConcurrency, async (range) => {
+          await writeRange(fh, resumable(conn, key, opened.etag, range.start, range.end, range.first), range.start);
+          hasher?.complete(range.start, range.end);
+        }).catch((error: unknown) => {
+          // Parts not started yet still hold nothing; the first one may hold an open response.
+          opened.body.destroy?.();
+          throw error;
         });
         if (hasher && expected) {
           const actual = await hasher.digest();
@@ -209,6 +258,7 @@ export async function getFile(conn: S3Connection, cache: BlobCache | undefined, 
           if (cache && hex === expected) await cache.addFile(hex, tmp).catch(() => {});
         }
       } finally {
+        await hasher?.stop();
         await fh.close();
       }
     }

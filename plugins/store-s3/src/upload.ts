@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { PutOptions, PutResult } from '@aero/core';
 import { isNotFound, isPreconditionFailed, type S3Connection } from './connection.js';
 import { digestMismatch } from './errors.js';
-import { hashFile, sha256Hex } from './digest.js';
+import { FileHasher, sha256Hex } from './digest.js';
 import { digestOfKey, META_SHA256, META_WRITER } from './keys.js';
 import { mapLimit } from './limit.js';
 
@@ -226,9 +226,14 @@ export async function putFile(conn: S3Connection, key: string, path: string, opt
     return putBytes(conn, key, bytes, options);
   }
   if (options.ifAbsent && (await alreadyThere(conn, key))) return { written: false };
-  const expected = options.sha256 ?? digestOfKey(key) ?? (await hashFile(path));
-  const hashing = hashFile(path);
-  hashing.catch(() => {});
+  let expected = options.sha256 ?? digestOfKey(key);
+  if (!expected) {
+    // The sha256 goes into the object's metadata, which is sent first: hash before uploading.
+    const pre = await FileHasher.start(path);
+    expected = await pre.digest();
+  }
+  const hasher = await FileHasher.start(path);
+  const hashing = hasher.digest();
   const partSize = choosePartSize(size, conn.settings.partSize);
   return multipartUpload(
     conn,
@@ -238,7 +243,7 @@ export async function putFile(conn: S3Connection, key: string, path: string, opt
       const actual = await hashing;
       if (actual !== expected) throw digestMismatch(conn.context('UploadPart', key), expected, actual);
     },
-  );
+  ).finally(() => hasher.stop());
 }
 
 /**
