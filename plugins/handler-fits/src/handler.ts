@@ -1,5 +1,5 @@
 import type { AssetHandler } from '@aero/core';
-import pkg from '../package.json' with { type: 'json' };
+import { version } from '../package.json';
 import type { FitsHDU, FitsValue } from './types.js';
 import { isFitsFile, isFitsTable } from './types.js';
 import { readFits } from './reader.js';
@@ -29,7 +29,7 @@ export function fitsHandler(options: FitsOptions = {}): FitsHandler {
   return {
     kind: 'handler',
     name: 'fits',
-    version: pkg.version,
+    version,
     packageName: PLUGIN,
     extensions: ['fits', 'fit', 'fts'],
     async read(path, readOptions) {

@@ -1,5 +1,5 @@
 import type { AssetHandler } from '@aero/core';
-import pkg from '../package.json' with { type: 'json' };
+import { version } from '../package.json';
 import { DTYPES, type NDArray } from './ndarray.js';
 import { readNpy, toNDArray, writeNpy } from './npy.js';
 import { readNpz, writeNpz, type NpzArrays, type NpzReadOptions } from './npz.js';
@@ -36,7 +36,7 @@ export function npyHandlers(options: NpyOptions = {}): [NpyHandler, NpzHandler] 
   const npy: NpyHandler = {
     kind: 'handler',
     name: 'npy',
-    version: pkg.version,
+    version,
     packageName: PLUGIN,
     extensions: ['npy'],
     read: (path) => readNpy(path),
@@ -46,7 +46,7 @@ export function npyHandlers(options: NpyOptions = {}): [NpyHandler, NpzHandler] 
   const npz: NpzHandler = {
     kind: 'handler',
     name: 'npz',
-    version: pkg.version,
+    version,
     packageName: PLUGIN,
     extensions: ['npz'],
     read: (path, readOptions) => readNpz(path, readOptions ?? {}),

@@ -1,0 +1,64 @@
+// The real aero engine running a two-action pipeline whose artifact is an .npy array.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAero, defineAction, defineConfig } from '@aero/core';
+import { ndarray, npyHandlers, type NDArray } from '../src/index.js';
+import { directoryStore } from './directory-store.js';
+import { npyRef, type RefArray } from './python.js';
+
+let root = '';
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'aero-npy-engine-'));
+});
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+// The docs example (docs/plugins/handler-npy.md): an action writes an array, another reads it.
+const embed = defineAction({
+  name: 'embed',
+  outputs: { vectors: { handler: 'npy' } },
+  async run({ outputs }) {
+    const vectors = ndarray('float32', [4, 3]);
+    vectors.data.forEach((_, i) => (vectors.data[i] = i / 2));
+    await outputs.vectors.write(vectors);
+  },
+});
+
+const norms = defineAction({
+  name: 'norms',
+  inputs: { vectors: embed.output('vectors') },
+  outputs: { norms: { handler: 'npy' } },
+  async run({ inputs, outputs }) {
+    const v = await inputs.vectors.read<NDArray<'float32'>>();
+    const [rows, cols] = v.shape as [number, number];
+    const out = ndarray('float64', [rows]);
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let c = 0; c < cols; c++) s += v.data[r * cols + c]! ** 2;
+      out.data[r] = Math.sqrt(s);
+    }
+    await outputs.norms.write(out);
+  },
+});
+
+it('runs a pipeline through the engine; numpy reads the artifacts; a rerun is cached', async () => {
+  const aero = await createAero({ cwd: root, config: defineConfig({ project: 'npy', actions: [embed, norms], plugins: [directoryStore(join(root, '.aero')), npyHandlers()] }) });
+  const first = await aero.run();
+  expect(first.status).toBe('succeeded');
+  const second = await aero.run();
+  expect(second.counts.cached).toBe(2);
+  await aero.close();
+  // Find the blobs of the two artifacts and let numpy read them.
+  const objects: string[] = [];
+  const store = directoryStore(join(root, '.aero'));
+  for await (const key of store.list('objects/')) objects.push(join(root, '.aero', key));
+  const dumped = await npyRef<Array<RefArray & { file: string }>>('dump', ...objects);
+  const byDtype = Object.fromEntries(dumped.map((d) => [d.dtype, d]));
+  expect(byDtype['float32']!.shape).toEqual([4, 3]);
+  expect(byDtype['float64']!.shape).toEqual([4]);
+  const row = (r: number) => [0, 1, 2].map((c) => (r * 3 + c) / 2);
+  expect(byDtype['float64']!.values!.map(Number)).toEqual([0, 1, 2, 3].map((r) => Math.sqrt(row(r).reduce((s, x) => s + x ** 2, 0))));
+});
