@@ -35,7 +35,10 @@ Exit codes: 0 ok, 1 an action failed, 2 usage or config error, 130 interrupted.`
     options: { format: { type: 'string' }, instances: { type: 'boolean' } },
     load: cmd(() => import('./commands/graph.js')),
   },
-  ps: { summary: 'List runs (newest first)', usage: 'aero ps [--limit N] [--all]', options: { limit: { type: 'string' }, all: { type: 'boolean', short: 'a' } }, load: cmd(() => import('./commands/ps.js')) },
+  ps: {
+    summary: 'List runs (newest first; the runs of a sweep together)',
+    usage: 'aero ps [--limit N] [--all] [--sweep ID]',
+    options: { limit: { type: 'string' }, all: { type: 'boolean', short: 'a' }, sweep: { type: 'string' } }, load: cmd(() => import('./commands/ps.js')) },
   show: { summary: 'Show one run: status, params, actions, snapshot', usage: 'aero show [RUN] [--sources]', options: { sources: { type: 'boolean' } }, positionals: ['run'], load: cmd(() => import('./commands/show.js')) },
   logs: { summary: 'Print the log of an action in a run', usage: 'aero logs RUN ACTION', options: {}, positionals: ['run', 'action'], load: cmd(() => import('./commands/logs.js')) },
   why: { summary: 'Explain why an action would run or be cached', usage: 'aero why ACTION [key=value ...]', options: {}, positionals: 'many', load: cmd(() => import('./commands/why.js')) },

@@ -13,10 +13,11 @@ export type PartitionKey = Record<string, PartitionValue>;
 /**
  * How an action fans out. Either named axes whose values are crossed
  * (`{ split: ['train', 'test'], freq: [100, 143] }`), an explicit list of keys, or a
- * function returning keys (evaluated at plan time). See `splits()` for CMB-ML style
+ * function of the action's resolved params returning keys (evaluated at plan time, so
+ * `aero run sims.train=90` adds partitions). See `splits()` for CMB-ML style
  * splits with simulation counts.
  */
-export type PartitionSpec = Record<string, readonly PartitionValue[]> | readonly PartitionKey[] | (() => readonly PartitionKey[]);
+export type PartitionSpec<P = any> = Record<string, readonly PartitionValue[]> | readonly PartitionKey[] | ((params: P) => readonly PartitionKey[]);
 
 export interface OutputSpec {
   /** Name of the AssetHandler that writes/reads this output (`json`, `csv`, `npy`, `fits`, `bytes`). */
@@ -98,7 +99,7 @@ export interface ActionDefinition<P = any, I extends Record<string, InputRef> = 
   paramsKey?: string;
   inputs?: I;
   outputs?: O;
-  partitions?: PartitionSpec;
+  partitions?: PartitionSpec<P>;
   resources?: Resources;
   /** Explicit code version: replaces the source fingerprint in the cache key. */
   version?: string;

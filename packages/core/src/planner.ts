@@ -122,7 +122,7 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   for (const action of ordered) {
     let keys: Array<PartitionKey | undefined>;
     try {
-      keys = action.partitions ? expandPartitions(action.partitions) : [undefined];
+      keys = action.partitions ? expandPartitions(action.partitions, resolvedParams.get(action.name)) : [undefined];
     } catch (error) {
       issues.push(error instanceof AeroError ? error : new AeroError(ErrorCodes.PLAN_INVALID, `Partitions of \`${action.name}\` could not be computed: ${(error as Error).message}`));
       continue;
@@ -186,8 +186,8 @@ function listOrNone(names: string[]): string {
   return names.length === 0 ? 'no outputs' : names.map((n) => `\`${n}\``).join(', ');
 }
 
-export function expandPartitions(spec: PartitionSpec): PartitionKey[] {
-  const list = typeof spec === 'function' ? spec() : spec;
+export function expandPartitions(spec: PartitionSpec, params?: unknown): PartitionKey[] {
+  const list = typeof spec === 'function' ? spec(params) : spec;
   if (Array.isArray(list)) return [...(list as PartitionKey[])];
   const axes = Object.entries(list as Record<string, readonly (string | number)[]>);
   let keys: PartitionKey[] = [{}];

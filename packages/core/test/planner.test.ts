@@ -156,6 +156,17 @@ describe('planner', () => {
     });
   });
 
+  it('partitions can depend on the action params (more simulations = more instances)', () => {
+    const sim = defineAction({
+      name: 'sim',
+      params: z.object({ sims: z.record(z.string(), z.number().int()).default({ train: 2, test: 1 }) }),
+      partitions: (p) => splits(p.sims),
+      run: noop,
+    });
+    expect(plan([sim], { params: {}, handlers }).instances).toHaveLength(3);
+    expect(plan([sim], { params: { sim: { sims: { train: 5, test: 1 } } }, handlers }).instances.map((i) => i.id).at(-2)).toBe('sim[split=train,sim=4]');
+  });
+
   it('--only matches name, group, type and output name, and errors when nothing matches', () => {
     const byGroup = plan([ingest, train], { params: { train: { epochs: 1 } }, handlers, only: ['model'] });
     expect(byGroup.instances.filter((i) => i.selected).map((i) => i.id)).toEqual(['train']);

@@ -13,3 +13,5 @@ export type {
 export { describeHandler } from './handler.js';
 export type { DescribeHandlerOptions, HandlerFactory, HandlerSample } from './handler.js';
 export { flattenParams, readAll, collect } from './util.js';
+export { describeLauncher } from './launcher.js';
+export type { DescribeLauncherOptions } from './launcher.js';

@@ -7,7 +7,9 @@ export default async function ps(args: ParsedArgs, io: IO): Promise<number> {
   const { listRuns } = await import('@aero/core');
   const aero = await openProject(args);
   const limit = args.values.all ? Infinity : intOption('limit', args.values.limit) ?? 20;
-  const runs = (await listRuns(aero)).slice(0, limit);
+  const sweep = typeof args.values.sweep === 'string' ? args.values.sweep : undefined;
+  const all = (await listRuns(aero)).filter((r) => !sweep || r.sweepId === sweep);
+  const runs = groupSweeps(all).slice(0, limit);
   if (args.values.json) {
     for (const r of runs) io.out(JSON.stringify({ id: r.id, name: r.name, status: r.status, startedAt: r.startedAt, durationMs: r.durationMs, counts: r.counts, sweepId: r.sweepId, git: r.git }));
   } else if (runs.length === 0) {
@@ -31,4 +33,23 @@ export default async function ps(args: ParsedArgs, io: IO): Promise<number> {
   }
   await aero.close();
   return 0;
+}
+
+/**
+ * Newest first, but the runs of one sweep stay together (at the position of the sweep's
+ * newest run, in the order they ran) so a sweep reads as one block.
+ */
+export function groupSweeps<T extends { sweepId?: string | undefined }>(runs: T[]): T[] {
+  const out: T[] = [];
+  const placed = new Set<string>();
+  for (const run of runs) {
+    if (!run.sweepId) {
+      out.push(run);
+      continue;
+    }
+    if (placed.has(run.sweepId)) continue;
+    placed.add(run.sweepId);
+    out.push(...runs.filter((r) => r.sweepId === run.sweepId).reverse());
+  }
+  return out;
 }
