@@ -228,6 +228,15 @@ export class Aero {
     }
   }
 
+  private readonly initialized = new WeakSet<Tracker>();
+
+  /** @internal Give a tracker its context once per Aero instance. */
+  async initTracker(tracker: Tracker): Promise<void> {
+    if (!tracker.init || this.initialized.has(tracker)) return;
+    this.initialized.add(tracker);
+    await tracker.init({ store: this.plugins.store, logger: this.logger, project: this.project, cwd: this.cwd });
+  }
+
   async run(options: RunOptions = {}): Promise<RunSummary> {
     return new RunExecution(this, options, this.execCommand).execute();
   }
@@ -337,6 +346,7 @@ class RunExecution {
     if (!options.dryRun) {
       await this.writeRecord();
       await this.writeSnapshot();
+      await this.trackerCall('init', (t) => aero.initTracker(t));
       await this.trackerCall('startRun', (t) =>
         t.startRun({
           runId: this.runId,

@@ -1,5 +1,16 @@
-import type { PluginBase } from './plugin.js';
+import type { Logger, PluginBase } from './plugin.js';
 import type { ArtifactRef } from './artifact.js';
+import type { Store } from './store.js';
+
+/** What the engine hands a tracker once, before the first run. */
+export interface TrackerContext {
+  /** The run's store: read artifact bytes with `store.get(StoreKeys.blob(file.sha256))`. */
+  store: Store;
+  logger: Logger;
+  project: string;
+  /** Project directory. */
+  cwd: string;
+}
 
 /** Identifies what a tracker call is about: a whole run, or one action instance in it. */
 export interface TrackerScope {
@@ -56,6 +67,8 @@ export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
  * A tracker that throws does not fail the pipeline: the engine reports a warning.
  */
 export interface Tracker extends PluginBase<'tracker'> {
+  /** Optional: called once before `startRun` with the store (to upload artifact bytes) and a logger. */
+  init?(context: TrackerContext): Promise<void>;
   startRun(run: RunInfo): Promise<void>;
   startAction(action: ActionInfo): Promise<void>;
   logParams(scope: TrackerScope, params: Record<string, unknown>): Promise<void>;
