@@ -4,6 +4,9 @@ import base from '../../vitest.config';
 export default mergeConfig(
   base,
   defineConfig({
+    // tsup strips `node:` from builtins in dist files (e.g. @aero/test-utils); in this
+    // package vitest then resolves a bare `stream` as a path. Point it at the builtin.
+    resolve: { alias: [{ find: /^stream$/, replacement: 'node:stream' }] },
     test: {
       globalSetup: ['test/global-setup.ts'],
       // The tests share one Slurm node (and one of them takes it down on purpose).
