@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, extname } from 'node:path';
+import { isAeroError, type AssetHandler } from '@aero/core';
+import { version } from '../package.json';
+import type { NetpbmImage } from './image.js';
+import { checkImage, formatNetpbm, parseNetpbm } from './netpbm.js';
+import { parseOptions, type NetpbmOptions } from './options.js';
+import { netpbmError, NetpbmErrorCodes, PLUGIN } from './errors.js';
+
+export type NetpbmHandler = AssetHandler<NetpbmImage>;
+
+/**
+ * The `netpbm` handler for PGM (gray) and PPM (RGB) images: `plugins: [netpbmHandler()]`,
+ * then outputs like `{ handler: 'netpbm', path: 'frames/{frame:04d}.pgm' }`.
+ */
+export function netpbmHandler(options: NetpbmOptions = {}): NetpbmHandler {
+  const settings = parseOptions(options); // validate at config time, fail early
+  return {
+    kind: 'handler',
+    name: 'netpbm',
+    version,
+    packageName: PLUGIN,
+    extensions: ['pgm', 'ppm', 'pnm'],
+
+    async read(path) {
+      let bytes: Uint8Array;
+      try {
+        bytes = await readFile(path);
+      } catch (error) {
+        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        throw netpbmError(NetpbmErrorCodes.READ_FAILED, `Could not read ${path}: ${missing ? 'the file does not exist' : (error as Error).message}.`, missing ? 'Check the path.' : 'Check the file permissions.', error);
+      }
+      return parseNetpbm(bytes, path);
+    },
+
+    async write(path, value) {
+      // Check everything before touching the disk, then write a temp file and rename it:
+      // readers never see half an image, and a failed write leaves nothing behind.
+      const image = checkImage(value, path, extname(path).slice(1).toLowerCase());
+      const bytes = formatNetpbm(image, settings);
+      const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(tmp, bytes);
+        await rename(tmp, path);
+      } catch (error) {
+        await rm(tmp, { force: true }).catch(() => undefined);
+        if (isAeroError(error)) throw error;
+        throw netpbmError(NetpbmErrorCodes.WRITE_FAILED, `Could not write ${path}: ${(error as Error).message}.`, 'Check that the directory is writable and the disk is not full.', error);
+      }
+    },
+
+    describe(image) {
+      return { width: image.width, height: image.height, channels: image.channels, maxval: image.maxval };
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// The handler inside a real aero pipeline (createAero + run): outputs are written through it,
+// inputs read back through it, and a second run is served from the cache.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createAero, defineAction, defineConfig } from '@aero/core';
+import { netpbmHandler, netpbmImage, type NetpbmImage } from '../src/index.js';
+import { directoryStore } from './directory-store.js';
+
+let root = '';
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'aero-netpbm-engine-'));
+});
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+// The example of docs/guides/write-a-handler.md.
+const gradient = defineAction({
+  name: 'gradient',
+  outputs: { image: { handler: 'netpbm', path: 'gradient.pgm' } },
+  async run({ outputs }) {
+    const image = netpbmImage(256, 16);
+    image.data.forEach((_, i) => (image.data[i] = i % 256));
+    await outputs.image.write(image);
+  },
+});
+
+const invert = defineAction({
+  name: 'invert',
+  inputs: { image: gradient.output('image') },
+  outputs: { image: { handler: 'netpbm', path: 'inverted.pgm' } },
+  async run({ inputs, outputs }) {
+    const source = await inputs.image.read<NetpbmImage>();
+    const out = netpbmImage(source.width, source.height, { maxval: source.maxval });
+    source.data.forEach((v, i) => (out.data[i] = source.maxval - v));
+    await outputs.image.write(out);
+  },
+});
+
+it('runs gradient -> invert through the engine, then serves both from the cache', async () => {
+  const config = defineConfig({ project: 'netpbm', actions: [gradient, invert], plugins: [directoryStore(join(root, '.aero')), netpbmHandler()] });
+  const aero = await createAero({ cwd: root, config });
+  const first = await aero.run();
+  expect(first.status).toBe('succeeded');
+  expect(first.counts.ran).toBe(2);
+  const second = await aero.run();
+  expect(second.counts.cached).toBe(2);
+  await aero.close();
+  const blobs: string[] = [];
+  for await (const key of directoryStore(join(root, '.aero')).list('objects/')) blobs.push(join(root, '.aero', key));
+  const images = await Promise.all(blobs.map((b) => netpbmHandler().read(b)));
+  const inverted = images.find((img) => img.data[0] === 255)!;
+  expect(inverted.data[255]).toBe(0);
+  expect([inverted.width, inverted.height]).toEqual([256, 16]);
+});
