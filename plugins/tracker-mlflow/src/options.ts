@@ -42,6 +42,8 @@ export const mlflowTrackerOptionsSchema = z
     requestTimeoutMs: z.number().int().min(100).default(15_000),
     /** How long `flush()`/`close()` wait for the server before leaving events spooled. */
     flushTimeoutMs: z.number().int().min(0).default(15_000),
+    /** How long `sync()` (`aero sync`) keeps trying per run before reporting what remains. */
+    syncTimeoutMs: z.number().int().min(0).default(120_000),
     /** Delay before sending, so small calls coalesce into one `log-batch`. */
     batchDelayMs: z.number().int().min(0).default(25),
     /** First retry delay after a failed send; doubles up to `retryMaxDelayMs`. */

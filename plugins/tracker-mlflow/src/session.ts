@@ -8,6 +8,20 @@ import type { NewOp } from './ops.js';
 import { isFatal, Sender } from './sender.js';
 import { Spool } from './spool.js';
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** Waits for `promise`, or `ms` at most. */
+async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))))]);
+  clearTimeout(timer);
+}
+
+/** Makes the REST client of one session; `signal` aborts its requests when the session closes. */
+export type ClientFactory = (signal: AbortSignal) => MlflowClient;
+
 export interface SessionSettings {
   batchDelayMs: number;
   retryDelayMs: number;
@@ -32,18 +46,22 @@ export class RunSession {
   /** Ops delivered by this session (for sync's count). */
   delivered = 0;
 
-  private constructor(spool: Spool, client: MlflowClient, private readonly logger: Logger, private readonly settings: SessionSettings, recoveredUpTo: number) {
+  /** Aborts requests in flight when the session closes. */
+  private readonly abort = new AbortController();
+
+  private constructor(spool: Spool, makeClient: ClientFactory, private readonly logger: Logger, private readonly settings: SessionSettings, recoveredUpTo: number) {
     this.spool = spool;
+    const client = makeClient(this.abort.signal);
     this.sender = new Sender(client, spool, logger, { onReject: (m) => this.rejections.push(m) }, recoveredUpTo);
   }
 
   /** Opens (and locks) the spool in `dir`, queueing whatever an earlier process left unsent. */
-  static async open(dir: string, client: MlflowClient, logger: Logger, settings: SessionSettings, options: { lock: 'throw' | 'try' }): Promise<RunSession | null> {
-    const { spool, pending, corruptLines } = await Spool.open(dir, client.trackingUri);
+  static async open(dir: string, trackingUri: string, makeClient: ClientFactory, logger: Logger, settings: SessionSettings, options: { lock: 'throw' | 'try' }): Promise<RunSession | null> {
+    const { spool, pending, corruptLines } = await Spool.open(dir, trackingUri);
     if (options.lock === 'throw') await spool.lockOrThrow();
     else if (!(await spool.lock())) return null;
     if (corruptLines > 0) logger.warn(`mlflow: ${corruptLines} unreadable line(s) in ${dir}/ops.jsonl were skipped`);
-    const session = new RunSession(spool, client, logger, settings, spool.lastSequence);
+    const session = new RunSession(spool, makeClient, logger, settings, spool.lastSequence);
     session.sender.queue.push(...pending);
     return session;
   }
@@ -107,18 +125,14 @@ export class RunSession {
   async flush(timeoutMs: number): Promise<void> {
     await this.spool.drain();
     const deadline = Date.now() + timeoutMs;
-    let first = true;
     while (this.sender.pending > 0) {
-      if (!first) {
-        if (this.fatal) throw this.fatal;
-        const wait = Math.min(this.backoff(), deadline - Date.now());
-        if (wait <= 0) break;
-        await new Promise((r) => setTimeout(r, wait));
-      }
-      first = false;
-      await this.pump();
-      if (this.pumping) await this.pumping;
-      if (Date.now() >= deadline && this.sender.pending > 0) break;
+      if (this.fatal) throw this.fatal;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      // A request may take longer than the time left: stop waiting, it goes on in the background.
+      await raceTimeout(this.pump(), remaining);
+      if (this.sender.pending === 0 || this.pumping || this.fatal) continue;
+      await raceTimeout(sleep(this.backoff()), deadline - Date.now());
     }
     await this.spool.saveState();
     if (this.sender.pending > 0) {
@@ -146,6 +160,8 @@ export class RunSession {
       this.closed = true;
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
+      // A request still in flight (the flush deadline passed) is abandoned: its ops stay spooled.
+      this.abort.abort();
       if (this.pumping) await this.pumping;
       await this.spool.compact().catch(() => false);
       await this.spool.unlock();

@@ -42,9 +42,10 @@ function tagsFrom(record: Record<string, string | undefined | null>): Record<str
 
 export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTracker {
   const logger = settings.logger ?? silentLogger;
+  const makeClient = (signal?: AbortSignal) =>
+    new MlflowClient({ trackingUri: settings.trackingUri, token: settings.token, username: settings.username, password: settings.password, timeoutMs: settings.requestTimeoutMs, signal });
   let client: MlflowClient | null = null;
-  const getClient = () =>
-    (client ??= new MlflowClient({ trackingUri: settings.trackingUri, token: settings.token, username: settings.username, password: settings.password, timeoutMs: settings.requestTimeoutMs }));
+  const getClient = () => (client ??= makeClient());
   const sessions = new Map<string, { session: RunSession; run: RunInfo }>();
   const sessionSettings = { batchDelayMs: settings.batchDelayMs, retryDelayMs: settings.retryDelayMs, retryMaxDelayMs: settings.retryMaxDelayMs };
   const dirName = spoolDirName(settings.name);
@@ -115,7 +116,7 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
 
     async startRun(run: RunInfo) {
       if (sessions.has(run.runId)) return;
-      const session = (await RunSession.open(join(run.runDir, dirName), getClient(), logger, sessionSettings, { lock: 'throw' }))!;
+      const session = (await RunSession.open(join(run.runDir, dirName), settings.trackingUri, makeClient, logger, sessionSettings, { lock: 'throw' }))!;
       sessions.set(run.runId, { session, run });
       const scope: OpScope = { runId: run.runId };
       const startTime = Number.isFinite(Date.parse(run.startedAt)) ? Date.parse(run.startedAt) : Date.now();
@@ -276,12 +277,12 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
         const own = [...sessions.values()].find((e) => join(e.run.runDir, dirName) === spoolDir);
         if (own) {
           const before = own.session.delivered;
-          await own.session.flush(settings.flushTimeoutMs).catch((error: unknown) => problems.push(error));
+          await own.session.flush(settings.syncTimeoutMs).catch((error: unknown) => problems.push(error));
           pushed += own.session.delivered - before;
           remaining += own.session.pending;
           continue;
         }
-        const session = await RunSession.open(spoolDir, getClient(), logger, sessionSettings, { lock: 'try' });
+        const session = await RunSession.open(spoolDir, settings.trackingUri, makeClient, logger, sessionSettings, { lock: 'try' });
         if (!session) {
           // Another live process owns this run and sends its events itself.
           const { pending } = await Spool.open(spoolDir, settings.trackingUri);
@@ -305,7 +306,7 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
         }
         session.spool.state.trackingUri = settings.trackingUri;
         try {
-          await session.close(settings.flushTimeoutMs);
+          await session.close(settings.syncTimeoutMs);
         } catch (error) {
           problems.push(error);
         }

@@ -49,6 +49,8 @@ export interface MlflowClientOptions {
   password?: string | undefined;
   /** Per-request timeout for API calls (uploads get more, scaled by size). Default 15 s. */
   timeoutMs?: number | undefined;
+  /** Aborts every request in flight and to come (used when a tracker closes). */
+  signal?: AbortSignal | undefined;
 }
 
 /** A failed MLflow call. `retryable` is true for network errors, timeouts, 408, 429 and 5xx. */
@@ -75,7 +77,8 @@ interface CallOptions {
 
 function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timed out';
+  if (error.name === 'TimeoutError') return 'timed out';
+  if (error.name === 'AbortError') return 'aborted: the tracker was closed';
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof Error) {
     const code = (cause as { code?: string }).code;
@@ -96,11 +99,19 @@ export class MlflowClient {
   private readonly base: string;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
+  /**
+   * Grows after each timeout (x2, up to x16) and shrinks after each success: a server that
+   * is merely slow still applies timed-out requests, so retrying with the same short timeout
+   * would pile up work it never catches up with.
+   */
+  private slowFactor = 1;
+  private readonly signal: AbortSignal | undefined;
 
   constructor(options: MlflowClientOptions) {
     this.trackingUri = options.trackingUri;
     this.base = options.trackingUri.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.signal = options.signal;
     this.headers = {};
     if (options.token) this.headers.authorization = `Bearer ${options.token}`;
     else if (options.username !== undefined) {
@@ -117,9 +128,13 @@ export class MlflowClient {
         method,
         headers: { ...this.headers, ...init.headers },
         body: init.body ?? null,
-        signal: AbortSignal.timeout(init.timeoutMs ?? this.timeoutMs),
+        signal: this.signal
+          ? AbortSignal.any([this.signal, AbortSignal.timeout((init.timeoutMs ?? this.timeoutMs) * this.slowFactor)])
+          : AbortSignal.timeout((init.timeoutMs ?? this.timeoutMs) * this.slowFactor),
       });
+      this.slowFactor = Math.max(1, this.slowFactor / 2);
     } catch (error) {
+      if (error instanceof Error && error.name === 'TimeoutError') this.slowFactor = Math.min(16, this.slowFactor * 2);
       throw new MlflowRequestError(MlflowErrorCodes.MLFLOW_UNREACHABLE, `MLflow server at ${this.trackingUri} is unreachable (${what}: ${describeCause(error)}).`, {
         retryable: true,
         cause: error,
