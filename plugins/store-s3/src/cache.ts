@@ -1,15 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, chmod, copyFile, constants, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+
+/** Cached blobs carry this mtime; any later write to the file changes it, which marks it stale. */
+const SENTINEL_MS = Date.UTC(2000, 0, 1);
+const BLOB_MODE = 0o444;
 
 /**
  * Local read-through cache for content-addressed blobs. A blob is stored under its sha256
  * only after its bytes were verified against that sha256, so the cache can be shared by
  * every bucket and never serves stale data (blobs are immutable). Mutable keys are never
- * cached. Files are written to a temp name and renamed, so readers never see half a blob.
+ * cached.
+ *
+ * Like @aero/store-local, blobs are read-only files that are hard-linked (not copied)
+ * to and from the paths `getFile` hands out, so a downloaded 1 GiB file is written once.
+ * Entries get a fixed mtime; one whose mtime changed was modified through a link and is
+ * dropped instead of served. Writes go to a temp name and are renamed into place.
  */
 export class BlobCache {
+  private readonly dirs = new Set<string>();
+
   constructor(readonly root: string) {}
 
   path(hex: string): string {
@@ -20,33 +31,94 @@ export class BlobCache {
     return join(this.root, 'tmp', `${hex}.${randomUUID()}`);
   }
 
-  async has(hex: string): Promise<boolean> {
-    try {
-      await access(this.path(hex), constants.R_OK);
-      return true;
-    } catch {
-      return false;
-    }
+  /** mkdir -p, remembered (a cache of 10,000 blobs would otherwise mkdir 10,000 times). */
+  private async ensureDir(dir: string): Promise<void> {
+    if (this.dirs.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.dirs.add(dir);
   }
 
-  /** Copies a cached blob to `dest` (caller renames it into place). False when not cached. */
-  async copyTo(hex: string, dest: string): Promise<boolean> {
+  /** Runs `fn`, recreating `dir` once if it vanished since it was remembered. */
+  private async inDir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+    await this.ensureDir(dir);
     try {
-      await copyFile(this.path(hex), dest, constants.COPYFILE_FICLONE);
-      return true;
+      return await fn();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !(await this.has(hex))) return false;
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.dirs.delete(dir);
+      await this.ensureDir(dir);
+      return fn();
     }
   }
 
-  /** Adds a verified file to the cache by copy (the source stays the caller's). */
-  async addFile(hex: string, source: string): Promise<void> {
-    if (await this.has(hex)) return;
-    const tmp = this.tmpPath(hex);
-    await mkdir(dirname(tmp), { recursive: true });
+  /** The path of a valid entry, or undefined (a modified entry is removed). */
+  async lookup(hex: string): Promise<string | undefined> {
+    const p = this.path(hex);
     try {
-      await copyFile(source, tmp, constants.COPYFILE_FICLONE);
+      const st = await stat(p);
+      if (st.mtimeMs === SENTINEL_MS) return p;
+      await unlink(p).catch(() => {});
+      return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async has(hex: string): Promise<boolean> {
+    return (await this.lookup(hex)) !== undefined;
+  }
+
+  /** Puts a cached blob at `dest` (a temp path the caller renames). False when not cached. */
+  async linkTo(hex: string, dest: string): Promise<boolean> {
+    const source = await this.lookup(hex);
+    if (!source) return false;
+    try {
+      await link(source, dest);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return false; // removed meanwhile
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK') throw error;
+      await copyFile(source, dest);
+    }
+    return true;
+  }
+
+  private async seal(file: string): Promise<void> {
+    await chmod(file, BLOB_MODE);
+    const now = new Date();
+    await utimes(file, now, new Date(SENTINEL_MS));
+  }
+
+  /**
+   * Adds a verified file (about to be renamed to the caller's destination) by hard link,
+   * or by copy across filesystems. The file becomes read-only, like store-local blobs.
+   */
+  async adopt(hex: string, file: string): Promise<void> {
+    const final = this.path(hex);
+    await this.seal(file);
+    try {
+      await this.inDir(dirname(final), () => link(file, final));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return;
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK') throw error;
+      const tmp = this.tmpPath(hex);
+      try {
+        await this.inDir(dirname(tmp), () => copyFile(file, tmp));
+        await this.seal(tmp);
+        await this.inDir(dirname(final), () => rename(tmp, final));
+      } catch (copyError) {
+        await unlink(tmp).catch(() => {});
+        throw copyError;
+      }
+    }
+  }
+
+  /** Adds verified bytes (small blobs read with get/getBytes). */
+  async addBytes(hex: string, bytes: Uint8Array): Promise<void> {
+    const tmp = this.tmpPath(hex);
+    try {
+      await this.inDir(dirname(tmp), () => writeFile(tmp, bytes));
       await this.commit(hex, tmp);
     } catch (error) {
       await unlink(tmp).catch(() => {});
@@ -54,10 +126,11 @@ export class BlobCache {
     }
   }
 
-  /** A writer for a blob being downloaded; `commit` after verification, else `discard`. */
+  /** A writer for a blob being streamed to a reader; `commit` after verification, else `discard`. */
   async writer(hex: string): Promise<{ stream: WriteStream; commit(): Promise<void>; discard(): Promise<void> }> {
     const tmp = this.tmpPath(hex);
-    await mkdir(dirname(tmp), { recursive: true });
+    this.dirs.delete(dirname(tmp)); // a stream cannot be retried: make sure the folder is there
+    await this.ensureDir(dirname(tmp));
     const stream = createWriteStream(tmp);
     const closed = (): Promise<void> =>
       new Promise((resolve, reject) => {
@@ -81,9 +154,8 @@ export class BlobCache {
 
   private async commit(hex: string, tmp: string): Promise<void> {
     const final = this.path(hex);
-    await mkdir(dirname(final), { recursive: true });
-    await chmod(tmp, 0o444);
-    await rename(tmp, final);
+    await this.seal(tmp);
+    await this.inDir(dirname(final), () => rename(tmp, final));
   }
 
   async remove(hex: string): Promise<void> {

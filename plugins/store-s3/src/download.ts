@@ -1,10 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { isNotFound, type S3Connection } from './connection.js';
 import type { BlobCache } from './cache.js';
@@ -151,7 +150,8 @@ async function verifiedStream(conn: S3Connection, cache: BlobCache | undefined, 
 /** get(): a verified, resumable stream; content-addressed blobs come from (and go to) the local cache. */
 export async function getStream(conn: S3Connection, cache: BlobCache | undefined, key: string): Promise<Readable | null> {
   const hex = digestOfKey(key);
-  if (cache && hex && (await cache.has(hex))) return createReadStream(cache.path(hex));
+  const cached = cache && hex ? await cache.lookup(hex) : undefined;
+  if (cached) return createReadStream(cached);
   const first = await openObject(conn, key);
   if (!first) return null;
   return verifiedStream(conn, cache, key, first);
@@ -160,11 +160,12 @@ export async function getStream(conn: S3Connection, cache: BlobCache | undefined
 /** getBytes(): the whole (small) value, verified. */
 export async function getBytes(conn: S3Connection, cache: BlobCache | undefined, key: string): Promise<Uint8Array | null> {
   const hex = digestOfKey(key);
-  if (cache && hex && (await cache.has(hex))) {
+  const cached = cache && hex ? await cache.lookup(hex) : undefined;
+  if (cached) {
     try {
-      return await readFile(cache.path(hex));
+      return await readFile(cached);
     } catch {
-      // evicted between the check and the read: fall through to the server
+      // removed between the check and the read: fall through to the server
     }
   }
   const stream = await getStream(conn, cache, key);
@@ -213,59 +214,104 @@ async function writeRange(fh: FileHandle, chunks: AsyncIterable<Uint8Array>, sta
 
 /**
  * getFile(): downloads to a temp file next to `dest` and renames it into place only after
- * the bytes verified. Big objects come as parallel ranged GETs written at their offsets,
- * hashed in order as the prefix completes (no whole-file buffer).
+ * the bytes verified. Big objects come as parallel ranged GETs written at their offsets and
+ * hashed on a worker thread as the completed prefix grows (no whole-file buffer). Verified
+ * blobs are hard-linked into the local cache, not copied.
  */
-export async function getFile(conn: S3Connection, cache: BlobCache | undefined, key: string, dest: string): Promise<boolean> {
+export async function getFile(conn: S3Connection, cache: BlobCache | undefined, key: string, dest: string, dirs: DirMemo): Promise<boolean> {
+  try {
+    return await getFileOnce(conn, cache, key, dest, dirs);
+  } catch (error) {
+    // The destination folder was removed since we created it: create it again, once.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    dirs.forget(dirname(dest));
+    return getFileOnce(conn, cache, key, dest, dirs);
+  }
+}
+
+async function getFileOnce(conn: S3Connection, cache: BlobCache | undefined, key: string, dest: string, dirs: DirMemo): Promise<boolean> {
   const hex = digestOfKey(key);
   const tmp = `${dest}.${randomUUID().slice(0, 8)}.aero-tmp`;
-  await mkdir(dirname(dest), { recursive: true });
+  await dirs.ensure(dirname(dest));
   try {
-    if (cache && hex && (await cache.copyTo(hex, tmp))) {
-      await chmod(tmp, 0o644);
+    if (cache && hex && (await cache.linkTo(hex, tmp))) {
       await rename(tmp, dest);
       return true;
     }
     // No HEAD round trip: the first request asks for the first `multipartThreshold` bytes;
     // its Content-Range tells the size. Small objects arrive whole in that one response.
-    const firstLength = conn.settings.multipartThreshold;
-    const first = await openFirstRange(conn, key, firstLength);
+    const first = await openFirstRange(conn, key, conn.settings.multipartThreshold);
     if (!first) return false;
     const { opened, total } = first;
-    if (opened.length >= total) {
-      await pipeline(await verifiedStream(conn, cache, key, { ...opened, length: total }), createWriteStream(tmp));
-    } else {
-      const expected = opened.expected;
-      const fh = await open(tmp, 'w+');
-      let hasher: FileHasher | undefined;
-      try {
-        await fh.truncate(total);
-        hasher = expected ? await FileHasher.start(tmp, total) : undefined;
-        const partSize = choosePartSize(total, conn.settings.partSize);
-        const ranges: Array<{ start: number; end: number; first?: Opened }> = [{ start: 0, end: opened.length, first: opened }];
-        for (let start = opened.length; start < total; start += partSize) ranges.push({ start, end: Math.min(total, start + partSize) });
-        await mapLimit(ranges, conn.settings.partConcurrency, async (range) => {
-          await writeRange(fh, resumable(conn, key, opened.etag, range.start, range.end, range.first), range.start);
-          hasher?.complete(range.start, range.end);
-        }).catch((error: unknown) => {
-          // Parts not started yet still hold nothing; the first one may hold an open response.
-          opened.body.destroy?.();
-          throw error;
-        });
-        if (hasher && expected) {
-          const actual = await hasher.digest();
+    const expected = opened.expected;
+    const fh = await open(tmp, 'w');
+    let verified = false;
+    try {
+      if (opened.length >= total) {
+        const hash = expected ? createHash('sha256') : undefined;
+        await writeRange(fh, tap(resumable(conn, key, opened.etag, 0, total, opened), (chunk) => hash?.update(chunk)), 0);
+        if (hash && expected) {
+          const actual = hash.digest('hex');
           if (actual !== expected) throw digestMismatch(conn.context('GetObject', key), expected, actual);
-          if (cache && hex === expected) await cache.addFile(hex, tmp).catch(() => {});
+          verified = true;
         }
-      } finally {
-        await hasher?.stop();
-        await fh.close();
+      } else {
+        await fh.truncate(total);
+        verified = await rangedDownload(conn, key, fh, tmp, opened, total);
       }
+    } finally {
+      await fh.close();
     }
+    if (verified && cache && hex && hex === expected) await cache.adopt(hex, tmp).catch(() => {});
     await rename(tmp, dest);
     return true;
   } catch (error) {
     await unlink(tmp).catch(() => {});
     throw error;
+  }
+}
+
+async function* tap(chunks: AsyncIterable<Uint8Array>, fn: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    fn(chunk);
+    yield chunk;
+  }
+}
+
+/** Parallel ranged GETs into `fh`; returns whether the content was verified. */
+async function rangedDownload(conn: S3Connection, key: string, fh: FileHandle, path: string, opened: Opened, total: number): Promise<boolean> {
+  const expected = opened.expected;
+  const hasher = expected ? await FileHasher.start(path, total) : undefined;
+  try {
+    const partSize = choosePartSize(total, conn.settings.partSize);
+    const ranges: Array<{ start: number; end: number; first?: Opened }> = [{ start: 0, end: opened.length, first: opened }];
+    for (let start = opened.length; start < total; start += partSize) ranges.push({ start, end: Math.min(total, start + partSize) });
+    await mapLimit(ranges, conn.settings.partConcurrency, async (range) => {
+      await writeRange(fh, resumable(conn, key, opened.etag, range.start, range.end, range.first), range.start);
+      hasher?.complete(range.start, range.end);
+    }).catch((error: unknown) => {
+      opened.body.destroy?.();
+      throw error;
+    });
+    if (!hasher || !expected) return false;
+    const actual = await hasher.digest();
+    if (actual !== expected) throw digestMismatch(conn.context('GetObject', key), expected, actual);
+    return true;
+  } finally {
+    await hasher?.stop();
+  }
+}
+
+/** mkdir -p for destination folders, remembered per store. */
+export class DirMemo {
+  private readonly known = new Set<string>();
+  async ensure(dir: string): Promise<void> {
+    // A folder removed since is noticed by the open() of the temp file (ENOENT): see getFile.
+    if (this.known.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.known.add(dir);
+  }
+  forget(dir: string): void {
+    this.known.delete(dir);
   }
 }

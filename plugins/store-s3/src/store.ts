@@ -2,10 +2,10 @@ import { Readable } from 'node:stream';
 import type { PutOptions, PutResult, Store } from '@aero/core';
 import { isNotFound, S3Connection } from './connection.js';
 import { BlobCache } from './cache.js';
-import { getBytes, getFile, getStream } from './download.js';
+import { DirMemo, getBytes, getFile, getStream } from './download.js';
 import { collectGarbage } from './gc.js';
 import { checkKey, digestOfKey } from './keys.js';
-import { mapLimit } from './limit.js';
+import { mapLimit, Semaphore } from './limit.js';
 import { PLUGIN, VERSION } from './meta.js';
 import type { S3StoreSettings } from './options.js';
 import { putBytes, putFile, putStream } from './upload.js';
@@ -19,11 +19,18 @@ export class S3Store implements Store {
   readonly settings: S3StoreSettings;
   private readonly conn: S3Connection;
   private readonly cache: BlobCache | undefined;
+  /**
+   * Whole operations in flight (each may read or write a local file): callers may start
+   * 10,000 putFile/getFile at once without opening 10,000 files or buffering them all.
+   */
+  private readonly ops: Semaphore;
+  private readonly dirs = new DirMemo();
 
   constructor(settings: S3StoreSettings) {
     this.settings = settings;
     this.conn = new S3Connection(settings);
     this.cache = settings.cacheDir ? new BlobCache(settings.cacheDir) : undefined;
+    this.ops = new Semaphore(settings.maxConcurrentRequests);
   }
 
   /** `s3://bucket/prefix` for messages and `aero` output. */
@@ -56,25 +63,27 @@ export class S3Store implements Store {
 
   async getBytes(key: string): Promise<Uint8Array | null> {
     checkKey(key);
-    return getBytes(this.conn, this.cache, key);
+    return this.ops.run(() => getBytes(this.conn, this.cache, key));
   }
 
   async put(key: string, body: Uint8Array | string | Readable, options: PutOptions = {}): Promise<PutResult> {
     checkKey(key);
-    if (typeof body === 'string') return putBytes(this.conn, key, Buffer.from(body, 'utf8'), options);
-    if (body instanceof Uint8Array) return putBytes(this.conn, key, body, options);
+    if (typeof body === 'string') return this.ops.run(() => putBytes(this.conn, key, Buffer.from(body, 'utf8'), options));
+    if (body instanceof Uint8Array) return this.ops.run(() => putBytes(this.conn, key, body, options));
+    // A stream is the caller's: it may depend on other store calls, so it takes no slot here
+    // (its requests still go through the request limit).
     if (body instanceof Readable || typeof (body as Readable)?.[Symbol.asyncIterator] === 'function') return putStream(this.conn, key, body, options);
     throw new TypeError(`s3Store.put: body must be a Uint8Array, a string or a Readable, got ${typeof body}`);
   }
 
   async putFile(key: string, filePath: string, options: PutOptions = {}): Promise<PutResult> {
     checkKey(key);
-    return putFile(this.conn, key, filePath, options);
+    return this.ops.run(() => putFile(this.conn, key, filePath, options));
   }
 
   async getFile(key: string, filePath: string): Promise<boolean> {
     checkKey(key);
-    return getFile(this.conn, this.cache, key, filePath);
+    return this.ops.run(() => getFile(this.conn, this.cache, key, filePath, this.dirs));
   }
 
   async *list(prefix: string): AsyncIterable<string> {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { PutOptions, PutResult } from '@aero/core';
 import { isNotFound, isPreconditionFailed, type S3Connection } from './connection.js';
@@ -214,17 +214,16 @@ export async function putBytes(conn: S3Connection, key: string, bytes: Uint8Arra
  * alongside the transfer; a mismatch with the expected sha256 aborts the upload.
  */
 export async function putFile(conn: S3Connection, key: string, path: string, options: PutOptions): Promise<PutResult> {
-  const { size } = await stat(path);
-  if (size < conn.settings.multipartThreshold) {
-    const fh = await open(path, 'r');
-    let bytes: Buffer;
-    try {
-      bytes = await fh.readFile();
-    } finally {
-      await fh.close();
-    }
-    return putBytes(conn, key, bytes, options);
+  const fh = await open(path, 'r');
+  let size: number;
+  let bytes: Buffer | undefined;
+  try {
+    size = (await fh.stat()).size;
+    if (size < conn.settings.multipartThreshold) bytes = await fh.readFile();
+  } finally {
+    await fh.close();
   }
+  if (bytes) return putBytes(conn, key, bytes, options);
   if (options.ifAbsent && (await alreadyThere(conn, key))) return { written: false };
   let expected = options.sha256 ?? digestOfKey(key);
   if (!expected) {

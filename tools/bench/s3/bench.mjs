@@ -5,14 +5,15 @@
 //
 // Each round, in alternating order, moves the same data both ways:
 //   big:   one file  — aero putFile/getFile  vs  lib-storage Upload(fs stream) / GetObject → file
-//   small: N values  — aero put/getBytes     vs  lib-storage Upload / GetObject (same concurrency)
+//   small: N files   — aero putFile/getFile  vs  lib-storage Upload(fs stream) / GetObject → file,
+//                      all N started at once (the store bounds them) vs the same number in flight
 // aero runs as configured by default except for a fresh, empty blob cache per round (a cold
 // read: every byte crosses the network, and is still verified and cached). The baseline uses
 // the same part size and parts in flight as aero picks, so the ratio shows aero's own cost
 // (hashing, verification, cache, retries), not a tuning difference.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -111,11 +112,18 @@ const bigFile = join(work, `big-${opts.bigMib}MiB.bin`);
 process.stderr.write(`[s3 bench] preparing ${opts.bigMib} MiB file and ${opts.smallCount} × ${opts.smallKib} KiB values\n`);
 await makeBigFile(bigFile, bigSize);
 const bigHex = await sha256File(bigFile);
-const smallValues = Array.from({ length: opts.smallCount }, (_, i) => {
+// Small files, written once, with their sha256 known up front (core hashes outputs anyway).
+const smallDir = join(work, `small-${opts.smallCount}x${opts.smallKib}KiB`);
+await mkdir(smallDir, { recursive: true });
+const smallFiles = [];
+for (let i = 0; i < opts.smallCount; i++) {
+  const path = join(smallDir, `${i}.bin`);
   const b = Buffer.alloc(opts.smallKib * 1024, i % 251);
-  b.write(`value ${i} `);
-  return b;
-});
+  b.write(`file ${i} `);
+  if (!existsSync(path)) await writeFile(path, b);
+  smallFiles.push({ path, sha256: createHash('sha256').update(b).digest('hex') });
+}
+const outDir = join(work, 'small-out');
 const partSize = choosePartSize(bigSize);
 
 const time = async (fn) => {
@@ -125,6 +133,12 @@ const time = async (fn) => {
 };
 
 const results = { aero: { bigUp: [], bigDown: [], smallUp: [], smallDown: [] }, plain: { bigUp: [], bigDown: [], smallUp: [], smallDown: [] } };
+
+async function checkSmallOut(who) {
+  let total = 0;
+  for (let i = 0; i < smallFiles.length; i += 97) total += (await stat(join(outDir, `${i}.bin`))).size;
+  if (total !== Math.ceil(smallFiles.length / 97) * opts.smallKib * 1024) throw new Error(`${who}: small files have the wrong size`);
+}
 
 async function runAero(round) {
   const prefix = `bench/aero-${Date.now().toString(36)}-${round}`;
@@ -139,18 +153,12 @@ async function runAero(round) {
   results.aero.bigDown.push(await time(() => store.getFile(blobKey, dest)));
   if ((await stat(dest)).size !== bigSize) throw new Error('aero getFile: wrong size');
   await rm(dest, { force: true });
-  results.aero.smallUp.push(await time(() => Promise.all(smallValues.map((v, i) => store.put(`cache/${i}.json`, v, { ifAbsent: true })))));
-  let bytes = 0;
-  results.aero.smallDown.push(
-    await time(() =>
-      Promise.all(
-        smallValues.map(async (_, i) => {
-          bytes += (await store.getBytes(`cache/${i}.json`)).byteLength;
-        }),
-      ),
-    ),
-  );
-  if (bytes !== opts.smallCount * opts.smallKib * 1024) throw new Error('aero getBytes: wrong total size');
+  const keyOf = (f) => `objects/sha256/${f.sha256.slice(0, 2)}/${f.sha256}`;
+  results.aero.smallUp.push(await time(() => Promise.all(smallFiles.map((f) => store.putFile(keyOf(f), f.path, { ifAbsent: true, sha256: f.sha256 })))));
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  results.aero.smallDown.push(await time(() => Promise.all(smallFiles.map((f, i) => store.getFile(keyOf(f), join(outDir, `${i}.bin`))))));
+  await checkSmallOut('aero getFile');
   await store.close();
   await rm(cacheDir, { recursive: true, force: true });
   await clearPrefix(`${prefix}/`);
@@ -173,18 +181,19 @@ async function runPlain(round) {
   if ((await stat(dest)).size !== bigSize) throw new Error('plain GetObject: wrong size');
   await rm(dest, { force: true });
   results.plain.smallUp.push(
-    await time(() => mapLimit(smallValues, opts.concurrency, (v, i) => new Upload({ client: plain, params: { Bucket: bucket, Key: `${prefix}/cache/${i}.json`, Body: v } }).done())),
+    await time(() => mapLimit(smallFiles, opts.concurrency, (f, i) => new Upload({ client: plain, params: { Bucket: bucket, Key: `${prefix}/small/${i}.bin`, Body: createReadStream(f.path) } }).done())),
   );
-  let bytes = 0;
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
   results.plain.smallDown.push(
     await time(() =>
-      mapLimit(smallValues, opts.concurrency, async (_, i) => {
-        const out = await plain.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}/cache/${i}.json` }));
-        bytes += (await out.Body.transformToByteArray()).byteLength;
+      mapLimit(smallFiles, opts.concurrency, async (_, i) => {
+        const out = await plain.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}/small/${i}.bin` }));
+        await pipeline(out.Body, createWriteStream(join(outDir, `${i}.bin`)));
       }),
     ),
   );
-  if (bytes !== opts.smallCount * opts.smallKib * 1024) throw new Error('plain GetObject: wrong total size');
+  await checkSmallOut('plain GetObject');
   await clearPrefix(`${prefix}/`);
 }
 
@@ -203,8 +212,8 @@ const fps = (ms) => opts.smallCount / (ms / 1000);
 const rows = [
   ['big', 'upload', `${opts.bigMib} MiB putFile vs Upload`, mbps, 'MB/s'],
   ['big', 'download', `${opts.bigMib} MiB getFile vs GetObject`, mbps, 'MB/s'],
-  ['small', 'upload', `${opts.smallCount} × ${opts.smallKib} KiB put vs Upload`, fps, 'files/s'],
-  ['small', 'download', `${opts.smallCount} × ${opts.smallKib} KiB getBytes vs GetObject`, fps, 'files/s'],
+  ['small', 'upload', `${opts.smallCount} × ${opts.smallKib} KiB putFile vs Upload`, fps, 'files/s'],
+  ['small', 'download', `${opts.smallCount} × ${opts.smallKib} KiB getFile vs GetObject`, fps, 'files/s'],
 ];
 const keyOf = (size, dir) => `${size}${dir === 'upload' ? 'Up' : 'Down'}`;
 const summary = rows.map(([size, dir, label, rate, unit]) => {
