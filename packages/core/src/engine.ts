@@ -9,7 +9,7 @@ import type { ActionInfo, ActionStatus, MetricPoint, RunStatus, Tracker, Tracker
 import type { AeroConfig, Action } from './define.js';
 import { ArtifactStore } from './artifacts.js';
 import { findConfigFile, loadConfigFile } from './config-file.js';
-import { AeroError, ErrorCodes, isAeroError } from './errors.js';
+import { AeroAggregateError, AeroError, ErrorCodes, isAeroError } from './errors.js';
 import type { AeroEvent, AeroEventListener } from './events.js';
 import { Fingerprinter } from './fingerprint.js';
 import { canonicalJson, sha256Hex } from './hash.js';
@@ -177,6 +177,10 @@ export class Aero {
     return launcher;
   }
 
+  fingerprint(action: Action) {
+    return this.fingerprinter.fingerprint(action);
+  }
+
   /** Cache key components of an instance, given its input digests. */
   async cacheComponents(inst: PlannedInstance, inputDigests: Record<string, string[]>): Promise<CacheComponents> {
     const code = await this.fingerprinter.fingerprint(inst.action);
@@ -320,6 +324,11 @@ class RunExecution {
 
   async execute(): Promise<RunSummary> {
     const { options, aero } = this;
+    // Code fingerprints can fail (a missing `deps` file): find out before anything runs.
+    const fingerprints = await Promise.allSettled(this.plan.actions.map((a) => aero.fingerprint(a)));
+    const failures = fingerprints.flatMap((f) => (f.status === 'rejected' ? [f.reason as AeroError] : []));
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) throw new AeroAggregateError(ErrorCodes.PLAN_INVALID, `The pipeline has ${failures.length} problems; nothing was run:`, failures);
     const onAbort = () => this.cancel();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const git = await gitInfo(aero.cwd);

@@ -168,3 +168,17 @@ describe('cache key', () => {
     }
   });
 });
+
+describe('pre-run checks', () => {
+  it('reports unreadable deps of every action before running anything', async () => {
+    let ran = false;
+    const ok = defineAction({ name: 'ok', run: () => void (ran = true) });
+    const a = defineAction({ name: 'a', deps: ['missing-a.txt'], run() {} });
+    const b = defineAction({ name: 'b', deps: ['missing-b.txt'], run() {} });
+    const p = await project([ok, a, b]);
+    const aero = await p.open();
+    await expect(aero.run()).rejects.toThrow(/The pipeline has 2 problems; nothing was run:\n {2}- Action `a` lists dependency `missing-a.txt`, which cannot be read\./);
+    expect(ran).toBe(false);
+    expect([...p.store.data.keys()].filter((k) => k.startsWith('runs/'))).toEqual([]);
+  });
+});
