@@ -81,7 +81,8 @@ export function dataOps(scope: OpScope, input: { metrics?: MetricWire[]; params?
   };
   const add = (kind: 'metrics' | 'params' | 'tags', entry: MetricWire | KeyValue) => {
     const size = entrySize(entry);
-    if (cur[kind].length >= LOG_BATCH_LIMITS[kind] || cur.bytes + size > BATCH_BYTES) push();
+    const count = cur.metrics.length + cur.params.length + cur.tags.length;
+    if (cur[kind].length >= LOG_BATCH_LIMITS[kind] || count >= LOG_BATCH_LIMITS.entities || cur.bytes + size > BATCH_BYTES) push();
     (cur[kind] as Array<MetricWire | KeyValue>).push(entry);
     cur.bytes += size;
   };

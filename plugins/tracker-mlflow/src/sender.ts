@@ -108,7 +108,11 @@ export class Sender {
       const size = opSize(op);
       const cur = totals.get(key) ?? { metrics: 0, params: 0, tags: 0, bytes: 0 };
       const fits =
-        cur.metrics + size.metrics <= LOG_BATCH_LIMITS.metrics && cur.params + size.params <= LOG_BATCH_LIMITS.params && cur.tags + size.tags <= LOG_BATCH_LIMITS.tags && cur.bytes + size.bytes <= BATCH_BYTES;
+        cur.metrics + size.metrics <= LOG_BATCH_LIMITS.metrics &&
+        cur.params + size.params <= LOG_BATCH_LIMITS.params &&
+        cur.tags + size.tags <= LOG_BATCH_LIMITS.tags &&
+        cur.metrics + cur.params + cur.tags + size.metrics + size.params + size.tags <= LOG_BATCH_LIMITS.entities &&
+        cur.bytes + size.bytes <= BATCH_BYTES;
       if (!fits && out.length > 0) break;
       if (!totals.has(key) && totals.size >= 16) break;
       totals.set(key, { metrics: cur.metrics + size.metrics, params: cur.params + size.params, tags: cur.tags + size.tags, bytes: cur.bytes + size.bytes });
@@ -151,6 +155,7 @@ export class Sender {
         await this.spool.reject({ seq: items[0]!.seq, t: 'data', scope: { runId } }, error, items);
         return;
       }
+      this.logger.debug(`mlflow: log-batch of ${items.length} entries refused (${(error as Error).message}); retrying in halves to find the bad entries`);
       const half = Math.ceil(items.length / 2);
       await this.sendItems(runId, items.slice(0, half));
       await this.sendItems(runId, items.slice(half));
@@ -214,7 +219,7 @@ export class Sender {
       if (existing.info.status !== 'RUNNING') await this.client.updateRun({ runId: existing.info.run_id, status: 'RUNNING' });
       if (op.resume) {
         state.resumed = true;
-        await this.client.logBatch({ runId: existing.info.run_id, tags: op.createTags });
+        await this.logTags(existing.info.run_id, op.createTags);
       }
       this.remember('', existing);
     } else {
@@ -243,7 +248,7 @@ export class Sender {
     }
     if (existing) {
       if (existing.info.status !== 'RUNNING') await this.client.updateRun({ runId: existing.info.run_id, status: 'RUNNING' });
-      await this.client.logBatch({ runId: existing.info.run_id, tags });
+      await this.logTags(existing.info.run_id, tags);
       this.remember(key, existing);
     } else {
       const run = await this.client.createRun({ experimentId: state.experimentId, runName: op.runName, startTime: op.startTime, tags, userId: op.userId });
@@ -297,7 +302,11 @@ export class Sender {
       storage = 'reference';
     }
     const producer = op.ref.producer && op.ref.producer.runId === op.scope.runId ? this.spool.state.runIds[scopeKey({ runId: op.scope.runId, instanceId: op.ref.producer.instanceId })] : undefined;
-    await this.client.logBatch({ runId, tags: artifactTags(op, storage, producer) });
+    await this.logTags(runId, artifactTags(op, storage, producer));
+  }
+
+  private async logTags(runId: string, tags: KeyValue[]): Promise<void> {
+    for (let i = 0; i < tags.length; i += LOG_BATCH_LIMITS.tags) await this.client.logBatch({ runId, tags: tags.slice(i, i + LOG_BATCH_LIMITS.tags) });
   }
 }
 

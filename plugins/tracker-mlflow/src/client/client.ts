@@ -24,8 +24,8 @@ import {
 
 export type { KeyValue, MlflowExperiment, MlflowMetric, MlflowRun, MlflowRunInfo } from './schemas.js';
 
-/** Hard limits of `runs/log-batch` (mlflow/utils/validation.py). */
-export const LOG_BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, bytes: 1_000_000 } as const;
+/** Hard limits of `runs/log-batch` (mlflow/utils/validation.py): per kind, all kinds together, body size. */
+export const LOG_BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, entities: 1000, bytes: 1_000_000 } as const;
 /** Value length limits of the tracking store. */
 export const VALUE_LIMITS = { param: 6000, tag: 8000, key: 250, experimentName: 500 } as const;
 
@@ -155,26 +155,27 @@ export class MlflowClient {
       // not JSON: keep the text
     }
     const status = response.status;
-    const label = `${what} answered HTTP ${status}${errorCode ? ` ${errorCode}` : ''}${detail ? `: ${detail}` : ''}`;
+    const label = `${what} (HTTP ${status}${errorCode ? ` ${errorCode}` : ''})${detail ? `: ${detail.replace(/\.$/, '')}` : ''}`;
     if (status === 401 || status === 403) {
-      throw new MlflowRequestError(MlflowErrorCodes.MLFLOW_AUTH_FAILED, `MLflow server at ${this.trackingUri} refused the credentials (${label}).`, {
+      const hostCheck = /host header/i.test(detail);
+      throw new MlflowRequestError(MlflowErrorCodes.MLFLOW_AUTH_FAILED, `MLflow server at ${this.trackingUri} refused ${hostCheck ? 'this Host header' : 'the credentials'}: ${label}.`, {
         status,
         errorCode,
         retryable: false,
-        hint: /host header/i.test(detail)
+        hint: hostCheck
           ? 'The server rejects this Host header: start it with `--allowed-hosts` listing the host you connect to.'
           : 'Set `token` (or MLFLOW_TRACKING_TOKEN) or `username`/`password` (MLFLOW_TRACKING_USERNAME/PASSWORD).',
       });
     }
     if (status === 408 || status === 429 || status >= 500) {
-      throw new MlflowRequestError(MlflowErrorCodes.MLFLOW_UNREACHABLE, `MLflow server at ${this.trackingUri} is overloaded or failing (${label}).`, {
+      throw new MlflowRequestError(MlflowErrorCodes.MLFLOW_UNREACHABLE, `MLflow server at ${this.trackingUri} is overloaded or failing: ${label}.`, {
         status,
         errorCode,
         retryable: true,
         hint: 'The tracker retries with backoff; events stay spooled until the server answers.',
       });
     }
-    throw new MlflowRequestError(MlflowErrorCodes.MLFLOW_REQUEST_FAILED, `MLflow rejected ${label}.`, { status, errorCode, retryable: false });
+    throw new MlflowRequestError(MlflowErrorCodes.MLFLOW_REQUEST_FAILED, `MLflow refused ${label}.`, { status, errorCode, retryable: false });
   }
 
   private async call<S extends ZodType>(method: 'GET' | 'POST', endpoint: string, schema: S, options: CallOptions = {}, api = 'mlflow'): Promise<z.output<S>> {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { mlflowTracker, parseMlflowTrackerOptions } from '../src/index.js';
+
+describe('options', () => {
+  it('defaults: MLFLOW_* environment, else 127.0.0.1:5000 and the project as experiment', () => {
+    expect(parseMlflowTrackerOptions({}, {})).toMatchObject({ trackingUri: 'http://127.0.0.1:5000', name: 'mlflow', resume: false, experimentName: undefined, uploadThresholdBytes: 100 * 1024 * 1024 });
+    const env = { MLFLOW_TRACKING_URI: 'http://mlflow.internal:8080/', MLFLOW_EXPERIMENT_NAME: 'exp', MLFLOW_TRACKING_TOKEN: 'tok' };
+    expect(parseMlflowTrackerOptions({}, env)).toMatchObject({ trackingUri: 'http://mlflow.internal:8080', experimentName: 'exp', token: 'tok' });
+    expect(parseMlflowTrackerOptions({ trackingUri: 'https://x.example/mlflow/' }, env).trackingUri).toBe('https://x.example/mlflow');
+  });
+
+  it('the factory returns a tracker plugin without touching the network', () => {
+    const t = mlflowTracker({ trackingUri: 'http://127.0.0.1:1' });
+    expect(t).toMatchObject({ kind: 'tracker', name: 'mlflow', packageName: '@aero/tracker-mlflow' });
+    expect(t.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('PLUGIN_OPTIONS_INVALID lists every problem with its dot path', () => {
+    let error: unknown;
+    try {
+      mlflowTracker({ trackingUri: 'ftp://nope', uploadThresholdBytes: -1, tags: { a: 1 as unknown as string }, resolveFile: 'x' as never, bogus: true } as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: 'AeroError', code: 'PLUGIN_OPTIONS_INVALID', plugin: '@aero/tracker-mlflow' });
+    const message = (error as Error).message;
+    expect(message.split('\n')[0]).toBe('Invalid options for mlflowTracker:');
+    expect(message).toContain('  - mlflowTracker: `trackingUri`: expected an http(s) URL such as http://127.0.0.1:5000');
+    expect(message).toContain('  - mlflowTracker: `uploadThresholdBytes`: ');
+    expect(message).toContain('  - mlflowTracker: `tags.a`: ');
+    expect(message).toContain('  - mlflowTracker: `resolveFile`: expected a function (ref, file) => path | undefined');
+    expect(message).toMatch(/mlflowTracker: `\(options\)`: .*bogus/);
+  });
+
+  it('rejects a non-http MLFLOW_TRACKING_URI and inconsistent retry delays', () => {
+    expect(() => parseMlflowTrackerOptions({}, { MLFLOW_TRACKING_URI: 'file:///tmp/mlruns' })).toThrow(
+      'mlflowTracker: `trackingUri`: MLFLOW_TRACKING_URI=file:///tmp/mlruns is not an http(s) URL (file stores and databricks URIs are not supported; run `mlflow server`)',
+    );
+    expect(() => parseMlflowTrackerOptions({ retryDelayMs: 500, retryMaxDelayMs: 100 }, {})).toThrow('mlflowTracker: `retryMaxDelayMs`: must be >= retryDelayMs (500)');
+  });
+});
