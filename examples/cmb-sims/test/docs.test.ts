@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
+const GUIDE = fileURLToPath(new URL('../../../docs/guides/partitions.md', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
+
+/** Fenced blocks with their info string. */
+function blocks(markdown: string): Array<{ info: string; code: string }> {
+  const out: Array<{ info: string; code: string }> = [];
+  const re = /^```([^\n]*)\n([\s\S]*?)^```$/gm;
+  for (let m = re.exec(markdown); m; m = re.exec(markdown)) out.push({ info: m[1]!.trim(), code: m[2]! });
+  return out;
+}
+
+/** `npx aero run --only 'a[b=c]'   # comment` → ['run', '--only', 'a[b=c]'] */
+function aeroCommands(sh: string): string[][] {
+  return sh
+    .split('\n')
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter((l) => l.startsWith('npx aero '))
+    .map((l) => (l.replace(/^npx aero /, '').match(/'[^']*'|\S+/g) ?? []).map((a) => a.replace(/^'(.*)'$/, '$1')));
+}
+
+function aero(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('docs/guides/partitions.md', () => {
+  it('the first example config runs with the commands shown after it', { timeout: 120_000 }, async () => {
+    const all = blocks(await readFile(GUIDE, 'utf8'));
+    const index = all.findIndex((b) => b.info === 'ts example');
+    expect(index).toBeGreaterThanOrEqual(0);
+    await mkdir(join(EXAMPLE, '.test-work'), { recursive: true });
+    const dir = await mkdtemp(join(EXAMPLE, '.test-work', 'guide-'));
+    await writeFile(join(dir, 'aero.config.ts'), all[index]!.code);
+    const commands = aeroCommands(all[index + 1]!.code);
+    expect(commands[0]).toEqual(['run']);
+    const outputs: string[] = [];
+    for (const args of commands) {
+      const r = await aero(dir, args);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
+      outputs.push(r.stdout);
+    }
+    expect(outputs[0]).toMatch(/: 8 ran, 0 cached, 0 failed/);
+    expect(outputs[1]).toMatch(/: 0 ran, 2 cached, 0 failed/);
+    const summary = JSON.parse(await readFile(join(dir, '.aero/objects/sha256', ...(await summaryBlob(dir))), 'utf8'));
+    expect(summary).toEqual({ count: 4, total: 12 });
+  });
+
+  it('every `ts file=` excerpt is verbatim from the example, and the json block is sims.json', async () => {
+    const all = blocks(await readFile(GUIDE, 'utf8'));
+    const excerpts = all.filter((b) => b.info.startsWith('ts file='));
+    expect(excerpts.length).toBeGreaterThanOrEqual(4);
+    for (const excerpt of excerpts) {
+      const file = excerpt.info.slice('ts file='.length);
+      const source = await readFile(join(EXAMPLE, file), 'utf8');
+      expect(source, `excerpt of ${file}`).toContain(excerpt.code);
+    }
+    const json = all.find((b) => b.info === 'json')!;
+    expect(JSON.parse(json.code)).toEqual(JSON.parse(await readFile(join(EXAMPLE, 'sims.json'), 'utf8')));
+  });
+});
+
+/** Blob path parts of `summarize[split=train]`'s summary, from its manifest. */
+async function summaryBlob(dir: string): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const folder = join(dir, '.aero/artifacts/summarize.summary');
+  for (const file of await readdir(folder)) {
+    const manifest = JSON.parse(await readFile(join(folder, file), 'utf8')) as { partition: { split: string }; files: { sha256: string }[] };
+    if (manifest.partition.split === 'train') return [manifest.files[0]!.sha256.slice(0, 2), manifest.files[0]!.sha256];
+  }
+  throw new Error('no summary for the train split');
+}
