@@ -38,6 +38,13 @@ interface Deferred {
   reject: (error: unknown) => void;
 }
 
+/** One job handed to submit(), waiting for its batch window to close. */
+interface Entry {
+  spec: JobSpec;
+  ctx: LaunchContext;
+  d: Deferred;
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLauncher {
@@ -341,39 +348,39 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
   }
 
   /** Jobs already submitted by an earlier (crashed) aero process: finished, still queued, or gone. */
-  async function reattach(jobs: JobSpec[], deferreds: Deferred[], ctx: LaunchContext, workDir: string): Promise<number[]> {
-    const candidates: Array<{ index: number; task: SubmittedTask }> = [];
-    for (const [index, spec] of jobs.entries()) {
-      const task = await readTaskState(spec.jobDir);
-      if (task && task.jobId === spec.jobId) candidates.push({ index, task });
+  async function reattach(entries: Entry[], workDir: string): Promise<Entry[]> {
+    const candidates: Array<{ entry: Entry; task: SubmittedTask }> = [];
+    for (const entry of entries) {
+      const task = await readTaskState(entry.spec.jobDir);
+      if (task && task.jobId === entry.spec.jobId) candidates.push({ entry, task });
     }
-    if (candidates.length === 0) return jobs.map((_, i) => i);
-    const handled = new Set<number>();
+    if (candidates.length === 0) return entries;
+    const handled = new Set<Entry>();
     let snapshot: QueueSnapshot | undefined;
-    for (const { index, task } of candidates) {
-      const spec = jobs[index]!;
-      const d = deferreds[index]!;
+    for (const { entry, task } of candidates) {
+      const { spec, ctx, d } = entry;
       const result = await readResult(spec.jobDir, spec.jobId);
       if (result) {
-        handled.add(index);
+        handled.add(entry);
         d.resolve(result);
         continue;
       }
       snapshot ??= await queueSnapshot();
       const st = lookupTask(snapshot, task.arrayJobId, task.taskId);
       if (st && !TERMINAL_STATES.has(st.state)) {
-        handled.add(index);
+        handled.add(entry);
         ctx.emit({ type: 'job:submitted', jobId: spec.jobId, externalId: task.slurmJobId });
         ctx.logger.info(`Reattached to Slurm job ${task.slurmJobId} (${st.state}) submitted by an earlier run`, { jobId: spec.jobId });
         await recordArray(workDir, { arrayJobId: task.arrayJobId, runId: spec.runId, action: spec.action, submittedAt: task.submittedAt, jobIds: [spec.jobId] }).catch(() => undefined);
         track(spec, task, ctx, d, workDir);
       } else await clearTaskState(spec.jobDir);
     }
-    return jobs.map((_, i) => i).filter((i) => !handled.has(i));
+    return entries.filter((e) => !handled.has(e));
   }
 
-  async function submitArray(specs: JobSpec[], ds: Deferred[], ctx: LaunchContext, workDir: string, args: string[], execCommand: string[]): Promise<void> {
-    const first = specs[0]!;
+  async function submitArray(entries: Entry[], workDir: string, args: string[], execCommand: string[]): Promise<void> {
+    const first = entries[0]!.spec;
+    const specs = entries.map((e) => e.spec);
     const stamp = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const batchDir = join(workDir, 'batches', `${first.action.replace(/[^A-Za-z0-9_.-]/g, '_')}-${stamp}`);
     await mkdir(batchDir, { recursive: true });
@@ -409,57 +416,78 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
     const submittedAt = new Date().toISOString();
     await recordArray(workDir, { arrayJobId, runId: first.runId, action: first.action, submittedAt, jobIds: specs.map((s) => s.jobId) });
     const added: Tracked[] = [];
-    for (const [taskId, spec] of specs.entries()) {
+    for (const [taskId, { spec, ctx, d }] of entries.entries()) {
       const task: SubmittedTask = { jobId: spec.jobId, runId: spec.runId, arrayJobId, taskId, slurmJobId: `${arrayJobId}_${taskId}`, batchDir, submittedAt };
       await writeTaskState(spec.jobDir, task);
       ctx.emit({ type: 'job:submitted', jobId: spec.jobId, externalId: task.slurmJobId });
-      added.push(track(spec, task, ctx, ds[taskId]!, workDir));
+      added.push(track(spec, task, ctx, d, workDir));
     }
-    ctx.logger.debug(`sbatch: array ${arrayJobId} with ${specs.length} task(s) for ${first.action}`);
-    if (ctx.signal.aborted) await cancelTracked(added);
+    entries[0]!.ctx.logger.debug(`sbatch: array ${arrayJobId} with ${specs.length} task(s) for ${first.action}`);
+    const aborted = added.filter((t) => t.ctx.signal.aborted);
+    if (aborted.length) await cancelTracked(aborted);
   }
 
-  async function launch(jobs: JobSpec[], ctx: LaunchContext, deferreds: Deferred[]): Promise<void> {
-    const workDir = resolvePath(options.workDir ?? join(jobs[0]!.cwd, '.aero', 'slurm'));
-    const execCommand = options.execCommand ?? ctx.execCommand;
-    if (!execCommand?.length) {
-      throw new AeroError('SLURM_NO_EXEC_COMMAND', 'No worker command: the engine passed no execCommand and slurmLauncher({ execCommand }) is not set.', {
-        plugin: PLUGIN,
-        hint: "Set slurmLauncher({ execCommand: ['aero', 'exec'] }) to the command that runs `aero exec` on the compute nodes.",
-      });
+  /** Submits everything queued during one batch window: one array per action and settings. */
+  async function launch(all: Entry[]): Promise<void> {
+    // Settings first: an invalid resources.slurm fails that job before anything is submitted.
+    const ready: Array<{ entry: Entry; args: string[]; exec: string[] }> = [];
+    for (const entry of all) {
+      try {
+        const exec = options.execCommand ?? entry.ctx.execCommand;
+        if (!exec?.length) {
+          throw new AeroError('SLURM_NO_EXEC_COMMAND', 'No worker command: the engine passed no execCommand and slurmLauncher({ execCommand }) is not set.', {
+            plugin: PLUGIN,
+            hint: "Set slurmLauncher({ execCommand: ['aero', 'exec'] }) to the command that runs `aero exec` on the compute nodes.",
+          });
+        }
+        ready.push({ entry, args: resourceArgs(taskSettings(entry.spec, options), options.requeue), exec });
+      } catch (error) {
+        entry.d.reject(error);
+      }
     }
-    // Settings first: an invalid resources.slurm fails the batch before anything is submitted.
-    const settings = jobs.map((spec) => resourceArgs(taskSettings(spec, options), options.requeue));
+    if (ready.length === 0) return;
+    const workDir = resolvePath(options.workDir ?? join(ready[0]!.entry.spec.cwd, '.aero', 'slurm'));
     await mkdir(workDir, { recursive: true });
-    await cleanupOrphans(workDir, new Set(jobs.map((j) => j.runId)), ctx.logger);
-    const pending = await reattach(jobs, deferreds, ctx, workDir);
-    // One array per action and identical sbatch settings (the engine hands one action's partitions together).
-    const groups = new Map<string, number[]>();
-    for (const i of pending) {
-      const key = JSON.stringify([jobs[i]!.action, jobs[i]!.cwd, settings[i]]);
-      groups.set(key, [...(groups.get(key) ?? []), i]);
+    await cleanupOrphans(workDir, new Set(ready.map((r) => r.entry.spec.runId)), ready[0]!.entry.ctx.logger);
+    const pending = new Set(await reattach(ready.map((r) => r.entry), workDir));
+    const groups = new Map<string, typeof ready>();
+    for (const r of ready) {
+      if (!pending.has(r.entry)) continue;
+      const key = JSON.stringify([r.entry.spec.action, r.entry.spec.cwd, r.args, r.exec]);
+      groups.set(key, [...(groups.get(key) ?? []), r]);
     }
     await Promise.all(
-      [...groups.values()].map(async (indexes) => {
-        const chunks: number[][] = [];
-        for (let k = 0; k < indexes.length; k += options.maxArraySize) chunks.push(indexes.slice(k, k + options.maxArraySize));
-        for (const chunk of chunks) {
+      [...groups.values()].map(async (group) => {
+        for (let k = 0; k < group.length; k += options.maxArraySize) {
+          const chunk = group.slice(k, k + options.maxArraySize);
           try {
             await submitArray(
-              chunk.map((i) => jobs[i]!),
-              chunk.map((i) => deferreds[i]!),
-              ctx,
+              chunk.map((r) => r.entry),
               workDir,
-              settings[chunk[0]!]!,
-              execCommand,
+              chunk[0]!.args,
+              chunk[0]!.exec,
             );
           } catch (error) {
-            for (const i of chunk) deferreds[i]!.reject(error);
+            for (const r of chunk) r.entry.d.reject(error);
           }
         }
       }),
     );
     if (tracked.size > 0) startLoop();
+  }
+
+  // Jobs handed over within one batch window go out together, so an engine that hands a
+  // partitioned action over in several small batches still gets one array.
+  let queue: Entry[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  function flush(): void {
+    flushTimer = undefined;
+    const entries = queue;
+    queue = [];
+    if (entries.length === 0) return;
+    launch(entries).catch((error) => {
+      for (const e of entries) e.d.reject(error);
+    });
   }
 
   return {
@@ -473,23 +501,33 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
     resetCalls() {
       for (const k of Object.keys(calls) as SlurmCommand[]) calls[k] = 0;
     },
+    ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
     submit(jobs, ctx) {
       closed = false;
-      const deferreds: Deferred[] = [];
-      const promises = jobs.map((spec) => new Promise<JobResult>((resolve, reject) => deferreds.push({ resolve, reject })));
-      // Promise executors run synchronously, so `deferreds` is complete here.
+      const entries = jobs.map((spec) => {
+        let d!: Deferred;
+        const promise = new Promise<JobResult>((resolve, reject) => (d = { resolve, reject }));
+        return { entry: { spec, ctx, d } satisfies Entry, promise };
+      });
       const onAbort = () => {
+        // Not submitted yet: drop them; submitted: scancel.
+        const waiting = queue.filter((e) => e.ctx === ctx);
+        queue = queue.filter((e) => e.ctx !== ctx);
+        const now = new Date().toISOString();
+        for (const e of waiting) {
+          e.d.resolve({ jobId: e.spec.jobId, ok: false, outputs: {}, startedAt: now, finishedAt: now, error: { code: 'INTERRUPTED', message: `\`${e.spec.instanceId}\` was not submitted to Slurm: the run was interrupted.` } });
+        }
         const mine = [...tracked.values()].filter((t) => t.ctx === ctx);
         void cancelTracked(mine).catch((error) => ctx.logger.error(`scancel failed: ${String(error)}`));
       };
+      if (ctx.signal.aborted) onAbort();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
-      void Promise.allSettled(promises).then(() => ctx.signal.removeEventListener('abort', onAbort));
-      if (jobs.length > 0) {
-        launch(jobs, ctx, deferreds).catch((error) => {
-          for (const d of deferreds) d.reject(error);
-        });
+      void Promise.allSettled(entries.map((e) => e.promise)).then(() => ctx.signal.removeEventListener('abort', onAbort));
+      if (!ctx.signal.aborted) {
+        queue.push(...entries.map((e) => e.entry));
+        if (queue.length && !flushTimer) flushTimer = setTimeout(flush, options.batchWindowMs);
       }
-      return promises;
+      return entries.map((e) => e.promise);
     },
     async cancel(jobIds) {
       const ids = new Set(jobIds);

@@ -43,6 +43,16 @@ export const slurmLauncherOptionsSchema = z
     arrayLimit: z.number().int().positive().default(50),
     /** Largest array submitted at once (Slurm's MaxArraySize is often 1001); bigger batches become several arrays. */
     maxArraySize: z.number().int().positive().default(1000),
+    /**
+     * Jobs handed over within this window are submitted together (one array per action),
+     * even when the engine hands a partitioned action over in several calls.
+     */
+    batchWindowMs: z.number().int().nonnegative().default(200),
+    /**
+     * What the engine may hand over at once, in CPU slots. Slurm queues and throttles jobs
+     * itself (arrayLimit), so this is high: a 200-partition action must arrive whole.
+     */
+    maxConcurrency: z.number().int().positive().default(100_000),
     /** Let Slurm requeue a job after a node failure instead of reporting NODE_FAIL. */
     requeue: z.boolean().default(false),
     /** Shell lines run before the worker in each task (`module load`, `source venv/bin/activate`). */

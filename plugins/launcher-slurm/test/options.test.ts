@@ -27,7 +27,8 @@ describe('slurmLauncher options', () => {
 
   it('has the plugin shape', () => {
     const launcher = slurmLauncher({ name: 'hpc' });
-    expect(launcher).toMatchObject({ kind: 'launcher', name: 'hpc', packageName: '@aero/launcher-slurm' });
+    // maxConcurrency is high so the engine hands a whole partitioned action over at once.
+    expect(launcher).toMatchObject({ kind: 'launcher', name: 'hpc', packageName: '@aero/launcher-slurm', maxConcurrency: 100_000 });
     expect(launcher.calls).toEqual({ sbatch: 0, squeue: 0, scancel: 0, scontrol: 0, sacct: 0 });
   });
 

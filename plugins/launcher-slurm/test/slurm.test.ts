@@ -70,6 +70,29 @@ describe('slurmLauncher on the local Slurm cluster', () => {
     expect(cpus).toMatch(/NumCPUs=2 /);
   });
 
+  it('merges jobs of one action handed over in several submit calls into one array', async () => {
+    const cwd = await project();
+    const launcher = slurmLauncher(fast);
+    const { ctx, events } = context();
+    const first = launcher.submit([await spec(cwd, 'split')], ctx);
+    const rest = launcher.submit([await spec(cwd, 'split'), await spec(cwd, 'split')], ctx);
+    const results = await Promise.all([...first, ...rest]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+    expect(launcher.calls.sbatch).toBe(1);
+    expect(new Set(events.filter((e) => e.type === 'job:submitted').map((e) => (e as { externalId: string }).externalId.split('_')[0])).size).toBe(1);
+  });
+
+  it('drops jobs interrupted before they were submitted', async () => {
+    const cwd = await project();
+    const launcher = slurmLauncher({ ...fast, batchWindowMs: 5_000 });
+    const abort = new AbortController();
+    const job = await spec(cwd, 'early');
+    const [p] = launcher.submit([job], context(undefined, abort.signal).ctx);
+    abort.abort();
+    expect((await p)!.error).toEqual({ code: 'INTERRUPTED', message: `\`${job.instanceId}\` was not submitted to Slurm: the run was interrupted.` });
+    expect(launcher.calls.sbatch).toBe(0);
+  });
+
   it('reports a worker that dies without result.json with its exit code and log tail', async () => {
     const cwd = await project();
     const launcher = slurmLauncher(fast);
@@ -137,6 +160,17 @@ describe('slurmLauncher on the local Slurm cluster', () => {
     const [a, b] = await Promise.all(promises);
     expect(a!.error!.code).toBe('INTERRUPTED');
     expect(b!.ok).toBe(true);
+  });
+
+  it('reports a job cancelled outside aero as SLURM_JOB_CANCELLED', async () => {
+    const cwd = await project();
+    const { ctx, events } = context();
+    const [p] = slurmLauncher(fast).submit([await spec(cwd, 'admin', { sleepMs: 120_000 })], ctx);
+    await waitFor(() => events.some((e) => e.type === 'job:started'));
+    execFileSync('scancel', [(events.find((e) => e.type === 'job:submitted') as { externalId: string }).externalId]);
+    const result = await p;
+    expect(result!.error!.code).toBe('SLURM_JOB_CANCELLED');
+    expect(result!.error!.message).toMatch(/^Slurm job \d+_0 \(`admin#\d+`\) was cancelled outside aero \(CANCELLED/);
   });
 
   it('fails a job whose pending reason can never clear (PartitionTimeLimit) and cancels it', async () => {
