@@ -29,7 +29,8 @@ export async function readBytes(handler: string, path: string): Promise<Buffer> 
  */
 export async function writeAtomic(handler: string, path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.aero-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  // `.aero-tmp-` is the prefix every aero package uses for temp files (stores skip them).
+  const tmp = join(dir, `.aero-tmp-${process.pid}-${randomBytes(4).toString('hex')}-${basename(path).slice(0, 64)}`);
   try {
     let handle;
     try {

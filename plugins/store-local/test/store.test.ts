@@ -1,0 +1,150 @@
+import { chmod, lstat, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { localStore } from '../src/index.js';
+import { useTempDir } from './helpers.js';
+
+const tmp = useTempDir();
+const collect = async (it: AsyncIterable<string>) => {
+  const out: string[] = [];
+  for await (const k of it) out.push(k);
+  return out.sort();
+};
+
+describe('layout', () => {
+  it('maps keys to files under <cwd>/.aero by default', async () => {
+    const store = localStore({ cwd: tmp.path('project') });
+    expect(store.localRoot).toBe(tmp.path('project', '.aero'));
+    const hex = 'ab'.padEnd(64, '0');
+    await store.put(`objects/sha256/ab/${hex}`, 'blob');
+    await store.put('runs/r1/run.json', '{}');
+    expect(await readFile(tmp.path('project', '.aero', 'objects', 'sha256', 'ab', hex), 'utf8')).toBe('blob');
+    expect(await readFile(tmp.path('project', '.aero', 'runs', 'r1', 'run.json'), 'utf8')).toBe('{}');
+  });
+
+  it('resolves a relative dir against cwd and keeps an absolute dir', () => {
+    expect(localStore({ cwd: '/p/q', dir: 'state' }).localRoot).toBe('/p/q/state');
+    expect(localStore({ cwd: '/p/q', dir: '/abs/store/' }).localRoot).toBe('/abs/store');
+    expect(localStore({ dir: 'rel' }).localRoot).toBe(resolve(process.cwd(), 'rel'));
+  });
+
+  it('creates blobs under objects/ read-only (0444) and other keys 0644', async () => {
+    const store = localStore({ dir: tmp.path('modes') });
+    await store.put('objects/sha256/00/x', 'a');
+    await store.put('cache/k.json', 'b');
+    expect((await stat(tmp.path('modes', 'objects', 'sha256', '00', 'x'))).mode & 0o777).toBe(0o444);
+    expect((await stat(tmp.path('modes', 'cache', 'k.json'))).mode & 0o222).not.toBe(0);
+    // putFile from an executable source does not carry the mode over.
+    await writeFile(tmp.path('script.sh'), '#!/bin/sh\n');
+    await chmod(tmp.path('script.sh'), 0o755);
+    await store.putFile!('objects/sha256/00/y', tmp.path('script.sh'));
+    await store.putFile!('runs/r/script.sh', tmp.path('script.sh'));
+    expect((await stat(tmp.path('modes', 'objects', 'sha256', '00', 'y'))).mode & 0o777).toBe(0o444);
+    expect((await stat(tmp.path('modes', 'runs', 'r', 'script.sh'))).mode & 0o777).toBe(0o644);
+    // A read-only blob can still be replaced and deleted through the store.
+    await store.put('objects/sha256/00/x', 'replaced');
+    expect(Buffer.from((await store.getBytes('objects/sha256/00/x'))!).toString()).toBe('replaced');
+    await store.delete('objects/sha256/00/x');
+    expect(await store.has('objects/sha256/00/x')).toBe(false);
+  });
+
+  it('getFile writes an ordinary writable file (not a read-only blob) and leaves no temp file', async () => {
+    const store = localStore({ dir: tmp.path('getfile') });
+    await store.put('objects/sha256/11/z', 'content');
+    const dest = tmp.path('getfile-out', 'sub', 'z.bin');
+    expect(await store.getFile!('objects/sha256/11/z', dest)).toBe(true);
+    expect((await stat(dest)).mode & 0o777).toBe(0o644);
+    expect(await readdir(tmp.path('getfile-out', 'sub'))).toEqual(['z.bin']);
+  });
+
+  it('treats a directory as no key: has/get/getBytes/getFile say absent, delete is a no-op', async () => {
+    const store = localStore({ dir: tmp.path('dirs') });
+    await store.put('a/b/c.json', '1');
+    expect(await store.has('a/b')).toBe(false);
+    expect(await store.get('a/b')).toBeNull();
+    expect(await store.getBytes('a/b')).toBeNull();
+    expect(await store.getFile!('a/b', tmp.path('dirs-out'))).toBe(false);
+    await store.delete('a/b');
+    expect(await store.has('a/b/c.json')).toBe(true);
+    // A key below a file is absent too.
+    expect(await store.has('a/b/c.json/d')).toBe(false);
+    expect(await store.getBytes('a/b/c.json/d')).toBeNull();
+  });
+
+  it('lists keys through symlinked directories and skips other entries', async () => {
+    const store = localStore({ dir: tmp.path('links') });
+    await store.put('real/x.json', 'x');
+    const { symlink } = await import('node:fs/promises');
+    await symlink(tmp.path('links', 'real'), tmp.path('links', 'alias'));
+    expect(await collect(store.list(''))).toEqual(['alias/x.json', 'real/x.json']);
+  });
+
+  it('durable: true fsyncs and still round-trips', async () => {
+    const store = localStore({ dir: tmp.path('durable'), durable: true });
+    expect(await store.put('runs/r/run.json', '{"a":1}')).toEqual({ written: true });
+    expect(await store.put('objects/sha256/aa/b', Readable.from([Buffer.from('s')]), { ifAbsent: true })).toEqual({ written: true });
+    await writeFile(tmp.path('src.bin'), 'file');
+    expect(await store.putFile!('objects/sha256/aa/c', tmp.path('src.bin'))).toEqual({ written: true });
+    expect(Buffer.from((await store.getBytes('objects/sha256/aa/c'))!).toString()).toBe('file');
+  });
+
+  it('an ifAbsent put on an existing key does not consume or write its stream body', async () => {
+    const store = localStore({ dir: tmp.path('skip') });
+    await store.put('objects/sha256/00/k', 'first');
+    let pulled = 0;
+    const body = new Readable({
+      read() {
+        pulled++;
+        this.push(null);
+      },
+    });
+    expect(await store.put('objects/sha256/00/k', body, { ifAbsent: true })).toEqual({ written: false });
+    expect(pulled).toBe(0);
+    expect(body.destroyed).toBe(true);
+  });
+
+  it('handles a mkdir race: many writers creating the same new directory', async () => {
+    const store = localStore({ dir: tmp.path('mkdir-race') });
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => store.put(`deep/new/dir/${i}.json`, String(i))));
+    expect(results.every((r) => r.written)).toBe(true);
+    expect((await collect(store.list('deep/new/dir/'))).length).toBe(50);
+    expect((await lstat(tmp.path('mkdir-race', 'deep', 'new', 'dir'))).isDirectory()).toBe(true);
+  });
+});
+
+describe('gc', () => {
+  it('removes only temp files older than olderThanMs; dryRun lists them without removing', async () => {
+    const store = localStore({ dir: tmp.path('gc') });
+    await store.put('objects/sha256/aa/keep', 'k');
+    const stale = tmp.path('gc', 'objects', 'sha256', 'aa', '.aero-tmp-dead-1');
+    await writeFile(stale, 'partial');
+    const { utimes } = await import('node:fs/promises');
+    const old = new Date(Date.now() - 3_600_000);
+    await utimes(stale, old, old);
+    await writeFile(tmp.path('gc', 'objects', 'sha256', 'aa', '.aero-tmp-live-2'), 'in flight');
+    expect(await store.gc!({ dryRun: true, olderThanMs: 60_000 })).toEqual({ removed: ['objects/sha256/aa/.aero-tmp-dead-1'] });
+    expect(await readdir(tmp.path('gc', 'objects', 'sha256', 'aa'))).toHaveLength(3);
+    expect(await store.gc!({ dryRun: false, olderThanMs: 60_000 })).toEqual({ removed: ['objects/sha256/aa/.aero-tmp-dead-1'] });
+    expect((await readdir(tmp.path('gc', 'objects', 'sha256', 'aa'))).sort()).toEqual(['.aero-tmp-live-2', 'keep']);
+    expect(await collect(store.list(''))).toEqual(['objects/sha256/aa/keep']);
+    expect((await store.gc!({ dryRun: true, olderThanMs: 60_000 })).removed).toEqual([]);
+  });
+
+  it('on a store directory that does not exist yet finds nothing', async () => {
+    expect(await localStore({ dir: tmp.path('never-created') }).gc!({ dryRun: false, olderThanMs: 0 })).toEqual({ removed: [] });
+    expect(await collect(localStore({ dir: tmp.path('never-created') }).list(''))).toEqual([]);
+  });
+});
+
+describe('many keys', () => {
+  it('hasMany answers thousands of keys in order (across event-loop slices)', async () => {
+    const store = localStore({ dir: tmp.path('many') });
+    const present = Array.from({ length: 600 }, (_, i) => `objects/sha256/${(i % 16).toString(16).padStart(2, '0')}/k${i}`);
+    await Promise.all(present.map((k) => store.put(k, k)));
+    const asked = present.flatMap((k) => [k, `${k}-missing`]);
+    const answer = await store.hasMany!(asked);
+    expect(answer.filter(Boolean)).toHaveLength(600);
+    expect(answer).toEqual(asked.map((_, i) => i % 2 === 0));
+  });
+});
