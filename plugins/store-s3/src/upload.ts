@@ -103,6 +103,20 @@ async function abortUpload(conn: S3Connection, key: string, uploadId: string): P
     });
 }
 
+/**
+ * With SDK checksums on (AWS), every part carries a CRC32 and the upload must say so up
+ * front and list each part's CRC32 on completion (S3 rejects mixed or missing ones).
+ */
+function partChecksums(conn: S3Connection): boolean {
+  return conn.settings.checksums === 'when_supported';
+}
+
+/** What CompleteMultipartUpload needs about one uploaded part. */
+interface UploadedPart {
+  ETag: string;
+  ChecksumCRC32?: string | undefined;
+}
+
 async function createUpload(conn: S3Connection, target: Target, writer: string): Promise<string> {
   const created = await conn.send('CreateMultipartUpload', target.key, (client, sdk) =>
     client.send(
@@ -111,13 +125,14 @@ async function createUpload(conn: S3Connection, target: Target, writer: string):
         Key: conn.objectKey(target.key),
         ContentType: target.contentType,
         Metadata: metadata(target, writer),
+        ...(partChecksums(conn) ? { ChecksumAlgorithm: 'CRC32' as const } : {}),
       }),
     ),
   );
   return created.UploadId as string;
 }
 
-async function uploadPart(conn: S3Connection, key: string, uploadId: string, partNumber: number, length: number, body: () => Body): Promise<string> {
+async function uploadPart(conn: S3Connection, key: string, uploadId: string, partNumber: number, length: number, body: () => Body): Promise<UploadedPart> {
   const out = await conn.send('UploadPart', key, (client, sdk) =>
     client.send(
       new sdk.UploadPartCommand({
@@ -127,13 +142,14 @@ async function uploadPart(conn: S3Connection, key: string, uploadId: string, par
         PartNumber: partNumber,
         ContentLength: length,
         Body: body(),
+        ...(partChecksums(conn) ? { ChecksumAlgorithm: 'CRC32' as const } : {}),
       }),
     ),
   );
-  return out.ETag as string;
+  return { ETag: out.ETag as string, ChecksumCRC32: out.ChecksumCRC32 };
 }
 
-async function completeUpload(conn: S3Connection, target: Target, uploadId: string, writer: string, etags: string[]): Promise<PutResult> {
+async function completeUpload(conn: S3Connection, target: Target, uploadId: string, writer: string, parts: UploadedPart[]): Promise<PutResult> {
   let lostResponse = false;
   const result = await conn.send('CompleteMultipartUpload', target.key, async (client, sdk, { attempt }) => {
     try {
@@ -142,7 +158,7 @@ async function completeUpload(conn: S3Connection, target: Target, uploadId: stri
           Bucket: conn.bucket,
           Key: conn.objectKey(target.key),
           UploadId: uploadId,
-          MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+          MultipartUpload: { Parts: parts.map((part, i) => ({ ...part, PartNumber: i + 1 })) },
           ...(target.ifAbsent ? { IfNoneMatch: '*' } : {}),
         }),
       );
@@ -168,13 +184,13 @@ async function multipartUpload(conn: S3Connection, target: Target, source: PartS
   try {
     const count = Math.max(1, Math.ceil(source.size / source.partSize));
     const indexes = Array.from({ length: count }, (_, i) => i);
-    const etags = await mapLimit(indexes, conn.settings.partConcurrency, (i) => {
+    const parts = await mapLimit(indexes, conn.settings.partConcurrency, (i) => {
       const start = i * source.partSize;
       const end = Math.min(source.size, start + source.partSize);
       return uploadPart(conn, target.key, uploadId, i + 1, end - start, () => source.body(i, start, end));
     });
     await beforeComplete?.();
-    return await completeUpload(conn, target, uploadId, writer, etags);
+    return await completeUpload(conn, target, uploadId, writer, parts);
   } catch (error) {
     await abortUpload(conn, target.key, uploadId);
     throw error;
@@ -294,7 +310,7 @@ export async function putStream(conn: S3Connection, key: string, body: Readable,
   const writer = randomUUID();
   const uploadId = await createUpload(conn, t, writer);
   const inFlight = new Set<Promise<void>>();
-  const etags: string[] = [];
+  const parts: UploadedPart[] = [];
   let failure: { error: unknown } | undefined;
   try {
     for (let partNumber = 1; ; partNumber++) {
@@ -303,8 +319,8 @@ export async function putStream(conn: S3Connection, key: string, body: Readable,
       if (partNumber > MAX_PARTS) throw new Error(`stream is larger than ${MAX_PARTS} parts of ${partSize} bytes; use putFile or a larger partSize`);
       const part = take(partSize);
       const task = uploadPart(conn, key, uploadId, partNumber, part.length, () => part).then(
-        (etag) => {
-          etags[partNumber - 1] = etag;
+        (part) => {
+          parts[partNumber - 1] = part;
         },
         (error: unknown) => {
           failure ??= { error };
@@ -320,7 +336,7 @@ export async function putStream(conn: S3Connection, key: string, body: Readable,
     if (failure) throw (failure as { error: unknown }).error;
     const actual = hash.digest('hex');
     if (expected && expected !== actual) throw digestMismatch(conn.context('UploadPart', key), expected, actual);
-    return await completeUpload(conn, t, uploadId, writer, etags);
+    return await completeUpload(conn, t, uploadId, writer, parts);
   } catch (error) {
     await Promise.allSettled(inFlight);
     await abortUpload(conn, key, uploadId);

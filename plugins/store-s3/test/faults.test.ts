@@ -82,6 +82,28 @@ describe('faults between the store and the server', () => {
     expect((uploads.Uploads ?? []).filter((u) => u.Key!.startsWith(`${prefix}/`))).toEqual([]);
   });
 
+  it('with checksums on (the AWS default) multipart parts carry CRC32s that the server accepts', async () => {
+    let withChecksum = 0;
+    const counting = await startFaultProxy({
+      target: env.endpoint,
+      onRequest: (r) => {
+        if (r.method === 'PUT' && Object.keys(r.headers).some((h) => h.startsWith('x-amz-checksum') || h === 'x-amz-sdk-checksum-algorithm' || h === 'x-amz-trailer')) withChecksum++;
+      },
+    });
+    const store = await makeStore({ endpoint: counting.url, checksums: 'when_supported', multipartThreshold: 5 * MiB, partSize: 5 * MiB });
+    const big = patternBytes(12 * MiB, 41);
+    const file = join(await tempDir(), 'f.bin');
+    await writeFile(file, big);
+    expect(await store.putFile('objects/crc.bin', file, { ifAbsent: true })).toEqual({ written: true });
+    expect(await store.put('runs/crc/stream.bin', Readable.from([big]))).toEqual({ written: true });
+    expect(await store.put('runs/crc/run.json', '{}')).toEqual({ written: true });
+    expect(withChecksum).toBeGreaterThanOrEqual(7); // 3 + 3 parts and the small put
+    expect(sha256((await store.getBytes('objects/crc.bin'))!)).toBe(sha256(big));
+    expect(sha256((await store.getBytes('runs/crc/stream.bin'))!)).toBe(sha256(big));
+    await store.close();
+    await counting.close();
+  });
+
   it('works against a server that rejects the SDK default CRC checksums (checksums: when_required)', async () => {
     const strict = await startFaultProxy({ target: env.endpoint, rejectChecksums: true });
     const store = await makeStore({ endpoint: strict.url, multipartThreshold: 5 * MiB, partSize: 5 * MiB });
