@@ -19,12 +19,14 @@ const MARK = '@@aero-bench-time@@';
  * @param {string} cmd
  * @param {string[]} args
  * @param {{ cwd?: string, env?: Record<string,string|undefined>, timeoutMs?: number, input?: string }} [opts]
- * @returns {Promise<{ ms: number, peakRssKb: number | undefined, code: number | null, signal: string | null, timedOut: boolean, stdout: string, stderr: string }>}
+ * cpuMs is user + system CPU time of the whole tree (10 ms resolution; GNU time only): on a
+ * shared machine it moves much less than wall time.
+ * @returns {Promise<{ ms: number, peakRssKb: number | undefined, cpuMs: number | undefined, code: number | null, signal: string | null, timedOut: boolean, stdout: string, stderr: string }>}
  */
 export function measure(cmd, args, opts = {}) {
   const env = { ...process.env, ...(opts.env ?? {}) };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  const argv = hasGnuTime ? [GNU_TIME, ['-f', `${MARK}%M`, cmd, ...args]] : [cmd, args];
+  const argv = hasGnuTime ? [GNU_TIME, ['-f', `${MARK}%M %U %S`, cmd, ...args]] : [cmd, args];
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(argv[0], argv[1], { cwd: opts.cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
@@ -49,17 +51,20 @@ export function measure(cmd, args, opts = {}) {
       if (timer) clearTimeout(timer);
       if (poll) clearInterval(poll);
       let peakRssKb = hasGnuTime ? undefined : polledPeak || undefined;
-      let exitCode = code;
+      let cpuMs;
+      const exitCode = code;
       if (hasGnuTime) {
         const at = stderr.lastIndexOf(MARK);
         if (at >= 0) {
-          peakRssKb = Number(stderr.slice(at + MARK.length).trim().split('\n')[0]);
+          const [rss, user, sys] = stderr.slice(at + MARK.length).trim().split('\n')[0].split(' ').map(Number);
+          peakRssKb = rss;
+          cpuMs = Math.round((user + sys) * 1000);
           stderr = stderr.slice(0, at);
         }
         // GNU time prints "Command exited with non-zero status N" and exits with N.
         stderr = stderr.replace(/Command (exited with non-zero status \d+|terminated by signal \d+)\n?$/, '');
       }
-      resolve({ ms, peakRssKb, code: exitCode, signal, timedOut, stdout, stderr });
+      resolve({ ms, peakRssKb, cpuMs, code: exitCode, signal, timedOut, stdout, stderr });
     });
   });
 }

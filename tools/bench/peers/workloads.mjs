@@ -31,6 +31,8 @@ export function prefectEnv(home) {
   return {
     PREFECT_API_URL: undefined,
     PREFECT_SERVER_ALLOW_EPHEMERAL_MODE: 'true',
+    // The default 20 s is not always enough for the temporary server to start on a busy 2-core machine.
+    PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS: '180',
     PREFECT_HOME: home,
     PREFECT_LOCAL_STORAGE_PATH: join(home, 'storage'),
     PREFECT_LOGGING_LEVEL: 'WARNING',
@@ -194,8 +196,8 @@ export const tools = {
       write(dir, 'dvc.yaml', `${out.join('\n')}\n`);
       mkdirSync(join(dir, 'out'), { recursive: true });
     },
-    plan: (dir) => ({ cmd: venvBin('dvc'), args: ['repro', '--dry', '--quiet'], cwd: dir, env: PEER_ENV }),
-    run: (dir) => ({ cmd: venvBin('dvc'), args: ['repro', '--quiet'], cwd: dir, env: PEER_ENV }),
+    plan: (dir) => ({ cmd: venvBin('dvc'), args: ['repro', '--dry'], cwd: dir, env: PEER_ENV }),
+    run: (dir) => ({ cmd: venvBin('dvc'), args: ['repro'], cwd: dir, env: PEER_ENV }),
     outputs: (n) => Array.from({ length: n }, (_, i) => `out/${i}.txt`),
   },
 };

@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+// @aero/core engine: 10,000 no-op inline actions (fan, chain) — plan, run, per-action overhead, cached rerun, peak RSS; sha256 of 1 GiB vs openssl.
+//
+//   npm run bench -- core [--n 10000] [--rounds 3] [--shapes fan,chain,bare] [--jobs 2] [--hash-mib 1024] [--no-docs]
+//
+// Workloads (tools/bench/.work/core/<shape>, a project with an aero.config.ts of N actions):
+//   fan    N independent actions, each writing an empty `text` output
+//   chain  action i takes action i-1's output as input (outputs are what make a chain)
+//   bare   N independent actions with no outputs at all: scheduling, cache and records only
+// Each round, in a fresh project, one process per phase (driver.mjs, through the public API
+// with the CLI's embedded defaults: local store, file tracker, text handlers):
+//   plan     aero.run({ dryRun: true })      run      aero.run()      rerun   aero.run() again
+//   baseline the same run() functions called by a minimal hand-written scheduler (the floor)
+// "engine" is the time inside run() (config loading excluded, shown apart); "process" is
+// the wall time of the whole process including Node start-up; peak RSS is the process's.
+// Hashing: sha256File() from @aero/core over a 1 GiB file against `openssl dgst -sha256` of
+// the same file and `openssl speed -evp sha256` (16 KiB blocks, CPU only), same run.
+// Prints medians and ratios; writes tools/bench/results/core.json and the core section of
+// docs/benchmarks.md.
+import { randomFillSync } from 'node:crypto';
+import { existsSync, mkdirSync, openSync, closeSync, writeSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { measure, run as runChecked } from '../lib/measure.mjs';
+import { benchDir, describeMachine, formatKb, formatMs, formatRatio, machineMarkdown, markdownTable, median, parseArgs, writeDocsSection, writeResults } from '../lib/report.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const opts = parseArgs(process.argv.slice(2), { n: 10000, rounds: 3, shapes: ['fan', 'chain', 'bare'], jobs: 2, hashMib: 1024, noDocs: false, help: false });
+if (opts.help) {
+  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 21).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+  process.exit(0);
+}
+const log = (m) => process.stderr.write(`${m}\n`);
+const workDir = join(benchDir, '.work', 'core');
+const command = `npm run bench -- core ${process.argv.slice(2).join(' ')}`.trim();
+const started = Date.now();
+
+function writeProject(dir, shape, n) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `core-bench-${shape}`, private: true, type: 'module' })}\n`);
+  const body =
+    shape === 'bare'
+      ? `    defineAction({ name: \`a\${i}\`, version: '1', run() {} }),`
+      : [
+          `    defineAction({`,
+          `      name: \`a\${i}\`,`,
+          `      version: '1',`,
+          shape === 'chain' ? `      inputs: i > 0 ? { prev: actions[i - 1].output('out') } : {},` : `      inputs: {},`,
+          `      outputs: { out: { handler: 'text' } },`,
+          `      async run({ outputs }) { await outputs.out.write(''); },`,
+          `    }),`,
+        ].join('\n');
+  writeFileSync(
+    join(dir, 'aero.config.ts'),
+    [
+      `import { defineAction, defineConfig } from '@aero/core';`,
+      ``,
+      `// ${n} no-op inline actions (${shape}).`,
+      `const actions = [];`,
+      `for (let i = 0; i < ${n}; i++) {`,
+      `  actions.push(`,
+      body,
+      `  );`,
+      `}`,
+      ``,
+      `export default defineConfig({ project: 'core-bench-${shape}', actions, launcher: 'inline', concurrency: ${opts.jobs} });`,
+      ``,
+    ].join('\n'),
+  );
+}
+
+async function phase(dir, name) {
+  const r = await measure(process.execPath, [join(here, 'driver.mjs'), dir, name], { cwd: dir });
+  if (r.code !== 0) throw new Error(`core bench ${name} in ${dir} failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
+  return { ...out, wallMs: r.ms, cpuMs: r.cpuMs, peakRssKb: r.peakRssKb };
+}
+
+function check(shape, name, out, n) {
+  const want = { plan: ['wouldRun', n], run: ['ran', n], rerun: ['cached', n], baseline: ['ran', n] }[name];
+  const got = want[0] === 'wouldRun' ? out.wouldRun : out.counts?.[want[0]];
+  if (out.status !== 'succeeded' || got !== want[1]) {
+    throw new Error(`core bench ${shape} ${name}: expected ${want[0]}=${want[1]}, got ${JSON.stringify(out)}`);
+  }
+}
+
+// -- engine phases ---------------------------------------------------------------------------
+const PHASES = ['plan', 'run', 'rerun', 'baseline'];
+const samples = Object.fromEntries(opts.shapes.map((s) => [s, Object.fromEntries(PHASES.map((p) => [p, []]))]));
+for (let round = 0; round < opts.rounds; round++) {
+  for (const shape of opts.shapes.map((_, i, a) => a[(i + round) % a.length])) {
+    const dir = join(workDir, shape);
+    writeProject(dir, shape, opts.n);
+    for (const name of PHASES) {
+      log(`  ${shape} ${name} (round ${round + 1}/${opts.rounds})`);
+      const out = await phase(dir, name);
+      check(shape, name, out, opts.n);
+      samples[shape][name].push(out);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const med = (list, key) => median(list.map((x) => x[key]));
+const engine = opts.shapes.map((shape) => ({
+  shape,
+  n: opts.n,
+  phases: Object.fromEntries(
+    PHASES.map((p) => [p, { phaseMs: med(samples[shape][p], 'phaseMs'), loadMs: med(samples[shape][p], 'loadMs'), wallMs: med(samples[shape][p], 'wallMs'), cpuMs: med(samples[shape][p], 'cpuMs'), peakRssKb: med(samples[shape][p], 'peakRssKb'), samples: samples[shape][p] }]),
+  ),
+}));
+
+// -- hashing ---------------------------------------------------------------------------------
+const bigFile = join(workDir, `hash-${opts.hashMib}MiB.bin`);
+if (!existsSync(bigFile) || statSync(bigFile).size !== opts.hashMib * 2 ** 20) {
+  log(`  writing ${opts.hashMib} MiB of random bytes to ${bigFile}`);
+  mkdirSync(workDir, { recursive: true });
+  const fd = openSync(bigFile, 'w');
+  const chunk = Buffer.allocUnsafe(2 ** 20);
+  for (let i = 0; i < opts.hashMib; i++) writeSync(fd, randomFillSync(chunk));
+  closeSync(fd);
+}
+await runChecked('cat', [bigFile], { cwd: workDir }); // warm the page cache: both sides read from memory
+const hash = { aero: [], dgst: [], speed: [] };
+for (let round = 0; round < opts.rounds; round++) {
+  const order = round % 2 ? ['dgst', 'aero'] : ['aero', 'dgst'];
+  for (const which of order) {
+    log(`  sha256 ${which} (round ${round + 1}/${opts.rounds})`);
+    if (which === 'aero') {
+      const out = await phase(bigFile, 'hash');
+      hash.aero.push({ ms: out.phaseMs, wallMs: out.wallMs, peakRssKb: out.peakRssKb });
+    } else {
+      const r = await runChecked('openssl', ['dgst', '-sha256', bigFile]);
+      hash.dgst.push({ ms: r.ms, wallMs: r.ms, peakRssKb: r.peakRssKb });
+    }
+  }
+  const s = await runChecked('openssl', ['speed', '-mr', '-seconds', '2', '-bytes', '16384', '-evp', 'sha256']);
+  const bps = Number(/\+F:\d+:sha256:([\d.]+)/.exec(s.stdout)?.[1]);
+  hash.speed.push({ bytesPerSecond: bps });
+}
+const bytes = opts.hashMib * 2 ** 20;
+const mibps = (ms) => (ms ? bytes / 2 ** 20 / (ms / 1000) : 0);
+const hashing = {
+  bytes,
+  aero: { ms: median(hash.aero.map((x) => x.ms)), wallMs: median(hash.aero.map((x) => x.wallMs)), peakRssKb: median(hash.aero.map((x) => x.peakRssKb)), samples: hash.aero },
+  opensslDgst: { ms: median(hash.dgst.map((x) => x.ms)), peakRssKb: median(hash.dgst.map((x) => x.peakRssKb)), samples: hash.dgst },
+  opensslSpeedMiBps: median(hash.speed.map((x) => x.bytesPerSecond / 2 ** 20)),
+};
+
+// -- report ----------------------------------------------------------------------------------
+const machine = describeMachine({ opensslVersion: (await runChecked('openssl', ['version'])).stdout.trim() });
+const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, hashing };
+writeResults('core', results);
+const md = markdown(results);
+process.stdout.write(`${md}\n`);
+if (!opts.noDocs) writeDocsSection('core', md);
+log(`[bench] done in ${formatMs(Date.now() - started)}; results in tools/bench/results/core.json${opts.noDocs ? '' : ' and docs/benchmarks.md'}`);
+
+function markdown(res) {
+  const us = (ms) => (ms === undefined ? '–' : `${((ms * 1000) / res.n).toFixed(0)} µs`);
+  const label = { fan: `fan ${res.n.toLocaleString('en-US')}`, chain: `chain ${res.n.toLocaleString('en-US')}`, bare: `fan ${res.n.toLocaleString('en-US')}, no outputs` };
+  const rows = [];
+  for (const w of res.engine) {
+    const base = w.phases.baseline.phaseMs;
+    for (const p of ['plan', 'run', 'rerun']) {
+      const x = w.phases[p];
+      rows.push([
+        label[w.shape],
+        { plan: 'plan (dry run)', run: 'run', rerun: 'cached rerun' }[p],
+        formatMs(x.phaseMs),
+        us(x.phaseMs),
+        formatMs(x.loadMs),
+        formatMs(x.wallMs),
+        formatMs(x.cpuMs),
+        formatKb(x.peakRssKb),
+        p === 'run' ? formatMs(base) : '–',
+        p === 'run' ? formatRatio(x.phaseMs, base) : '–',
+      ]);
+    }
+  }
+  const h = res.hashing;
+  const hashRows = [
+    ['aero `sha256File()` (in process)', formatMs(h.aero.ms), `${mibps(h.aero.ms).toFixed(0)} MiB/s`, formatKb(h.aero.peakRssKb), formatRatio(h.aero.ms, h.opensslDgst.ms)],
+    ['`openssl dgst -sha256` (same file, whole process)', formatMs(h.opensslDgst.ms), `${mibps(h.opensslDgst.ms).toFixed(0)} MiB/s`, formatKb(h.opensslDgst.peakRssKb), '1'],
+    ['`openssl speed -evp sha256` (16 KiB blocks, CPU only)', '–', `${h.opensslSpeedMiBps.toFixed(0)} MiB/s`, '–', formatRatio(h.aero.ms, (h.bytes / 2 ** 20 / h.opensslSpeedMiBps) * 1000)],
+  ];
+  return [
+    `## aero engine (suite \`core\`)\n`,
+    `${res.n.toLocaleString('en-US')} no-op inline actions per workload, ${res.jobs} in parallel; ${res.rounds} rounds, medians. Measured ${res.machine.date.slice(0, 10)} with \`${res.command}\`.`,
+    `"engine" = time inside \`aero.run()\` (per action: divided by ${res.n.toLocaleString('en-US')}); "load" = \`createAero()\` (config through jiti, plugins); "process" = wall time of the whole process and "process CPU" its user + system time; baseline = the same \`run()\` functions under a minimal hand-written scheduler, so aero/baseline is the engine's bookkeeping (plan, cache keys, manifests, records, tracker) over the bare work.\n`,
+    markdownTable(['workload', 'phase', 'engine', 'per action', 'load', 'process', 'process CPU', 'peak RSS', 'baseline', 'aero/baseline'], rows),
+    `\nsha256 of a ${res.hashing.bytes / 2 ** 30} GiB file (page cache warm):\n`,
+    markdownTable(['hashing', 'time', 'throughput', 'peak RSS', 'aero/openssl (time)'], hashRows),
+    `\nMachine:\n\n${machineMarkdown(res.machine)}`,
+  ].join('\n');
+}
