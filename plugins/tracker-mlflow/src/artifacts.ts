@@ -10,7 +10,7 @@ import type { ArtifactRef, ManifestFile } from '@aero/core';
 import type { KeyValue } from './client/client.js';
 import { partitionSuffix, sanitizeKey } from './mapping.js';
 import type { NewOp, OpScope, SpooledFile } from './ops.js';
-import type { ResolveFile } from './options.js';
+import type { ResolveFile, StoreLike } from './options.js';
 
 export const MANIFEST_NAME = 'aero-artifact.json';
 
@@ -27,6 +27,8 @@ export function defaultStoreRoot(runDir: string): string {
 export interface ArtifactContext {
   resolveFile?: ResolveFile | undefined;
   storeRoot?: string | undefined;
+  /** A store that can read blobs that are not on this machine (S3): uploaded by streaming from it. */
+  remoteStore?: StoreLike | undefined;
   storeUri?: string | undefined;
   uploadThresholdBytes: number;
 }
@@ -64,15 +66,17 @@ export async function planArtifact(scope: OpScope, ref: ArtifactRef, direction: 
   const base = storeBaseUri(ctx);
   const files: SpooledFile[] = [];
   let total = 0;
-  let allLocal = true;
+  let allReadable = true;
+  const canStream = Boolean(ctx.remoteStore && (ctx.remoteStore.getFile || ctx.remoteStore.get));
   for (const f of ref.files) {
     total += f.size;
-    const wantLocal = direction === 'output' && !cached;
-    const localPath = wantLocal ? await localFileFor(ref, f, ctx) : undefined;
-    if (wantLocal && !localPath) allLocal = false;
-    files.push({ path: f.path, sha256: f.sha256, size: f.size, localPath, storeUri: `${base}/${blobKey(f.sha256)}` });
+    const wantBytes = direction === 'output' && !cached;
+    const localPath = wantBytes ? await localFileFor(ref, f, ctx) : undefined;
+    const fromStore = wantBytes && !localPath && canStream && /^[0-9a-f]{64}$/.test(f.sha256);
+    if (wantBytes && !localPath && !fromStore) allReadable = false;
+    files.push({ path: f.path, sha256: f.sha256, size: f.size, localPath, fromStore: fromStore || undefined, storeUri: `${base}/${blobKey(f.sha256)}` });
   }
-  const storage = direction === 'input' ? 'reference' : cached ? 'cached' : total <= ctx.uploadThresholdBytes && allLocal ? 'upload' : 'reference';
+  const storage = direction === 'input' ? 'reference' : cached ? 'cached' : total <= ctx.uploadThresholdBytes && allReadable ? 'upload' : 'reference';
   const { files: _files, ...rest } = ref;
   void _files;
   return { t: 'artifact', scope, direction, storage, ref: rest, files, manifestUri: `${base}/${ref.manifestKey}` };

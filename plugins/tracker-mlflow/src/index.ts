@@ -16,7 +16,7 @@ export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTracker
 }
 
 export { mlflowTrackerOptionsSchema, parseMlflowTrackerOptions } from './options.js';
-export type { MlflowTrackerOptions, MlflowTrackerSettings, ResolveFile } from './options.js';
+export type { MlflowTrackerOptions, MlflowTrackerSettings, ResolveFile, StoreLike } from './options.js';
 export type { MlflowTracker } from './tracker.js';
 export { loadArtifact } from './load-artifact.js';
 export type { LoadArtifactOptions, LoadedArtifact } from './load-artifact.js';

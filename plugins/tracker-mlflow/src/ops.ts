@@ -20,6 +20,8 @@ export interface SpooledFile {
   size: number;
   /** Local file with the bytes, when one was found at log time. */
   localPath?: string | undefined;
+  /** No local file: read the bytes from the aero store (`store.getFile`/`get`) at send time. */
+  fromStore?: boolean | undefined;
   /** Where the bytes live in the aero store (for references). */
   storeUri?: string | undefined;
 }

@@ -1,6 +1,9 @@
-import { AeroError, ErrorCodes, type ArtifactRef, type Logger, type ManifestFile } from '@aero/core';
+import { AeroError, ErrorCodes, type ArtifactRef, type Logger, type ManifestFile, type Store } from '@aero/core';
 import { z } from 'zod';
 import { PLUGIN } from './errors.js';
+
+/** The parts of an aero Store the tracker uses: `localRoot` to find blobs on disk, `getFile`/`get` to read them otherwise. */
+export type StoreLike = Partial<Pick<Store, 'localRoot' | 'get' | 'getFile'>>;
 
 /** Finds the local file holding one file of an artifact (undefined: not on this machine). */
 export type ResolveFile = (ref: ArtifactRef, file: ManifestFile) => string | undefined | Promise<string | undefined>;
@@ -34,8 +37,11 @@ export const mlflowTrackerOptionsSchema = z
     uploadThresholdBytes: z.number().int().min(0).default(100 * 1024 * 1024),
     /** Finds the local file of an artifact file; default: the store's `localRoot` blob layout. */
     resolveFile: z.custom<ResolveFile>(isFunction, { message: 'expected a function (ref, file) => path | undefined' }).optional(),
-    /** The aero store (only `localRoot` is used: `<localRoot>/objects/sha256/<2 hex>/<hex>`). */
-    store: z.custom<{ readonly localRoot?: string | undefined }>(isStoreLike, { message: 'expected a Store (an object with an optional `localRoot` string)' }).optional(),
+    /**
+     * The aero store holding the artifact bytes. Default: the store the engine passes to
+     * `init()`, else the local `.aero` folder next to the run directory.
+     */
+    store: z.custom<StoreLike>(isStoreLike, { message: 'expected a Store (an object with an optional `localRoot` string)' }).optional(),
     /** Base URI written in references to the aero store (`s3://bucket/prefix`). Default `file://<localRoot>`. */
     storeUri: z.string().min(1).optional(),
     /** Per-request timeout in ms. */

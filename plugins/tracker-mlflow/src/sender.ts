@@ -3,13 +3,17 @@
 // artifact, end) go one by one. A retryable failure stops delivery with the queue intact
 // (the session retries later); a request the server refuses for good is narrowed down by
 // halving until the offending entries are found, which are written to rejected.jsonl.
-import { openAsBlob } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@aero/core';
 import { filterString, isMlflowRequestError, LOG_BATCH_LIMITS, MlflowClient, type KeyValue, type MetricWire, type MlflowRun } from './client/client.js';
-import { artifactDir, artifactManifest, artifactTags, MANIFEST_NAME } from './artifacts.js';
+import { artifactDir, artifactManifest, artifactTags, blobKey, MANIFEST_NAME } from './artifacts.js';
 import { mlflowError, MlflowErrorCodes } from './errors.js';
-import { BATCH_BYTES, opSize, scopeKey, type SpoolOp } from './ops.js';
+import { BATCH_BYTES, opSize, scopeKey, type SpooledFile, type SpoolOp } from './ops.js';
+import type { StoreLike } from './options.js';
 import type { Spool } from './spool.js';
 
 /** Errors that no retry will fix while the process lives (bad credentials, deleted experiment). */
@@ -46,6 +50,8 @@ export class Sender {
     private readonly logger: Logger,
     private readonly events: SenderEvents,
     recoveredUpTo: number,
+    /** The aero store to read artifact bytes from when they are not on local disk. */
+    private readonly getStore: () => StoreLike | undefined = () => undefined,
   ) {
     this.recoveredUpTo = recoveredUpTo;
   }
@@ -276,26 +282,60 @@ export class Sender {
     await this.client.uploadArtifact(uri, op.path, op.content);
   }
 
+  /**
+   * A local file with the bytes of `file`: its local path if still there, else a copy
+   * staged from the aero store (verified), else null.
+   */
+  private async bytesOf(file: SpooledFile, staged: string[]): Promise<string | null> {
+    if (file.localPath && (await stat(file.localPath).then((s) => s.size === file.size, () => false))) return file.localPath;
+    const store = this.getStore();
+    if (!file.fromStore || !store || !(store.getFile || store.get)) return null;
+    const dir = join(this.spool.dir, 'staging');
+    const tmp = join(dir, `${file.sha256}.${process.pid}.${staged.length}`);
+    staged.push(tmp);
+    try {
+      await mkdir(dir, { recursive: true });
+      const key = blobKey(file.sha256);
+      if (store.getFile) {
+        if (!(await store.getFile(key, tmp))) return null;
+      } else {
+        const stream = await store.get!(key);
+        if (!stream) return null;
+        await pipeline(stream, createWriteStream(tmp));
+      }
+      if ((await sha256Of(tmp)) !== file.sha256) throw new Error(`store blob ${key} does not match its sha256`);
+      return tmp;
+    } catch (error) {
+      this.logger.warn(`mlflow: cannot read ${file.path} from the aero store: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
   private async sendArtifact(op: Extract<SpoolOp, { t: 'artifact' }>): Promise<void> {
     const runId = this.runIdFor(op);
     let storage = op.storage;
     const uri = op.direction === 'output' ? this.artifactUri(runId) : null;
     if (op.direction === 'output' && uri) {
       const dir = artifactDir(op.ref);
-      if (storage === 'upload') {
-        for (const file of op.files) {
-          const ok = file.localPath ? await stat(file.localPath).then((s) => s.size === file.size, () => false) : false;
-          if (!ok) {
-            storage = 'reference';
-            this.logger.warn(`mlflow: ${op.ref.name}/${file.path} is no longer on this machine; recording the artifact as a reference to the aero store.`);
-            break;
+      const staged: string[] = [];
+      try {
+        if (storage === 'upload') {
+          const sources: string[] = [];
+          for (const file of op.files) {
+            const source = await this.bytesOf(file, staged);
+            if (!source) {
+              storage = 'reference';
+              this.logger.warn(`mlflow: the bytes of ${op.ref.name}/${file.path} are not reachable from here any more; recording the artifact as a reference to the aero store.`);
+              break;
+            }
+            sources.push(source);
+          }
+          if (storage === 'upload') {
+            for (const [i, file] of op.files.entries()) await this.client.uploadArtifact(uri, `${dir}/${file.path}`, await openAsBlob(sources[i]!));
           }
         }
-      }
-      if (storage === 'upload') {
-        for (const file of op.files) {
-          await this.client.uploadArtifact(uri, `${dir}/${file.path}`, await openAsBlob(file.localPath!));
-        }
+      } finally {
+        for (const f of staged) await rm(f, { force: true });
       }
       await this.client.uploadArtifact(uri, `${dir}/${MANIFEST_NAME}`, `${JSON.stringify(artifactManifest(op, storage), null, 2)}\n`);
     } else if (op.direction === 'output' && storage === 'upload') {
@@ -308,6 +348,13 @@ export class Sender {
   private async logTags(runId: string, tags: KeyValue[]): Promise<void> {
     for (let i = 0; i < tags.length; i += LOG_BATCH_LIMITS.tags) await this.client.logBatch({ runId, tags: tags.slice(i, i + LOG_BATCH_LIMITS.tags) });
   }
+}
+
+/** sha256 of a file, streamed. */
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
 }
 
 /** Drops repeated params (same key and value) and keeps only the last value of a repeated tag. */

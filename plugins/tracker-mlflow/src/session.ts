@@ -5,6 +5,7 @@ import type { Logger } from '@aero/core';
 import type { MlflowClient } from './client/client.js';
 import { mlflowError, MlflowErrorCodes } from './errors.js';
 import type { NewOp } from './ops.js';
+import type { StoreLike } from './options.js';
 import { isFatal, Sender } from './sender.js';
 import { Spool } from './spool.js';
 
@@ -23,6 +24,8 @@ async function raceTimeout(promise: Promise<unknown>, ms: number): Promise<void>
 export type ClientFactory = (signal: AbortSignal) => MlflowClient;
 
 export interface SessionSettings {
+  /** The aero store artifact bytes are read from when not on disk (init's store). */
+  getStore?: () => StoreLike | undefined;
   batchDelayMs: number;
   retryDelayMs: number;
   retryMaxDelayMs: number;
@@ -52,7 +55,7 @@ export class RunSession {
   private constructor(spool: Spool, makeClient: ClientFactory, private readonly logger: Logger, private readonly settings: SessionSettings, recoveredUpTo: number) {
     this.spool = spool;
     const client = makeClient(this.abort.signal);
-    this.sender = new Sender(client, spool, logger, { onReject: (m) => this.rejections.push(m) }, recoveredUpTo);
+    this.sender = new Sender(client, spool, logger, { onReject: (m) => this.rejections.push(m) }, recoveredUpTo, settings.getStore);
   }
 
   /** Opens (and locks) the spool in `dir`, queueing whatever an earlier process left unsent. */

@@ -4,13 +4,13 @@
 import { readdir, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger, type ActionInfo, type ActionStatus, type ArtifactRef, type MetricPoint, type RunInfo, type RunStatus, type Tracker, type TrackerScope } from '@aero/core';
+import { silentLogger, type Logger, type TrackerContext, type ActionInfo, type ActionStatus, type ArtifactRef, type MetricPoint, type RunInfo, type RunStatus, type Tracker, type TrackerScope } from '@aero/core';
 import { MlflowClient, type KeyValue } from './client/client.js';
 import { defaultStoreRoot, planArtifact, type ArtifactContext } from './artifacts.js';
 import { mlflowError, MlflowErrorCodes, PLUGIN } from './errors.js';
 import { flattenParams, runStatusFor, toMetricWire, toParamEntries, toTagEntries, truncateValue, type Truncated } from './mapping.js';
 import { dataOps, type NewOp, type OpScope } from './ops.js';
-import type { MlflowTrackerSettings } from './options.js';
+import type { MlflowTrackerSettings, StoreLike } from './options.js';
 import { RunSession } from './session.js';
 import { OPS_FILE, Spool, spoolDirName, STATE_FILE } from './spool.js';
 import { VERSION } from './version.js';
@@ -41,13 +41,22 @@ function tagsFrom(record: Record<string, string | undefined | null>): Record<str
 }
 
 export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTracker {
-  const logger = settings.logger ?? silentLogger;
+  // Set by init(): the engine's store and logger (options win when given).
+  let context: TrackerContext | undefined;
+  const current = () => settings.logger ?? context?.logger ?? silentLogger;
+  const logger: Logger = {
+    debug: (m, f) => current().debug(m, f),
+    info: (m, f) => current().info(m, f),
+    warn: (m, f) => current().warn(m, f),
+    error: (m, f) => current().error(m, f),
+  };
+  const storeOf = (): StoreLike | undefined => settings.store ?? context?.store;
   const makeClient = (signal?: AbortSignal) =>
     new MlflowClient({ trackingUri: settings.trackingUri, token: settings.token, username: settings.username, password: settings.password, timeoutMs: settings.requestTimeoutMs, signal });
   let client: MlflowClient | null = null;
   const getClient = () => (client ??= makeClient());
   const sessions = new Map<string, { session: RunSession; run: RunInfo }>();
-  const sessionSettings = { batchDelayMs: settings.batchDelayMs, retryDelayMs: settings.retryDelayMs, retryMaxDelayMs: settings.retryMaxDelayMs };
+  const sessionSettings = { getStore: storeOf, batchDelayMs: settings.batchDelayMs, retryDelayMs: settings.retryDelayMs, retryMaxDelayMs: settings.retryMaxDelayMs };
   const dirName = spoolDirName(settings.name);
 
   const sessionFor = (scope: TrackerScope, what: string) => {
@@ -90,7 +99,8 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
 
   const artifactContext = (run: RunInfo): ArtifactContext => ({
     resolveFile: settings.resolveFile,
-    storeRoot: settings.store ? settings.store.localRoot : defaultStoreRoot(run.runDir),
+    storeRoot: storeOf() ? storeOf()!.localRoot : defaultStoreRoot(run.runDir),
+    remoteStore: storeOf(),
     storeUri: settings.storeUri,
     uploadThresholdBytes: settings.uploadThresholdBytes,
   });
@@ -103,6 +113,10 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
 
     get client() {
       return getClient();
+    },
+
+    async init(ctx: TrackerContext) {
+      context = ctx;
     },
 
     mlflowRunId(scope) {
