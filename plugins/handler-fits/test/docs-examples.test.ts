@@ -22,7 +22,7 @@ it('scaled integers with BLANK (Images section)', async () => {
   const back = (await fits.read(path)) as FitsImage;
   expect(back.bitpix).toBe(16);
   expect(back.data).toBeInstanceOf(Float32Array);
-  expect([...back.data].map((x) => (Number.isNaN(x) ? 'NaN' : Math.round(x * 100) / 100))).toEqual([287.5, 300, 'NaN', 312.25]);
+  expect([...(back.data as Float32Array)].map((x) => (Number.isNaN(x) ? 'NaN' : Math.round(x * 100) / 100))).toEqual([287.5, 300, 'NaN', 312.25]);
   const stored = (await fits.read(path, { scale: false })) as FitsImage;
   expect([...(stored.data as Int16Array)]).toEqual([-1250, 0, -32768, 1225]);
   // An integer image with BLANK but no scaling stays integer (astropy would give floats).
