@@ -6,7 +6,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { AeroError } from '@aero/core';
 import { startFaultProxy } from '../../../tools/s3/fault-proxy.mjs';
 import { s3Store } from '../src/index.js';
-import { env, makeStore, tempDir } from './helpers.js';
+import { env, makeStore, tempDir, uniquePrefix } from './helpers.js';
 
 async function failure(promise: Promise<unknown>): Promise<AeroError> {
   const result = await promise.then(
@@ -65,7 +65,7 @@ describe('clear errors: each says what happened and what to check', () => {
     process.env.AWS_ACCESS_KEY_ID = env.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = env.secretAccessKey;
     try {
-      const store = s3Store({ bucket: env.bucket, endpoint: env.endpoint, region: env.region, prefix: 'test/chain', cacheDir: false });
+      const store = s3Store({ bucket: env.bucket, endpoint: env.endpoint, region: env.region, prefix: uniquePrefix('chain'), cacheDir: false });
       expect(await store.put('runs/chain/run.json', 'ok')).toEqual({ written: true });
       expect(Buffer.from((await store.getBytes('runs/chain/run.json'))!).toString()).toBe('ok');
       await store.close();

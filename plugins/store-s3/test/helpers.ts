@@ -3,14 +3,16 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { inject } from 'vitest';
 import { s3Store, type S3Store, type S3StoreOptions } from '../src/index.js';
 import { readS3Env } from './env.js';
 
 export const env = readS3Env();
 export const MiB = 1024 * 1024;
 
+/** A fresh key prefix under this test run's root (removed by the global teardown). */
 export function uniquePrefix(label: string): string {
-  return `test/${label}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  return `${inject('s3TestRoot')}/${label}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
 export async function tempDir(label = 'store-s3'): Promise<string> {
