@@ -55,8 +55,12 @@ export const dockerLauncherOptionsSchema = z
     mounts: z.array(mount).default([]),
     /** Environment for every job (the job's own `env` wins). */
     env: z.record(z.string(), z.string()).default({}),
-    /** Host environment variables copied into the container when set (e.g. AWS_ACCESS_KEY_ID). */
-    passEnv: z.array(z.string()).default([]),
+    /**
+     * Host environment variables copied into the container when set (e.g. AWS_ACCESS_KEY_ID);
+     * `PREFIX_*` copies every variable with that prefix. `AERO_*` by default, so a config that
+     * reads aero's variables resolves the same inside the container.
+     */
+    passEnv: z.array(z.string()).default(['AERO_*']),
     /** `--user`: `'host'` runs as the submitting user's uid:gid so files in the project stay yours; `'image'` keeps the image's user. */
     user: z.string().min(1).default('host'),
     /** `--network`; `host` lets jobs reach services on the host's loopback (S3, MLflow). */

@@ -98,7 +98,12 @@ export function planContainer(spec: JobSpec, options: ResolvedDockerOptions, hos
   const name = `aero-${spec.jobId.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 80)}-${Math.random().toString(36).slice(2, 8)}`;
 
   const env: Record<string, string> = { ...options.env };
-  for (const key of options.passEnv) if (process.env[key] !== undefined) env[key] = process.env[key]!;
+  for (const pattern of options.passEnv) {
+    const prefix = pattern.endsWith('*') ? pattern.slice(0, -1) : undefined;
+    for (const [key, value] of Object.entries(process.env)) {
+      if (value !== undefined && (prefix !== undefined ? key.startsWith(prefix) : key === pattern)) env[key] = value;
+    }
+  }
   Object.assign(env, spec.env, res.env);
 
   const args = [...options.runtimeArgs, 'run', '--rm', '--pull=never', '--name', name, '--label', 'aero.launcher=docker', '--label', `aero.job=${spec.jobId}`, '--label', `aero.run=${spec.runId}`];

@@ -28,11 +28,13 @@ describe('container plan', () => {
   it('maps resources to docker flags: GPUs, cpus, memory, user, network, env, mounts', async () => {
     const cwd = await project();
     const job = await spec(cwd, 'train', {}, { resources: { cpus: 2, gpus: 2, memoryMb: 512, docker: { network: 'none', env: { B: '2' }, mounts: ['/data:/mnt/data:ro'] } }, env: { A: '1' } });
-    const plan = planContainer(job, parseOptions({ image: 'img:1', user: '1000:1000', passEnv: ['AERO_PASS_ME'] }), ['/usr/bin/node', '/nonexistent/aero/bin.js', 'exec']);
+    process.env.AERO_PASS_ME = 'yes';
+    process.env.OTHER_PREFIX_A = 'a';
+    const plan = planContainer(job, parseOptions({ image: 'img:1', user: '1000:1000', passEnv: ['AERO_PASS_ME', 'OTHER_PREFIX_*', 'NOT_SET_ANYWHERE'] }), ['/usr/bin/node', '/nonexistent/aero/bin.js', 'exec']);
     const argv = plan.argv.join(' ');
     expect(argv).toContain(`-v ${cwd}:${cwd} `);
     expect(argv).toContain('-v /data:/mnt/data:ro ');
-    expect(argv).toContain('--user 1000:1000 --network none -e A=1 -e B=2 --gpus 2 --cpus 2 --memory 512m img:1 node /nonexistent/aero/bin.js exec --spec ' + job.jobDir + '/job.json');
+    expect(argv).toContain('--user 1000:1000 --network none -e AERO_PASS_ME=yes -e OTHER_PREFIX_A=a -e A=1 -e B=2 --gpus 2 --cpus 2 --memory 512m img:1 node /nonexistent/aero/bin.js exec --spec ' + job.jobDir + '/job.json');
   });
 
   it('requests GPUs as CDI devices with podman', async () => {
