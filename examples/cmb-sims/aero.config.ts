@@ -4,10 +4,14 @@ import { npyHandlers } from '@aero/handler-npy';
 import { evaluate } from './src/evaluate.js';
 import { predict } from './src/predict.js';
 import { preprocess } from './src/preprocess.js';
+import { simCounts } from './src/sims.js';
 import { simulate } from './src/simulate.js';
 import { train } from './src/train.js';
 
 // Simulations per split live in sims.json (see src/sims.ts for why not in `params`).
+// Checked once here, so a bad file is one clear error before anything is planned.
+simCounts();
+
 // Store, tracker and the text/json/csv/bytes handlers are the embedded defaults;
 // FITS and NPY come from the two handler plugins.
 export default defineConfig({
