@@ -22,7 +22,7 @@ import { benchDir, describeMachine, machineMarkdown, markdownTable, median, pars
 
 const opts = parseArgs(process.argv.slice(2), { rounds: 3, mib: 512, docs: false, help: false });
 if (opts.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 16).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
   process.exit(0);
 }
 
