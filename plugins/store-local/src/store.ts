@@ -7,7 +7,7 @@ import { LocalStoreErrorCodes, PLUGIN, errnoOf, ioError, storeError } from './er
 import { checkKey, checkPrefix } from './keys.js';
 import { listKeys, listTemps } from './list.js';
 import { parseOptions, type LocalStoreOptions } from './options.js';
-import { SMALL_WRITE_BYTES, commit, copyToTemp, putSmallSync, syncDir, writeTemp } from './write.js';
+import { commit, copyToTemp, syncDir, writeTemp } from './write.js';
 import { readSmallFast } from './read.js';
 import { VERSION } from './version.js';
 
@@ -131,12 +131,8 @@ export function localStore(options?: LocalStoreOptions): LocalStore {
           if (body instanceof Readable) body.destroy();
           return { written: false };
         }
-        if (!durable && typeof body === 'string' && body.length <= SMALL_WRITE_BYTES / 3) {
-          return { written: putSmallSync(parentOf(path), path, Buffer.from(body, 'utf8'), modeOf(key), ifAbsent) };
-        }
-        if (!durable && body instanceof Uint8Array && body.byteLength <= SMALL_WRITE_BYTES) {
-          return { written: putSmallSync(parentOf(path), path, body, modeOf(key), ifAbsent) };
-        }
+        // Writes stay asynchronous even when small: creating a file can wait on the disk's
+        // journal (milliseconds on a busy disk), and the thread pool overlaps those waits.
         const tmp = await writeTemp(parentOf(path), body, modeOf(key), durable);
         return await finish(key, tmp, ifAbsent);
       } catch (error) {

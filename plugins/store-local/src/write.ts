@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, linkSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { constants, type Stats } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { errnoOf } from './errors.js';
@@ -131,66 +131,3 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Bodies up to this size are written with synchronous syscalls (see `putSmallSync`). */
-export const SMALL_WRITE_BYTES = 64 * 1024;
-
-/**
- * The same temp-file + rename/link protocol as `writeTemp` + `commit`, with synchronous
- * syscalls, for small bodies (records, manifests, cache entries): five syscalls of a few
- * microseconds each, instead of five thread-pool round trips that each cost more than
- * the syscall. Returns whether the value was written.
- */
-export function putSmallSync(dir: string, target: string, body: Uint8Array, mode: number, ifAbsent: boolean): boolean {
-  let tmp = tempPath(dir);
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx', mode);
-  } catch (error) {
-    if (errnoOf(error) !== 'ENOENT') throw error;
-    mkdirSync(dir, { recursive: true });
-    tmp = tempPath(dir);
-    fd = openSync(tmp, 'wx', mode);
-  }
-  try {
-    let offset = 0;
-    while (offset < body.byteLength) offset += writeSync(fd, body, offset, body.byteLength - offset);
-  } catch (error) {
-    closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-    throw error;
-  }
-  closeSync(fd);
-  if (!ifAbsent) {
-    try {
-      renameSync(tmp, target);
-      return true;
-    } catch (error) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // already gone
-      }
-      throw error;
-    }
-  }
-  try {
-    linkSync(tmp, target);
-    return true;
-  } catch (error) {
-    if (errnoOf(error) === 'EEXIST') {
-      if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(`EISDIR: ${target} is a directory`), { code: 'EISDIR' });
-      return false;
-    }
-    throw error;
-  } finally {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // already gone
-    }
-  }
-}

@@ -1,4 +1,8 @@
 export { fileTracker } from './tracker.js';
-export type { TrackerFile } from './tracker.js';
-export { fileTrackerOptionsSchema, type FileTrackerOptions } from './options.js';
-export { readFileTracker, readMetrics, type FileTrackerRun, type ReadScope, type ReadMetric } from './read.js';
+export { readFileTracker, readMetrics } from './read.js';
+export type { FileTrackerRecord, RecordedAction, RecordedArtifact, RecordedScope } from './read.js';
+export { fileTrackerOptionsSchema } from './options.js';
+export type { FileTrackerOptions } from './options.js';
+export { FileTrackerErrorCodes } from './errors.js';
+export { Files } from './format.js';
+export type { ActionIndexLine, ArtifactLine, CachedLine, MetricLine, StatusJson, TrackerJson } from './format.js';

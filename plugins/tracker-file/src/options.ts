@@ -1,25 +1,35 @@
+import { AeroAggregateError, AeroError, ErrorCodes } from '@aero/core';
 import { z } from 'zod';
-import { AeroError } from '@aero/core';
+import { PLUGIN } from './errors.js';
 
-export const fileTrackerOptionsSchema = z
-  .object({
-    /**
-     * Also write one folder per cached action instance. Off by default: a cached rerun of
-     * 10,000 instances would otherwise write 10,000 folders; cached instances are listed
-     * in the run's tracker.json instead.
-     */
-    cachedActionFiles: z.boolean().default(false),
-  })
-  .strict();
-
+export const fileTrackerOptionsSchema = z.strictObject({
+  /**
+   * Also give each cached action instance its own folder of files. Off by default: a
+   * rerun served from cache would otherwise create thousands of folders; cached instances
+   * are recorded as one line each in the run's `cached.jsonl` instead.
+   */
+  cachedActionFiles: z.boolean().default(false),
+  /**
+   * fsync every appended batch and every rewritten JSON file before the call resolves, so
+   * they survive a power loss too (a process crash never loses an acknowledged call either
+   * way). Slower: one disk flush per call.
+   */
+  fsync: z.boolean().default(false),
+});
 export type FileTrackerOptions = z.input<typeof fileTrackerOptionsSchema>;
 
-export function parseOptions(options: unknown): z.output<typeof fileTrackerOptionsSchema> {
-  const result = fileTrackerOptionsSchema.safeParse(options ?? {});
+/** Validates options; throws PLUGIN_OPTIONS_INVALID listing each problem with its dot path. */
+export function parseOptions(input: unknown): z.output<typeof fileTrackerOptionsSchema> {
+  const result = fileTrackerOptionsSchema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `fileTracker: \`${i.path.join('.') || '(options)'}\`: ${i.message}`);
-  throw new AeroError('PLUGIN_OPTIONS_INVALID', `Invalid options for fileTracker():\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
-    plugin: '@aero/tracker-file',
-    hint: 'See the Options table in the @aero/tracker-file README.',
+  const issues = result.error.issues.flatMap((issue) => {
+    const base = issue.path.map(String);
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...base, k].join('.')) : [base.join('.') || '(options)'];
+    const message = issue.code === 'unrecognized_keys' ? 'unknown option' : issue.message;
+    return paths.map((path) => new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `fileTracker: \`${path}\`: ${message}`, { plugin: PLUGIN }));
+  });
+  throw new AeroAggregateError(ErrorCodes.PLUGIN_OPTIONS_INVALID, 'Invalid options for fileTracker():', issues, {
+    plugin: PLUGIN,
+    hint: 'Fix the options listed above in aero.config.ts; see the @aero/tracker-file README.',
   });
 }

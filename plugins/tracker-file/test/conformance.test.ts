@@ -2,13 +2,10 @@ import { describeTracker } from '@aero/test-utils';
 import { fileTracker, readFileTracker } from '../src/index.js';
 
 describeTracker('file', () => fileTracker(), {
-  readBack: async ({ run }) => {
-    const data = await readFileTracker(run.runDir);
-    return { run: data.run, actions: data.actions };
-  },
+  readBack: ({ run }) => readFileTracker(run.runDir),
 });
 
-describeTracker('file (cached instances in their own folders)', () => fileTracker({ cachedActionFiles: true }), {
-  readBack: async ({ run }) => readFileTracker(run.runDir),
+describeTracker('file (cachedActionFiles, fsync)', () => fileTracker({ cachedActionFiles: true, fsync: true }), {
+  readBack: ({ run }) => readFileTracker(run.runDir),
   points: 500,
 });

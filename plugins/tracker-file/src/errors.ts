@@ -1,0 +1,19 @@
+import { AeroError, type AeroErrorOptions } from '@aero/core';
+
+export const PLUGIN = '@aero/tracker-file';
+
+/** Error codes raised by @aero/tracker-file. */
+export const FileTrackerErrorCodes = {
+  /** A call named a run this tracker was never told about with `startRun`. */
+  RUN_NOT_STARTED: 'FILE_TRACKER_RUN_NOT_STARTED',
+  /** A file under the run directory could not be written (disk full, permissions). */
+  WRITE_FAILED: 'FILE_TRACKER_WRITE_FAILED',
+  /** `readFileTracker` found no run recorded by the file tracker in that directory. */
+  RUN_NOT_FOUND: 'FILE_TRACKER_RUN_NOT_FOUND',
+  /** A recorded file is not valid JSON (a line in the middle of a `.jsonl`, or a `.json`). */
+  CORRUPT: 'FILE_TRACKER_CORRUPT',
+} as const;
+
+export function trackerError(code: string, message: string, options: Omit<AeroErrorOptions, 'plugin'> = {}): AeroError {
+  return new AeroError(code, message, { ...options, plugin: PLUGIN });
+}
