@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @aero/core engine: 10,000 no-op inline actions (fan, chain) — plan, run, per-action overhead, cached rerun, peak RSS; sha256 of 1 GiB vs openssl.
 //
-//   npm run bench -- core [--n 10000] [--rounds 3] [--shapes fan,chain,bare] [--jobs 2] [--hash-mib 1024] [--no-docs]
+//   npm run bench -- core [--n 10000] [--rounds 3] [--shapes fan,chain,bare] [--jobs 2] [--hash-mib 1024] [--profile] [--no-docs]
 //
 // Workloads (tools/bench/.work/core/<shape>, a project with an aero.config.ts of N actions):
 //   fan    N independent actions, each writing an empty `text` output
@@ -11,23 +11,25 @@
 // with the CLI's embedded defaults: local store, file tracker, text handlers):
 //   plan     aero.run({ dryRun: true })      run      aero.run()      rerun   aero.run() again
 //   baseline the same run() functions called by a minimal hand-written scheduler (the floor)
-// "engine" is the time inside run() (config loading excluded, shown apart); "process" is
-// the wall time of the whole process including Node start-up; peak RSS is the process's.
+// "engine" is the time inside run(), wall and CPU (config loading excluded, shown apart);
+// "process" is the wall time of the whole process including Node start-up; peak RSS is the process's.
 // Hashing: sha256File() from @aero/core over a 1 GiB file against `openssl dgst -sha256` of
 // the same file and `openssl speed -evp sha256` (16 KiB blocks, CPU only), same run.
 // Prints medians and ratios; writes tools/bench/results/core.json and the core section of
-// docs/benchmarks.md.
+// docs/benchmarks.md. --profile runs the first round's phases under `node --cpu-prof` and prints
+// the hot functions (profiles kept in tools/bench/.work/core/profiles/<shape>-<phase>/).
 import { randomFillSync } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, closeSync, writeSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, closeSync, writeSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, run as runChecked } from '../lib/measure.mjs';
-import { benchDir, describeMachine, formatKb, formatMs, formatRatio, machineMarkdown, markdownTable, median, parseArgs, writeDocsSection, writeResults } from '../lib/report.mjs';
+import { formatProfile, summarizeCpuProfile } from '../lib/cpuprofile.mjs';
+import { benchDir, describeMachine, formatKb, formatMs, formatRatio, machineMarkdown, markdownTable, median, parseArgs, usageOf, writeDocsSection, writeResults } from '../lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const opts = parseArgs(process.argv.slice(2), { n: 10000, rounds: 3, shapes: ['fan', 'chain', 'bare'], jobs: 2, hashMib: 1024, noDocs: false, help: false });
+const opts = parseArgs(process.argv.slice(2), { n: 10000, rounds: 3, shapes: ['fan', 'chain', 'bare'], jobs: 2, hashMib: 1024, profile: false, noDocs: false, help: false });
 if (opts.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 21).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+  process.stdout.write(usageOf(import.meta.url));
   process.exit(0);
 }
 const log = (m) => process.stderr.write(`${m}\n`);
@@ -70,10 +72,23 @@ function writeProject(dir, shape, n) {
   );
 }
 
-async function phase(dir, name) {
-  const r = await measure(process.execPath, [join(here, 'driver.mjs'), dir, name], { cwd: dir });
+const profileDir = join(workDir, 'profiles');
+const profiles = [];
+
+async function phase(dir, name, label) {
+  const prof = opts.profile && label ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, label)] : [];
+  if (prof.length) rmSync(join(profileDir, label), { recursive: true, force: true });
+  const r = await measure(process.execPath, [...prof, join(here, 'driver.mjs'), dir, name], { cwd: name === 'hash' ? dirname(dir) : dir });
   if (r.code !== 0) throw new Error(`core bench ${name} in ${dir} failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
+  if (prof.length) {
+    const file = readdirSync(join(profileDir, label)).find((f) => f.endsWith('.cpuprofile'));
+    if (file) {
+      const summary = summarizeCpuProfile(join(profileDir, label, file));
+      profiles.push({ label, file: join(profileDir, label, file), ...summary });
+      log(`--- profile ${label} (${join(profileDir, label, file)})\n${formatProfile(summary)}`);
+    }
+  }
   return { ...out, wallMs: r.ms, cpuMs: r.cpuMs, peakRssKb: r.peakRssKb };
 }
 
@@ -94,7 +109,8 @@ for (let round = 0; round < opts.rounds; round++) {
     writeProject(dir, shape, opts.n);
     for (const name of PHASES) {
       log(`  ${shape} ${name} (round ${round + 1}/${opts.rounds})`);
-      const out = await phase(dir, name);
+      const out = await phase(dir, name, round === 0 && name !== 'baseline' ? `${shape}-${name}` : undefined);
+      log(`    → engine ${formatMs(out.phaseMs)} (CPU ${formatMs(out.phaseCpuMs)}), load ${formatMs(out.loadMs)}, process ${formatMs(out.wallMs)}, ${formatKb(out.peakRssKb)}`);
       check(shape, name, out, opts.n);
       samples[shape][name].push(out);
     }
@@ -106,7 +122,7 @@ const engine = opts.shapes.map((shape) => ({
   shape,
   n: opts.n,
   phases: Object.fromEntries(
-    PHASES.map((p) => [p, { phaseMs: med(samples[shape][p], 'phaseMs'), loadMs: med(samples[shape][p], 'loadMs'), wallMs: med(samples[shape][p], 'wallMs'), cpuMs: med(samples[shape][p], 'cpuMs'), peakRssKb: med(samples[shape][p], 'peakRssKb'), samples: samples[shape][p] }]),
+    PHASES.map((p) => [p, { phaseMs: med(samples[shape][p], 'phaseMs'), phaseCpuMs: med(samples[shape][p], 'phaseCpuMs'), loadMs: med(samples[shape][p], 'loadMs'), wallMs: med(samples[shape][p], 'wallMs'), cpuMs: med(samples[shape][p], 'cpuMs'), peakRssKb: med(samples[shape][p], 'peakRssKb'), samples: samples[shape][p] }]),
   ),
 }));
 
@@ -128,10 +144,10 @@ for (let round = 0; round < opts.rounds; round++) {
     log(`  sha256 ${which} (round ${round + 1}/${opts.rounds})`);
     if (which === 'aero') {
       const out = await phase(bigFile, 'hash');
-      hash.aero.push({ ms: out.phaseMs, wallMs: out.wallMs, peakRssKb: out.peakRssKb });
+      hash.aero.push({ ms: out.phaseMs, cpuMs: out.phaseCpuMs, wallMs: out.wallMs, peakRssKb: out.peakRssKb });
     } else {
       const r = await runChecked('openssl', ['dgst', '-sha256', bigFile]);
-      hash.dgst.push({ ms: r.ms, wallMs: r.ms, peakRssKb: r.peakRssKb });
+      hash.dgst.push({ ms: r.ms, cpuMs: r.cpuMs, wallMs: r.ms, peakRssKb: r.peakRssKb });
     }
   }
   const s = await runChecked('openssl', ['speed', '-mr', '-seconds', '2', '-bytes', '16384', '-evp', 'sha256']);
@@ -142,14 +158,14 @@ const bytes = opts.hashMib * 2 ** 20;
 const mibps = (ms) => (ms ? bytes / 2 ** 20 / (ms / 1000) : 0);
 const hashing = {
   bytes,
-  aero: { ms: median(hash.aero.map((x) => x.ms)), wallMs: median(hash.aero.map((x) => x.wallMs)), peakRssKb: median(hash.aero.map((x) => x.peakRssKb)), samples: hash.aero },
-  opensslDgst: { ms: median(hash.dgst.map((x) => x.ms)), peakRssKb: median(hash.dgst.map((x) => x.peakRssKb)), samples: hash.dgst },
+  aero: { ms: median(hash.aero.map((x) => x.ms)), cpuMs: median(hash.aero.map((x) => x.cpuMs)), wallMs: median(hash.aero.map((x) => x.wallMs)), peakRssKb: median(hash.aero.map((x) => x.peakRssKb)), samples: hash.aero },
+  opensslDgst: { ms: median(hash.dgst.map((x) => x.ms)), cpuMs: median(hash.dgst.map((x) => x.cpuMs)), peakRssKb: median(hash.dgst.map((x) => x.peakRssKb)), samples: hash.dgst },
   opensslSpeedMiBps: median(hash.speed.map((x) => x.bytesPerSecond / 2 ** 20)),
 };
 
 // -- report ----------------------------------------------------------------------------------
 const machine = describeMachine({ opensslVersion: (await runChecked('openssl', ['version'])).stdout.trim() });
-const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, hashing };
+const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, hashing, ...(profiles.length ? { profiles } : {}) };
 writeResults('core', results);
 const md = markdown(results);
 process.stdout.write(`${md}\n`);
@@ -161,36 +177,36 @@ function markdown(res) {
   const label = { fan: `fan ${res.n.toLocaleString('en-US')}`, chain: `chain ${res.n.toLocaleString('en-US')}`, bare: `fan ${res.n.toLocaleString('en-US')}, no outputs` };
   const rows = [];
   for (const w of res.engine) {
-    const base = w.phases.baseline.phaseMs;
+    const base = w.phases.baseline;
     for (const p of ['plan', 'run', 'rerun']) {
       const x = w.phases[p];
       rows.push([
         label[w.shape],
         { plan: 'plan (dry run)', run: 'run', rerun: 'cached rerun' }[p],
         formatMs(x.phaseMs),
-        us(x.phaseMs),
+        formatMs(x.phaseCpuMs),
+        us(x.phaseCpuMs),
         formatMs(x.loadMs),
         formatMs(x.wallMs),
-        formatMs(x.cpuMs),
         formatKb(x.peakRssKb),
-        p === 'run' ? formatMs(base) : '–',
-        p === 'run' ? formatRatio(x.phaseMs, base) : '–',
+        p === 'run' ? `${formatMs(base.phaseMs)} / ${formatMs(base.phaseCpuMs)}` : '–',
+        p === 'run' ? `${formatRatio(x.phaseMs, base.phaseMs)} / ${formatRatio(x.phaseCpuMs, base.phaseCpuMs)}` : '–',
       ]);
     }
   }
   const h = res.hashing;
   const hashRows = [
-    ['aero `sha256File()` (in process)', formatMs(h.aero.ms), `${mibps(h.aero.ms).toFixed(0)} MiB/s`, formatKb(h.aero.peakRssKb), formatRatio(h.aero.ms, h.opensslDgst.ms)],
-    ['`openssl dgst -sha256` (same file, whole process)', formatMs(h.opensslDgst.ms), `${mibps(h.opensslDgst.ms).toFixed(0)} MiB/s`, formatKb(h.opensslDgst.peakRssKb), '1'],
-    ['`openssl speed -evp sha256` (16 KiB blocks, CPU only)', '–', `${h.opensslSpeedMiBps.toFixed(0)} MiB/s`, '–', formatRatio(h.aero.ms, (h.bytes / 2 ** 20 / h.opensslSpeedMiBps) * 1000)],
+    ['aero `sha256File()` (in process)', formatMs(h.aero.ms), formatMs(h.aero.cpuMs), `${mibps(h.aero.ms).toFixed(0)} / ${mibps(h.aero.cpuMs).toFixed(0)} MiB/s`, formatKb(h.aero.peakRssKb), `${formatRatio(h.aero.ms, h.opensslDgst.ms)} / ${formatRatio(h.aero.cpuMs, h.opensslDgst.cpuMs)}`],
+    ['`openssl dgst -sha256` (same file, whole process)', formatMs(h.opensslDgst.ms), formatMs(h.opensslDgst.cpuMs), `${mibps(h.opensslDgst.ms).toFixed(0)} / ${mibps(h.opensslDgst.cpuMs).toFixed(0)} MiB/s`, formatKb(h.opensslDgst.peakRssKb), '1'],
+    ['`openssl speed -evp sha256` (16 KiB blocks, CPU only)', formatMs((h.bytes / 2 ** 20 / h.opensslSpeedMiBps) * 1000), '–', `${h.opensslSpeedMiBps.toFixed(0)} MiB/s`, '–', formatRatio(h.aero.ms, (h.bytes / 2 ** 20 / h.opensslSpeedMiBps) * 1000)],
   ];
   return [
     `## aero engine (suite \`core\`)\n`,
     `${res.n.toLocaleString('en-US')} no-op inline actions per workload, ${res.jobs} in parallel; ${res.rounds} rounds, medians. Measured ${res.machine.date.slice(0, 10)} with \`${res.command}\`.`,
-    `"engine" = time inside \`aero.run()\` (per action: divided by ${res.n.toLocaleString('en-US')}); "load" = \`createAero()\` (config through jiti, plugins); "process" = wall time of the whole process and "process CPU" its user + system time; baseline = the same \`run()\` functions under a minimal hand-written scheduler, so aero/baseline is the engine's bookkeeping (plan, cache keys, manifests, records, tracker) over the bare work.\n`,
-    markdownTable(['workload', 'phase', 'engine', 'per action', 'load', 'process', 'process CPU', 'peak RSS', 'baseline', 'aero/baseline'], rows),
+    `"engine" = time inside \`aero.run()\`, wall and CPU (user + system of the process, all threads; per action = CPU divided by ${res.n.toLocaleString('en-US')}; CPU moves much less than wall on a shared machine); "load" = \`createAero()\` (config through jiti, plugins); "process wall" = the whole process including Node start-up; baseline = the same \`run()\` functions under a minimal hand-written scheduler, so aero/baseline is the engine's bookkeeping (plan, cache keys, manifests, records, tracker) over the bare work.\n`,
+    markdownTable(['workload', 'phase', 'engine wall', 'engine CPU', 'CPU per action', 'load', 'process wall', 'peak RSS', 'baseline (wall / CPU)', 'aero/baseline (wall / CPU)'], rows),
     `\nsha256 of a ${res.hashing.bytes / 2 ** 30} GiB file (page cache warm):\n`,
-    markdownTable(['hashing', 'time', 'throughput', 'peak RSS', 'aero/openssl (time)'], hashRows),
+    markdownTable(['hashing', 'wall', 'CPU', 'throughput (wall / CPU)', 'peak RSS', 'aero/openssl (wall / CPU)'], hashRows),
     `\nMachine:\n\n${machineMarkdown(res.machine)}`,
   ].join('\n');
 }

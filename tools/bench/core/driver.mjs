@@ -3,7 +3,7 @@
 //   node driver.mjs <projectDir> plan|run|rerun|baseline
 //   node driver.mjs <file> hash
 //
-// Prints one JSON line: { loadMs, phaseMs, counts?, status?, bytes? }.
+// Prints one JSON line: { loadMs, phaseMs, phaseCpuMs, counts?, status?, bytes? }.
 //   loadMs   createAero(): config file (jiti), plugins, params
 //   phaseMs  plan = aero.run({ dryRun: true }); run / rerun = aero.run(); both via the public API
 //            baseline = the same actions' run() called by a minimal hand-written scheduler
@@ -15,12 +15,18 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const [target, phase] = process.argv.slice(2);
+/** User + system CPU of this process (all its threads) since `start`, in ms. */
+const cpuSince = (start) => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+};
 const core = await import('@aero/core');
 
 if (phase === 'hash') {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const { size } = await core.sha256File(target);
-  process.stdout.write(`${JSON.stringify({ phaseMs: performance.now() - t0, bytes: size })}\n`);
+  process.stdout.write(`${JSON.stringify({ phaseMs: performance.now() - t0, phaseCpuMs: cpuSince(c0), bytes: size })}\n`);
   process.exit(0);
 }
 
@@ -47,6 +53,7 @@ if (phase === 'baseline') {
   deps.forEach((d, i) => d.forEach((j) => dependents[j].push(i)));
   const outDir = join(cwd, '.baseline');
   await mkdir(outDir, { recursive: true });
+  const c1 = process.cpuUsage();
   const t1 = performance.now();
   await new Promise((resolveAll, rejectAll) => {
     const ready = remaining.flatMap((r, i) => (r === 0 ? [i] : []));
@@ -74,13 +81,15 @@ if (phase === 'baseline') {
     };
     pump();
   });
-  process.stdout.write(`${JSON.stringify({ loadMs, phaseMs: performance.now() - t1, counts: { ran: actions.length }, status: 'succeeded' })}\n`);
+  process.stdout.write(`${JSON.stringify({ loadMs, phaseMs: performance.now() - t1, phaseCpuMs: cpuSince(c1), counts: { ran: actions.length }, status: 'succeeded' })}\n`);
   process.exit(0);
 }
 
+const c1 = process.cpuUsage();
 const t1 = performance.now();
 const summary = await aero.run({ dryRun: phase === 'plan' });
 const phaseMs = performance.now() - t1;
+const phaseCpuMs = cpuSince(c1);
 await aero.close();
 const wouldRun = summary.decisions.filter((d) => d.status === 'would-run').length;
-process.stdout.write(`${JSON.stringify({ loadMs, phaseMs, counts: summary.counts, wouldRun, status: summary.status })}\n`);
+process.stdout.write(`${JSON.stringify({ loadMs, phaseMs, phaseCpuMs, counts: summary.counts, wouldRun, status: summary.status })}\n`);

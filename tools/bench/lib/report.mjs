@@ -138,3 +138,10 @@ export function parseArgs(argv, defaults) {
   }
   return out;
 }
+
+/** The leading `//` comment block of a suite's file, as its --help text. */
+export function usageOf(fileUrl) {
+  const lines = readFileSync(new URL(fileUrl), 'utf8').split('\n').slice(1);
+  const end = lines.findIndex((l) => !l.startsWith('//'));
+  return `${lines.slice(0, end < 0 ? lines.length : end).map((l) => l.replace(/^\/\/ ?/, '')).join('\n')}\n`;
+}

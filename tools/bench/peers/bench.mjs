@@ -17,7 +17,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { measure } from '../lib/measure.mjs';
 import {
-  benchDir, describeMachine, formatKb, formatMs, formatRatio, machineMarkdown, markdownTable, parseArgs, repoRoot, writeDocsSection, writeResults,
+  benchDir, describeMachine, formatKb, formatMs, formatRatio, machineMarkdown, markdownTable, parseArgs, repoRoot, usageOf, writeDocsSection, writeResults,
 } from '../lib/report.mjs';
 import { ensurePeers } from './install.mjs';
 import { aeroBin, tools } from './workloads.mjs';
@@ -44,7 +44,7 @@ const defaults = {
 };
 const opts = parseArgs(process.argv.slice(2), defaults);
 if (opts.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 17).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+  process.stdout.write(usageOf(import.meta.url));
   process.exit(0);
 }
 const log = (m) => process.stderr.write(`${m}\n`);

@@ -12,6 +12,7 @@ import { randomFillSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../lib/measure.mjs';
+import { formatKb, formatMs } from '../lib/report.mjs';
 import { aeroBin, dvcInitSteps, PEER_ENV } from './workloads.mjs';
 import { venvBin } from './install.mjs';
 import { latestAeroRun } from './trivial.mjs';
@@ -149,7 +150,10 @@ export async function runDataRound({ tool, metrics, round, rounds, capMs, jobs, 
     if (m.status !== 'ok') break;
     log(`  ${tool} data ${step} (round ${round + 1}/${rounds})`);
     const done = await measureStep(m, t.run(dir, ctx), { capMs, verify: t.verify(dir, step, ctx) });
-    if (done) continue;
+    if (done) {
+      log(`    → ${formatMs(m.ms.at(-1))} (CPU ${formatMs(m.cpuMs.at(-1))}), ${formatKb(m.rssKb.at(-1))}`);
+      continue;
+    }
     log(`    → ${m.status}: ${m.note}`);
     if (step === 'run' && metrics.noop.status === 'ok') {
       metrics.noop.status = 'n/a';

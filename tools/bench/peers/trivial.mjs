@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../lib/measure.mjs';
+import { formatKb, formatMs } from '../lib/report.mjs';
 import { tools, dvcInitSteps } from './workloads.mjs';
 import { measureStep, newMetric } from './metrics.mjs';
 
@@ -74,7 +75,10 @@ export async function runWorkloadRound({ tool, n, shape, steps, metrics, round, 
     const spec = (step === 'plan' ? t.plan : t.run)(dir, ctx);
     log(`  ${tool} ${shape} ${n} ${step} (round ${round + 1}/${rounds})`);
     const done = await measureStep(m, { ...spec, env: { ...(spec.env ?? {}), ...env } }, { capMs, verify: verifier(tool, dir, n, step) });
-    if (done) continue;
+    if (done) {
+      log(`    → ${formatMs(m.ms.at(-1))} (CPU ${formatMs(m.cpuMs.at(-1))}), ${formatKb(m.rssKb.at(-1))}`);
+      continue;
+    }
     log(`    → ${m.status}: ${m.note}`);
     if (step === 'plan') continue;
     if (step === 'run' && metrics.noop?.status === 'ok') {
