@@ -21,7 +21,9 @@ export function exitCodeFor(error: unknown): number {
   const e = error as ErrorLike;
   if (e?.code === 'INTERRUPTED') return 130;
   if (e?.code && USAGE_CODES.has(e.code)) return 2;
-  if (e?.code?.endsWith('_OPTIONS_INVALID') || e?.code?.endsWith('_CONFIG_INVALID')) return 2;
+  // Config loaders' codes (CONFIG_YAML_*, CONFIG_INTERPOLATION_*, CONFIG_MISSING_VALUE…)
+  // and any plugin's option errors are input errors too.
+  if (e?.code?.startsWith('CONFIG_') || e?.code?.startsWith('OVERRIDE_') || e?.code?.endsWith('_OPTIONS_INVALID')) return 2;
   return 1;
 }
 

@@ -21,7 +21,16 @@ export function execCommand(): string[] {
   return [process.execPath, fileURLToPath(new URL('./bin.js', import.meta.url)), 'exec'];
 }
 
-export async function openProject(args: ParsedArgs, overrides: string[] = []): Promise<Aero> {
+/**
+ * Opens the project with `overrides`. Pass `loaded` (from a previous call) to reuse the
+ * loaded config and its plugin instances: a sweep loads aero.config.ts once, so config
+ * loaders keep their parse caches across trials.
+ */
+export async function openProject(args: ParsedArgs, overrides: string[] = [], loaded?: Aero): Promise<Aero> {
+  if (loaded) {
+    const { createAero } = await import('@aero/core');
+    return createAero({ cwd: loaded.cwd, config: loaded.config, ...(loaded.configFile ? { configFile: loaded.configFile } : {}), overrides, defaults: await embeddedDefaults(loaded.cwd, loaded.config.dir), execCommand: execCommand() });
+  }
   const { createAero, findConfigFile, loadConfigFile } = await import('@aero/core');
   const { resolve } = await import('node:path');
   const cwd = resolve(typeof args.values.cwd === 'string' ? args.values.cwd : process.cwd());

@@ -19,6 +19,8 @@ export function createReporter(io: IO, mode: { json: boolean }): (event: AeroEve
   const live = io.isTTY;
   let total = 0;
   let done = 0;
+  let wouldRun = 0;
+  let dryRun = false;
   const running = new Set<string>();
   let statusShown = false;
   const clearStatus = () => {
@@ -40,6 +42,7 @@ export function createReporter(io: IO, mode: { json: boolean }): (event: AeroEve
     switch (event.type) {
       case 'run:start':
         total = event.total;
+        dryRun = event.dryRun;
         line(`${event.dryRun ? 'dry run' : 'run'} ${event.runId}: ${event.total} action instance(s), launcher ${event.launcher}`);
         break;
       case 'action:start':
@@ -56,6 +59,7 @@ export function createReporter(io: IO, mode: { json: boolean }): (event: AeroEve
       case 'action:end': {
         running.delete(event.instanceId);
         done++;
+        if (event.status === 'would-run') wouldRun++;
         const [symbol, color] = SYMBOL[event.status] ?? ['?', 0];
         const status = event.status === 'would-run' ? 'would run' : event.status;
         let text = `${paint(io, color, symbol)} ${status.padEnd(11)} ${event.instanceId}`;
@@ -71,6 +75,10 @@ export function createReporter(io: IO, mode: { json: boolean }): (event: AeroEve
       case 'run:end': {
         clearStatus();
         const c = event.counts;
+        if (dryRun) {
+          io.out(`dry run: ${wouldRun} would run, ${c.cached} cached${c.skipped ? `, ${c.skipped} skipped` : ''} (nothing was run)`);
+          break;
+        }
         io.out(`${event.status} in ${formatDuration(event.durationMs)}: ${c.ran} ran, ${c.cached} cached, ${c.failed} failed, ${c.skipped} skipped${c.interrupted ? `, ${c.interrupted} interrupted` : ''} (run ${event.runId})`);
         break;
       }

@@ -95,7 +95,8 @@ describe('aero CLI commands', () => {
   });
 
   it('--only runs the selection and serves its upstream from cache', async () => {
-    const r = await aero(dir, 'run', '--only', 'evaluate', '--force');
+    // (train.epochs=20: the model the gc test above kept)
+    const r = await aero(dir, 'run', '--only', 'evaluate', '--force', 'train.epochs=20');
     expect(statuses(r.stdout)).toEqual({ ingest: 'cached', split: 'cached', train: 'cached', evaluate: 'ran' });
     const none = await aero(dir, 'run', '--only', 'nothing');
     expect(none.code).toBe(2);

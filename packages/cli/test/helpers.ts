@@ -55,7 +55,7 @@ export async function readJson<T = any>(path: string): Promise<T> {
 export function statuses(stdout: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of stdout.split('\n')) {
-    const m = /^[✓●✗!→-] (ran|cached|failed|skipped|interrupted|would run)\s+(\S+)/.exec(line);
+    const m = /^[✓●✗!→-] (ran|cached|failed|skipped|interrupted|would run)\s+(\S+?)(?::? |:?$)/.exec(line);
     if (m) out[m[2]!] = m[1]!;
   }
   return out;

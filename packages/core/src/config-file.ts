@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { AeroConfig } from './define.js';
-import { AeroError, ErrorCodes } from './errors.js';
+import { AeroError, ErrorCodes, isAeroError } from './errors.js';
 
 export const CONFIG_FILE_NAMES = ['aero.config.ts', 'aero.config.mts', 'aero.config.js', 'aero.config.mjs'];
 
@@ -30,6 +30,9 @@ export async function loadConfigFile(path: string): Promise<AeroConfig> {
     const jiti = createJiti(absolute, { interopDefault: true, moduleCache: true, fsCache: true });
     mod = await jiti.import(absolute, { default: true });
   } catch (cause) {
+    // An AeroError thrown by the config itself (e.g. a plugin factory's option check)
+    // already says what to do, with its plugin scope: pass it through unchanged.
+    if (isAeroError(cause)) throw cause;
     const message = (cause as Error)?.message ?? String(cause);
     throw new AeroError(ErrorCodes.CONFIG_LOAD_FAILED, `Could not load ${path}: ${message}`, {
       hint: 'Fix the error above in the config file or the modules it imports.',

@@ -13,11 +13,16 @@ export type PartitionKey = Record<string, PartitionValue>;
 /**
  * How an action fans out. Either named axes whose values are crossed
  * (`{ split: ['train', 'test'], freq: [100, 143] }`), an explicit list of keys, or a
- * function of the action's resolved params returning keys (evaluated at plan time, so
- * `aero run sims.train=90` adds partitions). See `splits()` for CMB-ML style
+ * function of the action's resolved params (and the whole params tree as `root`)
+ * returning keys, evaluated at plan time so `aero run sims.train=90` adds partitions;
+ * reading counts from `root` keeps them out of the action's own params, hence out of
+ * every instance's cache key. See `splits()` for CMB-ML style
  * splits with simulation counts.
  */
-export type PartitionSpec<P = any> = Record<string, readonly PartitionValue[]> | readonly PartitionKey[] | ((params: P) => readonly PartitionKey[]);
+export type PartitionSpec<P = any> =
+  | Record<string, readonly PartitionValue[]>
+  | readonly PartitionKey[]
+  | ((params: P, context: { root: Record<string, unknown> }) => readonly PartitionKey[]);
 
 export interface OutputSpec {
   /** Name of the AssetHandler that writes/reads this output (`json`, `csv`, `npy`, `fits`, `bytes`). */
@@ -37,8 +42,13 @@ export interface InputRef<Gather extends boolean = boolean> {
   readonly output: string;
   /** Gather every matching partition of the producer instead of mapping 1:1. */
   readonly gather: Gather;
-  /** Gather all instances (matching on shared partition keys) into an array. */
-  all(): InputRef<true>;
+  /** Only producer instances whose partition has these values (`{ split: 'train' }`). */
+  readonly where?: PartitionKey | undefined;
+  /**
+   * Gather all instances (matching on shared partition keys) into an array; `where`
+   * keeps only those with the given key values: `.all({ split: 'train' })`.
+   */
+  all(where?: PartitionKey): InputRef<true>;
 }
 
 export interface InputHandle {
@@ -135,13 +145,14 @@ export interface Action<P = any> {
   output(name: string): InputRef<false>;
 }
 
-function makeInputRef<G extends boolean>(action: string, output: string, gather: G): InputRef<G> {
+function makeInputRef<G extends boolean>(action: string, output: string, gather: G, where?: PartitionKey): InputRef<G> {
   return Object.freeze({
     __aeroInput: true as const,
     action,
     output,
     gather,
-    all: () => makeInputRef(action, output, true as const),
+    ...(where ? { where } : {}),
+    all: (filter?: PartitionKey) => makeInputRef(action, output, true as const, filter),
   });
 }
 

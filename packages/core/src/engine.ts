@@ -16,7 +16,7 @@ import { canonicalJson, sha256Hex } from './hash.js';
 import { StoreKeys } from './keys.js';
 import { inlineLauncher } from './launchers/inline.js';
 import { processLauncher } from './launchers/process.js';
-import { applyOverrides } from './overrides/index.js';
+import { applyOverrides, resolveInterpolations } from './overrides/index.js';
 import { actionList, plan as buildPlan, type Plan, type PlannedInstance } from './planner.js';
 import { resolvePlugins, type PluginDefaults, type PluginSet } from './plugins.js';
 import { emptyCounts, gitInfo, newRunId, thisHost, type ActionEntry, type CacheComponents, type CacheEntry, type RunRecord } from './runs.js';
@@ -129,7 +129,8 @@ export class Aero {
     if (this.plugins.configLoaders.length === 0) {
       // Without a loader there is no schema of known keys (defaults live in each action's
       // zod schema), so `train.lr=0.1` may add a key: Hydra's non-struct mode.
-      this.params = applyOverrides(base, overrides, { strict: false, origins: this.origins });
+      // `${path}` / `${env:VAR,default}` work in aero.config.ts params as in YAML configs.
+      this.params = resolveInterpolations(applyOverrides(base, overrides, { strict: false, origins: this.origins }), { origins: this.origins });
       return;
     }
     let params = base;

@@ -122,7 +122,7 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   for (const action of ordered) {
     let keys: Array<PartitionKey | undefined>;
     try {
-      keys = action.partitions ? expandPartitions(action.partitions, resolvedParams.get(action.name)) : [undefined];
+      keys = action.partitions ? expandPartitions(action.partitions, resolvedParams.get(action.name), options.params) : [undefined];
     } catch (error) {
       issues.push(error instanceof AeroError ? error : new AeroError(ErrorCodes.PLAN_INVALID, `Partitions of \`${action.name}\` could not be computed: ${(error as Error).message}`));
       continue;
@@ -137,7 +137,11 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
       const deps = new Set<number>();
       for (const [inputName, ref] of Object.entries(action.inputs)) {
         const producerIdx = byAction.get(ref.action) ?? [];
-        const matches = matchProducers(instances, producerIdx, partition, ref.action, indexCache);
+        let matches = matchProducers(instances, producerIdx, partition, ref.action, indexCache);
+        if (ref.where) {
+          const where = Object.entries(ref.where);
+          matches = matches.filter((m) => where.every(([k, v]) => String(instances[m]!.partition?.[k]) === String(v)));
+        }
         if (!ref.gather && matches.length !== 1) {
           issues.push(new AeroError(ErrorCodes.PLAN_PARTITION_MISMATCH, matches.length === 0
             ? `Input \`${inputName}\` of \`${id}\` matches no instance of \`${ref.action}\`.`
@@ -186,8 +190,8 @@ function listOrNone(names: string[]): string {
   return names.length === 0 ? 'no outputs' : names.map((n) => `\`${n}\``).join(', ');
 }
 
-export function expandPartitions(spec: PartitionSpec, params?: unknown): PartitionKey[] {
-  const list = typeof spec === 'function' ? spec(params) : spec;
+export function expandPartitions(spec: PartitionSpec, params?: unknown, root: Record<string, unknown> = {}): PartitionKey[] {
+  const list = typeof spec === 'function' ? spec(params, { root }) : spec;
   if (Array.isArray(list)) return [...(list as PartitionKey[])];
   const axes = Object.entries(list as Record<string, readonly (string | number)[]>);
   let keys: PartitionKey[] = [{}];

@@ -160,16 +160,24 @@ export interface LineageNode {
   inputs: LineageNode[];
 }
 
-/** artifact ← instance run ← input artifact versions, recursively. `ref` is `name@digestPrefix` or a digest prefix. */
+/**
+ * artifact ← instance run ← input artifact versions, recursively. `ref` is
+ * `name@digestPrefix`, a digest prefix, or a bare name (the version the newest run
+ * recorded for it).
+ */
 export async function lineage(aero: Aero, ref: string): Promise<LineageNode> {
   const all = await listArtifacts(aero);
-  const [namePart, digestPart] = ref.includes('@') ? ref.split('@') as [string, string] : [undefined, ref];
-  let matches = all.filter((a) => (namePart ? a.name === namePart : true) && (digestPart ? a.digest.startsWith(digestPart) : true));
-  if (namePart && !digestPart) matches = matches.slice(-1);
-  if (!digestPart && !namePart) matches = [];
+  const at = ref.indexOf('@');
+  const name = at >= 0 ? ref.slice(0, at) : /^[0-9a-f]{6,64}$/.test(ref) ? undefined : ref;
+  const digestPrefix = at >= 0 ? ref.slice(at + 1) : name === undefined ? ref : undefined;
+  let matches = all.filter((a) => (name === undefined || a.name === name) && (digestPrefix === undefined || a.digest.startsWith(digestPrefix)));
+  if (name !== undefined && digestPrefix === undefined && matches.length > 1) {
+    const newest = await newestVersion(aero, name);
+    matches = matches.filter((a) => a.digest === newest);
+  }
   if (matches.length !== 1) {
     throw new AeroError(ErrorCodes.ARTIFACT_NOT_FOUND, matches.length === 0 ? `No artifact matches \`${ref}\`.` : `\`${ref}\` matches ${matches.length} artifacts; give a longer digest.`, {
-      hint: 'List them with `aero artifacts`; refer to one as name@digest-prefix.',
+      hint: 'List them with `aero artifacts`; refer to one as name, name@digest-prefix or a digest prefix.',
     });
   }
   const producers = await cacheEntriesByOutput(aero);
@@ -189,6 +197,15 @@ export async function lineage(aero: Aero, ref: string): Promise<LineageNode> {
     return node;
   };
   return build(matches[0]!.name, matches[0]!.digest, 0);
+}
+
+/** Digest of `name` in the newest run that produced or reused it. */
+async function newestVersion(aero: Aero, name: string): Promise<string | undefined> {
+  const [action, output] = [name.slice(0, name.lastIndexOf('.')), name.slice(name.lastIndexOf('.') + 1)];
+  for (const run of await listRuns(aero)) {
+    for (const entry of run.actions) if (entry.action === action && entry.outputs?.[output]) return entry.outputs[output];
+  }
+  return undefined;
 }
 
 async function cacheEntriesByOutput(aero: Aero): Promise<Map<string, CacheEntry>> {

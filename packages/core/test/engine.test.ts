@@ -182,3 +182,14 @@ describe('pre-run checks', () => {
     expect([...p.store.data.keys()].filter((k) => k.startsWith('runs/'))).toEqual([]);
   });
 });
+
+describe('params without a config loader', () => {
+  it('resolve interpolations and take typed overrides', async () => {
+    const a = defineAction({ name: 'a', params: z.object({ lr: z.number(), tag: z.string() }), run() {} });
+    const cwd = await mkdtemp(join(tmpdir(), 'aero-params-'));
+    const config = defineConfig({ actions: [a], params: { base: { lr: 0.1 }, a: { lr: '${base.lr}', tag: 'lr=${base.lr}' } }, plugins: [memoryStore(), jsonHandler()] });
+    const aero = await createAero({ cwd, config, overrides: ['base.lr=0.5'] });
+    expect(aero.plan().instances[0]!.params).toEqual({ lr: 0.5, tag: 'lr=0.5' });
+    await expect(createAero({ cwd, config, overrides: ['a.lr=[1,2'] })).rejects.toThrow(/a\.lr=\[1,2/);
+  });
+});

@@ -167,6 +167,16 @@ describe('planner', () => {
     expect(plan([sim], { params: { sim: { sims: { train: 5, test: 1 } } }, handlers }).instances.map((i) => i.id).at(-2)).toBe('sim[split=train,sim=4]');
   });
 
+  it('partition functions see the whole params tree as root, and .all(where) filters producers', () => {
+    const sim = defineAction({ name: 'sim', partitions: (_p, { root }) => splits(root.sims as Record<string, number>), outputs: { o: { handler: 'json' } }, run: noop });
+    const fit = defineAction({ name: 'fit', inputs: { train: sim.output('o').all({ split: 'train' }) }, run: noop });
+    const p = plan([sim, fit], { params: { sims: { train: 3, test: 2 } }, handlers });
+    expect(p.instances.filter((i) => i.action.name === 'sim')).toHaveLength(5);
+    const f = p.instances.find((i) => i.id === 'fit')!;
+    expect(f.inputs.train!.producers.map((d) => p.instances[d]!.id)).toEqual(['sim[split=train,sim=0]', 'sim[split=train,sim=1]', 'sim[split=train,sim=2]']);
+    expect(f.params).toEqual({});
+  });
+
   it('--only matches name, group, type and output name, and errors when nothing matches', () => {
     const byGroup = plan([ingest, train], { params: { train: { epochs: 1 } }, handlers, only: ['model'] });
     expect(byGroup.instances.filter((i) => i.selected).map((i) => i.id)).toEqual(['train']);

@@ -32,11 +32,13 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   let exitCode = 0;
+  let first: Awaited<ReturnType<typeof openProject>> | undefined;
   try {
     for (const [i, combo] of combos.entries()) {
       if (controller.signal.aborted) break;
       if (sweepId && !args.values.json) io.out(`[sweep ${i + 1}/${combos.length}] ${combo.join(' ')}`);
-      const aero = await openProject(args, combo);
+      const aero = await openProject(args, combo, first);
+      first ??= aero;
       const off = aero.on(createReporter(io, { json: Boolean(args.values.json) }));
       try {
         const summary = await aero.run({
