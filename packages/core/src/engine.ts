@@ -492,13 +492,14 @@ class RunExecution {
     }
     const releaseSlot = await slots.acquire(Number(inst.action.resources.cpus ?? 1));
     const gpuCount = Number(inst.action.resources.gpus ?? 0);
-    if (gpuCount > this.gpus.devices.length && gpuCount > 0 && launcherName !== 'slurm' && launcherName !== 'docker') {
+    const localGpus = !launcher.managesGpus;
+    if (localGpus && gpuCount > 0 && gpuCount > this.gpus.devices.length) {
       releaseSlot();
       return this.finish(inst.index, 'failed', began, {
         error: { code: ErrorCodes.LAUNCHER_FAILED, message: `\`${inst.id}\` needs ${gpuCount} GPU(s) but ${this.gpus.devices.length} are configured.`, hint: "List devices in aero.config.ts: gpus: ['0', '1']." },
       });
     }
-    const devices = launcherName === 'slurm' ? [] : await this.gpus.acquire(gpuCount);
+    const devices = localGpus ? await this.gpus.acquire(gpuCount) : [];
     try {
       if (this.stopping) return this.finish(inst.index, 'skipped', began, { reason: 'the run was stopped' });
       const jobDir = join(this.runDir, inst.dir);
@@ -525,7 +526,7 @@ class RunExecution {
         cwd: aero.cwd,
         configFile: aero.configFile ?? '',
         jobDir,
-        env: devices.length > 0 || gpuCount > 0 ? { CUDA_VISIBLE_DEVICES: devices.join(',') } : {},
+        env: localGpus && gpuCount > 0 ? { CUDA_VISIBLE_DEVICES: devices.join(',') } : {},
         overrides: aero.overrides,
         dev: Boolean(this.options.dev),
         timeoutMs: typeof inst.action.resources.timeMinutes === 'number' ? inst.action.resources.timeMinutes * 60_000 : undefined,

@@ -134,6 +134,7 @@ export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
 
   return {
     kind: 'launcher',
+    managesGpus: true,
     name: options.name,
     version: VERSION,
     packageName: PLUGIN,

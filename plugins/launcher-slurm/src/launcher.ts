@@ -492,6 +492,7 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
 
   return {
     kind: 'launcher',
+    managesGpus: true,
     name: options.name,
     version: VERSION,
     packageName: PLUGIN,

@@ -84,5 +84,10 @@ export interface Launcher extends PluginBase<'launcher'> {
   cancel(jobIds: string[]): Promise<void>;
   /** Most jobs this launcher runs at once, if it limits them itself. */
   readonly maxConcurrency?: number;
+  /**
+   * The launcher allocates GPUs itself (Slurm `--gres`, `docker --gpus`): the engine then
+   * passes `resources.gpus` through instead of handing out devices from `config.gpus`.
+   */
+  readonly managesGpus?: boolean;
   close?(): Promise<void>;
 }
