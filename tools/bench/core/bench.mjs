@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, run as runChecked } from '../lib/measure.mjs';
 import { formatProfile, summarizeCpuProfile } from '../lib/cpuprofile.mjs';
+import { snapshotAero } from '../lib/aero-snapshot.mjs';
 import { benchDir, describeMachine, formatKb, formatMs, formatRatio, machineMarkdown, markdownTable, median, parseArgs, usageOf, writeDocsSection, writeResults } from '../lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,13 +73,15 @@ function writeProject(dir, shape, n) {
   );
 }
 
+// Every project below runs against this frozen copy, so a rebuild meanwhile cannot break the run.
+const snapshot = await snapshotAero(workDir, { log });
 const profileDir = join(workDir, 'profiles');
 const profiles = [];
 
 async function phase(dir, name, label) {
   const prof = opts.profile && label ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, label)] : [];
   if (prof.length) rmSync(join(profileDir, label), { recursive: true, force: true });
-  const r = await measure(process.execPath, [...prof, join(here, 'driver.mjs'), dir, name], { cwd: name === 'hash' ? dirname(dir) : dir });
+  const r = await measure(process.execPath, [...prof, join(here, 'driver.mjs'), dir, name], { cwd: name === 'hash' ? dirname(dir) : dir, env: { AERO_BENCH_MODULES: snapshot.modules } });
   if (r.code !== 0) throw new Error(`core bench ${name} in ${dir} failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
   if (prof.length) {
@@ -164,7 +167,7 @@ const hashing = {
 };
 
 // -- report ----------------------------------------------------------------------------------
-const machine = describeMachine({ opensslVersion: (await runChecked('openssl', ['version'])).stdout.trim() });
+const machine = describeMachine({ aeroPackages: snapshot.packages.join(', '), opensslVersion: (await runChecked('openssl', ['version'])).stdout.trim() });
 const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, hashing, ...(profiles.length ? { profiles } : {}) };
 writeResults('core', results);
 const md = markdown(results);

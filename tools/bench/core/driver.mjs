@@ -10,9 +10,11 @@
 //            (topological order, same concurrency, outputs written with fs.writeFile): the floor.
 //            hash = sha256File() from @aero/core over the whole file.
 // The embedded defaults are the CLI's: local store, file tracker, text handlers.
+// AERO_BENCH_MODULES points at the suite's frozen copy of the packages.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { importFrom } from '../lib/aero-snapshot.mjs';
 
 const [target, phase] = process.argv.slice(2);
 /** User + system CPU of this process (all its threads) since `start`, in ms. */
@@ -20,7 +22,10 @@ const cpuSince = (start) => {
   const d = process.cpuUsage(start);
   return (d.user + d.system) / 1000;
 };
-const core = await import('@aero/core');
+// The frozen copy of the packages the suite took (lib/aero-snapshot.mjs), else the workspace's.
+const modules = process.env.AERO_BENCH_MODULES;
+const load = (name) => (modules ? importFrom(modules, name) : import(name));
+const core = await load('@aero/core');
 
 if (phase === 'hash') {
   const c0 = process.cpuUsage();
@@ -31,11 +36,7 @@ if (phase === 'hash') {
 }
 
 const t0 = performance.now();
-const [{ localStore }, { fileTracker }, { textHandlers }] = await Promise.all([
-  import('@aero/store-local'),
-  import('@aero/tracker-file'),
-  import('@aero/handler-text'),
-]);
+const [{ localStore }, { fileTracker }, { textHandlers }] = await Promise.all([load('@aero/store-local'), load('@aero/tracker-file'), load('@aero/handler-text')]);
 const cwd = target;
 const aero = await core.createAero({
   cwd,

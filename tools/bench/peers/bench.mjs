@@ -20,6 +20,7 @@ import {
   benchDir, describeMachine, formatKb, formatMs, formatRatio, machineMarkdown, markdownTable, parseArgs, repoRoot, usageOf, writeDocsSection, writeResults,
 } from '../lib/report.mjs';
 import { ensurePeers } from './install.mjs';
+import { snapshotAero } from '../lib/aero-snapshot.mjs';
 import { aeroBin, tools } from './workloads.mjs';
 import { newWorkloadMetrics, runWorkloadRound } from './trivial.mjs';
 import { dataTools, ensureSource, newDataMetrics, runDataRound } from './data.mjs';
@@ -55,9 +56,12 @@ const command = `npm run bench -- peers ${process.argv.slice(2).join(' ')}`.trim
 const rotate = (list, k) => list.map((_, i) => list[(i + k) % list.length]);
 
 if (!existsSync(aeroBin) && opts.tools.includes('aero')) {
-  log(`[bench] ${aeroBin} is missing: build it first (cd packages/core && npx tsup && cd ../cli && npx tsup). Running the peers only.`);
+  log(`[bench] ${aeroBin} is missing: build it first (npm run build). Running the peers only.`);
   opts.tools = opts.tools.filter((t) => t !== 'aero');
 }
+// Every aero project below runs against this frozen copy, so a rebuild meanwhile cannot break the run.
+const snapshot = opts.tools.includes('aero') ? await snapshotAero(workDir, { log }) : undefined;
+const bin = snapshot?.bin;
 
 const peerInfo = await ensurePeers({ log });
 const versions = { aero: JSON.parse(readFileSync(join(repoRoot, 'packages', 'cli', 'package.json'), 'utf8')).version, python: peerInfo.python, ...peerInfo.versions };
@@ -73,7 +77,7 @@ async function workloads(list, steps, toolList) {
     log(`[bench] ${shape} of ${n} jobs: ${toolList.join(', ')}`);
     for (let round = 0; round < opts.rounds; round++) {
       for (const tool of rotate(toolList, round)) {
-        await runWorkloadRound({ tool, n, shape, steps, metrics: per[tool], round, rounds: opts.rounds, capMs, jobs: opts.jobs, workDir, log });
+        await runWorkloadRound({ tool, n, shape, steps, metrics: per[tool], round, rounds: opts.rounds, capMs, jobs: opts.jobs, workDir, bin, log });
       }
     }
     for (const tool of toolList) {
@@ -83,7 +87,7 @@ async function workloads(list, steps, toolList) {
   return rows;
 }
 
-const base = () => ({ command, machine: describeMachine(), rounds: opts.rounds, capS: opts.cap, jobs: opts.jobs, versions });
+const base = () => ({ command, machine: describeMachine({ aeroPackages: snapshot?.packages.join(', ') }), rounds: opts.rounds, capS: opts.cap, jobs: opts.jobs, versions });
 
 if (opts.scenarios.includes('trivial')) {
   const list = opts.sizes.flatMap((n) => opts.shapes.map((shape) => ({ n: Number(n), shape })));
@@ -108,7 +112,7 @@ if (opts.scenarios.includes('data')) {
   log(`[bench] data: ${opts.dataFiles} files, ${opts.dataMib} MiB: ${dtools.join(', ')}`);
   for (let round = 0; round < opts.rounds; round++) {
     for (const tool of rotate(dtools, round)) {
-      await runDataRound({ tool, metrics: per[tool], round, rounds: opts.rounds, capMs, jobs: opts.jobs, workDir, src, files: opts.dataFiles, log });
+      await runDataRound({ tool, metrics: per[tool], round, rounds: opts.rounds, capMs, jobs: opts.jobs, workDir, src, files: opts.dataFiles, bin, log });
     }
   }
   scenarios.data = {
@@ -121,7 +125,7 @@ if (opts.scenarios.includes('data')) {
 
 // -- CLI latency ----------------------------------------------------------------------------
 if (opts.scenarios.includes('cli')) {
-  const cases = (await cliCases(join(workDir, 'cli'))).filter((c) => c.what === 'baseline' || opts.tools.includes(c.tool));
+  const cases = (await cliCases(join(workDir, 'cli'), bin)).filter((c) => c.what === 'baseline' || opts.tools.includes(c.tool));
   const samples = cases.map(() => newMetric());
   log(`[bench] CLI latency: ${cases.length} commands × ${opts.cliRounds} rounds (+1 warm-up)`);
   for (let round = -1; round < opts.cliRounds; round++) {

@@ -1,6 +1,6 @@
 // CLI latency: `--help`, and listing the steps of a 4-step pipeline shaped like
 // examples/quickstart (ingest → split → train → evaluate) in each tool's own format.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../lib/measure.mjs';
 import { repoRoot } from '../lib/report.mjs';
@@ -10,7 +10,7 @@ import { aeroBin, dvcInitSteps, PEER_ENV, prefectEnv } from './workloads.mjs';
 const STEPS = ['ingest', 'split', 'train', 'evaluate'];
 
 /** Writes the quickstart's shape for the peers under `dir`; returns the commands to time. */
-export async function cliCases(dir) {
+export async function cliCases(dir, bin = aeroBin) {
   mkdirSync(dir, { recursive: true });
   const smk = STEPS.map((s, i) => `rule ${s}:\n${i ? `    input: "${STEPS[i - 1]}.txt"\n` : ''}    output: "${s}.txt"\n    shell: "echo ${s} > {output}"\n`);
   writeFileSync(join(dir, 'Snakefile'), `rule all:\n    input: "evaluate.txt"\n${smk.join('')}`);
@@ -23,11 +23,14 @@ export async function cliCases(dir) {
   const dvc = ['stages:', ...STEPS.flatMap((s, i) => [`  ${s}:`, `    cmd: echo ${s} > ${s}.txt`, ...(i ? [`    deps:`, `      - ${STEPS[i - 1]}.txt`] : []), `    outs:`, `      - ${s}.txt`])];
   writeFileSync(join(dir, 'dvc.yaml'), `${dvc.join('\n')}\n`);
   for (const s of dvcInitSteps(dir)) await run(s.cmd, s.args, s);
-  const quickstart = join(repoRoot, 'examples', 'quickstart');
+  // The quickstart itself, copied next to the frozen aero (without its state or node_modules).
+  const quickstart = join(dir, '..', 'quickstart');
+  rmSync(quickstart, { recursive: true, force: true });
+  cpSync(join(repoRoot, 'examples', 'quickstart'), quickstart, { recursive: true, filter: (src) => !/\/(node_modules|\.aero|dist)(\/|$)/.test(src) });
   const py = { ...PEER_ENV, PYTHONPATH: dir };
   return [
-    { tool: 'aero', what: 'help', cmd: process.execPath, args: [aeroBin, '--help'], cwd: dir, shown: 'aero --help' },
-    { tool: 'aero', what: 'list', cmd: process.execPath, args: [aeroBin, 'list'], cwd: quickstart, shown: 'aero list (examples/quickstart)' },
+    { tool: 'aero', what: 'help', cmd: process.execPath, args: [bin, '--help'], cwd: dir, shown: 'aero --help' },
+    { tool: 'aero', what: 'list', cmd: process.execPath, args: [bin, 'list'], cwd: quickstart, shown: 'aero list (examples/quickstart)' },
     { tool: 'snakemake', what: 'help', cmd: venvBin('snakemake'), args: ['--help'], cwd: dir, env: PEER_ENV, shown: 'snakemake --help' },
     { tool: 'snakemake', what: 'list', cmd: venvBin('snakemake'), args: ['--list-rules'], cwd: dir, env: PEER_ENV, shown: 'snakemake --list-rules' },
     { tool: 'luigi', what: 'help', cmd: venvBin('luigi'), args: ['--help'], cwd: dir, env: PEER_ENV, shown: 'luigi --help' },

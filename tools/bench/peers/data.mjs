@@ -84,7 +84,7 @@ export const dataTools = {
         ].join('\n'),
       );
     },
-    run: (dir, { src, jobs }) => ({ cmd: process.execPath, args: [aeroBin, 'run', '-j', String(jobs)], cwd: dir, env: { AERO_BENCH_SRC: src } }),
+    run: (dir, { src, jobs, bin = aeroBin }) => ({ cmd: process.execPath, args: [bin, 'run', '-j', String(jobs)], cwd: dir, env: { AERO_BENCH_SRC: src } }),
     verify: (dir, step, { files }) => () => {
       const record = latestAeroRun(dir);
       const want = step === 'run' ? 'ran' : 'cached';
@@ -138,12 +138,12 @@ export function newDataMetrics(tool) {
 }
 
 /** One round of one tool on the data workload, adding to `metrics`. */
-export async function runDataRound({ tool, metrics, round, rounds, capMs, jobs, workDir, src, files, log }) {
+export async function runDataRound({ tool, metrics, round, rounds, capMs, jobs, workDir, src, files, bin, log }) {
   const t = dataTools[tool];
   if (metrics.run.status !== 'ok') return metrics;
   const dir = join(workDir, `data-${tool}`);
   rmSync(dir, { recursive: true, force: true });
-  const ctx = { src, files, jobs };
+  const ctx = { src, files, jobs, bin };
   await t.setup(dir, ctx);
   for (const step of ['run', 'noop']) {
     const m = metrics[step];

@@ -56,12 +56,12 @@ export function newWorkloadMetrics(tool, steps) {
 }
 
 /** One round of one tool on one workload, adding to `metrics` (see newWorkloadMetrics). */
-export async function runWorkloadRound({ tool, n, shape, steps, metrics, round, rounds, capMs, jobs, workDir, prefectHome, log }) {
+export async function runWorkloadRound({ tool, n, shape, steps, metrics, round, rounds, capMs, jobs, workDir, prefectHome, bin, log }) {
   const t = tools[tool];
   if (!steps.some((s) => metrics[s].status === 'ok')) return metrics;
   const dir = join(workDir, `${tool}-${shape}-${n}`);
   rmSync(dir, { recursive: true, force: true });
-  const ctx = { n, shape, jobs, prefectHome: prefectHome ?? join(workDir, 'prefect-home') };
+  const ctx = { n, shape, jobs, bin, prefectHome: prefectHome ?? join(workDir, 'prefect-home') };
   t.setup(dir, ctx);
   if (t.init) for (const s of dvcInitSteps(dir)) await run(s.cmd, s.args, s);
   // Prefect's result cache lives with the workload, so a fresh round starts cold.

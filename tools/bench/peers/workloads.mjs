@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { venvBin } from './install.mjs';
 import { repoRoot } from '../lib/report.mjs';
 
+/** The workspace's CLI; the suites run a frozen copy of it instead (lib/aero-snapshot.mjs). */
 export const aeroBin = join(repoRoot, 'packages', 'cli', 'dist', 'bin.js');
 
 const PEER_ENV = {
@@ -82,8 +83,8 @@ export const tools = {
       write(dir, 'aero.config.ts', lines.join('\n'));
       write(dir, 'package.json', `${JSON.stringify({ name: `bench-${shape}-${n}`, private: true, type: 'module' }, null, 2)}\n`);
     },
-    plan: (dir, { jobs }) => ({ cmd: process.execPath, args: [aeroBin, 'run', '--dry-run', '-j', String(jobs)], cwd: dir }),
-    run: (dir, { jobs }) => ({ cmd: process.execPath, args: [aeroBin, 'run', '-j', String(jobs)], cwd: dir }),
+    plan: (dir, { jobs, bin = aeroBin }) => ({ cmd: process.execPath, args: [bin, 'run', '--dry-run', '-j', String(jobs)], cwd: dir }),
+    run: (dir, { jobs, bin = aeroBin }) => ({ cmd: process.execPath, args: [bin, 'run', '-j', String(jobs)], cwd: dir }),
     outputs: undefined, // aero keeps outputs in its content-addressed store; success = exit code 0 + run record
   },
 
