@@ -16,7 +16,7 @@
 // Hashing: sha256File() from @aero/core over a 1 GiB file against `openssl dgst -sha256` of
 // the same file and `openssl speed -evp sha256` (16 KiB blocks, CPU only), same run.
 // Prints medians and ratios; writes tools/bench/results/core.json and the core section of
-// docs/benchmarks.md. --profile runs the first round's phases under `node --cpu-prof` and prints
+// docs/benchmarks.md. --profile adds a first, uncounted round under `node --cpu-prof` and prints
 // the hot functions (profiles kept in tools/bench/.work/core/profiles/<shape>-<phase>/).
 import { randomFillSync } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, closeSync, writeSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
@@ -106,16 +106,17 @@ function check(shape, name, out, n) {
 // -- engine phases ---------------------------------------------------------------------------
 const PHASES = ['plan', 'run', 'rerun', 'baseline'];
 const samples = Object.fromEntries(opts.shapes.map((s) => [s, Object.fromEntries(PHASES.map((p) => [p, []]))]));
-for (let round = 0; round < opts.rounds; round++) {
-  for (const shape of opts.shapes.map((_, i, a) => a[(i + round) % a.length])) {
+// With --profile, an extra first round runs under the profiler and is not counted.
+for (let round = opts.profile ? -1 : 0; round < opts.rounds; round++) {
+  for (const shape of opts.shapes.map((_, i, a) => a[(i + Math.max(round, 0)) % a.length])) {
     const dir = join(workDir, shape);
     writeProject(dir, shape, opts.n);
     for (const name of PHASES) {
-      log(`  ${shape} ${name} (round ${round + 1}/${opts.rounds})`);
-      const out = await phase(dir, name, round === 0 && name !== 'baseline' ? `${shape}-${name}` : undefined);
+      log(`  ${shape} ${name} (${round < 0 ? 'profiled round, not counted' : `round ${round + 1}/${opts.rounds}`})`);
+      const out = await phase(dir, name, round < 0 && name !== 'baseline' ? `${shape}-${name}` : undefined);
       log(`    → engine ${formatMs(out.phaseMs)} (CPU ${formatMs(out.phaseCpuMs)}), load ${formatMs(out.loadMs)}, process ${formatMs(out.wallMs)}, ${formatKb(out.peakRssKb)}`);
       check(shape, name, out, opts.n);
-      samples[shape][name].push(out);
+      if (round >= 0) samples[shape][name].push(out);
     }
     rmSync(dir, { recursive: true, force: true });
   }

@@ -206,7 +206,7 @@ export const tools = {
 /** `dvc init --no-scm` with analytics and update checks off. */
 export function dvcInitSteps(dir) {
   return [
-    { cmd: venvBin('dvc'), args: ['init', '--no-scm', '--quiet'], cwd: dir, env: PEER_ENV },
+    { cmd: venvBin('dvc'), args: ['init', '--no-scm', '--force'], cwd: dir, env: PEER_ENV },
     { cmd: venvBin('dvc'), args: ['config', 'core.analytics', 'false'], cwd: dir, env: PEER_ENV },
     { cmd: venvBin('dvc'), args: ['config', 'core.check_update', 'false'], cwd: dir, env: PEER_ENV },
   ];
