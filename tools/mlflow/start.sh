@@ -21,7 +21,13 @@ mkdir -p "$T/data"
 
 log() { echo "[mlflow] $*"; }
 
-healthy() { curl -fsS --max-time 2 "$URI/health" >/dev/null 2>&1; }
+command -v curl >/dev/null || { log "installing curl"; flock /tmp/aero-apt.lock apt-get install -y curl >/dev/null; }
+
+# Ready = /health answers and the tracking API answers JSON (not some other service on the port).
+healthy() {
+  curl -fsS --max-time 2 "$URI/health" >/dev/null 2>&1 &&
+    curl -fsS --max-time 5 "$URI/api/2.0/mlflow/experiments/get-by-name?experiment_name=Default" 2>/dev/null | grep -q '"experiment"'
+}
 
 write_env() {
   cat >"$ENV_FILE.tmp" <<EOF
@@ -42,7 +48,15 @@ if [ -x "$T/venv/bin/python" ]; then
 fi
 if [ "$installed" != "$VERSION" ]; then
   log "installing mlflow==$VERSION into $T/venv (first run takes a few minutes)"
-  [ -x "$T/venv/bin/python" ] || "$PY" -m venv "$T/venv"
+  if [ ! -x "$T/venv/bin/python" ]; then
+    if ! "$PY" -m venv "$T/venv" 2>/dev/null; then
+      # Debian's python3 needs python3-venv for `-m venv`.
+      rm -rf "$T/venv"
+      log "python3 -m venv failed; installing python3-venv"
+      flock /tmp/aero-apt.lock apt-get install -y python3-venv >/dev/null
+      "$PY" -m venv "$T/venv"
+    fi
+  fi
   "$T/venv/bin/python" -m pip install -q --disable-pip-version-check --only-binary=:all: "mlflow==$VERSION"
 fi
 
