@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { chmod, copyFile, link, mkdir, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readdir, rename, stat, unlink, utimes, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** Cached blobs carry this mtime; any later write to the file changes it, which marks it stale. */
@@ -85,17 +85,25 @@ export class BlobCache {
 
   private async seal(file: string): Promise<void> {
     await chmod(file, BLOB_MODE);
-    const now = new Date();
-    await utimes(file, now, new Date(SENTINEL_MS));
+    await utimes(file, new Date(), new Date(SENTINEL_MS));
+  }
+
+  /** Mode to create a file with that will be `adopt`ed (saves a chmod per blob). */
+  static readonly mode = BLOB_MODE;
+
+  /** Stamps an open file that was created with `BlobCache.mode` (saves a path lookup). */
+  static async sealHandle(fh: FileHandle): Promise<void> {
+    await fh.utimes(new Date(), new Date(SENTINEL_MS));
   }
 
   /**
    * Adds a verified file (about to be renamed to the caller's destination) by hard link,
    * or by copy across filesystems. The file becomes read-only, like store-local blobs.
+   * `sealed`: the caller created it with `BlobCache.mode` and stamped it with `sealHandle`.
    */
-  async adopt(hex: string, file: string): Promise<void> {
+  async adopt(hex: string, file: string, sealed = false): Promise<void> {
     const final = this.path(hex);
-    await this.seal(file);
+    if (!sealed) await this.seal(file);
     try {
       await this.inDir(dirname(final), () => link(file, final));
     } catch (error) {

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { isNotFound, type S3Connection } from './connection.js';
-import type { BlobCache } from './cache.js';
+import { BlobCache } from './cache.js';
 import { digestMismatch, isRetryable, statusOf, toAeroError } from './errors.js';
 import { FileHasher } from './digest.js';
 import { digestOfKey, META_SHA256 } from './keys.js';
@@ -85,12 +85,13 @@ class Truncated extends Error {
 
 /**
  * Streams bytes `[start, end)` of an object, resuming with a ranged GET after a dropped
- * connection or timeout, up to the retry policy's attempts. `first` is an already open
- * response for the same range.
+ * connection or timeout, up to the retry policy's attempts without progress. `first` is an
+ * already open response for the same range.
  */
 async function* resumable(conn: S3Connection, key: string, etag: string | undefined, start: number, end: number, first?: Opened): AsyncGenerator<Uint8Array> {
   let position = start;
   let failures = 0;
+  let failedAt = -1;
   let current: Opened | undefined = first;
   try {
     while (position < end) {
@@ -111,6 +112,10 @@ async function* resumable(conn: S3Connection, key: string, etag: string | undefi
       } catch (error) {
         current?.body.destroy?.();
         current = undefined;
+        // Attempts count per stall, not per download: bytes moved since the last failure
+        // start the count again, so a long transfer survives many scattered drops.
+        if (position > failedAt) failures = 0;
+        failedAt = position;
         failures++;
         if (!isRetryable(error) || failures >= conn.settings.retry.attempts) throw toAeroError(error, { ...conn.context('GetObject', key), attempts: failures });
         await sleep(backoffDelay(conn.settings.retry, failures - 1));
@@ -244,7 +249,9 @@ async function getFileOnce(conn: S3Connection, cache: BlobCache | undefined, key
     if (!first) return false;
     const { opened, total } = first;
     const expected = opened.expected;
-    const fh = await open(tmp, 'w');
+    // A blob that will join the cache is created read-only and stamped through its handle.
+    const cacheable = Boolean(cache && hex && hex === expected);
+    const fh = await open(tmp, 'w', cacheable ? BlobCache.mode : 0o666);
     let verified = false;
     try {
       if (opened.length >= total) {
@@ -259,10 +266,11 @@ async function getFileOnce(conn: S3Connection, cache: BlobCache | undefined, key
         await fh.truncate(total);
         verified = await rangedDownload(conn, key, fh, tmp, opened, total);
       }
+      if (verified && cacheable) await BlobCache.sealHandle(fh);
     } finally {
       await fh.close();
     }
-    if (verified && cache && hex && hex === expected) await cache.adopt(hex, tmp).catch(() => {});
+    if (verified && cacheable && cache && hex) await cache.adopt(hex, tmp, true).catch(() => {});
     await rename(tmp, dest);
     return true;
   } catch (error) {

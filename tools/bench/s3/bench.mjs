@@ -7,6 +7,7 @@
 //   big:   one file  — aero putFile/getFile  vs  lib-storage Upload(fs stream) / GetObject → file
 //   small: N files   — aero putFile/getFile  vs  lib-storage Upload(fs stream) / GetObject → file,
 //                      all N started at once (the store bounds them) vs the same number in flight
+// Each case runs aero and the baseline back to back, so a pair shares the machine's load.
 // aero runs as configured by default except for a fresh, empty blob cache per round (a cold
 // read: every byte crosses the network, and is still verified and cached). The baseline uses
 // the same part size and parts in flight as aero picks, so the ratio shows aero's own cost
@@ -140,69 +141,84 @@ async function checkSmallOut(who) {
   if (total !== Math.ceil(smallFiles.length / 97) * opts.smallKib * 1024) throw new Error(`${who}: small files have the wrong size`);
 }
 
-async function runAero(round) {
+/** aero's side of one round: a fresh prefix and a fresh, empty blob cache. */
+async function aeroSide(round) {
   const prefix = `bench/aero-${Date.now().toString(36)}-${round}`;
   const cacheDir = join(work, `cache-${round}`);
   await rm(cacheDir, { recursive: true, force: true });
   const store = s3Store({ bucket, endpoint: env.AERO_S3_ENDPOINT, region: env.AERO_S3_REGION, credentials, prefix, cacheDir, maxConcurrentRequests: opts.concurrency });
-  await store.has('warm-up'); // first request checks the bucket; not part of the transfer
+  await store.has('warm-up'); // the first request checks the bucket; not part of any transfer
   const blobKey = `objects/sha256/${bigHex.slice(0, 2)}/${bigHex}`;
-  const dest = join(work, 'aero-out.bin');
-  results.aero.bigUp.push(await time(() => store.putFile(blobKey, bigFile, { ifAbsent: true, sha256: bigHex })));
-  await rm(dest, { force: true });
-  results.aero.bigDown.push(await time(() => store.getFile(blobKey, dest)));
-  if ((await stat(dest)).size !== bigSize) throw new Error('aero getFile: wrong size');
-  await rm(dest, { force: true });
   const keyOf = (f) => `objects/sha256/${f.sha256.slice(0, 2)}/${f.sha256}`;
-  results.aero.smallUp.push(await time(() => Promise.all(smallFiles.map((f) => store.putFile(keyOf(f), f.path, { ifAbsent: true, sha256: f.sha256 })))));
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  results.aero.smallDown.push(await time(() => Promise.all(smallFiles.map((f, i) => store.getFile(keyOf(f), join(outDir, `${i}.bin`))))));
-  await checkSmallOut('aero getFile');
-  await store.close();
-  await rm(cacheDir, { recursive: true, force: true });
-  await clearPrefix(`${prefix}/`);
+  const dest = join(work, 'aero-out.bin');
+  return {
+    bigUp: () => store.putFile(blobKey, bigFile, { ifAbsent: true, sha256: bigHex }),
+    bigDown: async () => {
+      await store.getFile(blobKey, dest);
+      if ((await stat(dest)).size !== bigSize) throw new Error('aero getFile: wrong size');
+    },
+    smallUp: () => Promise.all(smallFiles.map((f) => store.putFile(keyOf(f), f.path, { ifAbsent: true, sha256: f.sha256 }))),
+    smallDown: async () => {
+      await Promise.all(smallFiles.map((f, i) => store.getFile(keyOf(f), join(outDir, `${i}.bin`))));
+      await checkSmallOut('aero getFile');
+    },
+    cleanup: async () => {
+      await store.close();
+      await rm(cacheDir, { recursive: true, force: true });
+      await rm(dest, { force: true });
+      await clearPrefix(`${prefix}/`);
+    },
+  };
 }
 
-async function runPlain(round) {
+/** The baseline: the plain SDK, same server, same part size and parts in flight. */
+async function plainSide(round) {
   const prefix = `bench/plain-${Date.now().toString(36)}-${round}`;
   const dest = join(work, 'plain-out.bin');
-  results.plain.bigUp.push(
-    await time(() =>
-      new Upload({ client: plain, params: { Bucket: bucket, Key: `${prefix}/big.bin`, Body: createReadStream(bigFile, { highWaterMark: MiB }) }, partSize, queueSize: 8 }).done(),
-    ),
-  );
-  results.plain.bigDown.push(
-    await time(async () => {
+  return {
+    bigUp: () => new Upload({ client: plain, params: { Bucket: bucket, Key: `${prefix}/big.bin`, Body: createReadStream(bigFile, { highWaterMark: MiB }) }, partSize, queueSize: 8 }).done(),
+    bigDown: async () => {
       const out = await plain.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}/big.bin` }));
       await pipeline(out.Body, createWriteStream(dest));
-    }),
-  );
-  if ((await stat(dest)).size !== bigSize) throw new Error('plain GetObject: wrong size');
-  await rm(dest, { force: true });
-  results.plain.smallUp.push(
-    await time(() => mapLimit(smallFiles, opts.concurrency, (f, i) => new Upload({ client: plain, params: { Bucket: bucket, Key: `${prefix}/small/${i}.bin`, Body: createReadStream(f.path) } }).done())),
-  );
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  results.plain.smallDown.push(
-    await time(() =>
-      mapLimit(smallFiles, opts.concurrency, async (_, i) => {
+      if ((await stat(dest)).size !== bigSize) throw new Error('plain GetObject: wrong size');
+    },
+    smallUp: () => mapLimit(smallFiles, opts.concurrency, (f, i) => new Upload({ client: plain, params: { Bucket: bucket, Key: `${prefix}/small/${i}.bin`, Body: createReadStream(f.path) } }).done()),
+    smallDown: async () => {
+      await mapLimit(smallFiles, opts.concurrency, async (_, i) => {
         const out = await plain.send(new GetObjectCommand({ Bucket: bucket, Key: `${prefix}/small/${i}.bin` }));
         await pipeline(out.Body, createWriteStream(join(outDir, `${i}.bin`)));
-      }),
-    ),
-  );
-  await checkSmallOut('plain GetObject');
-  await clearPrefix(`${prefix}/`);
+      });
+      await checkSmallOut('plain GetObject');
+    },
+    cleanup: async () => {
+      await rm(dest, { force: true });
+      await clearPrefix(`${prefix}/`);
+    },
+  };
 }
 
+// Each case runs aero and the baseline back to back (order alternating by round), so the
+// two numbers of a pair see the same machine load; the table also gives the median of the
+// per-pair ratios.
+const pairRatios = { bigUp: [], bigDown: [], smallUp: [], smallDown: [] };
 for (let round = 0; round < opts.rounds; round++) {
-  const order = round % 2 === 0 ? [runAero, runPlain] : [runPlain, runAero];
-  for (const fn of order) {
-    process.stderr.write(`[s3 bench] round ${round + 1}/${opts.rounds}: ${fn === runAero ? 'aero' : 'plain SDK'}\n`);
-    await fn(round);
+  const sides = { aero: await aeroSide(round), plain: await plainSide(round) };
+  const order = round % 2 === 0 ? ['aero', 'plain'] : ['plain', 'aero'];
+  for (const c of ['bigUp', 'bigDown', 'smallUp', 'smallDown']) {
+    const ms = {};
+    for (const who of order) {
+      process.stderr.write(`[s3 bench] round ${round + 1}/${opts.rounds} ${c}: ${who}\n`);
+      if (c === 'smallDown') {
+        await rm(outDir, { recursive: true, force: true });
+        await mkdir(outDir, { recursive: true });
+      }
+      ms[who] = await time(sides[who][c]);
+      results[who][c].push(ms[who]);
+    }
+    pairRatios[c].push(ms.plain / ms.aero);
   }
+  await sides.aero.cleanup();
+  await sides.plain.cleanup();
 }
 plain.destroy();
 agent.destroy();
@@ -220,11 +236,11 @@ const summary = rows.map(([size, dir, label, rate, unit]) => {
   const k = keyOf(size, dir);
   const aeroMs = median(results.aero[k]);
   const plainMs = median(results.plain[k]);
-  return { case: label, unit, aero: rate(aeroMs), plain: rate(plainMs), ratio: rate(aeroMs) / rate(plainMs), aeroMs, plainMs, samples: { aero: results.aero[k], plain: results.plain[k] } };
+  return { case: label, unit, aero: rate(aeroMs), plain: rate(plainMs), ratio: rate(aeroMs) / rate(plainMs), pairedRatio: median(pairRatios[k]), aeroMs, plainMs, samples: { aero: results.aero[k], plain: results.plain[k], pairedRatios: pairRatios[k] } };
 });
 const table = markdownTable(
-  ['case', 'aero', 'plain SDK (baseline)', 'aero / baseline'],
-  summary.map((s) => [s.case, `${s.aero.toFixed(s.unit === 'MB/s' ? 0 : 0)} ${s.unit}`, `${s.plain.toFixed(0)} ${s.unit}`, `${(s.ratio * 100).toFixed(0)} %`]),
+  ['case', 'aero', 'plain SDK (baseline)', 'aero / baseline', 'median of paired ratios'],
+  summary.map((s) => [s.case, `${s.aero.toFixed(0)} ${s.unit}`, `${s.plain.toFixed(0)} ${s.unit}`, `${(s.ratio * 100).toFixed(0)} %`, `${(s.pairedRatio * 100).toFixed(0)} %`]),
 );
 const machine = describeMachine({ server: env.AERO_S3_SERVER, partSize: `${partSize / MiB} MiB`, concurrency: opts.concurrency, rounds: opts.rounds });
 const text = `### S3 store (MinIO on loopback)\n\nMedians of ${opts.rounds} rounds; throughput, higher is better; target: aero ≥ 90 % of the baseline.\n\n${table}\n\n${machineMarkdown(machine)}\n`;
