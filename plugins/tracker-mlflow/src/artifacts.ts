@@ -102,7 +102,8 @@ export function artifactTags(
     tags.push({ key: sanitizeKey(`aero.output_uri.${id}`), value: storage === 'upload' ? artifactDir(op.ref) : (op.manifestUri ?? '') });
   } else {
     tags.push({ key: sanitizeKey(`aero.input.${id}`), value: op.ref.digest });
-    if (op.ref.producer) tags.push({ key: sanitizeKey(`aero.input_producer.${id}`), value: `${op.ref.producer.runId}/${op.ref.producer.instanceId}` });
+    const producer = op.ref.producer ? `${op.ref.producer.runId}/${op.ref.producer.instanceId}` : op.producerInstance ? `${op.scope.runId}/${op.producerInstance}` : undefined;
+    if (producer) tags.push({ key: sanitizeKey(`aero.input_producer.${id}`), value: producer });
     if (producerMlflowRunId) tags.push({ key: sanitizeKey(`aero.input_mlflow_run.${id}`), value: producerMlflowRunId });
   }
   return tags;

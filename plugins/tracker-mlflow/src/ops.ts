@@ -60,6 +60,8 @@ export type SpoolOp =
       ref: Omit<ArtifactRef, 'files'>;
       files: SpooledFile[];
       manifestUri?: string | undefined;
+      /** Inputs: the instance of this aero run that produced the artifact, when known. */
+      producerInstance?: string | undefined;
     }
   | { seq: number; t: 'end'; scope: OpScope; status: 'FINISHED' | 'FAILED' | 'KILLED'; endTime: number };
 

@@ -341,7 +341,8 @@ export class Sender {
     } else if (op.direction === 'output' && storage === 'upload') {
       storage = 'reference';
     }
-    const producer = op.ref.producer && op.ref.producer.runId === op.scope.runId ? this.spool.state.runIds[scopeKey({ runId: op.scope.runId, instanceId: op.ref.producer.instanceId })] : undefined;
+    const producerInstance = op.ref.producer && op.ref.producer.runId === op.scope.runId ? op.ref.producer.instanceId : op.producerInstance;
+    const producer = producerInstance !== undefined ? this.spool.state.runIds[scopeKey({ runId: op.scope.runId, instanceId: producerInstance })] : undefined;
     await this.logTags(runId, artifactTags(op, storage, producer));
   }
 

@@ -39,6 +39,8 @@ export class RunSession {
   readonly sender: Sender;
   /** Action instances opened with startAction → whether they were cache hits. */
   readonly actions = new Map<string, { cached: boolean }>();
+  /** Output digests logged in this run → the instance that logged them (lineage of inputs without `producer`). */
+  readonly outputs = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
   private pumping: Promise<void> | null = null;
   private failures = 0;

@@ -210,7 +210,10 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
     async logArtifact(scope, ref: ArtifactRef, direction) {
       const { session, run } = sessionFor(scope, 'logArtifact');
       const cached = scope.instanceId !== undefined && session.actions.get(scope.instanceId)?.cached === true;
-      await session.enqueue([await planArtifact(opScope(scope), ref, direction, cached, artifactContext(run))]);
+      const op = await planArtifact(opScope(scope), ref, direction, cached, artifactContext(run));
+      if (direction === 'output' && scope.instanceId !== undefined) session.outputs.set(ref.digest, scope.instanceId);
+      if (op.t === 'artifact' && direction === 'input' && !ref.producer) op.producerInstance = session.outputs.get(ref.digest);
+      await session.enqueue([op]);
     },
 
     async setTags(scope, tags) {
