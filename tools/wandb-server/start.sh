@@ -40,7 +40,7 @@ if ! (cd "$ROOT/tools/wandb-server" && node -e "import('graphql').then(() => pro
   fi
 fi
 
-PORT=${WANDB_TEST_PORT:-$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")}
+PORT=${WANDB_TEST_PORT:-$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})")}
 rm -f "$ENV_FILE"
 nohup node "$ROOT/tools/wandb-server/server.mjs" --port "$PORT" --host 127.0.0.1 >"$LOG" 2>&1 &
 echo $! >"$PID_FILE"

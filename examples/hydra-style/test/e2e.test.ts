@@ -1,29 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runAero, type AeroCliResult } from '@aero/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(cwd: string, args: string[]): { child: ChildProcess; result: Promise<Result>; output: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const result = new Promise<Result>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, result, output: () => stdout };
-}
-
-const aero = (cwd: string, ...args: string[]): Promise<Result> => start(cwd, args).result;
+const aero = (cwd: string, ...args: string[]): Promise<AeroCliResult> => runAero(CLI, cwd, args);
 
 /** A fresh copy of the example inside the repo, so `@aero/*` and `zod` resolve from its node_modules. */
 async function copyExample(name: string): Promise<string> {
@@ -150,21 +134,16 @@ describe('examples/hydra-style through the aero CLI', () => {
 
   it('a sweep interrupted halfway resumes without redoing finished combinations', { timeout: 240_000 }, async () => {
     const args = ['run', '-m', 'seed=range(1,5)', 'trainer.epochs=1000', 'model=mlp'];
-    const first = start(dir, args);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (first.output().includes('[sweep 2/4]')) {
-          clearInterval(timer);
-          first.child.kill('SIGINT');
-          resolve();
+    // Ctrl-C once the second combination starts (a sweep that ends first is not interrupted).
+    let sent = false;
+    const interrupted = await runAero(CLI, dir, args, {
+      onStdout: (stdout, kill) => {
+        if (!sent && stdout.includes('[sweep 2/4]')) {
+          sent = true;
+          kill('SIGINT');
         }
-      }, 20);
-      void first.result.then(() => {
-        clearInterval(timer);
-        reject(new Error(`sweep ended before it could be interrupted:\n${first.output()}`));
-      });
-    }).catch(() => undefined);
-    const interrupted = await first.result;
+      },
+    });
     expect([0, 130]).toContain(interrupted.code);
     const seeds = new Map<string, number>();
     const seedOf = async (run: PsRow): Promise<number> => {

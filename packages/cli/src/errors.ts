@@ -17,8 +17,17 @@ interface ErrorLike {
   format?: () => string;
 }
 
+const CONFIG_PHASE = Symbol.for('aero.cli.configPhase');
+
+/** Marks an error raised while loading aero.config.ts: whatever its code, it is a config error (exit 2). */
+export function markConfigPhase(error: unknown): unknown {
+  if (error && typeof error === 'object') (error as Record<symbol, boolean>)[CONFIG_PHASE] = true;
+  return error;
+}
+
 export function exitCodeFor(error: unknown): number {
   const e = error as ErrorLike;
+  if (e && typeof e === 'object' && (e as Record<symbol, boolean>)[CONFIG_PHASE]) return 2;
   if (e?.code === 'INTERRUPTED') return 130;
   if (e?.code && USAGE_CODES.has(e.code)) return 2;
   // Config loaders' codes (CONFIG_YAML_*, CONFIG_INTERPOLATION_*, CONFIG_MISSING_VALUE…)

@@ -39,6 +39,9 @@ export async function openProject(args: ParsedArgs, overrides: string[] = [], lo
     const { AeroError } = await import('@aero/core');
     throw new AeroError('CONFIG_NOT_FOUND', `No aero.config.ts found in ${cwd}.`, { hint: 'Run aero from your project folder, or pass --config <file> / -C <dir>.' });
   }
-  const config = await loadConfigFile(configFile);
+  const { markConfigPhase } = await import('./errors.js');
+  const config = await loadConfigFile(configFile).catch((error: unknown) => {
+    throw markConfigPhase(error);
+  });
   return createAero({ cwd, config, configFile, overrides, defaults: await embeddedDefaults(cwd, config.dir), execCommand: execCommand() });
 }

@@ -153,3 +153,17 @@ export default defineConfig({ actions: [a, b], params: { b: { lr: -2 } } });
     expect(override.code).toBe(2);
   });
 });
+
+describe('errors raised while loading the config', () => {
+  it('keep their own code, message, hint and plugin, and exit 2', async () => {
+    const dir = await makeProject('plugin-error', {
+      'aero.config.ts': `import { AeroError, defineConfig } from '@aero/core';
+throw new AeroError('MY_PLUGIN_BAD', 'Option \`x\` must be positive.', { plugin: '@acme/aero-plugin', hint: 'Set x to 1 or more.' });
+export default defineConfig({ actions: [] });
+`,
+    });
+    const r = await aero(dir, 'list');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('[aero] [@acme/aero-plugin] Option `x` must be positive.\n  hint: Set x to 1 or more.\n');
+  });
+});

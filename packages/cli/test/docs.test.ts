@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aero, makeProject } from './helpers.js';
+import { aero, makeProject, plainEnv } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -54,7 +54,7 @@ describe('docs examples run', () => {
     const { spawnSync } = await import('node:child_process');
     const script = `import { createJiti } from 'jiti'; const jiti = createJiti(${JSON.stringify(join(dir, 'x.js'))}); await jiti.import(${JSON.stringify(join(dir, 'embed.ts'))});`;
     await writeFile(join(dir, 'run-embed.mjs'), script);
-    const r = spawnSync(process.execPath, [join(dir, 'run-embed.mjs')], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(dir, 'run-embed.mjs')], { cwd: dir, encoding: 'utf8', env: plainEnv() });
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('run:start');
     expect(r.stdout).toContain("succeeded { ran: 2, cached: 0, failed: 0, skipped: 0, interrupted: 0 }");

@@ -33,8 +33,15 @@ export async function copyQuickstart(): Promise<string> {
   return dir;
 }
 
+/** The environment CLI children get: plain output whatever the test runner sets (Nx sets FORCE_COLOR). */
+export function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', NO_COLOR: '1', ...extra };
+  delete env.FORCE_COLOR;
+  return env;
+}
+
 export function startAero(cwd: string, args: string[], env: Record<string, string> = {}): { child: ChildProcess; result: Promise<CliResult>; output: () => string } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: plainEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -265,6 +265,8 @@ class RunExecution {
   private readonly plan: Plan;
   private readonly entries: ActionEntry[];
   private readonly outputs: Array<Record<string, { name: string; digest: string }> | undefined> = [];
+  /** Which run produced each instance's outputs (this run, or the one a cache hit came from). */
+  private readonly producedBy: Array<{ runId: string; instanceId: string; cacheKey: string } | undefined> = [];
   private readonly status: Array<ActionStatus | 'would-run' | 'pending'> = [];
   private readonly decisions: RunSummary['decisions'] = [];
   private readonly dependents: number[][];
@@ -461,6 +463,7 @@ class RunExecution {
     entry.inputs = inputDigests;
     if (hit) {
       this.outputs[index] = hit.outputs;
+      this.producedBy[index] = { runId: hit.runId, instanceId: hit.instanceId, cacheKey: key };
       entry.outputs = Object.fromEntries(Object.entries(hit.outputs).map(([k, v]) => [k, v.digest]));
       if (this.trackers.length > 0) await this.trackCached(inst, key, hit);
       return this.finish(index, 'cached', began, {});
@@ -562,6 +565,7 @@ class RunExecution {
       const entry: CacheEntry = { schema: 1, key, action: inst.action.name, instanceId: inst.id, outputs, components, runId: this.runId, createdAt: new Date().toISOString() };
       await aero.plugins.store.put(StoreKeys.cacheEntry(key), JSON.stringify(entry));
       this.outputs[inst.index] = outputs;
+      this.producedBy[inst.index] = { runId: this.runId, instanceId: inst.id, cacheKey: key };
       this.entries[inst.index]!.outputs = result.outputs;
       for (const o of Object.values(outputs)) {
         const manifest = await aero.artifacts.getManifest(o.name, o.digest);
@@ -656,9 +660,10 @@ class RunExecution {
     for (const [name, digests] of Object.entries(inputDigests)) {
       const input = inst.inputs[name]!;
       for (const [i, digest] of digests.entries()) {
-        const producer = this.plan.instances[input.producers[i]!]!;
+        const producerIndex = input.producers[i]!;
+        const producer = this.plan.instances[producerIndex]!;
         const manifest = await this.aero.artifacts.getManifest(`${producer.action.name}.${input.ref.output}`, digest);
-        refs.push(this.aero.artifacts.toRef(manifest, digest));
+        refs.push(this.aero.artifacts.toRef(manifest, digest, this.producedBy[producerIndex]));
       }
     }
     return refs;

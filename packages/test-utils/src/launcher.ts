@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runAero, type AeroCliResult, type RunAeroOptions } from './run-aero.js';
 
 export interface DescribeLauncherOptions {
   /** Name the launcher registers (`--launcher <name>`). */
@@ -77,24 +77,8 @@ export default defineConfig({
 });
 `;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(o: DescribeLauncherOptions, cwd: string, args: string[], env: Record<string, string>, onStdout?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [o.cli, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1', ...o.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      onStdout?.(stdout, (s) => child.kill(s));
-    });
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runCli(o: DescribeLauncherOptions, cwd: string, args: string[], env: Record<string, string>, onStdout?: RunAeroOptions['onStdout']): Promise<AeroCliResult> {
+  return runAero(o.cli, cwd, args, { env: { ...o.env, ...env }, onStdout });
 }
 
 async function project(o: DescribeLauncherOptions): Promise<string> {

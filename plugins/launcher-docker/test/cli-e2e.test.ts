@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runAero } from '@aero/test-utils';
 import { describe, expect, it } from 'vitest';
 
 // The real thing end to end: `aero run --launcher docker` → podman → `aero exec` inside
@@ -41,16 +41,7 @@ export default defineConfig({
 });
 `;
 
-function aero(cwd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...process.env, CI: 'true', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const aero = (cwd: string, args: string[]) => runAero(cli, cwd, args);
 
 const outputs = async (dir: string) => (JSON.parse((await aero(dir, ['show', 'latest', '--json'])).stdout) as { actions: Array<{ id: string; outputs?: unknown }> }).actions.map((a) => [a.id, a.outputs]);
 

@@ -18,6 +18,7 @@ export default async function sync(args: ParsedArgs, io: IO): Promise<number> {
   const runDir = typeof args.values.run === 'string' ? join(runsRoot, (await getRun(aero, args.values.run)).id) : undefined;
   let remaining = 0;
   for (const tracker of trackers) {
+    await aero.initTracker(tracker);
     const result = await tracker.sync!({ runsRoot, ...(runDir ? { runDir } : {}) });
     remaining += result.remaining;
     io.out(`${tracker.name}: pushed ${result.pushed}, ${result.remaining} left`);
