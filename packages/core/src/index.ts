@@ -21,3 +21,4 @@ export { newRunId, gitInfo } from './runs.js';
 export { writeFileAtomic } from './util/fs.js';
 export { Semaphore } from './util/semaphore.js';
 export * from './overrides/index.js';
+export { appendLogTail, failedJobResult, FileTail, JobEventTail, jobFilePaths, readJobResult } from './job-files.js';

@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { AeroError, type JobEvent, type JobResult, type JobSpec, type LaunchContext, type Launcher } from '@aero/core';
+import { AeroError, appendLogTail, failedJobResult, JobEventTail, readJobResult, writeFileAtomic, type JobResult, type JobSpec, type LaunchContext, type Launcher } from '@aero/core';
 import { imageChecker } from './image.js';
-import { FileTail, readResult, writeAtomic } from './job-files.js';
 import { PLUGIN, type ResolvedDockerOptions } from './options.js';
 import { planContainer, type ContainerPlan } from './plan.js';
 import { daemonUnreachable, runRuntime, runtimeMissing } from './run-command.js';
@@ -24,6 +22,8 @@ const RUNTIME_EXIT: Record<number, string> = {
   127: 'the worker command was not found inside the container',
 };
 
+const LOG_TAIL_HEADING = 'Last lines of its output:';
+
 export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
   const ensureImage = imageChecker(options);
   const running = new Map<string, Running>();
@@ -41,9 +41,9 @@ export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
     const plan = planContainer(spec, options, ctx.execCommand);
     await ensureImage(plan.image);
     await mkdir(spec.jobDir, { recursive: true });
-    if (plan.hostSpecPath.endsWith('job.container.json')) await writeAtomic(plan.hostSpecPath, JSON.stringify(plan.containerSpec, null, 2));
+    if (plan.hostSpecPath.endsWith('job.container.json')) await writeFileAtomic(plan.hostSpecPath, JSON.stringify(plan.containerSpec, null, 2));
     else {
-      await readFile(plan.hostSpecPath).catch(async () => writeAtomic(plan.hostSpecPath, JSON.stringify(spec, null, 2)));
+      await readFile(plan.hostSpecPath).catch(async () => writeFileAtomic(plan.hostSpecPath, JSON.stringify(spec, null, 2)));
     }
     if (ctx.signal.aborted) return interrupted(spec, new Date().toISOString(), []);
     const startedAt = new Date().toISOString();
@@ -67,17 +67,9 @@ export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
           .on('close', done),
       );
     const output = Promise.all([lines(child.stdout!, 'stdout'), lines(child.stderr!, 'stderr')]);
-    const events = new FileTail(join(spec.jobDir, 'events.jsonl'));
+    const events = new JobEventTail(spec.jobDir, spec.jobId);
     const forward = async (final = false) => {
-      for (const line of await events.read(final)) {
-        if (!line.trim()) continue;
-        try {
-          const event = JSON.parse(line) as JobEvent;
-          if (event && typeof event.type === 'string' && event.type !== 'job:finished' && event.type !== 'job:started') ctx.emit({ ...event, jobId: spec.jobId });
-        } catch {
-          // a line the worker is still writing is read again next time
-        }
-      }
+      for (const event of await events.read(final)) ctx.emit(event);
     };
     const timer = setInterval(() => void forward(), options.fileIntervalMs);
     const onAbort = () => void stop(spec.jobId, 'cancel');
@@ -91,7 +83,7 @@ export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
       await output;
       clearInterval(timer);
       await forward(true);
-      const result = await readResult(spec.jobDir, spec.jobId);
+      const result = await readJobResult(spec.jobDir, spec.jobId);
       if (result && (code === 0 || !result.ok)) return result;
       if (r.stopping === 'cancel' || ctx.signal.aborted) return interrupted(spec, startedAt, tail);
       if (code === 125 && daemonUnreachable(tail.join('\n'))) {
@@ -101,18 +93,11 @@ export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
         });
       }
       const how = r.stopping === 'timeout' ? `was stopped after its timeout of ${spec.timeoutMs} ms` : signal ? `was killed by ${signal}` : `exited with code ${code}${code !== null && RUNTIME_EXIT[code] ? ` (${RUNTIME_EXIT[code]})` : ''}`;
-      return {
-        jobId: spec.jobId,
-        ok: false,
-        outputs: {},
-        startedAt,
-        finishedAt: new Date().toISOString(),
-        error: {
-          code: r.stopping === 'timeout' ? 'DOCKER_JOB_TIMEOUT' : 'DOCKER_JOB_FAILED',
-          message: `The container for \`${spec.instanceId}\` (image ${plan.image}) ${how} without writing result.json.${tail.length ? `\nLast lines of its output:\n${tail.join('\n')}` : ''}`,
-          hint: r.stopping === 'timeout' ? 'Raise the action’s timeout.' : `Rerun with the same image by hand: ${options.runtime} ${plan.argv.join(' ')}`,
-        },
-      };
+      return failedJobResult(spec.jobId, startedAt, {
+        code: r.stopping === 'timeout' ? 'DOCKER_JOB_TIMEOUT' : 'DOCKER_JOB_FAILED',
+        message: appendLogTail(`The container for \`${spec.instanceId}\` (image ${plan.image}) ${how} without writing result.json.`, tail, LOG_TAIL_HEADING),
+        hint: r.stopping === 'timeout' ? 'Raise the action’s timeout.' : `Rerun with the same image by hand: ${options.runtime} ${plan.argv.join(' ')}`,
+      });
     } finally {
       clearInterval(timer);
       if (timeout) clearTimeout(timeout);
@@ -122,14 +107,10 @@ export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
   }
 
   function interrupted(spec: JobSpec, startedAt: string, tail: string[]): JobResult {
-    return {
-      jobId: spec.jobId,
-      ok: false,
-      outputs: {},
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      error: { code: 'INTERRUPTED', message: `The container for \`${spec.instanceId}\` was stopped because the run was interrupted.${tail.length ? `\nLast lines of its output:\n${tail.join('\n')}` : ''}` },
-    };
+    return failedJobResult(spec.jobId, startedAt, {
+      code: 'INTERRUPTED',
+      message: appendLogTail(`The container for \`${spec.instanceId}\` was stopped because the run was interrupted.`, tail, LOG_TAIL_HEADING),
+    });
   }
 
   return {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import { AeroError, type JobEvent, type JobResult, type JobSpec, type LaunchContext, type Launcher, type Logger } from '@aero/core';
-import { ensureSpecFile, jobFiles, JobFollower, readExitCode, readResult } from './job-files.js';
+import { AeroError, appendLogTail, failedJobResult, readJobResult, type JobEvent, type JobResult, type JobSpec, type LaunchContext, type Launcher, type Logger } from '@aero/core';
+import { ensureSpecFile, jobFiles, JobFollower, readExitCode } from './job-files.js';
 import { PLUGIN, type ResolvedSlurmOptions } from './options.js';
 import { clearTaskState, forgetArray, listArrays, ownerIsDead, readTaskState, recordArray, writeTaskState, type SubmittedTask } from './registry.js';
 import { runCommand, type SlurmCallCounters, type SlurmCommand } from './run-command.js';
@@ -113,7 +113,7 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
     await Promise.all(
       [...tracked.values()].map(async (t) => {
         await t.follower.poll();
-        const result = await readResult(t.spec.jobDir, t.spec.jobId);
+        const result = await readJobResult(t.spec.jobDir, t.spec.jobId);
         if (result) await finish(t, result);
       }),
     );
@@ -155,7 +155,7 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
       // Give a shared filesystem time to show result.json after Slurm says the job ended.
       if (!immediate && now - t.terminal.at < options.resultGraceMs) continue;
       await t.follower.poll(true);
-      const result = await readResult(t.spec.jobDir, t.spec.jobId);
+      const result = await readJobResult(t.spec.jobDir, t.spec.jobId);
       await finish(t, result ?? (await failure(t)));
     }
   }
@@ -179,14 +179,14 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
             first?.ctx.logger.warn(`squeue failed (${failures}/${options.maxStatusFailures})`, { error: String(error) });
             if (failures >= options.maxStatusFailures) {
               for (const t of [...tracked.values()]) {
-                await finish(t, {
-                  ...base(t),
-                  error: {
+                await finish(
+                  t,
+                  failedJobResult(t.spec.jobId, t.startedAt, {
                     code: 'SLURM_STATUS_FAILED',
                     message: `Lost track of Slurm job ${t.task.slurmJobId}: ${failures} status queries in a row failed. Last error: ${error instanceof Error ? error.message : String(error)}`,
                     hint: `The job may still be running; check it with \`squeue -j ${t.task.arrayJobId}\` and rerun to reattach.`,
-                  },
-                });
+                  }),
+                );
               }
               break;
             }
@@ -203,10 +203,6 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
   }
 
   // ---- results -------------------------------------------------------------------------
-
-  function base(t: Tracked): JobResult {
-    return { jobId: t.spec.jobId, ok: false, outputs: {}, startedAt: t.startedAt, finishedAt: new Date().toISOString() };
-  }
 
   async function batchLogTail(t: Tracked): Promise<string[]> {
     try {
@@ -270,14 +266,11 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
       SLURM_NODE_FAIL: 'Rerun; set slurmLauncher({ requeue: true }) to let Slurm requeue after node failures.',
       SLURM_JOB_UNSCHEDULABLE: 'Fix the partition, account, QOS or time limit the action asks for (resources.slurm).',
     };
-    return {
-      ...base(t),
-      error: {
-        code,
-        message: `${message}${tail.length ? `\nLast lines of the log:\n${tail.join('\n')}` : ''}`,
-        hint: `${hints[code] ? `${hints[code]} ` : ''}Logs: ${jobFiles(t.spec.jobDir).stdout}, ${jobFiles(t.spec.jobDir).stderr}; Slurm: scontrol show job ${id}.`,
-      },
-    };
+    return failedJobResult(t.spec.jobId, t.startedAt, {
+      code,
+      message: appendLogTail(message, tail, 'Last lines of the log:'),
+      hint: `${hints[code] ? `${hints[code]} ` : ''}Logs: ${jobFiles(t.spec.jobDir).stdout}, ${jobFiles(t.spec.jobDir).stderr}; Slurm: scontrol show job ${id}.`,
+    });
   }
 
   async function finish(t: Tracked, result: JobResult): Promise<void> {
@@ -313,7 +306,7 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
     await scancel(live.map((t) => t.task.slurmJobId));
     for (const t of live) {
       t.terminal ??= { state: 'CANCELLED', reason: undefined, exitCode: undefined, node: undefined, at: Date.now() };
-      const result = await readResult(t.spec.jobDir, t.spec.jobId);
+      const result = await readJobResult(t.spec.jobDir, t.spec.jobId);
       await finish(t, result ?? (await failure(t)));
     }
   }
@@ -359,7 +352,7 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
     let snapshot: QueueSnapshot | undefined;
     for (const { entry, task } of candidates) {
       const { spec, ctx, d } = entry;
-      const result = await readResult(spec.jobDir, spec.jobId);
+      const result = await readJobResult(spec.jobDir, spec.jobId);
       if (result) {
         handled.add(entry);
         d.resolve(result);

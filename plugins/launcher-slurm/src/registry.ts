@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { jobFiles, writeAtomic } from './job-files.js';
+import { writeFileAtomic } from '@aero/core';
+import { jobFiles } from './job-files.js';
 
 /** What `<jobDir>/slurm.json` records so a rerun can find the job again. */
 export interface SubmittedTask {
@@ -26,7 +27,7 @@ export interface ActiveArray {
 }
 
 export async function writeTaskState(jobDir: string, task: SubmittedTask): Promise<void> {
-  await writeAtomic(jobFiles(jobDir).state, JSON.stringify(task, null, 2));
+  await writeFileAtomic(jobFiles(jobDir).state, JSON.stringify(task, null, 2));
 }
 
 export async function readTaskState(jobDir: string): Promise<SubmittedTask | undefined> {
@@ -47,7 +48,7 @@ const activeDir = (workDir: string) => join(workDir, 'active');
 export async function recordArray(workDir: string, entry: Omit<ActiveArray, 'ownerPid' | 'ownerHost'>): Promise<void> {
   await mkdir(activeDir(workDir), { recursive: true });
   const full: ActiveArray = { ...entry, ownerPid: process.pid, ownerHost: hostname() };
-  await writeAtomic(join(activeDir(workDir), `${entry.arrayJobId}.json`), JSON.stringify(full, null, 2));
+  await writeFileAtomic(join(activeDir(workDir), `${entry.arrayJobId}.json`), JSON.stringify(full, null, 2));
 }
 
 export async function forgetArray(workDir: string, arrayJobId: string): Promise<void> {

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { JobEvent, JobResult, Launcher } from '../contracts/launcher.js';
 import { ErrorCodes } from '../errors.js';
+import { appendLogTail, failedJobResult, jobFilePaths, readJobResult } from '../job-files.js';
 
 export interface ProcessLauncherOptions {
   /** Grace period between SIGTERM and SIGKILL on cancel/timeout. */
@@ -38,7 +37,7 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
           new Promise<JobResult>((resolve) => {
             const startedAt = new Date().toISOString();
             const [cmd, ...args] = ctx.execCommand;
-            const child = spawn(cmd!, [...args, '--spec', join(spec.jobDir, 'job.json')], {
+            const child = spawn(cmd!, [...args, '--spec', jobFilePaths(spec.jobDir).spec], {
               cwd: spec.cwd,
               env: { ...process.env, ...options.env, ...spec.env },
               stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -72,25 +71,17 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
               if (timer) clearTimeout(timer);
               ctx.signal.removeEventListener('abort', onAbort);
               children.delete(spec.jobId);
-              try {
-                const result = JSON.parse(await readFile(join(spec.jobDir, 'result.json'), 'utf8')) as JobResult;
-                if (result.jobId === spec.jobId && (code === 0 || !result.ok)) return resolve(result);
-              } catch {
-                // No result: the worker died before writing one; report how it ended.
-              }
+              const result = await readJobResult(spec.jobDir, spec.jobId);
+              if (result && (code === 0 || !result.ok)) return resolve(result);
+              // No result: the worker died before writing one; report how it ended.
               const how = spawnError ? `could not start (${spawnError.message})` : signal ? `was killed by ${signal}` : `exited with code ${code}`;
-              resolve({
-                jobId: spec.jobId,
-                ok: false,
-                outputs: {},
-                startedAt,
-                finishedAt: new Date().toISOString(),
-                error: {
+              resolve(
+                failedJobResult(spec.jobId, startedAt, {
                   code: ctx.signal.aborted ? ErrorCodes.INTERRUPTED : ErrorCodes.LAUNCHER_FAILED,
-                  message: `${timedOut ? `Timed out after ${spec.timeoutMs} ms: ` : ''}the worker process for \`${spec.instanceId}\` ${how}.${tail.length ? `\n${tail.slice(-10).join('\n')}` : ''}`,
+                  message: appendLogTail(`${timedOut ? `Timed out after ${spec.timeoutMs} ms: ` : ''}the worker process for \`${spec.instanceId}\` ${how}.`, tail.slice(-10)),
                   hint: 'The full output is in `aero logs <run> <action>`.',
-                },
-              });
+                }),
+              );
             };
             child.on('error', (error) => void finish(null, null, error));
             child.on('close', (code, signal) => void finish(code, signal));
