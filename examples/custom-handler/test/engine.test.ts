@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAero, defineAction, defineConfig } from '@aero/core';
+import { localStore } from '@aero/store-local';
 import { netpbmHandler, netpbmImage, type NetpbmImage } from '../src/index.js';
-import { directoryStore } from './directory-store.js';
 
 let root = '';
 beforeAll(async () => {
@@ -40,7 +40,7 @@ const invert = defineAction({
 });
 
 it('runs gradient -> invert through the engine, then serves both from the cache', async () => {
-  const config = defineConfig({ project: 'netpbm', actions: [gradient, invert], plugins: [directoryStore(join(root, '.aero')), netpbmHandler()] });
+  const config = defineConfig({ project: 'netpbm', actions: [gradient, invert], plugins: [localStore({ dir: '.aero', cwd: root }), netpbmHandler()] });
   const aero = await createAero({ cwd: root, config });
   const first = await aero.run();
   expect(first.status).toBe('succeeded');
@@ -49,7 +49,7 @@ it('runs gradient -> invert through the engine, then serves both from the cache'
   expect(second.counts.cached).toBe(2);
   await aero.close();
   const blobs: string[] = [];
-  for await (const key of directoryStore(join(root, '.aero')).list('objects/')) blobs.push(join(root, '.aero', key));
+  for await (const key of localStore({ dir: '.aero', cwd: root }).list('objects/')) blobs.push(join(root, '.aero', key));
   const images = await Promise.all(blobs.map((b) => netpbmHandler().read(b)));
   const inverted = images.find((img) => img.data[0] === 255)!;
   expect(inverted.data[255]).toBe(0);

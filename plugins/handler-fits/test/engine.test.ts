@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAero, defineAction, defineConfig } from '@aero/core';
+import { localStore } from '@aero/store-local';
 import { fitsHandler, fitsImage, getValue, type FitsImage } from '../src/index.js';
-import { directoryStore } from './directory-store.js';
 import { fitsRef, type RefFile } from './python.js';
 
 let root = '';
@@ -48,7 +48,7 @@ const summarize = defineAction({
 });
 
 it('runs a partitioned FITS pipeline through the engine; astropy reads the artifacts; a rerun is cached', async () => {
-  const aero = await createAero({ cwd: root, config: defineConfig({ project: 'fits', actions: [simulate, summarize], plugins: [directoryStore(join(root, '.aero')), fitsHandler({ checksum: true })] }) });
+  const aero = await createAero({ cwd: root, config: defineConfig({ project: 'fits', actions: [simulate, summarize], plugins: [localStore({ dir: '.aero', cwd: root }), fitsHandler({ checksum: true })] }) });
   const first = await aero.run();
   expect(first.status).toBe('succeeded');
   expect(first.counts.ran).toBe(4);
@@ -56,7 +56,7 @@ it('runs a partitioned FITS pipeline through the engine; astropy reads the artif
   expect(second.counts.cached).toBe(4);
   await aero.close();
   const objects: string[] = [];
-  for await (const key of directoryStore(join(root, '.aero')).list('objects/')) objects.push(join(root, '.aero', key));
+  for await (const key of localStore({ dir: '.aero', cwd: root }).list('objects/')) objects.push(join(root, '.aero', key));
   const dumped = await fitsRef<RefFile[]>('dump', ...objects);
   expect(dumped.every((d) => d.ok)).toBe(true); // checksums verified by astropy
   const tables = dumped.filter((d) => d.hdus.length === 2);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAero, defineAction, defineConfig } from '@aero/core';
+import { localStore } from '@aero/store-local';
 import { ndarray, npyHandlers, type NDArray } from '../src/index.js';
-import { directoryStore } from './directory-store.js';
 import { npyRef, type RefArray } from './python.js';
 
 let root = '';
@@ -45,7 +45,7 @@ const norms = defineAction({
 });
 
 it('runs a pipeline through the engine; numpy reads the artifacts; a rerun is cached', async () => {
-  const aero = await createAero({ cwd: root, config: defineConfig({ project: 'npy', actions: [embed, norms], plugins: [directoryStore(join(root, '.aero')), npyHandlers()] }) });
+  const aero = await createAero({ cwd: root, config: defineConfig({ project: 'npy', actions: [embed, norms], plugins: [localStore({ dir: '.aero', cwd: root }), npyHandlers()] }) });
   const first = await aero.run();
   expect(first.status).toBe('succeeded');
   const second = await aero.run();
@@ -53,7 +53,7 @@ it('runs a pipeline through the engine; numpy reads the artifacts; a rerun is ca
   await aero.close();
   // Find the blobs of the two artifacts and let numpy read them.
   const objects: string[] = [];
-  const store = directoryStore(join(root, '.aero'));
+  const store = localStore({ dir: '.aero', cwd: root });
   for await (const key of store.list('objects/')) objects.push(join(root, '.aero', key));
   const dumped = await npyRef<Array<RefArray & { file: string }>>('dump', ...objects);
   const byDtype = Object.fromEntries(dumped.map((d) => [d.dtype, d]));

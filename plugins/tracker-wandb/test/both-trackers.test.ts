@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAero, defineConfig } from '@aero/core';
 import { mlflowTracker } from '@aero/tracker-mlflow';
 import { wandbTracker } from '../src/index.js';
-import { directoryStore, evaluate, ingest, json, train } from './engine-fixtures.js';
+import { localStore } from '@aero/store-local';
+import { evaluate, ingest, json, train } from './engine-fixtures.js';
 import { fastRetry, metricsOf, newTenant, runsOf, serverState, workspace, type TestTenant, type Workspace } from './helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -48,7 +49,7 @@ describe('MLflow and W&B trackers at once', () => {
       config: defineConfig({
         project: 'linear',
         actions: [ingest, train, evaluate],
-        plugins: [directoryStore(ws.aeroDir), json, mlflowTracker({ trackingUri: uri, experimentName: experiment }), wandbTracker({ baseUrl: tenant.baseUrl, apiKey: tenant.apiKey, retry: fastRetry })],
+        plugins: [localStore({ dir: ws.aeroDir }), json, mlflowTracker({ trackingUri: uri, experimentName: experiment }), wandbTracker({ baseUrl: tenant.baseUrl, apiKey: tenant.apiKey, retry: fastRetry })],
       }),
     });
     const summary = await aero.run();

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAero, defineConfig } from '@aero/core';
 import { wandbTracker } from '../src/index.js';
-import { directoryStore, evaluate, ingest, json, train } from './engine-fixtures.js';
+import { localStore } from '@aero/store-local';
+import { evaluate, ingest, json, train } from './engine-fixtures.js';
 import { fastRetry, metricsOf, newTenant, runsOf, serverState, workspace, type TestTenant, type Workspace } from './helpers.js';
 
 describe('aero engine with wandbTracker()', () => {
@@ -17,7 +18,7 @@ describe('aero engine with wandbTracker()', () => {
   afterEach(async () => ws.cleanup());
 
   const open = (tracker = wandbTracker({ baseUrl: tenant.baseUrl, apiKey: tenant.apiKey, retry: fastRetry })) =>
-    createAero({ cwd: ws.root, config: defineConfig({ project: 'linear', actions: [ingest, train, evaluate], plugins: [directoryStore(ws.aeroDir), json, tracker] }) });
+    createAero({ cwd: ws.root, config: defineConfig({ project: 'linear', actions: [ingest, train, evaluate], plugins: [localStore({ dir: ws.aeroDir }), json, tracker] }) });
 
   it('sends runs, per-epoch metrics and artifact lineage; a cached rerun links versions without uploading', async () => {
     const aero = await open();
