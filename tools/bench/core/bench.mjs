@@ -95,13 +95,14 @@ async function phase(dir, name, label) {
   return { ...out, wallMs: r.ms, cpuMs: r.cpuMs, peakRssKb: r.peakRssKb };
 }
 
+/** What a phase must report; a mismatch is an anomaly: kept in the results, left out of the medians. */
 function check(shape, name, out, n) {
   const want = { plan: ['wouldRun', n], run: ['ran', n], rerun: ['cached', n], baseline: ['ran', n] }[name];
   const got = want[0] === 'wouldRun' ? out.wouldRun : out.counts?.[want[0]];
-  if (out.status !== 'succeeded' || got !== want[1]) {
-    throw new Error(`core bench ${shape} ${name}: expected ${want[0]}=${want[1]}, got ${JSON.stringify(out)}`);
-  }
+  if (out.status !== 'succeeded' || got !== want[1]) return `${shape} ${name}: expected ${want[0]}=${want[1]}, got status ${out.status}, counts ${JSON.stringify(out.counts)}`;
+  return undefined;
 }
+const anomalies = [];
 
 // -- engine phases ---------------------------------------------------------------------------
 const PHASES = ['plan', 'run', 'rerun', 'baseline'];
@@ -115,7 +116,12 @@ for (let round = opts.profile ? -1 : 0; round < opts.rounds; round++) {
       log(`  ${shape} ${name} (${round < 0 ? 'profiled round, not counted' : `round ${round + 1}/${opts.rounds}`})`);
       const out = await phase(dir, name, round < 0 && name !== 'baseline' ? `${shape}-${name}` : undefined);
       log(`    → engine ${formatMs(out.phaseMs)} (CPU ${formatMs(out.phaseCpuMs)}), load ${formatMs(out.loadMs)}, process ${formatMs(out.wallMs)}, ${formatKb(out.peakRssKb)}`);
-      check(shape, name, out, opts.n);
+      const problem = check(shape, name, out, opts.n);
+      if (problem) {
+        log(`    ! ${problem} (not counted)`);
+        anomalies.push({ round: round + 1, problem, out });
+        continue;
+      }
       if (round >= 0) samples[shape][name].push(out);
     }
     rmSync(dir, { recursive: true, force: true });
@@ -169,7 +175,7 @@ const hashing = {
 
 // -- report ----------------------------------------------------------------------------------
 const machine = describeMachine({ aeroPackages: snapshot.packages.join(', '), opensslVersion: (await runChecked('openssl', ['version'])).stdout.trim() });
-const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, hashing, ...(profiles.length ? { profiles } : {}) };
+const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, hashing, anomalies, ...(profiles.length ? { profiles } : {}) };
 writeResults('core', results);
 const md = markdown(results);
 process.stdout.write(`${md}\n`);
@@ -209,6 +215,7 @@ function markdown(res) {
     `${res.n.toLocaleString('en-US')} no-op inline actions per workload, ${res.jobs} in parallel; ${res.rounds} rounds, medians. Measured ${res.machine.date.slice(0, 10)} with \`${res.command}\`.`,
     `"engine" = time inside \`aero.run()\`, wall and CPU (user + system of the process, all threads; per action = CPU divided by ${res.n.toLocaleString('en-US')}; CPU moves much less than wall on a shared machine); "load" = \`createAero()\` (config through jiti, plugins); "process wall" = the whole process including Node start-up; baseline = the same \`run()\` functions under a minimal hand-written scheduler, so aero/baseline is the engine's bookkeeping (plan, cache keys, manifests, records, tracker) over the bare work.\n`,
     markdownTable(['workload', 'phase', 'engine wall', 'engine CPU', 'CPU per action', 'load', 'process wall', 'peak RSS', 'baseline (wall / CPU)', 'aero/baseline (wall / CPU)'], rows),
+    ...(res.anomalies.length ? [`\nAnomalies (left out of the medians):\n`, ...res.anomalies.map((a) => `- round ${a.round}: ${a.problem}`)] : []),
     `\nsha256 of a ${res.hashing.bytes / 2 ** 30} GiB file (page cache warm):\n`,
     markdownTable(['hashing', 'wall', 'CPU', 'throughput (wall / CPU)', 'peak RSS', 'aero/openssl (wall / CPU)'], hashRows),
     `\nMachine:\n\n${machineMarkdown(res.machine)}`,
