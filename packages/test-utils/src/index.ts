@@ -15,3 +15,5 @@ export type { DescribeHandlerOptions, HandlerFactory, HandlerSample } from './ha
 export { flattenParams, readAll, collect } from './util.js';
 export { describeLauncher } from './launcher.js';
 export type { DescribeLauncherOptions } from './launcher.js';
+export { runAero, aeroCliEnv } from './run-aero.js';
+export type { RunAeroOptions, AeroCliResult } from './run-aero.js';
