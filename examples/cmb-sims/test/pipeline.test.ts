@@ -76,9 +76,12 @@ async function latestRun(dir: string): Promise<ShownRun> {
   return JSON.parse(r.stdout) as ShownRun;
 }
 
+/** Folder of the newest run (by its record's start time: ids only resolve to the second). */
 async function runDir(dir: string): Promise<string> {
-  const runs = (await readdir(join(dir, '.aero/runs'))).sort();
-  return join(dir, '.aero/runs', runs.at(-1)!);
+  const ids = await readdir(join(dir, '.aero/runs'));
+  const started = await Promise.all(ids.map(async (id) => [id, JSON.parse(await readFile(join(dir, '.aero/runs', id, 'run.json'), 'utf8')).startedAt as string] as const));
+  started.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return join(dir, '.aero/runs', started.at(-1)![0]);
 }
 
 describe('examples/cmb-sims through the aero CLI', () => {
@@ -219,7 +222,9 @@ print(json.dumps(out))
     expect(r.code).toBe(2);
     expect(statuses(r.stdout)).toEqual({});
     expect(r.stderr).toBe(
-      `[aero] Could not load ${join(dir, 'aero.config.ts')}: ${join(dir, 'sims.json')} is invalid:\n  - \`valid\`: expected an integer >= 1, got 0\n  hint: Fix the error above in the config file or the modules it imports.\n`,
+      // An AeroError raised while the config loads reaches the user as it was thrown
+      // (scope and hint intact); the CLI still treats it as a config error (exit 2).
+      `[aero] [@aero/example-cmb-sims] ${join(dir, 'sims.json')} is invalid:\n  - \`valid\`: expected an integer >= 1, got 0\n  hint: Each split needs a positive whole number of simulations.\n`,
     );
   });
 });

@@ -680,12 +680,18 @@ class RunExecution {
     await this.trackerCall('endAction', (t) => t.endAction(this.scope(inst), { status: 'cached', durationMs: 0 }));
   }
 
-  /** record.json and log.txt of an instance that ran (cached ones live in run.json only). */
+  /**
+   * record.json and log.txt of an instance that ran. Cached instances, and instances that
+   * ran with nothing to add to their run.json entry (no log, metrics, error or outputs),
+   * live in run.json only: on a 10,000-instance fan that is 10,000 fewer files.
+   */
   private async persistInstance(inst: PlannedInstance, status: ActionStatus, began: number, error?: ActionEntry['error']): Promise<void> {
     const store = this.aero.plugins.store;
     const lines = this.logs.get(inst.id);
     this.logs.delete(inst.id);
     const entry = this.entries[inst.index]!;
+    const hasMore = Boolean(error || lines?.length || (entry as { metrics?: unknown }).metrics || Object.keys(inst.outputs).length > 0);
+    if (!hasMore) return;
     const record = { ...entry, status, durationMs: Date.now() - began, params: inst.params ?? {}, ...(error ? { error } : {}), finishedAt: new Date().toISOString() };
     await store.put(StoreKeys.instanceRecord(this.runId, inst.dir), JSON.stringify(record, null, 2));
     if (lines && lines.length > 0) await store.put(StoreKeys.instanceLog(this.runId, inst.dir), lines.join('\n') + '\n');
