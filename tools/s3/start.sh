@@ -54,14 +54,20 @@ start_minio() {
     return
   fi
   if ready; then
-    log "something else already answers at $ENDPOINT; set AERO_S3_PORT to use another port" >&2
+    # Another checkout's MinIO (same keys) is fine to share: the bucket step below proves
+    # the keys work; anything else on the port is an error.
+    if node "$(dirname "$0")/mkbucket.mjs" "$ENDPOINT" "$BUCKET" "$ACCESS_KEY" "$SECRET_KEY" "$REGION" >/dev/null 2>&1; then
+      log "reusing the S3 server already answering at $ENDPOINT (not started by this checkout)"
+      return
+    fi
+    echo "[s3] something else answers at $ENDPOINT and rejects our keys; set AERO_S3_PORT to use another port" >&2
     exit 1
   fi
   log "starting MinIO at $ENDPOINT (data in $T/data)"
   MINIO_ROOT_USER="$ACCESS_KEY" MINIO_ROOT_PASSWORD="$SECRET_KEY" \
     MINIO_BROWSER=off MINIO_UPDATE=off MINIO_CI_CD=1 \
-    nohup "$T/bin/minio" server "$T/data" --address "127.0.0.1:$PORT" --console-address "127.0.0.1:$CONSOLE_PORT" --quiet \
-    > "$T/minio.log" 2>&1 < /dev/null &
+    nohup "$T/bin/minio" server "$T/data" --address "127.0.0.1:$PORT" --console-address "127.0.0.1:$CONSOLE_PORT" \
+    > "$T/minio.log" 2>&1 < /dev/null 9>&- &
   echo $! > "$T/minio.pid"
   for _ in $(seq 1 120); do
     if ready; then log "MinIO ready (pid $(cat "$T/minio.pid"))"; return; fi
