@@ -15,12 +15,15 @@ export async function sha256File(path: string): Promise<{ sha256: string; size: 
   const hash = createHash('sha256');
   const handle = await open(path, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(READ_CHUNK);
+    // Small files get a small buffer: most artifacts are far below the chunk size.
+    const { size: known } = await handle.stat();
+    const chunk = Math.max(1, Math.min(READ_CHUNK, known + 1));
+    const buffer = Buffer.allocUnsafe(chunk);
     let size = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, READ_CHUNK, null);
+      const { bytesRead } = await handle.read(buffer, 0, chunk, null);
       if (bytesRead === 0) break;
-      hash.update(bytesRead === READ_CHUNK ? buffer : buffer.subarray(0, bytesRead));
+      hash.update(bytesRead === chunk ? buffer : buffer.subarray(0, bytesRead));
       size += bytesRead;
     }
     return { sha256: hash.digest('hex'), size };
