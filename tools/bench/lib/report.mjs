@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { memoryMethod } from './measure.mjs';
 
 export const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Load average when the suite started (this module is imported first thing). */
+const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 export const repoRoot = join(benchDir, '..', '..');
 
 export function median(values) {
@@ -67,13 +69,14 @@ export function describeMachine(extra = {}) {
   try {
     distro = /PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1];
   } catch { /* not Linux */ }
-  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const loadNow = os.loadavg().map((x) => x.toFixed(2)).join(' ');
   return {
     os: `${distro ?? os.type()} (kernel ${os.release()}, ${os.arch()})`,
     cpu: `${cpus[0]?.model?.trim() ?? 'unknown'} × ${os.availableParallelism?.() ?? cpus.length}${cgroupCpus ? ` (cgroup quota ${cgroupCpus} CPUs)` : ''}`,
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     node: process.version,
-    loadAverageAtStart: load,
+    loadAverageAtStart: loadAtStart,
+    loadAverageAtEnd: loadNow,
     memoryMethod,
     date: new Date().toISOString(),
     gitCommit: tryExec('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD']),
