@@ -22,6 +22,16 @@ async function expectedDigest(cwd: string, jobId: string): Promise<string> {
   return 'sha256:' + createHash('sha256').update(await readFile(join(cwd, 'store', `${jobId}.json`))).digest('hex');
 }
 
+/** The task's state once it has left RUNNING/COMPLETING (polls for at most 60 s). */
+async function finalSlurmState(id: string): Promise<string | undefined> {
+  for (let i = 0; i < 300; i++) {
+    const state = slurmState(id);
+    if (state !== 'RUNNING' && state !== 'COMPLETING') return state;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return slurmState(id);
+}
+
 describe('slurmLauncher on the local Slurm cluster', () => {
   it('runs a batch of one action as a single job array and streams its events', async () => {
     const cwd = await project();
@@ -41,7 +51,9 @@ describe('slurmLauncher on the local Slurm cluster', () => {
     const submitted = events.filter((e): e is Extract<JobEvent, { type: 'job:submitted' }> => e.type === 'job:submitted');
     const arrayId = submitted[0]!.externalId!.split('_')[0]!;
     expect(submitted.map((e) => e.externalId)).toEqual([0, 1, 2].map((t) => `${arrayId}_${t}`));
-    expect(slurmState(`${arrayId}_2`)).toBe('COMPLETED');
+    // Results resolve as soon as the worker writes result.json; Slurm may report the
+    // task RUNNING/COMPLETING a moment longer, so wait (bounded) for its final state.
+    expect(await finalSlurmState(`${arrayId}_2`)).toBe('COMPLETED');
     expect(events.filter((e) => e.type === 'job:started').map((e) => e.jobId).sort()).toEqual(jobs.map((j) => j.jobId).sort());
     expect(events).toContainEqual({ type: 'job:log', jobId: jobs[1]!.jobId, stream: 'stdout', line: 'hello from b' });
     // The worker's metrics event (the array task id it ran as) came through events.jsonl.
