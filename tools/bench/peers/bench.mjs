@@ -84,26 +84,40 @@ async function workloads(list, steps, toolList) {
     }
     for (const tool of toolList) {
       const { single, ...steps_ } = per[tool];
-      rows.push({ workload: `${shape} ${n.toLocaleString('en-US')}`, n, shape, tool, ...(single ? { single: true } : {}), metrics: Object.fromEntries(Object.entries(steps_).map(([k, m]) => [k, summarize(m)])) });
+      rows.push({ workload: `${shape} ${n.toLocaleString('en-US')}`, n, shape, tool, ...(single ? { single: true } : {}), command, date: new Date().toISOString(), metrics: Object.fromEntries(Object.entries(steps_).map(([k, m]) => [k, summarize(m)])) });
     }
   }
   return rows;
 }
 
+/**
+ * Rows measured now replace the same (workload, tool) rows of earlier runs; the others are
+ * kept, so one tool or one workload can be remeasured without rerunning everything.
+ */
+function merge(name, fresh, keyOf) {
+  const old = (previous.scenarios[name]?.rows ?? []).map((r) => ({ command: previous.scenarios[name].command, ...r }));
+  const keys = new Set(fresh.map(keyOf));
+  const toolRank = (t) => { const i = [...ALL_TOOLS, 'sha256sum', 'dvc-repro', 'dvc-add', 'node', 'python'].indexOf(t); return i < 0 ? 99 : i; };
+  return [...old.filter((r) => !keys.has(keyOf(r))), ...fresh].sort(
+    (a, b) => (a.n ?? 0) - (b.n ?? 0) || String(b.shape ?? '').localeCompare(String(a.shape ?? '')) || toolRank(a.tool) - toolRank(b.tool) || String(a.what ?? '').localeCompare(String(b.what ?? '')),
+  );
+}
+const byWorkload = (r) => `${r.workload}|${r.tool}`;
+
 const base = () => ({ command, machine: describeMachine({ aeroPackages: snapshot?.packages.join(', ') }), rounds: opts.rounds, capS: opts.cap, onceOverS: opts.onceOver, jobs: opts.jobs, versions });
 
 if (opts.scenarios.includes('trivial')) {
   const list = opts.sizes.flatMap((n) => opts.shapes.map((shape) => ({ n: Number(n), shape })));
-  scenarios.trivial = { ...base(), rows: await workloads(list, ['plan', 'run', 'noop'], opts.tools) };
+  scenarios.trivial = { ...base(), rows: merge('trivial', await workloads(list, ['plan', 'run', 'noop'], opts.tools), byWorkload) };
   rmSync(join(workDir, 'prefect-home'), { recursive: true, force: true });
 }
 if (opts.scenarios.includes('plan100k')) {
   const planners = opts.tools.filter((t) => tools[t].hasPlan);
   const rows = await workloads([{ n: opts.big, shape: 'fan' }], ['plan'], planners);
   for (const t of opts.tools.filter((x) => !tools[x].hasPlan)) {
-    rows.push({ workload: `fan ${opts.big.toLocaleString('en-US')}`, n: opts.big, shape: 'fan', tool: t, metrics: { plan: summarize({ ...newWorkloadMetrics(t, ['plan']).plan }) } });
+    rows.push({ workload: `fan ${opts.big.toLocaleString('en-US')}`, n: opts.big, shape: 'fan', tool: t, command, metrics: { plan: summarize({ ...newWorkloadMetrics(t, ['plan']).plan }) } });
   }
-  scenarios.plan100k = { ...base(), rows };
+  scenarios.plan100k = { ...base(), rows: merge('plan100k', rows, byWorkload) };
 }
 
 // -- data-heavy -----------------------------------------------------------------------------
@@ -122,7 +136,7 @@ if (opts.scenarios.includes('data')) {
     ...base(),
     files: opts.dataFiles,
     mib: opts.dataMib,
-    rows: dtools.map((t) => ({ workload: `${opts.dataFiles} files, ${(opts.dataMib / 1024).toFixed(opts.dataMib % 1024 ? 2 : 0)} GiB`, tool: t, label: dataTools[t].label, metrics: Object.fromEntries(Object.entries(per[t]).map(([k, m]) => [k, summarize(m)])) })),
+    rows: merge('data', dtools.map((t) => ({ workload: `${opts.dataFiles} files, ${(opts.dataMib / 1024).toFixed(opts.dataMib % 1024 ? 2 : 0)} GiB`, tool: t, label: dataTools[t].label, command, date: new Date().toISOString(), metrics: Object.fromEntries(Object.entries(per[t]).map(([k, m]) => [k, summarize(m)])) })), byWorkload),
   };
 }
 
@@ -147,7 +161,7 @@ if (opts.scenarios.includes('cli')) {
       if (r.peakRssKb !== undefined) samples[i].rssKb.push(r.peakRssKb);
     }
   }
-  scenarios.cli = { ...base(), rounds: opts.cliRounds, rows: cases.map((c, i) => ({ tool: c.tool, what: c.what, shown: c.shown, metrics: { run: summarize(samples[i]) } })) };
+  scenarios.cli = { ...base(), rounds: opts.cliRounds, rows: merge('cli', cases.map((c, i) => ({ tool: c.tool, what: c.what, shown: c.shown, command, date: new Date().toISOString(), metrics: { run: summarize(samples[i]) } })), (r) => r.shown) };
 }
 
 // -- report ---------------------------------------------------------------------------------
@@ -209,7 +223,10 @@ function workloadTable(sc, steps) {
 }
 
 function scenarioHeader(title, sc, what) {
-  return `### ${title}\n\n${what}\n\nMeasured ${sc.machine.date.slice(0, 10)} with \`${sc.command}\` (${sc.rounds} rounds, medians; cap ${sc.capS} s per step; ${sc.jobs} jobs in parallel where the tool allows).\n`;
+  const dated = [...sc.rows].sort((a, b) => String(a.date ?? '').localeCompare(String(b.date ?? '')));
+  const commands = [...new Set(dated.map((r) => r.command ?? sc.command))];
+  const how = commands.length > 1 ? `with ${commands.map((c) => `\`${c}\``).join(', then ')} (later commands remeasured some rows)` : `with \`${commands[0] ?? sc.command}\``;
+  return `### ${title}\n\n${what}\n\nMeasured ${sc.machine.date.slice(0, 10)} ${how}: ${sc.rounds} round${sc.rounds === 1 ? '' : 's'}, medians; cap ${sc.capS} s per step; ${sc.jobs} jobs in parallel where the tool allows.\n`;
 }
 
 function markdown(res) {

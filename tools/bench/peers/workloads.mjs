@@ -95,6 +95,10 @@ export const tools = {
       const lines =
         shape === 'chain'
           ? [
+              // Snakemake builds the DAG recursively: without this, a 1,000-job chain fails
+              // with RecursionError (Python's default limit is 1,000 frames).
+              `import sys`,
+              `sys.setrecursionlimit(max(10000, 20 * ${n}))`,
               `N = ${n}`,
               `def prev(wc):`,
               `    i = int(wc.i)`,
