@@ -20,15 +20,15 @@ export async function findConfigFile(cwd: string): Promise<string | undefined> {
 
 /**
  * Loads `aero.config.ts` with jiti (TypeScript without a build step, on Node 20).
- * jiti is imported lazily so commands that need no config stay fast.
+ * jiti loads lazily so commands that need no config stay fast; config-jiti.ts says how
+ * its transform cache and import resolution are tuned for start-up time.
  */
 export async function loadConfigFile(path: string): Promise<AeroConfig> {
   const absolute = resolve(path);
   let mod: unknown;
   try {
-    const { createJiti } = await import('jiti');
-    const jiti = createJiti(absolute, { interopDefault: true, moduleCache: true, fsCache: true });
-    mod = await jiti.import(absolute, { default: true });
+    const { createConfigJiti } = await import('./config-jiti.js');
+    mod = await createConfigJiti(absolute).import(absolute, { default: true });
   } catch (cause) {
     // An AeroError thrown by the config itself (e.g. a plugin factory's option check)
     // already says what to do, with its plugin scope: pass it through unchanged.
