@@ -1,5 +1,4 @@
 import { lstat, open, stat, unlink } from 'node:fs/promises';
-import { statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { PutOptions, PutResult, Store } from '@aero/core';
@@ -7,8 +6,9 @@ import { LocalStoreErrorCodes, PLUGIN, errnoOf, ioError, storeError } from './er
 import { checkKey, checkPrefix } from './keys.js';
 import { listKeys, listTemps } from './list.js';
 import { parseOptions, type LocalStoreOptions } from './options.js';
-import { commit, copyToTemp, syncDir, writeTemp } from './write.js';
+import { SMALL_WRITE_BYTES, commit, copyToTemp, linkHandedOver, putSmallSync, syncDir, writeTemp } from './write.js';
 import { readSmallFast } from './read.js';
+import { filesPresent, isFile } from './presence.js';
 import { VERSION } from './version.js';
 
 /** Blobs are immutable: created read-only. */
@@ -40,15 +40,6 @@ export function localStore(options?: LocalStoreOptions): LocalStore {
   const pathOf = (key: string) => `${root}/${key}`;
   const modeOf = (key: string) => (key.startsWith('objects/') ? BLOB_MODE : FILE_MODE);
 
-  function existsSync(path: string): boolean {
-    try {
-      return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
-    } catch (error) {
-      if (ABSENT.has(errnoOf(error)!)) return false;
-      throw error;
-    }
-  }
-
   async function finish(key: string, tmp: string, ifAbsent: boolean): Promise<PutResult> {
     const path = pathOf(key);
     const written = await commit(tmp, path, ifAbsent);
@@ -66,7 +57,7 @@ export function localStore(options?: LocalStoreOptions): LocalStore {
     async has(key) {
       checkKey(key);
       try {
-        return existsSync(pathOf(key));
+        return isFile(pathOf(key));
       } catch (error) {
         throw ioError('check', key, pathOf(key), error);
       }
@@ -74,18 +65,11 @@ export function localStore(options?: LocalStoreOptions): LocalStore {
 
     async hasMany(keys) {
       for (const key of keys) checkKey(key);
-      // Synchronous stats in slices: one metadata syscall each, no thread-pool round trip,
-      // and the event loop gets a turn between slices.
-      const out = new Array<boolean>(keys.length);
-      for (let i = 0; i < keys.length; i++) {
-        if (i > 0 && i % 256 === 0) await new Promise((r) => setImmediate(r));
-        try {
-          out[i] = existsSync(pathOf(keys[i]!));
-        } catch (error) {
-          throw ioError('check', keys[i]!, pathOf(keys[i]!), error);
-        }
+      try {
+        return filesPresent(keys.map(pathOf));
+      } catch (error) {
+        throw ioError('check', keys[0] ?? '', root, error);
       }
-      return out;
     },
 
     async get(key) {
@@ -127,12 +111,13 @@ export function localStore(options?: LocalStoreOptions): LocalStore {
       const path = pathOf(key);
       const ifAbsent = putOptions.ifAbsent === true;
       try {
-        if (ifAbsent && existsSync(path)) {
+        if (ifAbsent && isFile(path)) {
           if (body instanceof Readable) body.destroy();
           return { written: false };
         }
-        // Writes stay asynchronous even when small: creating a file can wait on the disk's
-        // journal (milliseconds on a busy disk), and the thread pool overlaps those waits.
+        // A string's UTF-8 form is at most 3 bytes per UTF-16 unit.
+        const small = typeof body === 'string' ? body.length <= SMALL_WRITE_BYTES / 3 : body instanceof Uint8Array && body.byteLength <= SMALL_WRITE_BYTES;
+        if (small) return { written: putSmallSync(path, body as string | Uint8Array, modeOf(key), ifAbsent, durable) };
         const tmp = await writeTemp(parentOf(path), body, modeOf(key), durable);
         return await finish(key, tmp, ifAbsent);
       } catch (error) {
@@ -146,7 +131,14 @@ export function localStore(options?: LocalStoreOptions): LocalStore {
       const ifAbsent = putOptions.ifAbsent === true;
       let tmp: string | null;
       try {
-        if (ifAbsent && existsSync(path)) return { written: false };
+        if (ifAbsent && isFile(path)) return { written: false };
+        if (putOptions.handOver) {
+          const linked = await linkHandedOver(filePath, path, modeOf(key), ifAbsent, durable);
+          if (linked !== null) {
+            if (durable && linked) await syncDir(parentOf(path));
+            return { written: linked };
+          }
+        }
         tmp = await copyToTemp(parentOf(path), filePath, modeOf(key), durable);
       } catch (error) {
         throw ioError('write', key, path, error);

@@ -76,6 +76,9 @@ describe('LOCAL_STORE_FILE_NOT_FOUND and LOCAL_STORE_IO_FAILED', () => {
     expect(e.code).toBe('LOCAL_STORE_FILE_NOT_FOUND');
     expect(e.message).toBe(`local store: cannot store key \`objects/sha256/00/x\` from ${tmp.path('no-such-file')}: the file does not exist.`);
     expect(await store.has('objects/sha256/00/x')).toBe(false);
+    // Handing over a missing file is the same error.
+    const handed = await rejection(store.putFile!('objects/sha256/00/x', tmp.path('no-such-file'), { handOver: true }));
+    expect(handed.message).toBe(e.message);
   });
 
   it('a name longer than the filesystem allows', async () => {

@@ -147,4 +147,45 @@ describe('many keys', () => {
     expect(answer.filter(Boolean)).toHaveLength(600);
     expect(answer).toEqual(asked.map((_, i) => i % 2 === 0));
   });
+
+  it('hasMany lists a directory once when asked about many of its entries, and still says no for a directory of that name', async () => {
+    const store = localStore({ dir: tmp.path('listed') });
+    const keys = Array.from({ length: 40 }, (_, i) => `objects/sha256/ab/k${i}`);
+    await Promise.all(keys.slice(0, 30).map((k) => store.put(k, k)));
+    await store.put('objects/sha256/ab/dir/inner', 'x'); // `objects/sha256/ab/dir` is a directory, not a key
+    const asked = [...keys, 'objects/sha256/ab/dir', 'objects/sha256/zz/none', 'objects/sha256/ab/dir/inner'];
+    expect(await store.hasMany!(asked)).toEqual([...keys.map((_, i) => i < 30), false, false, true]);
+  });
+});
+
+describe('putFile with handOver', () => {
+  it('takes the file by hard link (no copy) and makes it read-only', async () => {
+    const store = localStore({ dir: tmp.path('hand') });
+    const src = tmp.path('hand-src.bin');
+    await writeFile(src, 'output bytes');
+    expect(await store.putFile!('objects/sha256/cd/x', src, { ifAbsent: true, handOver: true })).toEqual({ written: true });
+    const blob = tmp.path('hand', 'objects', 'sha256', 'cd', 'x');
+    expect((await stat(blob)).ino).toBe((await stat(src)).ino);
+    expect((await stat(blob)).mode & 0o777).toBe(0o444);
+    expect(await readFile(blob, 'utf8')).toBe('output bytes');
+    // Present already: not written, the store's file untouched.
+    await writeFile(tmp.path('hand-other.bin'), 'other');
+    expect(await store.putFile!('objects/sha256/cd/x', tmp.path('hand-other.bin'), { ifAbsent: true, handOver: true })).toEqual({ written: false });
+    expect(await readFile(blob, 'utf8')).toBe('output bytes');
+  });
+
+  it('copies a file that has other names (the action may keep writing through them) and a plain put that replaces', async () => {
+    const { link } = await import('node:fs/promises');
+    const store = localStore({ dir: tmp.path('hand2') });
+    const src = tmp.path('hand2-src.bin');
+    await writeFile(src, 'shared');
+    await link(src, tmp.path('hand2-alias.bin'));
+    await store.putFile!('objects/sha256/ef/y', src, { ifAbsent: true, handOver: true });
+    const blob = tmp.path('hand2', 'objects', 'sha256', 'ef', 'y');
+    expect((await stat(blob)).ino).not.toBe((await stat(src)).ino);
+    expect((await stat(src)).mode & 0o222).not.toBe(0); // the user's file keeps its mode
+    await writeFile(tmp.path('hand2-new.bin'), 'newer');
+    expect(await store.putFile!('objects/sha256/ef/y', tmp.path('hand2-new.bin'), { handOver: true })).toEqual({ written: true });
+    expect(await readFile(blob, 'utf8')).toBe('newer');
+  });
 });

@@ -45,6 +45,13 @@ export interface PutOptions {
   /** Hex sha256 of the body when known; stores may verify it. */
   sha256?: string;
   contentType?: string;
+  /**
+   * putFile only: the caller hands the file over and will not read or write it again
+   * (aero's own output files, committed right before their work dir is removed). A store
+   * on the same filesystem may then take the file by hard link instead of copying it;
+   * others ignore the flag.
+   */
+  handOver?: boolean;
 }
 
 export interface PutResult {
