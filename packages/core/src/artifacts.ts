@@ -18,16 +18,21 @@ export class ArtifactStore {
   constructor(readonly store: Store) {}
 
   /** Hash every file under `dir`, upload missing blobs, write the manifest. */
+  /**
+   * `handOver`: the caller removes `dir` right after, so a local store may take the files
+   * by hard link instead of copying them.
+   */
   async commitDirectory(
     dir: string,
     manifest: Omit<ArtifactManifest, 'files' | 'schema'>,
+    options: { handOver?: boolean } = {},
   ): Promise<{ digest: string; manifest: ArtifactManifest }> {
     const paths = await listFiles(dir);
     const files: ManifestFile[] = [];
     for (const relPath of paths) {
       const absolute = join(dir, relPath);
       const { sha256, size } = await sha256File(absolute);
-      await this.putBlob(absolute, sha256);
+      await this.putBlob(absolute, sha256, options.handOver === true);
       files.push({ path: relPath, sha256, size });
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -39,15 +44,20 @@ export class ArtifactStore {
     return { digest, manifest: full };
   }
 
-  private async putBlob(filePath: string, sha256: string): Promise<void> {
+  private async putBlob(filePath: string, sha256: string, handOver: boolean): Promise<void> {
     const key = StoreKeys.blob(sha256);
     if (await this.store.has(key)) return;
     if (this.store.putFile) {
-      await this.store.putFile(key, filePath, { ifAbsent: true, sha256 });
+      await this.store.putFile(key, filePath, { ifAbsent: true, sha256, ...(handOver ? { handOver } : {}) });
     } else {
       const { createReadStream } = await import('node:fs');
       await this.store.put(key, createReadStream(filePath), { ifAbsent: true, sha256 });
     }
+  }
+
+  /** Keeps an already verified manifest in memory (from a cache pack). */
+  remember(digest: string, manifest: ArtifactManifest): void {
+    this.manifestCache.set(digest, manifest);
   }
 
   async getManifest(name: string, digest: string): Promise<ArtifactManifest> {
@@ -96,11 +106,11 @@ export class ArtifactStore {
    * Make the artifact's files available under `destDir` (hardlink from a local store,
    * else download), verifying each file's digest when it had to be copied.
    */
-  async materialize(manifest: ArtifactManifest, destDir: string): Promise<string[]> {
+  async materialize(manifest: ArtifactManifest, destDir: string, ensureDir: (dir: string) => Promise<unknown> = (d) => mkdir(d, { recursive: true })): Promise<string[]> {
     const out: string[] = [];
     for (const file of manifest.files) {
       const target = join(destDir, ...file.path.split('/'));
-      await mkdir(dirname(target), { recursive: true });
+      await ensureDir(dirname(target));
       await this.fetchBlob(file, target);
       out.push(target);
     }

@@ -6,6 +6,7 @@ import type { JobEvent, JobResult, JobSpec } from './contracts/launcher.js';
 import type { Action, ActionLog, InputHandle, OutputHandle, RunContext } from './define.js';
 import { AeroError, ErrorCodes, isAeroError } from './errors.js';
 import type { ArtifactStore } from './artifacts.js';
+import type { ScratchPool } from './scratch.js';
 
 export interface ExecuteRuntime {
   action: Action;
@@ -13,6 +14,8 @@ export interface ExecuteRuntime {
   handlers: Map<string, AssetHandler<any, any, any>>;
   emit(event: JobEvent): void;
   signal: AbortSignal;
+  /** In-process jobs reuse work dirs from this pool (see scratch.ts); others make their own. */
+  scratch?: ScratchPool;
 }
 
 /**
@@ -23,8 +26,9 @@ export interface ExecuteRuntime {
  */
 export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promise<JobResult> {
   const startedAt = new Date().toISOString();
-  const { action, artifacts, handlers, emit } = runtime;
-  const workDir = join(spec.jobDir, 'work');
+  const { action, artifacts, handlers, emit, scratch } = runtime;
+  const workDir = scratch ? scratch.acquire() : join(spec.jobDir, 'work');
+  const ensureDir = (dir: string) => (scratch ? scratch.ensureDir(dir) : mkdir(dir, { recursive: true }).then(() => undefined));
   const outputMeta = new Map<string, Record<string, unknown>>();
   const outputs: Record<string, string> = {};
   const metrics = new MetricBuffer(spec.jobId, emit);
@@ -38,7 +42,7 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
       for (const art of input.artifacts) {
         const manifest = await artifacts.getManifest(art.name, art.digest);
         const dest = join(workDir, 'in', String(inputIndex++));
-        const paths = await artifacts.materialize(manifest, dest);
+        const paths = await artifacts.materialize(manifest, dest, ensureDir);
         const handler = handlers.get(manifest.handler);
         handles.push({
           path: paths[0] ?? dest,
@@ -61,7 +65,7 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
     for (const [name, out] of Object.entries(spec.outputs)) {
       const dir = join(workDir, 'out', name);
       const path = join(dir, ...out.path.split('/'));
-      await mkdir(dirname(path), { recursive: true });
+      await ensureDir(dirname(path));
       const handler = handlers.get(out.handler)!;
       outputHandles[name] = {
         path,
@@ -111,7 +115,7 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
         handlerVersion: handler.version,
         partition: spec.partition,
         metadata: outputMeta.get(name),
-      });
+      }, { handOver: true });
       if (manifest.files.length === 0) {
         throw new AeroError(ErrorCodes.ACTION_OUTPUT_MISSING, `Action \`${spec.instanceId}\` finished without writing output \`${name}\`.`, {
           hint: `Call \`outputs.${name}.write(value)\` or write a file to \`outputs.${name}.path\` in run().`,
@@ -119,10 +123,14 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
       }
       outputs[name] = digest;
     }
-    if (workDirUsed) await rm(workDir, { recursive: true, force: true });
+    if (scratch) scratch.release(workDir);
+    else if (workDirUsed) await rm(workDir, { recursive: true, force: true });
     return { jobId: spec.jobId, ok: true, outputs, startedAt, finishedAt: new Date().toISOString() };
   } catch (error) {
     metrics.flush();
+    // A failed job's files stay where they always were, for inspection.
+    if (scratch && workDirUsed) await scratch.retire(workDir, join(spec.jobDir, 'work')).catch(() => undefined);
+    else if (scratch) scratch.release(workDir);
     const err = runtime.signal.aborted ? interrupted() : error;
     return {
       jobId: spec.jobId,

@@ -3,6 +3,7 @@ import type { Aero } from './engine.js';
 import { describeChange, readLastComponents } from './engine.js';
 import { AeroError, ErrorCodes } from './errors.js';
 import { StoreKeys } from './keys.js';
+import { PACKS_PREFIX, deletePacks } from './cache-pack.js';
 import { isStale, type ActionEntry, type CacheEntry, type RunRecord } from './runs.js';
 
 async function readJson<T>(aero: Aero, key: string): Promise<T | undefined> {
@@ -211,7 +212,7 @@ async function newestVersion(aero: Aero, name: string): Promise<string | undefin
 async function cacheEntriesByOutput(aero: Aero): Promise<Map<string, CacheEntry>> {
   const map = new Map<string, CacheEntry>();
   const keys: string[] = [];
-  for await (const key of aero.plugins.store.list('cache/')) keys.push(key);
+  for await (const key of aero.plugins.store.list('cache/')) if (!key.startsWith(PACKS_PREFIX)) keys.push(key);
   const entries = await Promise.all(keys.map((k) => readJson<CacheEntry>(aero, k)));
   for (const entry of entries) {
     if (!entry?.outputs) continue;
@@ -249,7 +250,10 @@ export async function gc(aero: Aero, options: { dryRun?: boolean; keepRuns?: num
   const report: GcReport = { dryRun, removedBlobs: 0, removedBytes: 0, removedManifests: 0, removedCacheEntries: 0, storeHousekeeping: [] };
   const liveManifests = new Set<string>();
   const liveBlobs = new Set<string>();
+  // Packs name artifacts that may be removed below; the next run writes a fresh one.
+  if (!dryRun) await deletePacks(store);
   for await (const key of store.list('cache/')) {
+    if (key.startsWith(PACKS_PREFIX)) continue;
     const cacheKey = key.slice('cache/'.length, -'.json'.length);
     const entry = await readJson<CacheEntry>(aero, key);
     if (!entry || !liveKeys.has(cacheKey)) {

@@ -1,0 +1,130 @@
+import type { ArtifactManifest } from './contracts/artifact.js';
+import type { Store } from './contracts/store.js';
+import { sha256Hex } from './hash.js';
+import { StoreKeys } from './keys.js';
+import type { CacheEntry } from './runs.js';
+
+/**
+ * Cache packs: one file per finished run holding every cache hit that run saw or made,
+ * with the manifests of their outputs. A rerun of the same pipeline reads one file
+ * instead of a cache entry and a manifest per instance (20,000 small reads at 10,000
+ * actions, which dominated no-op reruns, all the more on a cold page cache or S3).
+ *
+ * A pack only ever says "key K produced these outputs", which stays true: per-key cache
+ * entries (`cache/<key>.json`) remain the source of truth and are still written for
+ * every instance, so a missing, old or unreadable pack only costs speed. The cases where
+ * a pack could name other outputs than the entry do not arise: a normal run writes an
+ * entry only for a key that was not a usable hit, `--force` deletes the packs before it
+ * overwrites entries, and `aero gc` deletes them with what they reference. Blob presence
+ * is still checked before a packed hit is used.
+ *
+ * Format: first line the sha256 of the rest, then JSON ({@link CachePack}). A pack whose
+ * digest does not match is ignored. Packs are named by the time they were written, so the
+ * newest one is the last name; older ones are removed when a newer one is written.
+ */
+export interface CachePack {
+  schema: 1;
+  runId: string;
+  /** Cache key → what a lookup needs (not the key's components: `aero why` reads entries). */
+  hits: Record<string, PackedHit>;
+  /** Artifact digest → its manifest. */
+  manifests: Record<string, ArtifactManifest>;
+}
+
+export type PackedHit = Pick<CacheEntry, 'outputs' | 'runId' | 'instanceId'>;
+
+export const PACKS_PREFIX = 'cache/packs/';
+
+/** Every pack key in the store, oldest first. */
+export async function listPacks(store: Store): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of store.list(PACKS_PREFIX)) if (key.endsWith('.pack')) keys.push(key);
+  return keys.sort();
+}
+
+/** The newest readable pack, or undefined. */
+export async function readNewestPack(store: Store): Promise<CachePack | undefined> {
+  const keys = await listPacks(store);
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const pack = parsePack(await store.getBytes(keys[i]!));
+    if (pack) return pack;
+  }
+  return undefined;
+}
+
+export function parsePack(bytes: Uint8Array | null): CachePack | undefined {
+  if (!bytes) return undefined;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const newline = text.indexOf('\n');
+  if (newline !== 64) return undefined;
+  const body = text.slice(newline + 1);
+  if (sha256Hex(body) !== text.slice(0, newline)) return undefined;
+  try {
+    const pack = JSON.parse(body) as CachePack;
+    return pack.schema === 1 && pack.hits && pack.manifests ? pack : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function formatPack(pack: CachePack): string {
+  const body = JSON.stringify(pack);
+  return `${sha256Hex(body)}\n${body}`;
+}
+
+/** Writes `pack` as the newest pack and removes the ones written before it. */
+export async function writePack(store: Store, pack: CachePack): Promise<void> {
+  const before = await listPacks(store);
+  // Sortable by write time; the run id keeps two runs ending in the same millisecond apart.
+  const key = `${PACKS_PREFIX}${new Date().toISOString().replace(/[-:.]/g, '')}-${pack.runId}.pack`;
+  await store.put(key, formatPack(pack), { contentType: 'application/json' });
+  for (const old of before) if (old < key) await store.delete(old);
+}
+
+/** Removes every pack (before `--force` overwrites entries, and in `aero gc`). */
+export async function deletePacks(store: Store): Promise<number> {
+  const keys = await listPacks(store);
+  for (const key of keys) await store.delete(key);
+  return keys.length;
+}
+
+/** Keys of the blobs a pack's hits need, deduplicated. */
+export function blobsOf(pack: CachePack): string[] {
+  const keys = new Set<string>();
+  for (const manifest of Object.values(pack.manifests)) for (const f of manifest.files) keys.add(StoreKeys.blob(f.sha256));
+  return [...keys];
+}
+
+/**
+ * The newest pack, ready for lookups: its manifests are handed to the artifact store
+ * (they were verified when the pack was written) and the presence of all its blobs is
+ * checked in one batch, so a packed hit costs no I/O at all.
+ */
+export class PackLookup {
+  private constructor(
+    private readonly pack: CachePack,
+    private readonly present: Set<string>,
+  ) {}
+
+  static async load(store: Store, remember: (digest: string, manifest: ArtifactManifest) => void): Promise<PackLookup | undefined> {
+    const pack = await readNewestPack(store);
+    if (!pack) return undefined;
+    const blobs = blobsOf(pack);
+    const flags = store.hasMany ? await store.hasMany(blobs) : await Promise.all(blobs.map((k) => store.has(k)));
+    const present = new Set(blobs.filter((_, i) => flags[i]));
+    for (const [digest, manifest] of Object.entries(pack.manifests)) remember(digest, manifest);
+    return new PackLookup(pack, present);
+  }
+
+  /** The packed hit for `key` if every blob of every output is present. */
+  get(key: string): PackedHit | undefined {
+    const hit = this.pack.hits[key];
+    if (!hit) return undefined;
+    for (const { digest } of Object.values(hit.outputs)) {
+      const manifest = this.pack.manifests[digest];
+      if (!manifest) return undefined;
+      for (const f of manifest.files) if (!this.present.has(StoreKeys.blob(f.sha256))) return undefined;
+    }
+    return hit;
+  }
+}

@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { PACKS_PREFIX, formatPack, parsePack, type CachePack } from '../src/cache-pack.js';
+import { createAero, defineAction, defineConfig, gc } from '../src/index.js';
+import { ScratchPool } from '../src/scratch.js';
+import { jsonHandler, memoryStore } from './fixtures.js';
+
+let ran: string[] = [];
+const source = defineAction({
+  name: 'source',
+  params: z.object({ n: z.number().int().default(3) }),
+  outputs: { values: { handler: 'json' } },
+  async run({ params, outputs }) {
+    ran.push('source');
+    await outputs.values.write(Array.from({ length: params.n }, (_, i) => i));
+  },
+});
+const square = defineAction({
+  name: 'square',
+  partitions: { i: [0, 1, 2] },
+  inputs: { values: source.output('values') },
+  outputs: { out: { handler: 'json', path: 'sq-{i:02d}.json' } },
+  async run({ inputs, outputs, partition }) {
+    ran.push(`square${partition!.i}`);
+    const v = (await inputs.values.read<number[]>())[Number(partition!.i)] ?? 0;
+    await outputs.out.write(v * v);
+  },
+});
+
+async function project() {
+  const cwd = await mkdtemp(join(tmpdir(), 'aero-pack-'));
+  const store = memoryStore();
+  const config = defineConfig({ actions: [source, square], plugins: [store, jsonHandler()] });
+  return { cwd, store, open: () => createAero({ cwd, config }) };
+}
+
+const keysUnder = (store: { data: Map<string, Buffer> }, prefix: string) => [...store.data.keys()].filter((k) => k.startsWith(prefix)).sort();
+const entryKeys = (store: { data: Map<string, Buffer> }) => keysUnder(store, 'cache/').filter((k) => !k.startsWith(PACKS_PREFIX));
+
+describe('cache packs', () => {
+  it('serve a rerun from one file: the run writes a pack, the next run needs no per-key entry', async () => {
+    ran = [];
+    const p = await project();
+    const aero = await p.open();
+    expect((await aero.run()).counts).toMatchObject({ ran: 4 });
+    const packs = keysUnder(p.store, PACKS_PREFIX);
+    expect(packs).toHaveLength(1);
+    const pack = parsePack(p.store.data.get(packs[0]!)!)!;
+    expect(Object.keys(pack.hits)).toHaveLength(4);
+    expect(Object.keys(pack.manifests)).toHaveLength(4);
+    // Without the per-key entries only the pack can make these hits.
+    for (const key of entryKeys(p.store)) p.store.data.delete(key);
+    ran = [];
+    const again = await (await p.open()).run();
+    expect(again.counts).toMatchObject({ ran: 0, cached: 4 });
+    expect(ran).toEqual([]);
+    // The rerun wrote the newest pack and removed the older one.
+    const after = keysUnder(p.store, PACKS_PREFIX);
+    expect(after).toHaveLength(1);
+    expect(after[0]! > packs[0]!).toBe(true);
+  });
+
+  it('is ignored when its checksum does not match (the per-key entries decide)', async () => {
+    ran = [];
+    const p = await project();
+    await (await p.open()).run();
+    const [key] = keysUnder(p.store, PACKS_PREFIX);
+    const bytes = p.store.data.get(key!)!;
+    p.store.data.set(key!, Buffer.concat([bytes, Buffer.from(' ')]));
+    expect(parsePack(p.store.data.get(key!)!)).toBeUndefined();
+    for (const k of entryKeys(p.store)) p.store.data.delete(k);
+    ran = [];
+    expect((await (await p.open()).run()).counts).toMatchObject({ ran: 4, cached: 0 });
+  });
+
+  it('does not serve a hit whose blob is gone', async () => {
+    ran = [];
+    const p = await project();
+    await (await p.open()).run();
+    const pack = parsePack(p.store.data.get(keysUnder(p.store, PACKS_PREFIX)[0]!)!)!;
+    const sq1 = Object.values(pack.manifests).find((m) => m.name === 'square.out' && m.partition?.i === 1)!;
+    p.store.data.delete(`objects/sha256/${sq1.files[0]!.sha256.slice(0, 2)}/${sq1.files[0]!.sha256}`);
+    ran = [];
+    const again = await (await p.open()).run();
+    expect(ran).toEqual(['square1']);
+    expect(again.counts).toMatchObject({ ran: 1, cached: 3 });
+  });
+
+  it('are removed by --force before it overwrites entries, and by gc', async () => {
+    ran = [];
+    const p = await project();
+    await (await p.open()).run();
+    const before = keysUnder(p.store, PACKS_PREFIX);
+    const aero = await p.open();
+    let packsDuringRun: string[] | undefined;
+    aero.on((e) => {
+      if (e.type === 'action:start' && !packsDuringRun) packsDuringRun = keysUnder(p.store, PACKS_PREFIX);
+    });
+    expect((await aero.run({ force: true })).counts).toMatchObject({ ran: 4 });
+    expect(packsDuringRun).toEqual([]);
+    const after = keysUnder(p.store, PACKS_PREFIX);
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(before);
+    await gc(await p.open());
+    expect(keysUnder(p.store, PACKS_PREFIX)).toEqual([]);
+    // gc counts packs apart from cache entries, and keeps the live entries.
+    expect(entryKeys(p.store)).toHaveLength(4);
+  });
+
+  it('a dry run reads packs but never writes one', async () => {
+    ran = [];
+    const p = await project();
+    const dry = await (await p.open()).run({ dryRun: true });
+    expect(dry.decisions.filter((d) => d.status === 'would-run')).toHaveLength(4);
+    expect(keysUnder(p.store, PACKS_PREFIX)).toEqual([]);
+  });
+
+  it('round-trips through formatPack/parsePack and rejects other text', () => {
+    const pack: CachePack = { schema: 1, runId: 'r', hits: { k: { outputs: { o: { name: 'a.o', digest: 'd' } }, runId: 'r', instanceId: 'a' } }, manifests: {} };
+    expect(parsePack(Buffer.from(formatPack(pack)))).toEqual(pack);
+    expect(parsePack(Buffer.from('{"schema":1}'))).toBeUndefined();
+    expect(parsePack(null)).toBeUndefined();
+  });
+});
+
+describe('ScratchPool (work dirs of in-process jobs)', () => {
+  it('hands an emptied dir to the next job, keeping in/<n> and out/<name> but nothing deeper', async () => {
+    const base = join(await mkdtemp(join(tmpdir(), 'aero-scratch-')), 'pool');
+    const pool = new ScratchPool(base);
+    const a = pool.acquire();
+    await pool.ensureDir(join(a, 'out', 'model', 'deep'));
+    await pool.ensureDir(join(a, 'in', '0'));
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(a, 'out', 'model', 'deep', 'w.bin'), 'x');
+    await writeFile(join(a, 'in', '0', 'data.csv'), 'x');
+    await writeFile(join(a, 'scratch.tmp'), 'x');
+    const b = pool.acquire();
+    expect(b).not.toBe(a); // a is still in use
+    pool.release(a);
+    expect(pool.acquire()).toBe(a);
+    expect((await readdir(a)).sort()).toEqual(['in', 'out']);
+    expect(await readdir(join(a, 'out', 'model'))).toEqual([]);
+    expect(await readdir(join(a, 'in', '0'))).toEqual([]);
+    // The removed deeper folder is made again when a later job asks for it.
+    await pool.ensureDir(join(a, 'out', 'model', 'deep'));
+    expect(existsSync(join(a, 'out', 'model', 'deep'))).toBe(true);
+    await pool.retire(b, join(base, '..', 'failed', 'work'));
+    expect(existsSync(join(base, '..', 'failed', 'work'))).toBe(true);
+    await pool.dispose();
+    expect(existsSync(base)).toBe(false);
+  });
+});
