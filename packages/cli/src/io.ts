@@ -10,12 +10,49 @@ export interface IO {
 
 export function createIO(): IO {
   const isTTY = Boolean(process.stdout.isTTY) && process.env.CI !== 'true';
+  const stdout = bufferedStdout();
   return {
-    out: (text) => process.stdout.write(text + '\n'),
-    err: (text) => process.stderr.write(text + '\n'),
-    raw: (text) => process.stdout.write(text),
+    out: (text) => stdout.write(text + '\n'),
+    err: (text) => {
+      stdout.flush(); // keep stdout and stderr in order when both go to one place
+      process.stderr.write(text + '\n');
+    },
+    raw: (text) => stdout.write(text),
     isTTY,
     color: isTTY && !process.env.NO_COLOR,
+  };
+}
+
+/**
+ * stdout writes collected and written once per event-loop turn (or per 64 KiB). Writes to
+ * a pipe or file are synchronous system calls in Node; a 10,000-action run prints 20,000
+ * lines, and one write each cost more than a trivial action itself. A TTY still sees the
+ * live status line within the same turn; `process.exit` (second Ctrl-C) flushes first.
+ */
+function bufferedStdout(): { write(text: string): void; flush(): void } {
+  let pending: string[] = [];
+  let size = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    process.stdout.write(text);
+  };
+  process.on('exit', flush);
+  return {
+    write(text) {
+      pending.push(text);
+      size += text.length;
+      if (size >= 64 * 1024) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
   };
 }
 

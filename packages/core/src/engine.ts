@@ -165,12 +165,16 @@ export class Aero {
   }
 
   private runtimeFor(spec: JobSpec) {
-    const action = this.actions.find((a) => a.name === spec.action);
+    this.actionsByName ??= new Map(this.actions.map((a) => [a.name, a]));
+    const action = this.actionsByName.get(spec.action);
     if (!action) throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, `No action named \`${spec.action}\`.`);
     let scratch = this.scratch.get(spec.runId);
     if (!scratch) this.scratch.set(spec.runId, (scratch = new ScratchPool(join(this.dir, 'runs', spec.runId, '.scratch'))));
     return { action, artifacts: this.artifacts, handlers: this.plugins.handlers, scratch };
   }
+
+  /** By name: a job looks its action up once (a scan per job was quadratic at 10,000 actions). */
+  private actionsByName: Map<string, Action> | undefined;
 
   /** Work dirs of in-process jobs, per run (see scratch.ts). */
   private readonly scratch = new Map<string, ScratchPool>();
