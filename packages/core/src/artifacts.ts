@@ -1,4 +1,5 @@
-import { copyFile, link, mkdir, readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { copyFile, link, mkdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ArtifactManifest, ArtifactRef, ManifestFile } from './contracts/artifact.js';
 import type { Store } from './contracts/store.js';
@@ -160,7 +161,9 @@ export async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   let entries;
   try {
-    entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    // Synchronous: an output folder usually holds one or a few files, and one readdir
+    // per folder costs less than the thread-pool round trip.
+    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return out;
     throw error;

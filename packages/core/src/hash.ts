@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** sha256 of a string or bytes, as lowercase hex. */
@@ -10,8 +11,17 @@ export function sha256Hex(data: string | Uint8Array): string {
 // `openssl dgst` throughput (tools/bench/core).
 const READ_CHUNK = 4 * 1024 * 1024;
 
-/** Streams a file through sha256; returns hex digest and size. */
+/** Files up to this size are hashed with synchronous reads (see sha256File). */
+const SMALL_FILE = 256 * 1024;
+
+/**
+ * Streams a file through sha256; returns hex digest and size. A small file (most outputs
+ * of small actions) is read with synchronous calls: open, fstat, read, close take
+ * microseconds, while four thread-pool round trips cost more than hashing it.
+ */
 export async function sha256File(path: string): Promise<{ sha256: string; size: number }> {
+  const small = sha256SmallFileSync(path);
+  if (small) return small;
   const hash = createHash('sha256');
   const handle = await open(path, 'r');
   try {
@@ -29,6 +39,27 @@ export async function sha256File(path: string): Promise<{ sha256: string; size: 
     return { sha256: hash.digest('hex'), size };
   } finally {
     await handle.close();
+  }
+}
+
+/** Hashes the file if it is at most SMALL_FILE bytes; undefined for a bigger one. */
+function sha256SmallFileSync(path: string): { sha256: string; size: number } | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const { size } = fstatSync(fd);
+    if (size > SMALL_FILE) return undefined;
+    // One byte more than the size tells a file that grew meanwhile from one that did not.
+    const buffer = Buffer.allocUnsafe(size + 1);
+    let filled = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, filled, buffer.length - filled, null);
+      if (n === 0) break;
+      filled += n;
+      if (filled === buffer.length) return undefined; // it grew: take the streaming path
+    }
+    return { sha256: createHash('sha256').update(buffer.subarray(0, filled)).digest('hex'), size: filled };
+  } finally {
+    closeSync(fd);
   }
 }
 

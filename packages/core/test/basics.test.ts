@@ -20,6 +20,16 @@ describe('hashing', () => {
     expect(size).toBe(data.length);
     expect(sha256).toBe(createHash('sha256').update(data).digest('hex'));
   });
+
+  it('sha256File agrees on both sides of the small-file threshold (synchronous read up to 256 KiB)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'aero-hash-'));
+    for (const n of [0, 1, 256 * 1024 - 1, 256 * 1024, 256 * 1024 + 1]) {
+      const data = Buffer.alloc(n, n % 251);
+      await writeFile(join(dir, `f${n}`), data);
+      expect(await sha256File(join(dir, `f${n}`))).toEqual({ sha256: createHash('sha256').update(data).digest('hex'), size: n });
+    }
+    await expect(sha256File(join(dir, 'missing'))).rejects.toThrow(/ENOENT/);
+  });
 });
 
 describe('path templates', () => {

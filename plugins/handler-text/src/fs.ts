@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TextErrorCodes, textError } from './errors.js';
+
+/** Values up to this many bytes (or UTF-16 units) are written with synchronous calls. */
+const SMALL_WRITE = 16 * 1024;
 
 /** Reads a whole file; a missing file or a directory becomes an AeroError naming the handler. */
 export async function readBytes(handler: string, path: string): Promise<Buffer> {
@@ -32,6 +36,10 @@ export async function writeAtomic(handler: string, path: string, data: string | 
   // `.aero-tmp-` is the prefix every aero package uses for temp files (stores skip them).
   const tmp = join(dir, `.aero-tmp-${process.pid}-${randomBytes(4).toString('hex')}-${basename(path).slice(0, 64)}`);
   try {
+    if (data.length <= SMALL_WRITE) {
+      writeSmallSync(dir, tmp, path, data);
+      return;
+    }
     let handle;
     try {
       handle = await open(tmp, 'wx');
@@ -53,4 +61,27 @@ export async function writeAtomic(handler: string, path: string, data: string | 
       hint: 'Check that the directory is writable and that no file stands where a directory should be.',
     });
   }
+}
+
+
+/**
+ * The same temp-file-then-rename write, synchronously: for a small value each of the four
+ * calls takes microseconds, while a thread-pool round trip each costs more than the write
+ * (most outputs of small actions are a few bytes of JSON or text).
+ */
+function writeSmallSync(dir: string, tmp: string, path: string, data: string | Uint8Array): void {
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dir, { recursive: true });
+    fd = openSync(tmp, 'wx');
+  }
+  try {
+    writeFileSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
 }
