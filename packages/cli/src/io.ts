@@ -33,8 +33,16 @@ function bufferedStdout(): { write(text: string): void; flush(): void } {
   let pending: string[] = [];
   let size = 0;
   let scheduled = false;
+  // The reader went away (`aero run | head`): drop further output but finish the command,
+  // so a run is not cut short by whoever reads its log.
+  let closed = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
   const flush = () => {
     scheduled = false;
+    if (closed) pending = [];
     if (pending.length === 0) return;
     const text = pending.join('');
     pending = [];

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aero, copyQuickstart, makeProject, statuses } from './helpers.js';
+import { CLI, aero, copyQuickstart, makeProject, plainEnv, statuses } from './helpers.js';
 
 describe('aero CLI commands', () => {
   let dir: string;
@@ -27,6 +28,34 @@ describe('aero CLI commands', () => {
     const badJobs = await aero(dir, 'run', '-j', '0');
     expect(badJobs.code).toBe(2);
     expect(badJobs.stderr).toContain('--jobs needs a whole number of at least 1, got `0`.');
+  });
+
+  it('keeps stdout and stderr in order in one stream, and finishes quietly when its reader goes away', async () => {
+    // One pipe for both streams (2>&1): buffered stdout must be flushed before stderr.
+    // Its own project: the runs made here must not become the shared project's latest run.
+    const own = await copyQuickstart();
+    const both = await new Promise<{ code: number | null; text: string }>((resolve) => {
+      // The first trial runs (stdout), the second has an invalid param (stderr).
+      const child = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" run -m train.epochs=3,abc 2>&1`], { cwd: own, env: plainEnv() });
+      let text = '';
+      child.stdout.on('data', (d) => (text += d));
+      child.on('close', (code) => resolve({ code, text }));
+    });
+    expect(both.code).toBe(2);
+    const summary = both.text.indexOf('succeeded in');
+    const error = both.text.indexOf('[aero] ');
+    expect(summary).toBeGreaterThan(0);
+    expect(error).toBeGreaterThan(summary);
+    // `aero list | head -1`: the reader closes after the first line; no EPIPE crash.
+    const closed = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'list'], { cwd: dir, env: plainEnv() });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(closed.stderr).not.toContain('EPIPE');
+    expect(closed.code).toBe(0);
   });
 
   it('list shows actions with group, type, inputs and outputs', async () => {

@@ -170,10 +170,16 @@ export function isAction(value: unknown): value is Action {
  * source-map hook), which cost seconds for 100,000 actions.
  */
 export function callerFile(depth = 2): string | undefined {
+  // Most calls come straight from a config module: look at the nearest frames first and
+  // walk further only when they are all library frames (capturing is per frame).
+  return callerFileWithin(depth + 2) ?? callerFileWithin(depth + 7);
+}
+
+function callerFileWithin(frames: number): string | undefined {
   const holder: { stack?: NodeJS.CallSite[] } = {};
   const limit = Error.stackTraceLimit;
   const prepare = Error.prepareStackTrace;
-  Error.stackTraceLimit = depth + 6;
+  Error.stackTraceLimit = frames;
   Error.prepareStackTrace = (_error, sites) => sites;
   try {
     Error.captureStackTrace(holder);

@@ -41,10 +41,24 @@ export class Fingerprinter {
     return pending;
   }
 
+  /**
+   * Fingerprints of actions without `deps` that share a version or a source walk are the
+   * same value: built once (100,000 actions from one loop used to build 100,000 copies).
+   */
+  private readonly shared = new Map<string, CodeFingerprint>();
+
   private async compute(action: Action): Promise<CodeFingerprint> {
     const deps: Record<string, string> = {};
     for (const dep of action.deps) deps[dep] = await this.hashDep(action, dep);
-    if (action.version !== undefined) return { kind: 'version', digest: digestOf({ version: action.version, deps }), files: deps };
+    const noDeps = action.deps.length === 0;
+    if (action.version !== undefined) {
+      const key = `version\u0000${action.version}`;
+      const known = noDeps ? this.shared.get(key) : undefined;
+      if (known) return known;
+      const fingerprint: CodeFingerprint = { kind: 'version', digest: digestOf({ version: action.version, deps }), files: deps };
+      if (noDeps) this.shared.set(key, fingerprint);
+      return fingerprint;
+    }
     if (action.command) return { kind: 'command', digest: digestOf({ command: action.command, deps }), files: deps };
     if (!action.sourceFile) {
       // No source file (defined from a REPL or eval): fall back to the function text.
@@ -57,7 +71,12 @@ export class Fingerprinter {
       this.walks.set(action.sourceFile, walk);
     }
     const files = await walk;
-    return { kind: 'source', digest: digestOf({ files, deps }), files: { ...files, ...deps } };
+    const key = `source\u0000${action.sourceFile}`;
+    const known = noDeps ? this.shared.get(key) : undefined;
+    if (known) return known;
+    const fingerprint: CodeFingerprint = { kind: 'source', digest: digestOf({ files, deps }), files: { ...files, ...deps } };
+    if (noDeps) this.shared.set(key, fingerprint);
+    return fingerprint;
   }
 
   /** sha256 of the entry file and of every file it reaches through relative imports. */
