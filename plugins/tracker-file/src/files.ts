@@ -2,20 +2,52 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-// Synchronous on purpose: each call is a few small writes that take microseconds on a
+// Synchronous on purpose: each call is one small write that takes microseconds on a
 // local disk, and doing them in call order keeps the files in the order the engine spoke.
 
 const tag = `${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
 let counter = 0;
 
-function openCreating(path: string, flags: string, mode?: number): number {
+/**
+ * Flushes a directory's entries, so a file just created or renamed in it survives a power
+ * loss too (fsyncing the file alone does not persist its name).
+ */
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
   try {
-    return openSync(path, flags, mode);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens `path`, creating its missing parent folders. With `fsync`, the folders that now
+ * hold a new entry are flushed: the file's own folder, and the parent of every folder made.
+ */
+function openCreating(path: string, flags: string, fsync: boolean): number {
+  let fd: number;
+  let firstMade: string | undefined;
+  try {
+    fd = openSync(path, flags);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dirname(path), { recursive: true });
-    return openSync(path, flags, mode);
+    firstMade = mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, flags);
   }
+  if (fsync) {
+    try {
+      for (let dir = dirname(path); ; dir = dirname(dir)) {
+        syncDir(dir);
+        if (firstMade === undefined || dir === firstMade || dir === dirname(dir)) break;
+      }
+      if (firstMade !== undefined) syncDir(dirname(firstMade));
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+  }
+  return fd;
 }
 
 function writeAll(fd: number, data: Buffer): void {
@@ -27,7 +59,7 @@ function writeAll(fd: number, data: Buffer): void {
 export function writeJsonAtomic(path: string, value: unknown, fsync: boolean): void {
   counter = (counter + 1) >>> 0;
   const tmp = `${dirname(path)}/.aero-tmp-${tag}-${counter.toString(36)}`;
-  const fd = openCreating(tmp, 'wx');
+  const fd = openCreating(tmp, 'wx', false);
   let written = false;
   try {
     writeAll(fd, Buffer.from(`${JSON.stringify(value, null, 2)}\n`));
@@ -43,6 +75,7 @@ export function writeJsonAtomic(path: string, value: unknown, fsync: boolean): v
     removeQuietly(tmp);
     throw error;
   }
+  if (fsync) syncDir(dirname(path));
 }
 
 function removeQuietly(path: string): void {
@@ -54,34 +87,48 @@ function removeQuietly(path: string): void {
 }
 
 /**
- * Append-only JSON Lines files kept open while they are in use. Each batch is one
- * `write(2)` on an O_APPEND descriptor, so it lands whole and in order, and is on disk
- * (in the page cache, or flushed with `fsync`) when the call resolves.
+ * Append-only JSON Lines files kept open while they are in use. Each call is one
+ * `write(2)` on an O_APPEND descriptor, so its lines land whole and in order, and are on
+ * disk (in the page cache, or flushed with `fsync`) when the call returns.
  */
 export class Appenders {
   private readonly open = new Map<string, number>();
 
-  append(path: string, lines: string[], fsync: boolean): void {
-    if (lines.length === 0) return;
-    let fd = this.open.get(path);
-    if (fd === undefined) {
-      fd = openCreating(path, 'a');
-      this.open.set(path, fd);
-    }
-    writeAll(fd, Buffer.from(lines.join('\n') + '\n'));
-    if (fsync) fdatasyncSync(fd);
+  constructor(private readonly fsync: boolean) {}
+
+  /** Appends one line (without its newline). */
+  appendLine(path: string, line: string): void {
+    this.write(path, `${line}\n`);
   }
 
-  /** Closes the files under `dir` (an action that ended), or all of them. */
-  close(dir?: string): void {
-    for (const [path, fd] of this.open) {
-      if (dir !== undefined && dirname(path) !== dir) continue;
-      this.open.delete(path);
-      try {
-        closeSync(fd);
-      } catch {
-        // already closed
-      }
+  /** Appends several lines in one write; nothing for an empty list. */
+  appendLines(path: string, lines: string[]): void {
+    if (lines.length > 0) this.write(path, `${lines.join('\n')}\n`);
+  }
+
+  private write(path: string, text: string): void {
+    let fd = this.open.get(path);
+    if (fd === undefined) {
+      fd = openCreating(path, 'a', this.fsync);
+      this.open.set(path, fd);
     }
+    writeAll(fd, Buffer.from(text));
+    if (this.fsync) fdatasyncSync(fd);
+  }
+
+  /** Closes one file (it is opened again if written to later). */
+  close(path: string): void {
+    const fd = this.open.get(path);
+    if (fd === undefined) return;
+    this.open.delete(path);
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+  }
+
+  closeAll(): void {
+    for (const path of [...this.open.keys()]) this.close(path);
   }
 }

@@ -1,27 +1,29 @@
 import type { ActionStatus, ArtifactRef, MetricPoint, RunStatus } from '@aero/core';
 
-/** File names the file tracker writes (run directory and each action directory). */
+/** File names the file tracker writes. */
 export const Files = {
   /** Run dir: status, timings, identity of the run. */
   tracker: 'tracker.json',
-  /** Run dir: one line per `startAction`, mapping instance ids to their directories. */
+  /** Run dir: the event log of every action instance (one `ActionEvent` per line). */
   actions: 'actions.jsonl',
-  /** Run and action dirs. */
+  /** Run dir (run-level params and tags). */
   params: 'params.json',
   tags: 'tags.json',
+  /** Run dir (run-level), and an instance's folder once it logs its first metric. */
   metrics: 'metrics.jsonl',
+  /** Run dir: run-level artifacts. */
   artifacts: 'artifacts.jsonl',
-  /** Action dir: status, timings, cache key, error. */
-  status: 'status.json',
-  /** Run dir: one line per cached instance (unless `cachedActionFiles`). */
-  cached: 'cached.jsonl',
 } as const;
 
-export const SCHEMA = 1;
+/**
+ * Version of the on-disk format, in `tracker.json`. 1 was one folder per instance with
+ * status.json, params.json, tags.json and artifacts.jsonl; 2 is the event log.
+ */
+export const SCHEMA = 2;
 
 /** `tracker.json` in the run directory. */
 export interface TrackerJson {
-  schema: 1;
+  schema: number;
   runId: string;
   runName: string;
   project: string;
@@ -34,9 +36,9 @@ export interface TrackerJson {
   sweepId?: string;
 }
 
-/** `status.json` in an action directory. */
+/** An action instance's status as folded from `actions.jsonl` (what `RecordedAction.record` holds). */
 export interface StatusJson {
-  schema: 1;
+  schema: number;
   instanceId: string;
   action: string;
   group?: string;
@@ -51,12 +53,6 @@ export interface StatusJson {
   error?: string;
 }
 
-/** One line of `actions.jsonl`: where an instance's files are (relative to the run dir when inside it). */
-export interface ActionIndexLine {
-  instanceId: string;
-  dir: string;
-}
-
 /** One line of `metrics.jsonl`. Non-finite values are written as the strings "NaN", "Infinity", "-Infinity". */
 export interface MetricLine {
   name: string;
@@ -65,22 +61,68 @@ export interface MetricLine {
   timestamp: number;
 }
 
-/** One line of `artifacts.jsonl`. */
+/** One line of the run-level `artifacts.jsonl`; the same fields make an `artifact` event. */
 export interface ArtifactLine {
   direction: 'input' | 'output';
   ref: ArtifactRef;
   loggedAt: string;
 }
 
-/** One line of `cached.jsonl`: everything recorded for an instance served from cache. */
-export interface CachedLine {
-  instanceId: string;
-  dir: string;
-  status: StatusJson;
-  params: Record<string, unknown>;
-  tags: Record<string, string>;
-  artifacts: ArtifactLine[];
-  metrics: MetricLine[];
+/** What `startAction` knows about an instance. */
+export interface StartFields {
+  action: string;
+  group?: string;
+  type?: string;
+  partition?: Record<string, string | number>;
+  cacheKey: string;
+  cached: boolean;
+  startedAt: string;
+}
+
+/** What `endAction` adds. */
+export interface EndFields {
+  status: ActionStatus;
+  endedAt: string;
+  durationMs: number;
+  error?: string;
+}
+
+/**
+ * One line of `actions.jsonl`. Each line is about one instance and says what changed;
+ * `readFileTracker` folds them in order. `dir` is relative to the run dir when inside it.
+ */
+export type ActionEvent =
+  /** `startAction` (or the first call about an instance never started). */
+  | ({ event: 'start'; instanceId: string; status: 'running'; dir: string; params: Record<string, unknown> } & StartFields)
+  /** `logParams`: deep-merged into the instance's params. */
+  | { event: 'params'; instanceId: string; params: Record<string, unknown> }
+  /** `setTags`: merged into the instance's tags. */
+  | { event: 'tags'; instanceId: string; tags: Record<string, string> }
+  /** `logArtifact`. */
+  | ({ event: 'artifact'; instanceId: string } & ArtifactLine)
+  /** Written before the first metric batch: from now on the instance's points are in `<dir>/metrics.jsonl`. */
+  | { event: 'metrics'; instanceId: string }
+  /** `endAction`. */
+  | ({ event: 'end'; instanceId: string } & EndFields)
+  /** An instance served from cache, everything in one line written at `endAction`. */
+  | ({
+      event: 'cached';
+      instanceId: string;
+      dir: string;
+      params: Record<string, unknown>;
+      tags: Record<string, string>;
+      artifacts: ArtifactLine[];
+      metrics: MetricLine[];
+    } & StartFields &
+      EndFields);
+
+export type ActionEventKind = ActionEvent['event'];
+
+export const EVENT_KINDS: ReadonlySet<string> = new Set<ActionEventKind>(['start', 'params', 'tags', 'artifact', 'metrics', 'end', 'cached']);
+
+/** Instance ids are folder names too (`simulate[split=test,sim=3]`); keep them safe on disk. */
+export function safeDirName(instanceId: string): string {
+  return instanceId.replace(/[/\\:*?"<>| ]/g, '_');
 }
 
 export function metricLine(point: MetricPoint): MetricLine {
@@ -109,4 +151,22 @@ export function deepMerge(base: Record<string, unknown>, patch: Record<string, u
     out[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
   }
   return out;
+}
+
+/**
+ * True when `deepMerge(base, patch)` would change nothing. The engine logs an instance's
+ * params again right after `startAction`; this keeps that repeat from costing a write.
+ * Both sides are JSON-shaped copies, so comparing non-objects as JSON text is exact.
+ */
+export function mergeChangesNothing(base: Record<string, unknown>, patch: Record<string, unknown>): boolean {
+  for (const [key, value] of Object.entries(patch)) {
+    if (!Object.hasOwn(base, key)) return false;
+    const current = base[key];
+    if (isPlainObject(current) && isPlainObject(value)) {
+      if (!mergeChangesNothing(current, value)) return false;
+    } else if (JSON.stringify(current) !== JSON.stringify(value)) {
+      return false;
+    }
+  }
+  return true;
 }

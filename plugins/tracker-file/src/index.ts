@@ -5,4 +5,4 @@ export { fileTrackerOptionsSchema } from './options.js';
 export type { FileTrackerOptions } from './options.js';
 export { FileTrackerErrorCodes } from './errors.js';
 export { Files } from './format.js';
-export type { ActionIndexLine, ArtifactLine, CachedLine, MetricLine, StatusJson, TrackerJson } from './format.js';
+export type { ActionEvent, ArtifactLine, EndFields, MetricLine, StartFields, StatusJson, TrackerJson } from './format.js';

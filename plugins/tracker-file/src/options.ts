@@ -4,15 +4,9 @@ import { PLUGIN } from './errors.js';
 
 export const fileTrackerOptionsSchema = z.strictObject({
   /**
-   * Also give each cached action instance its own folder of files. Off by default: a
-   * rerun served from cache would otherwise create thousands of folders; cached instances
-   * are recorded as one line each in the run's `cached.jsonl` instead.
-   */
-  cachedActionFiles: z.boolean().default(false),
-  /**
-   * fsync every appended batch and every rewritten JSON file before the call resolves, so
-   * they survive a power loss too (a process crash never loses an acknowledged call either
-   * way). Slower: one disk flush per call.
+   * fsync every appended line or batch and every rewritten JSON file (and the folder of a
+   * file just created) before the call resolves, so they survive a power loss too (a
+   * process crash never loses an acknowledged call either way). Slower: one disk flush per call.
    */
   fsync: z.boolean().default(false),
 });

@@ -1,63 +1,104 @@
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { ActionInfo, ActionStatus, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerScope } from '@aero/core';
 import { FileTrackerErrorCodes, PLUGIN, trackerError } from './errors.js';
 import { Appenders, writeJsonAtomic } from './files.js';
-import { Files, SCHEMA, deepMerge, encodeMetric, metricLine, type ActionIndexLine, type ArtifactLine, type CachedLine, type StatusJson, type TrackerJson } from './format.js';
+import {
+  Files,
+  SCHEMA,
+  deepMerge,
+  encodeMetric,
+  mergeChangesNothing,
+  metricLine,
+  safeDirName,
+  type ActionEvent,
+  type ArtifactLine,
+  type StartFields,
+  type TrackerJson,
+} from './format.js';
 import { parseOptions, type FileTrackerOptions } from './options.js';
 import { VERSION } from './version.js';
 
-interface Scope {
+interface RunState {
   dir: string;
+  /** `actions.jsonl`, the event log of every instance. */
+  log: string;
   params: Record<string, unknown>;
   paramsText: string;
   tags: Record<string, string>;
-}
-
-interface RunState extends Scope {
   info: TrackerJson;
   actions: Map<string, ActionState>;
 }
 
-interface ActionState extends Scope {
-  status: StatusJson;
-  /** Cached instances without their own folder collect everything here until endAction. */
-  pending?: { artifacts: ArtifactLine[]; metrics: MetricPoint[] };
+interface ActionState {
+  /** Absolute folder of the instance; it exists only once the instance logs a metric. */
+  dir: string;
+  /** `dir` as written in the log: relative to the run dir when inside it. */
+  logDir: string;
+  /** Params as recorded so far, to skip a `logParams` that changes nothing; dropped at endAction. */
+  params?: Record<string, unknown>;
+  /** Path of the instance's `metrics.jsonl` once its `metrics` event is in the log (announced once). */
+  metricsFile?: string;
+  /** An instance served from cache, collected in memory and written as one `cached` line at endAction. */
+  pending?: PendingCached;
 }
 
-/** A JSON-shaped copy (what params.json will hold), so later changes by the caller do not leak in. */
+interface PendingCached {
+  start: StartFields;
+  params: Record<string, unknown>;
+  tags: Record<string, string>;
+  artifacts: ArtifactLine[];
+  metrics: MetricPoint[];
+}
+
+/** A JSON-shaped copy (what the files will hold), so later changes by the caller do not leak in. */
 function plainCopy(value: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
-/** Instance ids are folder names too (`simulate[split=test,sim=3]`); keep them safe on disk. */
-function safeDirName(instanceId: string): string {
-  return instanceId.replace(/[/\\:*?"<>| ]/g, '_');
+function startFields(info: ActionInfo): StartFields {
+  return {
+    action: info.action,
+    ...(info.group !== undefined ? { group: info.group } : {}),
+    ...(info.type !== undefined ? { type: info.type } : {}),
+    ...(info.partition !== undefined ? { partition: info.partition } : {}),
+    cacheKey: info.cacheKey,
+    cached: info.cached,
+    startedAt: new Date().toISOString(),
+  };
 }
 
 /**
  * The embedded default tracker: everything a run produces, as plain files next to the
  * run (`.aero/runs/<run-id>/`), readable without any server and by `readFileTracker`.
  *
- * Run dir: `tracker.json` (status, timings), `params.json`, `tags.json`, `actions.jsonl`
- * (index of action dirs), `cached.jsonl` (cached instances), run-level `metrics.jsonl`.
- * Action dir: `status.json`, `params.json`, `tags.json`, `metrics.jsonl`, `artifacts.jsonl`.
- * Every call has written its data when it resolves: JSON files atomically (temp +
- * rename), JSON Lines as one append per batch.
+ * Run dir: `tracker.json` (status, timings), `params.json`, `tags.json`, run-level
+ * `metrics.jsonl` / `artifacts.jsonl`, and `actions.jsonl`: the event log of every action
+ * instance (start, params, tags, artifacts, end). An instance gets a folder only when it
+ * logs metrics (`<dir>/metrics.jsonl`), because metrics can be many and stream live.
+ *
+ * Why an event log: a trivial instance used to cost a folder and several atomically
+ * replaced JSON files (~15 syscalls incl. mkdir); now each call is one `write(2)` on a
+ * descriptor that stays open for the run. Every call has written its data when it
+ * resolves: JSON files atomically (temp + rename), JSON Lines as one append per call.
  */
 export function fileTracker(options?: FileTrackerOptions): Tracker {
-  const { fsync, cachedActionFiles } = parseOptions(options);
+  const { fsync } = parseOptions(options);
   const runs = new Map<string, RunState>();
-  const appenders = new Appenders();
+  const appenders = new Appenders(fsync);
+
+  function writeFailed(what: string, path: string, cause: unknown) {
+    return trackerError(FileTrackerErrorCodes.WRITE_FAILED, `file tracker: cannot write ${path} (${what}): ${(cause as Error).message}.`, {
+      cause,
+      hint: 'Check that the run directory is writable and the disk is not full; the run itself goes on.',
+      details: { path },
+    });
+  }
 
   function guard<T>(what: string, path: string, fn: () => T): T {
     try {
       return fn();
     } catch (cause) {
-      throw trackerError(FileTrackerErrorCodes.WRITE_FAILED, `file tracker: cannot write ${path} (${what}): ${(cause as Error).message}.`, {
-        cause,
-        hint: 'Check that the run directory is writable and the disk is not full; the run itself goes on.',
-        details: { path },
-      });
+      throw writeFailed(what, path, cause);
     }
   }
 
@@ -71,70 +112,76 @@ export function fileTracker(options?: FileTrackerOptions): Tracker {
     return run;
   }
 
-  /** The scope a call is about; an action that was never started gets a directory under the run. */
-  function scopeOf(scope: TrackerScope, call: string): RunState | ActionState {
-    const run = runOf(scope, call);
-    if (scope.instanceId === undefined) return run;
+  /** The hot path: one line, one write. The error message is only built when it fails. */
+  function logEvent(run: RunState, event: ActionEvent): void {
+    const line = JSON.stringify(event);
+    try {
+      appenders.appendLine(run.log, line);
+    } catch (cause) {
+      throw writeFailed(`${event.event} of ${event.instanceId}`, run.log, cause);
+    }
+  }
+
+  /** The instance a call is about; one that was never started is started now, in a folder under the run. */
+  function actionOf(run: RunState, instanceId: string): ActionState {
     return (
-      run.actions.get(scope.instanceId) ??
-      startActionState(run, {
-        runId: scope.runId,
-        instanceId: scope.instanceId,
-        action: scope.instanceId.replace(/\[.*$/, ''),
+      run.actions.get(instanceId) ??
+      startAction(run, {
+        runId: run.info.runId,
+        instanceId,
+        action: instanceId.replace(/\[.*$/, ''),
         cacheKey: '',
         params: {},
-        dir: join(run.dir, safeDirName(scope.instanceId)),
+        dir: join(run.dir, safeDirName(instanceId)),
         cached: false,
       })
     );
   }
 
-  function writeParams(scope: Scope): void {
-    const text = JSON.stringify(scope.params);
-    if (text === scope.paramsText) return;
-    const path = join(scope.dir, Files.params);
-    guard('params', path, () => writeJsonAtomic(path, scope.params, fsync));
-    scope.paramsText = text;
+  function writeParams(run: RunState): void {
+    const text = JSON.stringify(run.params);
+    if (text === run.paramsText) return;
+    const path = join(run.dir, Files.params);
+    guard('params', path, () => writeJsonAtomic(path, run.params, fsync));
+    run.paramsText = text;
   }
 
-  function writeTags(scope: Scope): void {
-    const path = join(scope.dir, Files.tags);
-    guard('tags', path, () => writeJsonAtomic(path, scope.tags, fsync));
+  function writeTags(run: RunState): void {
+    const path = join(run.dir, Files.tags);
+    guard('tags', path, () => writeJsonAtomic(path, run.tags, fsync));
   }
 
+  /** `dir` (resolved) relative to the run dir, with `/`, when inside it; else absolute. */
   function relDir(run: RunState, dir: string): string {
-    const rel = relative(run.dir, dir);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : dir;
+    // Both paths are resolved, so a prefix test is exact; it spares a path.relative per instance.
+    if (dir.startsWith(run.dir) && dir[run.dir.length] === sep && dir.length > run.dir.length + 1) {
+      const rel = dir.slice(run.dir.length + 1);
+      return sep === '/' ? rel : rel.split(sep).join('/');
+    }
+    return dir;
   }
 
-  function startActionState(run: RunState, info: ActionInfo): ActionState {
+  function startAction(run: RunState, info: ActionInfo): ActionState {
     const dir = resolve(info.dir);
-    const status: StatusJson = {
-      schema: SCHEMA,
-      instanceId: info.instanceId,
-      action: info.action,
-      ...(info.group !== undefined ? { group: info.group } : {}),
-      ...(info.type !== undefined ? { type: info.type } : {}),
-      ...(info.partition !== undefined ? { partition: info.partition } : {}),
-      cacheKey: info.cacheKey,
-      cached: info.cached,
-      status: 'running',
-      startedAt: new Date().toISOString(),
-    };
-    const state: ActionState = { dir, params: plainCopy(info.params ?? {}), paramsText: '', tags: {}, status };
-    run.actions.set(info.instanceId, state);
-    if (info.cached && !cachedActionFiles) {
-      // Recorded as one line of cached.jsonl at endAction: no folder, no files until then.
-      state.pending = { artifacts: [], metrics: [] };
-      return state;
+    const state: ActionState = { dir, logDir: relDir(run, dir) };
+    const start = startFields(info);
+    const params = plainCopy(info.params ?? {});
+    if (info.cached) {
+      // A rerun served from cache can have thousands of these; one line each at endAction.
+      state.pending = { start, params, tags: {}, artifacts: [], metrics: [] };
+    } else {
+      logEvent(run, { event: 'start', instanceId: info.instanceId, ...start, status: 'running', dir: state.logDir, params });
+      state.params = params;
     }
-    const line: ActionIndexLine = { instanceId: info.instanceId, dir: relDir(run, dir) };
-    const index = join(run.dir, Files.actions);
-    guard('action index', index, () => appenders.append(index, [JSON.stringify(line)], fsync));
-    const path = join(dir, Files.status);
-    guard('status', path, () => writeJsonAtomic(path, status, fsync));
-    if (Object.keys(state.params).length > 0) writeParams(state);
+    // Registered only once its start is on disk: if that write failed, the next call
+    // about the instance writes a start line before its own.
+    run.actions.set(info.instanceId, state);
     return state;
+  }
+
+  /** Closes the descriptor of an instance's metrics.jsonl (a late logMetrics opens it again). */
+  function closeMetrics(state: ActionState): void {
+    if (state.metricsFile !== undefined) appenders.close(state.metricsFile);
   }
 
   return {
@@ -156,7 +203,7 @@ export function fileTracker(options?: FileTrackerOptions): Tracker {
         dev: run.dev,
         ...(run.sweepId !== undefined ? { sweepId: run.sweepId } : {}),
       };
-      const state: RunState = { dir, params: plainCopy(run.params ?? {}), paramsText: '', tags: { ...run.tags }, info, actions: new Map() };
+      const state: RunState = { dir, log: join(dir, Files.actions), params: plainCopy(run.params ?? {}), paramsText: '', tags: { ...run.tags }, info, actions: new Map() };
       runs.set(run.runId, state);
       const path = join(dir, Files.tracker);
       guard('run status', path, () => writeJsonAtomic(path, info, fsync));
@@ -165,70 +212,106 @@ export function fileTracker(options?: FileTrackerOptions): Tracker {
     },
 
     async startAction(action: ActionInfo) {
-      startActionState(runOf(action, 'startAction'), action);
+      startAction(runOf(action, 'startAction'), action);
     },
 
     async logParams(scope, params) {
-      const s = scopeOf(scope, 'logParams');
-      s.params = deepMerge(s.params, plainCopy(params));
-      if (!('pending' in s && s.pending)) writeParams(s);
+      const run = runOf(scope, 'logParams');
+      const patch = plainCopy(params);
+      if (scope.instanceId === undefined) {
+        run.params = deepMerge(run.params, patch);
+        writeParams(run);
+        return;
+      }
+      const s = actionOf(run, scope.instanceId);
+      if (s.pending) {
+        s.pending.params = deepMerge(s.pending.params, patch);
+        return;
+      }
+      if (s.params) {
+        // Already recorded (the engine repeats the start params): nothing new to write.
+        if (mergeChangesNothing(s.params, patch)) return;
+        s.params = deepMerge(s.params, patch);
+      }
+      logEvent(run, { event: 'params', instanceId: scope.instanceId, params: patch });
     },
 
     async logMetrics(scope, batch: MetricPoint[]) {
-      const s = scopeOf(scope, 'logMetrics');
-      if ('pending' in s && s.pending) {
+      const run = runOf(scope, 'logMetrics');
+      if (scope.instanceId === undefined) {
+        const path = join(run.dir, Files.metrics);
+        guard('metrics', path, () => appenders.appendLines(path, batch.map(encodeMetric)));
+        return;
+      }
+      const s = actionOf(run, scope.instanceId);
+      if (s.pending) {
         s.pending.metrics.push(...batch);
         return;
       }
-      const path = join(s.dir, Files.metrics);
-      guard('metrics', path, () => appenders.append(path, batch.map(encodeMetric), fsync));
+      if (batch.length === 0) return;
+      if (s.metricsFile === undefined) {
+        // The log says where the points are before the first one is written, so a reader
+        // never misses a metrics.jsonl (and never has to look for one that is not there).
+        logEvent(run, { event: 'metrics', instanceId: scope.instanceId });
+        s.metricsFile = join(s.dir, Files.metrics);
+      }
+      const path = s.metricsFile;
+      guard('metrics', path, () => appenders.appendLines(path, batch.map(encodeMetric)));
     },
 
     async logArtifact(scope, ref: ArtifactRef, direction) {
-      const s = scopeOf(scope, 'logArtifact');
+      const run = runOf(scope, 'logArtifact');
       const line: ArtifactLine = { direction, ref, loggedAt: new Date().toISOString() };
-      if ('pending' in s && s.pending) {
+      if (scope.instanceId === undefined) {
+        const path = join(run.dir, Files.artifacts);
+        guard('artifacts', path, () => appenders.appendLine(path, JSON.stringify(line)));
+        return;
+      }
+      const s = actionOf(run, scope.instanceId);
+      if (s.pending) {
         s.pending.artifacts.push(line);
         return;
       }
-      const path = join(s.dir, Files.artifacts);
-      guard('artifacts', path, () => appenders.append(path, [JSON.stringify(line)], fsync));
+      logEvent(run, { event: 'artifact', instanceId: scope.instanceId, ...line });
     },
 
     async setTags(scope, tags) {
-      const s = scopeOf(scope, 'setTags');
-      Object.assign(s.tags, tags);
-      if (!('pending' in s && s.pending)) writeTags(s);
+      const run = runOf(scope, 'setTags');
+      if (scope.instanceId === undefined) {
+        Object.assign(run.tags, tags);
+        writeTags(run);
+        return;
+      }
+      const s = actionOf(run, scope.instanceId);
+      if (s.pending) {
+        Object.assign(s.pending.tags, tags);
+        return;
+      }
+      if (Object.keys(tags).length === 0) return;
+      logEvent(run, { event: 'tags', instanceId: scope.instanceId, tags: { ...tags } });
     },
 
     async endAction(scope, result: { status: ActionStatus; durationMs: number; error?: string | undefined }) {
       const run = runOf(scope, 'endAction');
-      const s = scope.instanceId === undefined ? undefined : (scopeOf(scope, 'endAction') as ActionState);
-      if (!s) return;
-      Object.assign(s.status, {
+      if (scope.instanceId === undefined) return;
+      const instanceId = scope.instanceId;
+      const s = actionOf(run, instanceId);
+      const end = {
         status: result.status,
         endedAt: new Date().toISOString(),
         durationMs: result.durationMs,
         ...(result.error !== undefined ? { error: result.error } : {}),
-      });
+      };
       if (s.pending) {
-        const line: CachedLine = {
-          instanceId: s.status.instanceId,
-          dir: relDir(run, s.dir),
-          status: s.status,
-          params: s.params,
-          tags: s.tags,
-          artifacts: s.pending.artifacts,
-          metrics: s.pending.metrics.map(metricLine),
-        };
-        const path = join(run.dir, Files.cached);
-        guard('cached instances', path, () => appenders.append(path, [JSON.stringify(line)], fsync));
-        s.pending = { artifacts: [], metrics: [] };
+        const { start, params, tags, artifacts, metrics } = s.pending;
+        logEvent(run, { event: 'cached', instanceId, ...start, ...end, dir: s.logDir, params, tags, artifacts, metrics: metrics.map(metricLine) });
+        // Its record is in the log now: later calls about it append events like any instance.
+        s.pending = undefined;
         return;
       }
-      const path = join(s.dir, Files.status);
-      guard('status', path, () => writeJsonAtomic(path, s.status, fsync));
-      appenders.close(s.dir);
+      logEvent(run, { event: 'end', instanceId, ...end });
+      s.params = undefined;
+      closeMetrics(s);
     },
 
     async endRun(scope, result: { status: RunStatus; durationMs: number }) {
@@ -236,8 +319,8 @@ export function fileTracker(options?: FileTrackerOptions): Tracker {
       Object.assign(run.info, { status: result.status, endedAt: new Date().toISOString(), durationMs: result.durationMs });
       const path = join(run.dir, Files.tracker);
       guard('run status', path, () => writeJsonAtomic(path, run.info, fsync));
-      for (const action of run.actions.values()) appenders.close(action.dir);
-      appenders.close(run.dir);
+      for (const action of run.actions.values()) closeMetrics(action);
+      for (const file of [Files.actions, Files.metrics, Files.artifacts]) appenders.close(join(run.dir, file));
     },
 
     async flush() {
@@ -245,7 +328,7 @@ export function fileTracker(options?: FileTrackerOptions): Tracker {
     },
 
     async close() {
-      appenders.close();
+      appenders.closeAll();
       runs.clear();
     },
   };

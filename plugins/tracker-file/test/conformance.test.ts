@@ -5,7 +5,7 @@ describeTracker('file', () => fileTracker(), {
   readBack: ({ run }) => readFileTracker(run.runDir),
 });
 
-describeTracker('file (cachedActionFiles, fsync)', () => fileTracker({ cachedActionFiles: true, fsync: true }), {
+describeTracker('file (fsync)', () => fileTracker({ fsync: true }), {
   readBack: ({ run }) => readFileTracker(run.runDir),
   points: 500,
 });

@@ -1,4 +1,4 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileTracker, readFileTracker } from '../src/index.js';
@@ -37,6 +37,22 @@ describe('errors', () => {
     expect(e.hint).toMatch(/disk is not full/);
   });
 
+  it('FILE_TRACKER_WRITE_FAILED names the event log and the event; the instance is started again by its next call', async () => {
+    const runDir = tmp.path('log-blocked');
+    const t = fileTracker();
+    await t.startRun(runInfo(runDir));
+    const log = join(runDir, 'actions.jsonl');
+    await mkdir(log);
+    const e = await rejection(t.startAction(actionInfo(runDir, 'train')));
+    expect(e.code).toBe('FILE_TRACKER_WRITE_FAILED');
+    expect(e.message).toMatch(new RegExp(`^file tracker: cannot write ${log.replace(/[[\]]/g, '\\$&')} \\(start of train\\): EISDIR`));
+    await rm(log, { recursive: true });
+    await t.logArtifact({ runId: 'r1', instanceId: 'train' }, { name: 'a.b', digest: 'd', handler: 'json', files: [], manifestKey: 'k' }, 'output');
+    await t.close();
+    const back = await readFileTracker(runDir);
+    expect(back.actions.train).toMatchObject({ status: 'running', record: { action: 'train', cacheKey: '' }, artifacts: [{ name: 'a.b', digest: 'd' }] });
+  });
+
   it('FILE_TRACKER_RUN_NOT_FOUND when the folder holds no run', async () => {
     await mkdir(tmp.path('empty'), { recursive: true });
     const e = await rejection(readFileTracker(tmp.path('empty')));
@@ -58,6 +74,45 @@ describe('errors', () => {
     expect(e.code).toBe('FILE_TRACKER_CORRUPT');
     expect(e.message).toMatch(new RegExp(`^file tracker: ${metrics.replace(/[[\]]/g, '\\$&')} line 3 is not valid JSON: `));
     expect(e.details).toMatchObject({ line: 3 });
+  });
+
+  it('a torn last line of actions.jsonl is skipped with a warning; the lines before it are folded', async () => {
+    const runDir = tmp.path('torn-log');
+    await smallRun(runDir);
+    const log = join(runDir, 'actions.jsonl');
+    await appendFile(log, '{"event":"end","instanceId":"train","sta');
+    const back = await readFileTracker(runDir);
+    expect(back.warnings).toEqual([`${log}:3`]);
+    expect(back.actions.train).toMatchObject({ status: 'running', metrics: [{ value: 1 }, { value: 0.5 }] });
+  });
+
+  it('FILE_TRACKER_CORRUPT for a line of actions.jsonl that is JSON but not an event', async () => {
+    const runDir = tmp.path('not-event');
+    await smallRun(runDir);
+    const log = join(runDir, 'actions.jsonl');
+    await appendFile(log, '{"event":"launch","instanceId":"train"}\n');
+    let e = await rejection(readFileTracker(runDir));
+    expect(e.code).toBe('FILE_TRACKER_CORRUPT');
+    expect(e.message).toBe(`file tracker: ${log} line 3 is not a file tracker event: unknown \`event\` "launch".`);
+    expect(e.hint).toMatch(/fix or delete that line/);
+    await writeFile(log, '[1,2]\n');
+    e = await rejection(readFileTracker(runDir));
+    expect(e.message).toBe(`file tracker: ${log} line 1 is not a file tracker event: not an object.`);
+    await writeFile(log, '{"event":"start"}\n');
+    e = await rejection(readFileTracker(runDir));
+    expect(e.message).toBe(`file tracker: ${log} line 1 is not a file tracker event: no \`instanceId\`.`);
+  });
+
+  it('FILE_TRACKER_SCHEMA_UNSUPPORTED for a run written in the old one-folder-per-instance format', async () => {
+    const runDir = tmp.path('schema1');
+    await smallRun(runDir);
+    const info = JSON.parse(await readFile(join(runDir, 'tracker.json'), 'utf8'));
+    await writeFile(join(runDir, 'tracker.json'), JSON.stringify({ ...info, schema: 1 }));
+    const e = await rejection(readFileTracker(runDir));
+    expect(e.code).toBe('FILE_TRACKER_SCHEMA_UNSUPPORTED');
+    expect(e.plugin).toBe('@aero/tracker-file');
+    expect(e.message).toBe(`file tracker: ${runDir} was recorded in format 1 (\`schema\` in tracker.json); this version of @aero/tracker-file reads format 2.`);
+    expect(e.hint).toMatch(/read it with the version that wrote it, or run the pipeline again/);
   });
 
   it('FILE_TRACKER_CORRUPT for a JSON file that does not parse', async () => {
@@ -83,5 +138,18 @@ describe('errors', () => {
       '  - fileTracker: `fsync`: Invalid input: expected boolean, received string',
       '  - fileTracker: `dir`: unknown option',
     ]);
+  });
+
+  it('PLUGIN_OPTIONS_INVALID for the removed `cachedActionFiles` option (instances have no folders to give)', () => {
+    let e: any;
+    try {
+      fileTracker({ cachedActionFiles: true } as never);
+    } catch (error) {
+      e = error;
+    }
+    expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
+    expect(e.plugin).toBe('@aero/tracker-file');
+    expect(e.message.split('\n')).toEqual(['Invalid options for fileTracker():', '  - fileTracker: `cachedActionFiles`: unknown option']);
+    expect(e.hint).toMatch(/@aero\/tracker-file README/);
   });
 });
