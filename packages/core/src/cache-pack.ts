@@ -116,6 +116,23 @@ export class PackLookup {
     return new PackLookup(pack, present);
   }
 
+  /** Number of hits in the pack. */
+  get size(): number {
+    return Object.keys(this.pack.hits).length;
+  }
+
+  /** Adds this pack's hits (and their manifests) that `into` does not have. */
+  carryOver(into: CachePack): void {
+    for (const [key, hit] of Object.entries(this.pack.hits)) {
+      if (into.hits[key]) continue;
+      into.hits[key] = hit;
+      for (const { digest } of Object.values(hit.outputs)) {
+        const manifest = this.pack.manifests[digest];
+        if (manifest) into.manifests[digest] ??= manifest;
+      }
+    }
+  }
+
   /** The packed hit for `key` if every blob of every output is present. */
   get(key: string): PackedHit | undefined {
     const hit = this.pack.hits[key];

@@ -467,8 +467,15 @@ class RunExecution {
     return this.pack;
   }
 
+  /** Instances whose hit came from the loaded pack. */
+  private packHits = 0;
+
   /** Every hit this run saw or made, for the next run to read in one go (see cache-pack.ts). */
   private async savePack(): Promise<void> {
+    // A rerun served wholly by the newest pack, which holds nothing else, would write the
+    // same pack again: keep it.
+    const loaded = await this.pack;
+    if (loaded && this.packHits === this.plan.instances.length && loaded.size === this.packHits) return;
     const pack: CachePack = { schema: 1, runId: this.runId, hits: {}, manifests: {} };
     for (const inst of this.plan.instances) {
       const outputs = this.outputs[inst.index];
@@ -477,6 +484,9 @@ class RunExecution {
       for (const o of Object.values(outputs)) pack.manifests[o.digest] ??= await this.aero.artifacts.getManifest(o.name, o.digest);
       pack.hits[producer.cacheKey] = { outputs, runId: producer.runId, instanceId: producer.instanceId };
     }
+    // A run of a selection (--only) keeps the other hits of the pack it read, so a later
+    // full run still finds them; a full run's pack holds exactly its pipeline.
+    if (loaded && this.options.only?.length) loaded.carryOver(pack);
     if (Object.keys(pack.hits).length === 0) return;
     await writePack(this.aero.plugins.store, pack);
   }
@@ -504,7 +514,11 @@ class RunExecution {
     let hit: PackedHit | undefined;
     try {
       ({ key, components } = await this.aero.cacheKey(inst, inputDigests));
-      if (!(this.options.force && inst.selected)) hit = (await this.packLookup())?.get(key) ?? (await this.aero.lookupCache(key));
+      if (!(this.options.force && inst.selected)) {
+        hit = (await this.packLookup())?.get(key);
+        if (hit) this.packHits++;
+        else hit = await this.aero.lookupCache(key);
+      }
     } finally {
       release();
     }
@@ -775,18 +789,21 @@ class RunExecution {
   private async trackerCall(method: string, call: (t: Tracker) => Promise<unknown>): Promise<void> {
     const trackers = this.trackers;
     if (trackers.length === 0) return;
-    await Promise.all(
-      trackers.map(async (t) => {
-        try {
-          await call(t);
-        } catch (error) {
-          const id = `${t.name}:${method}`;
-          if (this.trackerWarned.has(id)) return;
-          this.trackerWarned.add(id);
-          this.emit({ type: 'warning', message: `Tracker \`${t.name}\` failed in ${method}: ${(error as Error)?.message ?? String(error)} (the run continues).` });
-        }
-      }),
-    );
+    // One tracker (the usual case) without the Promise.all machinery: this runs several
+    // times per instance, 30,000+ times on a 10,000-action rerun.
+    if (trackers.length === 1) return this.callTracker(trackers[0]!, method, call);
+    await Promise.all(trackers.map((t) => this.callTracker(t, method, call)));
+  }
+
+  private async callTracker(t: Tracker, method: string, call: (t: Tracker) => Promise<unknown>): Promise<void> {
+    try {
+      await call(t);
+    } catch (error) {
+      const id = `${t.name}:${method}`;
+      if (this.trackerWarned.has(id)) return;
+      this.trackerWarned.add(id);
+      this.emit({ type: 'warning', message: `Tracker \`${t.name}\` failed in ${method}: ${(error as Error)?.message ?? String(error)} (the run continues).` });
+    }
   }
 
   private async writeRecord(): Promise<void> {

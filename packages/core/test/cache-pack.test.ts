@@ -58,10 +58,23 @@ describe('cache packs', () => {
     const again = await (await p.open()).run();
     expect(again.counts).toMatchObject({ ran: 0, cached: 4 });
     expect(ran).toEqual([]);
-    // The rerun wrote the newest pack and removed the older one.
-    const after = keysUnder(p.store, PACKS_PREFIX);
-    expect(after).toHaveLength(1);
-    expect(after[0]! > packs[0]!).toBe(true);
+    // Served wholly by that pack, the rerun had nothing new to pack: the pack stays.
+    expect(keysUnder(p.store, PACKS_PREFIX)).toEqual(packs);
+  });
+
+  it('a run that changes something writes the newest pack; a selection keeps the other hits', async () => {
+    ran = [];
+    const p = await project();
+    await (await p.open()).run();
+    const [first] = keysUnder(p.store, PACKS_PREFIX);
+    const config = defineConfig({ actions: [source, square], params: { source: { n: 4 } }, plugins: [p.store, jsonHandler()] });
+    const changed = await createAero({ cwd: p.cwd, config });
+    await changed.run({ only: ['source'] });
+    const packs = keysUnder(p.store, PACKS_PREFIX);
+    expect(packs).toHaveLength(1);
+    expect(packs[0]! > first!).toBe(true);
+    // The selection ran source with n=4 (a new key) and kept the 4 hits of the first run.
+    expect(Object.keys(parsePack(p.store.data.get(packs[0]!)!)!.hits)).toHaveLength(5);
   });
 
   it('is ignored when its checksum does not match (the per-key entries decide)', async () => {
