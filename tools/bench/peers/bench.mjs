@@ -4,6 +4,7 @@
 //   npm run bench -- peers [--scenarios trivial,plan100k,data,cli] [--tools aero,snakemake,luigi,prefect,dvc]
 //                          [--rounds 3] [--cap 300] [--once-over 180] [--sizes 1000,10000] [--shapes fan,chain] [--jobs 2]
 //                          [--big 100000] [--data-files 1000] [--data-mib 2048] [--cli-rounds 10] [--no-docs]
+//   npm run bench -- peers --scenarios report     (measure nothing: rewrite the tables from results/peers.json)
 //
 // Installs the peers on first use (.tools/bench-peers/venv, see install.mjs), writes each
 // workload for each tool (workloads.mjs, data.mjs, cli.mjs) under tools/bench/.work/peers,
@@ -26,7 +27,7 @@ import { aeroBin, tools } from './workloads.mjs';
 import { newWorkloadMetrics, runWorkloadRound } from './trivial.mjs';
 import { dataTools, ensureSource, newDataMetrics, runDataRound } from './data.mjs';
 import { cliCases } from './cli.mjs';
-import { newMetric, summarize } from './metrics.mjs';
+import { capOf, newMetric, summarize } from './metrics.mjs';
 
 const ALL_TOOLS = ['aero', 'snakemake', 'luigi', 'prefect', 'dvc'];
 const defaults = {
@@ -57,6 +58,8 @@ const resultsFile = join(benchDir, 'results', 'peers.json');
 const command = `npm run bench -- peers ${process.argv.slice(2).join(' ')}`.trim();
 const rotate = (list, k) => list.map((_, i) => list[(i + k) % list.length]);
 
+const reportOnly = opts.scenarios.length === 1 && opts.scenarios[0] === 'report';
+if (reportOnly) opts.tools = opts.tools.filter((t) => t !== 'aero'); // nothing runs: no snapshot
 if (!existsSync(aeroBin) && opts.tools.includes('aero')) {
   log(`[bench] ${aeroBin} is missing: build it first (npm run build). Running the peers only.`);
   opts.tools = opts.tools.filter((t) => t !== 'aero');
@@ -65,9 +68,9 @@ if (!existsSync(aeroBin) && opts.tools.includes('aero')) {
 const snapshot = opts.tools.includes('aero') ? await snapshotAero(workDir, { log }) : undefined;
 const bin = snapshot?.bin;
 
-const peerInfo = await ensurePeers({ log });
-const versions = { aero: JSON.parse(readFileSync(join(repoRoot, 'packages', 'cli', 'package.json'), 'utf8')).version, python: peerInfo.python, ...peerInfo.versions };
 const previous = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { scenarios: {} };
+const peerInfo = reportOnly ? { python: previous.versions?.python, versions: previous.versions ?? {} } : await ensurePeers({ log });
+const versions = { aero: JSON.parse(readFileSync(join(repoRoot, 'packages', 'cli', 'package.json'), 'utf8')).version, python: peerInfo.python, ...peerInfo.versions };
 const scenarios = { ...previous.scenarios };
 const started = Date.now();
 
@@ -175,7 +178,7 @@ log(`[bench] done in ${formatMs(Date.now() - started)}; results in tools/bench/r
 function cell(metric, key = 'medianMs', capS) {
   if (!metric) return '–';
   if (metric.status === 'n/a') return 'n/a';
-  if (metric.status === 'capped' && metric[key] === undefined) return key === 'medianMs' ? `> ${capS} s (cap)` : '–';
+  if (metric.status === 'capped' && metric[key] === undefined) return key === 'medianMs' ? `> ${capOf(metric, capS)} s (cap)` : '–';
   if (metric[key] === undefined && metric.status === 'ok') return '–';
   if (metric.status === 'failed' && metric[key] === undefined) return 'failed';
   const v = metric[key];
@@ -188,7 +191,7 @@ function ratioCell(aero, peer, key, capS) {
   if (!aero || !peer || aero.status === 'n/a' || peer.status === 'n/a') return '–';
   const a = aero[key];
   if (a === undefined) return '–';
-  if (peer[key] === undefined && peer.status === 'capped' && key === 'medianMs') return `< ${formatRatio(a, capS * 1000)}`;
+  if (peer[key] === undefined && peer.status === 'capped' && key === 'medianMs') return `< ${formatRatio(a, capOf(peer, capS) * 1000)}`;
   return formatRatio(a, peer[key]);
 }
 
@@ -226,7 +229,16 @@ function scenarioHeader(title, sc, what) {
   const dated = [...sc.rows].sort((a, b) => String(a.date ?? '').localeCompare(String(b.date ?? '')));
   const commands = [...new Set(dated.map((r) => r.command ?? sc.command))];
   const how = commands.length > 1 ? `with ${commands.map((c) => `\`${c}\``).join(', then ')} (later commands remeasured some rows)` : `with \`${commands[0] ?? sc.command}\``;
-  return `### ${title}\n\n${what}\n\nMeasured ${sc.machine.date.slice(0, 10)} ${how}: ${sc.rounds} round${sc.rounds === 1 ? '' : 's'}, medians; cap ${sc.capS} s per step; ${sc.jobs} jobs in parallel where the tool allows.\n`;
+  // Rows measured by different commands may have had different caps: name each tool's.
+  const caps = new Map();
+  for (const r of sc.rows) {
+    const cap = Number(/--cap (\d+)/.exec(r.command ?? sc.command)?.[1] ?? 300);
+    const label = r.label ?? tools[r.tool]?.label ?? r.tool;
+    if (!caps.has(label)) caps.set(label, cap);
+  }
+  const distinct = new Set(caps.values());
+  const capText = distinct.size <= 1 ? `cap ${[...distinct][0] ?? sc.capS} s per step` : `cap per step: ${[...caps].map(([t, c]) => `${t} ${c} s`).join(', ')}`;
+  return `### ${title}\n\n${what}\n\nMeasured ${sc.machine.date.slice(0, 10)} ${how}: ${sc.rounds} round${sc.rounds === 1 ? '' : 's'}, medians; ${capText}; ${sc.jobs} jobs in parallel where the tool allows.\n`;
 }
 
 function markdown(res) {
@@ -286,7 +298,7 @@ function targets(sc) {
     const a = find('trivial', 'aero', w);
     const s = find('trivial', 'snakemake', w);
     if (a?.metrics.run.medianMs !== undefined && s) {
-      const peerMs = s.metrics.run.medianMs ?? (s.metrics.run.status === 'capped' ? sc.trivial.capS * 1000 : undefined);
+      const peerMs = s.metrics.run.medianMs ?? (s.metrics.run.status === 'capped' ? capOf(s.metrics.run, sc.trivial.capS) * 1000 : undefined);
       if (peerMs !== undefined) {
         const speedup = peerMs / a.metrics.run.medianMs;
         const bound = s.metrics.run.medianMs === undefined ? '≥ ' : '';

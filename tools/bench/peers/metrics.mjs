@@ -23,6 +23,7 @@ export async function measureStep(metric, step, { capMs, verify }) {
   const r = await measure(step.cmd, step.args, { cwd: step.cwd, env: step.env, timeoutMs: capMs });
   if (r.timedOut) {
     metric.status = 'capped';
+    metric.capS = capMs / 1000;
     metric.note = `did not finish within the ${capMs / 1000} s cap`;
     return false;
   }
@@ -50,4 +51,11 @@ export function firstError(text) {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
   const hit = lines.find((l) => /^(ERROR|Error|\[aero\]|RuntimeError|RecursionError|Traceback)|Exception|error:/.test(l) && !/^Traceback/.test(l));
   return (hit ?? lines.at(-1) ?? '').slice(0, 300);
+}
+
+/** The cap a step was killed at (older results only have it in their note), else `fallback`. */
+export function capOf(metric, fallback) {
+  if (metric?.capS !== undefined) return metric.capS;
+  const m = /within the (\d+) s cap/.exec(metric?.note ?? '');
+  return m ? Number(m[1]) : fallback;
 }
