@@ -18,7 +18,13 @@ export async function readSmallFast(path: string): Promise<Uint8Array | null> {
   // A missing key is common (a cache lookup for a key that never ran). `statSync` with
   // throwIfNoEntry answers that without creating an exception: a failed `openSync` builds
   // an Error with a stack, which at 100,000 lookups was seconds of CPU and garbage.
-  if (!statSync(path, { throwIfNoEntry: false })) return null;
+  try {
+    if (!statSync(path, { throwIfNoEntry: false })) return null;
+  } catch (error) {
+    // A parent that is a file (ENOTDIR) also means "no such key", as for open below.
+    if (errnoOf(error) === 'ENOTDIR') return null;
+    throw error;
+  }
   let fd: number;
   try {
     fd = openSync(path, 'r');
