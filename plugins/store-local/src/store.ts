@@ -6,7 +6,7 @@ import { LocalStoreErrorCodes, PLUGIN, errnoOf, ioError, storeError } from './er
 import { checkKey, checkPrefix } from './keys.js';
 import { listKeys, listTemps } from './list.js';
 import { parseOptions, type LocalStoreOptions } from './options.js';
-import { SMALL_WRITE_BYTES, commit, copyToTemp, linkHandedOver, putSmallSync, syncDir, writeTemp } from './write.js';
+import { SMALL_WRITE_BYTES, commit, copyToTemp, fsyncPath, linkHandedOver, putSmallSync, writeTemp } from './write.js';
 import { readSmallFast } from './read.js';
 import { filesPresent, isFile } from './presence.js';
 import { VERSION } from './version.js';
@@ -43,7 +43,7 @@ export function localStore(options?: LocalStoreOptions): LocalStore {
   async function finish(key: string, tmp: string, ifAbsent: boolean): Promise<PutResult> {
     const path = pathOf(key);
     const written = await commit(tmp, path, ifAbsent);
-    if (durable && written) await syncDir(parentOf(path));
+    if (durable && written) await fsyncPath(parentOf(path));
     return { written };
   }
 
@@ -135,7 +135,7 @@ export function localStore(options?: LocalStoreOptions): LocalStore {
         if (putOptions.handOver) {
           const linked = await linkHandedOver(filePath, path, modeOf(key), ifAbsent, durable);
           if (linked !== null) {
-            if (durable && linked) await syncDir(parentOf(path));
+            if (durable && linked) await fsyncPath(parentOf(path));
             return { written: linked };
           }
         }

@@ -75,14 +75,7 @@ export async function copyToTemp(dir: string, source: string, mode: number, dura
   try {
     // copyFile copies the source's mode (maybe executable, maybe read-only); set ours.
     await chmod(tmp, mode);
-    if (durable) {
-      const handle = await open(tmp, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    }
+    if (durable) await fsyncPath(tmp);
   } catch (error) {
     await unlink(tmp).catch(() => {});
     throw error;
@@ -121,16 +114,18 @@ export async function commit(tmp: string, target: string, ifAbsent: boolean): Pr
   }
 }
 
-/** fsyncs a directory so a rename/link in it survives power loss. */
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+/**
+ * fsyncs a file or a directory by path: a finished file's bytes, or a directory so a
+ * rename/link in it survives power loss.
+ */
+export async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {
     await handle.close();
   }
 }
-
 
 /** Bodies up to this size are written with synchronous calls (see `putSmallSync`). */
 export const SMALL_WRITE_BYTES = 64 * 1024;
@@ -226,14 +221,7 @@ export async function linkHandedOver(source: string, target: string, mode: numbe
     throw error;
   }
   try {
-    if (durable) {
-      const handle = await open(source, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    }
+    if (durable) await fsyncPath(source);
     try {
       await link(source, target);
     } catch (error) {
