@@ -37,17 +37,10 @@ export interface TrackerJson {
 }
 
 /** An action instance's status as folded from `actions.jsonl` (what `RecordedAction.record` holds). */
-export interface StatusJson {
+export interface StatusJson extends StartFields {
   schema: number;
   instanceId: string;
-  action: string;
-  group?: string;
-  type?: string;
-  partition?: Record<string, string | number>;
-  cacheKey: string;
-  cached: boolean;
   status: ActionStatus | 'running';
-  startedAt: string;
   endedAt?: string;
   durationMs?: number;
   error?: string;
