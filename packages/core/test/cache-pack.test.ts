@@ -3,33 +3,13 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { PACKS_PREFIX, formatPack, parsePack, type CachePack } from '../src/cache-pack.js';
-import { createAero, defineAction, defineConfig, gc } from '../src/index.js';
+import { createAero, defineConfig, gc } from '../src/index.js';
 import { ScratchPool } from '../src/scratch.js';
-import { jsonHandler, memoryStore } from './fixtures.js';
+import { jsonHandler, memoryStore, squaresPipeline } from './fixtures.js';
 
 let ran: string[] = [];
-const source = defineAction({
-  name: 'source',
-  params: z.object({ n: z.number().int().default(3) }),
-  outputs: { values: { handler: 'json' } },
-  async run({ params, outputs }) {
-    ran.push('source');
-    await outputs.values.write(Array.from({ length: params.n }, (_, i) => i));
-  },
-});
-const square = defineAction({
-  name: 'square',
-  partitions: { i: [0, 1, 2] },
-  inputs: { values: source.output('values') },
-  outputs: { out: { handler: 'json', path: 'sq-{i:02d}.json' } },
-  async run({ inputs, outputs, partition }) {
-    ran.push(`square${partition!.i}`);
-    const v = (await inputs.values.read<number[]>())[Number(partition!.i)] ?? 0;
-    await outputs.out.write(v * v);
-  },
-});
+const { source, square } = squaresPipeline((step) => ran.push(step));
 
 async function project() {
   const cwd = await mkdtemp(join(tmpdir(), 'aero-pack-'));

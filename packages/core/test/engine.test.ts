@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAero, defineAction, defineConfig, type Action, type AeroEvent } from '../src/index.js';
-import { jsonHandler, memoryStore } from './fixtures.js';
+import { jsonHandler, memoryStore, squaresPipeline } from './fixtures.js';
 
 async function project(actions: Action[], params: Record<string, unknown> = {}) {
   const cwd = await mkdtemp(join(tmpdir(), 'aero-engine-'));
@@ -15,38 +15,7 @@ async function project(actions: Action[], params: Record<string, unknown> = {}) 
 
 describe('engine (embedded API, no CLI)', () => {
   let calls: string[] = [];
-  const source = defineAction({
-    name: 'source',
-    params: z.object({ n: z.number().int().default(3) }),
-    outputs: { values: { handler: 'json' } },
-    async run({ params, outputs }) {
-      calls.push('source');
-      await outputs.values.write(Array.from({ length: params.n }, (_, i) => i));
-    },
-  });
-  const square = defineAction({
-    name: 'square',
-    partitions: { i: [0, 1, 2] },
-    inputs: { values: source.output('values') },
-    outputs: { out: { handler: 'json', path: 'sq-{i:02d}.json' } },
-    async run({ inputs, outputs, partition, log }) {
-      calls.push(`square${partition!.i}`);
-      const v = (await inputs.values.read<number[]>())[Number(partition!.i)] ?? 0;
-      log.metric('value', v * v);
-      await outputs.out.write(v * v);
-    },
-  });
-  const total = defineAction({
-    name: 'total',
-    inputs: { squares: square.output('out').all() },
-    outputs: { sum: { handler: 'json' } },
-    async run({ inputs, outputs }) {
-      calls.push('total');
-      let sum = 0;
-      for (const s of inputs.squares) sum += await s.read<number>();
-      await outputs.sum.write(sum);
-    },
-  });
+  const { source, square, total } = squaresPipeline((step) => calls.push(step));
 
   it('runs a partitioned pipeline, caches it, and reruns only what a param change touches', async () => {
     calls = [];
