@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Creates the common shape of an aero package so every plugin looks alike:
-//   node tools/scaffold-package.mjs plugins/store-s3 @aero/store-s3 "S3-compatible store for aero"
+//   node tools/scaffold-package.mjs plugins/store-s3 @aeroml/store-s3 "S3-compatible store for aero"
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [dir, name, description = ''] = process.argv.slice(2);
 if (!dir || !name) {
-  console.error('usage: node tools/scaffold-package.mjs <dir> <@aero/name> [description]');
+  console.error('usage: node tools/scaffold-package.mjs <dir> <@aeroml/name> [description]');
   process.exit(2);
 }
 const isPlugin = dir.startsWith('plugins/');
@@ -36,7 +36,7 @@ const pkg = {
     lint: 'publint --strict',
     test: 'vitest run',
   },
-  ...(isPlugin ? { peerDependencies: { '@aero/core': '^0.1.0' }, devDependencies: { '@aero/core': '*', '@aero/test-utils': '*' } } : {}),
+  ...(isPlugin ? { peerDependencies: { '@aeroml/core': '^0.1.0' }, devDependencies: { '@aeroml/core': '*', '@aeroml/test-utils': '*' } } : {}),
 };
 write('package.json', JSON.stringify(pkg, null, 2) + '\n');
 write('tsconfig.json', JSON.stringify({ extends: `${up}tsconfig.base.json`, include: ['src', 'test', '*.ts'] }, null, 2) + '\n');

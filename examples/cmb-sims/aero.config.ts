@@ -1,6 +1,6 @@
-import { defineConfig } from '@aero/core';
-import { fitsHandler } from '@aero/handler-fits';
-import { npyHandlers } from '@aero/handler-npy';
+import { defineConfig } from '@aeroml/core';
+import { fitsHandler } from '@aeroml/handler-fits';
+import { npyHandlers } from '@aeroml/handler-npy';
 import { evaluate } from './src/evaluate.js';
 import { predict } from './src/predict.js';
 import { preprocess } from './src/preprocess.js';

@@ -1,5 +1,5 @@
-import { yamlConfig } from '@aero/config-yaml';
-import { defineConfig } from '@aero/core';
+import { yamlConfig } from '@aeroml/config-yaml';
+import { defineConfig } from '@aeroml/core';
 import { evaluate } from './src/evaluate.js';
 import { generate } from './src/generate.js';
 import { train } from './src/train.js';

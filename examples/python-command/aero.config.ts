@@ -1,4 +1,4 @@
-import { defineAction, defineCommand, defineConfig } from '@aero/core';
+import { defineAction, defineCommand, defineConfig } from '@aeroml/core';
 import { z } from 'zod';
 
 // A TypeScript action makes the data; a Python command fits it and reports its loss

@@ -1,4 +1,4 @@
-import { defineConfig } from '@aero/core';
+import { defineConfig } from '@aeroml/core';
 import { evaluate } from './src/evaluate.js';
 import { ingest } from './src/ingest.js';
 import { split } from './src/split.js';

@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { aeroTsup } from '../../tsup.config.base';
 
-export default defineConfig(aeroTsup({ index: 'src/index.ts', bin: 'src/bin.ts' }, { external: [/^@aero\//] }));
+export default defineConfig(aeroTsup({ index: 'src/index.ts', bin: 'src/bin.ts' }, { external: [/^@aeroml\//] }));

@@ -4,7 +4,7 @@ import base from '../../vitest.config';
 export default mergeConfig(
   base,
   defineConfig({
-    // tsup strips `node:` from builtins in dist files (e.g. @aero/test-utils); in this
+    // tsup strips `node:` from builtins in dist files (e.g. @aeroml/test-utils); in this
     // package vitest then resolves a bare `stream` as a path. Point it at the builtin.
     resolve: { alias: [{ find: /^stream$/, replacement: 'node:stream' }] },
     test: {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts a real MLflow tracking server on loopback for @aero/tracker-mlflow's tests and bench.
+# Starts a real MLflow tracking server on loopback for @aeroml/tracker-mlflow's tests and bench.
 # Idempotent: installs MLflow into .tools/mlflow/venv on first use, starts the server only
 # when it is not already answering, waits until /health answers, and writes the connection
 # facts to .tools/mlflow.env (MLFLOW_TRACKING_URI=..., ...). The pid goes to

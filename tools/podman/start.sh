@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Docker-compatible container runtime for @aero/launcher-docker's tests: podman with
+# Docker-compatible container runtime for @aeroml/launcher-docker's tests: podman with
 # runc (crun fails on this cgroup-v1 host) and cgroupfs, no daemon.
 # Idempotent: installs podman + runc when missing, writes /etc/containers/containers.conf,
 # and builds the local image localhost/aero-node:test (the host's node binary plus the

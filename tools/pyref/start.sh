@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reference Python libraries for file-format cross-checks (@aero/handler-npy, @aero/handler-fits):
+# Reference Python libraries for file-format cross-checks (@aeroml/handler-npy, @aeroml/handler-fits):
 # Debian's numpy and astropy under /usr/bin/python3. No daemon: this only installs what is
 # missing (idempotent, a fast no-op once installed) and writes .tools/pyref.env.
 set -euo pipefail

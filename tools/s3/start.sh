@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts MinIO (a real S3-compatible server) on 127.0.0.1 for @aero/store-s3 tests and
+# Starts MinIO (a real S3-compatible server) on 127.0.0.1 for @aeroml/store-s3 tests and
 # benches. Idempotent: builds MinIO with `go install` on first use (pinned version, cached
 # by Go's build and module caches), starts it only if it is not already answering, waits
 # until it is ready, creates the test bucket, and writes the connection facts to

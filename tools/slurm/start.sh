@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Single-node Slurm cluster on this machine for @aero/launcher-slurm's tests.
+# Single-node Slurm cluster on this machine for @aeroml/launcher-slurm's tests.
 # Idempotent: installs slurm-wlm + munge when missing, writes /etc/slurm/slurm.conf,
 # starts munged, slurmctld and slurmd only when the controller does not answer, waits
 # until the node is idle, and writes .tools/slurm.env. Pids go to .tools/slurm/*.pid.

@@ -1,4 +1,4 @@
-import { defineAction } from '@aero/core';
+import { defineAction } from '@aeroml/core';
 import { predict, type Prediction } from './predict.js';
 
 export interface SplitMetrics {

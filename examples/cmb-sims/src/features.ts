@@ -1,4 +1,4 @@
-import type { NDArray } from '@aero/handler-npy';
+import type { NDArray } from '@aeroml/handler-npy';
 
 /** Model features of one spectrum: the natural log of each band power. */
 export function features(spectrum: NDArray): number[] {

@@ -1,6 +1,6 @@
-import { defineAction } from '@aero/core';
-import { getValue, type FitsImage } from '@aero/handler-fits';
-import { ndarray } from '@aero/handler-npy';
+import { defineAction } from '@aeroml/core';
+import { getValue, type FitsImage } from '@aeroml/handler-fits';
+import { ndarray } from '@aeroml/handler-npy';
 import { z } from 'zod';
 import { simPartitions } from './sims.js';
 import { simulate } from './simulate.js';

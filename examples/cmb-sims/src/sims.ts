@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { AeroError, splits, type PartitionKey } from '@aero/core';
+import { AeroError, splits, type PartitionKey } from '@aeroml/core';
 
 /** Simulations per split, from `sims.json` next to aero.config.ts. */
 export type SimCounts = { train: number; valid: number; test: number };
@@ -22,7 +22,7 @@ export function simCounts(file: URL | string = SIMS_FILE): SimCounts {
   } catch (cause) {
     throw new AeroError('CMB_SIMS_INVALID', `Could not read the simulation counts from ${where}: ${(cause as Error).message}.`, {
       hint: 'Create sims.json next to aero.config.ts, e.g. { "train": 80, "valid": 10, "test": 10 }.',
-      plugin: '@aero/example-cmb-sims',
+      plugin: '@aeroml/example-cmb-sims',
       cause,
     });
   }
@@ -35,7 +35,7 @@ export function simCounts(file: URL | string = SIMS_FILE): SimCounts {
   if (problems.length > 0) {
     throw new AeroError('CMB_SIMS_INVALID', `${where} is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
       hint: 'Each split needs a positive whole number of simulations.',
-      plugin: '@aero/example-cmb-sims',
+      plugin: '@aeroml/example-cmb-sims',
     });
   }
   return { train: counts['train'] as number, valid: counts['valid'] as number, test: counts['test'] as number };

@@ -1,5 +1,5 @@
-import { defineAction } from '@aero/core';
-import { fitsImage } from '@aero/handler-fits';
+import { defineAction } from '@aeroml/core';
+import { fitsImage } from '@aeroml/handler-fits';
 import { z } from 'zod';
 import { isPowerOfTwo } from './fft.js';
 import { mulberry32, simulationSeed } from './random.js';

@@ -1,5 +1,5 @@
-import { defineAction } from '@aero/core';
-import type { NDArray } from '@aero/handler-npy';
+import { defineAction } from '@aeroml/core';
+import type { NDArray } from '@aeroml/handler-npy';
 import { z } from 'zod';
 import { features } from './features.js';
 import { preprocess, type Truth } from './preprocess.js';

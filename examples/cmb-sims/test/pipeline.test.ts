@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promis
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { runAero, type AeroCliResult } from '@aero/test-utils';
+import { runAero, type AeroCliResult } from '@aeroml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
@@ -32,7 +32,7 @@ function countBy(all: Record<string, string>, status: string): Record<string, nu
 
 const ids = (action: string, split: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${action}[split=${split},sim=${from + i}]`);
 
-/** A fresh copy of the example inside the repo, so `@aero/*` and `zod` resolve from its node_modules. */
+/** A fresh copy of the example inside the repo, so `@aeroml/*` and `zod` resolve from its node_modules. */
 async function copyExample(): Promise<string> {
   const root = join(EXAMPLE, '.test-work');
   await mkdir(root, { recursive: true });
@@ -224,7 +224,7 @@ print(json.dumps(out))
     expect(r.stderr).toBe(
       // An AeroError raised while the config loads reaches the user as it was thrown
       // (scope and hint intact); the CLI still treats it as a config error (exit 2).
-      `[aero] [@aero/example-cmb-sims] ${join(dir, 'sims.json')} is invalid:\n  - \`valid\`: expected an integer >= 1, got 0\n  hint: Each split needs a positive whole number of simulations.\n`,
+      `[aero] [@aeroml/example-cmb-sims] ${join(dir, 'sims.json')} is invalid:\n  - \`valid\`: expected an integer >= 1, got 0\n  hint: Each split needs a positive whole number of simulations.\n`,
     );
   });
 });

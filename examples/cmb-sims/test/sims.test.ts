@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { describe, expect, it } from 'vitest';
 import { simCounts, simPartitions } from '../src/sims.js';
 
@@ -34,7 +34,7 @@ describe('simulation counts (sims.json)', () => {
     const e = error(() => simCounts(path));
     expect(e).toBeInstanceOf(AeroError);
     expect(e.code).toBe('CMB_SIMS_INVALID');
-    expect(e.plugin).toBe('@aero/example-cmb-sims');
+    expect(e.plugin).toBe('@aeroml/example-cmb-sims');
     expect(e.message).toBe(`${path} is invalid:\n  - \`train\`: expected an integer >= 1, got 0\n  - \`valid\`: expected an integer >= 1, got 2.5\n  - \`test\`: expected an integer >= 1, got undefined`);
     expect(e.hint).toBe('Each split needs a positive whole number of simulations.');
   });

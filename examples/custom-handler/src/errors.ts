@@ -1,4 +1,4 @@
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 
 /** The package that raises these errors (printed as `[aero] [aero-handler-netpbm] ...`). */
 export const PLUGIN = 'aero-handler-netpbm';

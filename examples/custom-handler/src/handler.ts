@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import { isAeroError, type AssetHandler } from '@aero/core';
+import { isAeroError, type AssetHandler } from '@aeroml/core';
 import { version } from '../package.json';
 import type { NetpbmImage } from './image.js';
 import { checkImage, formatNetpbm, parseNetpbm } from './netpbm.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AeroError, ErrorCodes } from '@aero/core';
+import { AeroError, ErrorCodes } from '@aeroml/core';
 import { PLUGIN } from './errors.js';
 
 /** Options of `netpbmHandler()`, validated when the config is loaded. */

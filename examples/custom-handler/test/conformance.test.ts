@@ -1,6 +1,6 @@
-// The shared AssetHandler conformance suite from @aero/test-utils: every handler package
+// The shared AssetHandler conformance suite from @aeroml/test-utils: every handler package
 // (first-party or not) should pass it.
-import { describeHandler } from '@aero/test-utils';
+import { describeHandler } from '@aeroml/test-utils';
 import { netpbmHandler, netpbmImage, type NetpbmImage } from '../src/index.js';
 
 const gray8 = netpbmImage(3, 2, { data: Uint8Array.of(0, 64, 128, 192, 255, 7) });

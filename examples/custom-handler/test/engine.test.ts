@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAero, defineAction, defineConfig } from '@aero/core';
-import { localStore } from '@aero/store-local';
+import { createAero, defineAction, defineConfig } from '@aeroml/core';
+import { localStore } from '@aeroml/store-local';
 import { netpbmHandler, netpbmImage, type NetpbmImage } from '../src/index.js';
 
 let root = '';

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AeroError } from '@aero/core';
+import type { AeroError } from '@aeroml/core';
 import { formatNetpbm, netpbmHandler, netpbmImage, parseNetpbm } from '../src/index.js';
 
 // The examples from the Netpbm manual pages (pgm(5), ppm(5)).

@@ -1,4 +1,4 @@
-import { defineAction } from '@aero/core';
+import { defineAction } from '@aeroml/core';
 import { z } from 'zod';
 import { generate, type Dataset } from './generate.js';
 import { fit } from './model.js';

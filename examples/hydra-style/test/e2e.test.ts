@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAero, type AeroCliResult } from '@aero/test-utils';
+import { runAero, type AeroCliResult } from '@aeroml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
@@ -9,7 +9,7 @@ const CLI = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.me
 
 const aero = (cwd: string, ...args: string[]): Promise<AeroCliResult> => runAero(CLI, cwd, args);
 
-/** A fresh copy of the example inside the repo, so `@aero/*` and `zod` resolve from its node_modules. */
+/** A fresh copy of the example inside the repo, so `@aeroml/*` and `zod` resolve from its node_modules. */
 async function copyExample(name: string): Promise<string> {
   const root = join(EXAMPLE, '.test-projects');
   await mkdir(root, { recursive: true });

@@ -1,4 +1,4 @@
-import { defineAction } from '@aero/core';
+import { defineAction } from '@aeroml/core';
 import { predict, type SoftmaxModel } from './model.js';
 import { FEATURES, type Row } from './rows.js';
 import { split } from './split.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defineAction } from '@aero/core';
+import { defineAction } from '@aeroml/core';
 import { z } from 'zod';
 import { FEATURES, type Row } from './rows.js';
 

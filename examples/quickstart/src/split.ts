@@ -1,4 +1,4 @@
-import { defineAction } from '@aero/core';
+import { defineAction } from '@aeroml/core';
 import { z } from 'zod';
 import { ingest } from './ingest.js';
 import { rng } from './random.js';

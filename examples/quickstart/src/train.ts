@@ -1,4 +1,4 @@
-import { defineAction } from '@aero/core';
+import { defineAction } from '@aeroml/core';
 import { z } from 'zod';
 import { train as fit } from './model.js';
 import { FEATURES, type Row } from './rows.js';

@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAero } from '@aero/test-utils';
+import { runAero } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -15,7 +15,7 @@ async function quickstartWithLaunchers(): Promise<string> {
   const dir = await mkdtemp(join(root, 'launchers-'));
   for (const entry of ['src', 'data']) await cp(join(here, entry), join(dir, entry), { recursive: true });
   const config = (await readFile(join(here, 'aero.config.ts'), 'utf8'))
-    .replace("import { defineConfig } from '@aero/core';", "import { defineConfig } from '@aero/core';\nimport { dockerLauncher } from '@aero/launcher-docker';\nimport { slurmLauncher } from '@aero/launcher-slurm';")
+    .replace("import { defineConfig } from '@aeroml/core';", "import { defineConfig } from '@aeroml/core';\nimport { dockerLauncher } from '@aeroml/launcher-docker';\nimport { slurmLauncher } from '@aeroml/launcher-slurm';")
     .replace(
       '  actions: [ingest, split, train, evaluate],',
       "  actions: [ingest, split, train, evaluate],\n  plugins: [\n    dockerLauncher({ runtime: 'podman', runtimeArgs: ['--runtime', 'runc', '--cgroup-manager=cgroupfs'], image: 'localhost/aero-node:test', pull: 'never' }),\n    slurmLauncher({ pollIntervalMs: 500, fileIntervalMs: 200 }),\n  ],",

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import type { Aero } from '@aero/core';
+import type { Aero } from '@aeroml/core';
 import type { ParsedArgs } from './args.js';
 
 /** The embedded defaults used when aero.config.ts names no plugin of a kind. */
 export async function embeddedDefaults(cwd: string, dir?: string) {
   const [{ localStore }, { fileTracker }, { textHandlers }] = await Promise.all([
-    import('@aero/store-local'),
-    import('@aero/tracker-file'),
-    import('@aero/handler-text'),
+    import('@aeroml/store-local'),
+    import('@aeroml/tracker-file'),
+    import('@aeroml/handler-text'),
   ]);
   return {
     store: () => localStore({ cwd, ...(dir ? { dir } : {}) }),
@@ -28,15 +28,15 @@ export function execCommand(): string[] {
  */
 export async function openProject(args: ParsedArgs, overrides: string[] = [], loaded?: Aero): Promise<Aero> {
   if (loaded) {
-    const { createAero } = await import('@aero/core');
+    const { createAero } = await import('@aeroml/core');
     return createAero({ cwd: loaded.cwd, config: loaded.config, ...(loaded.configFile ? { configFile: loaded.configFile } : {}), overrides, defaults: await embeddedDefaults(loaded.cwd, loaded.config.dir), execCommand: execCommand() });
   }
-  const { createAero, findConfigFile, loadConfigFile } = await import('@aero/core');
+  const { createAero, findConfigFile, loadConfigFile } = await import('@aeroml/core');
   const { resolve } = await import('node:path');
   const cwd = resolve(typeof args.values.cwd === 'string' ? args.values.cwd : process.cwd());
   const configFile = typeof args.values.config === 'string' ? resolve(cwd, args.values.config) : await findConfigFile(cwd);
   if (!configFile) {
-    const { AeroError } = await import('@aero/core');
+    const { AeroError } = await import('@aeroml/core');
     throw new AeroError('CONFIG_NOT_FOUND', `No aero.config.ts found in ${cwd}.`, { hint: 'Run aero from your project folder, or pass --config <file> / -C <dir>.' });
   }
   const { markConfigPhase } = await import('./errors.js');

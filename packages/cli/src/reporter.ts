@@ -1,4 +1,4 @@
-import type { AeroEvent } from '@aero/core';
+import type { AeroEvent } from '@aeroml/core';
 import { formatDuration, paint, type IO } from './io.js';
 
 const SYMBOL: Record<string, [string, number]> = {

@@ -165,7 +165,7 @@ describe('config and plan errors exit 2 with every problem listed', () => {
 
   it('plan problems are reported together before anything runs', async () => {
     const dir = await makeProject('broken', {
-      'aero.config.ts': `import { defineAction, defineConfig } from '@aero/core';
+      'aero.config.ts': `import { defineAction, defineConfig } from '@aeroml/core';
 import { z } from 'zod';
 const a = defineAction({ name: 'a', outputs: { o: { handler: 'parquet' } }, run() {} });
 const b = defineAction({ name: 'b', params: z.object({ lr: z.number().positive() }), inputs: { x: a.output('missing') }, run() {} });
@@ -186,7 +186,7 @@ export default defineConfig({ actions: [a, b], params: { b: { lr: -2 } } });
 describe('errors raised while loading the config', () => {
   it('keep their own code, message, hint and plugin, and exit 2', async () => {
     const dir = await makeProject('plugin-error', {
-      'aero.config.ts': `import { AeroError, defineConfig } from '@aero/core';
+      'aero.config.ts': `import { AeroError, defineConfig } from '@aeroml/core';
 throw new AeroError('MY_PLUGIN_BAD', 'Option \`x\` must be positive.', { plugin: '@acme/aero-plugin', hint: 'Set x to 1 or more.' });
 export default defineConfig({ actions: [] });
 `,

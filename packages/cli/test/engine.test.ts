@@ -7,7 +7,7 @@ import { aero, copyQuickstart, makeProject, readJson, startAero, statuses, waitF
 /** fast → slow (waits for a marker file or its signal) → after; plus an independent branch. */
 const SLOW_PIPELINE = `import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineAction, defineConfig } from '@aero/core';
+import { defineAction, defineConfig } from '@aeroml/core';
 const fast = defineAction({ name: 'fast', outputs: { o: { handler: 'text' } }, async run({ outputs }) { await outputs.o.write('fast'); } });
 const slow = defineAction({
   name: 'slow', inputs: { i: fast.output('o') }, outputs: { o: { handler: 'text' } },

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-// Test projects live inside the repo so `@aero/core` and `zod` resolve from its node_modules.
+// Test projects live inside the repo so `@aeroml/core` and `zod` resolve from its node_modules.
 const ROOT = join(REPO, 'packages/cli/.test-projects');
 
 export interface CliResult {

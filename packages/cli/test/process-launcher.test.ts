@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { describeLauncher } from '@aero/test-utils';
+import { describeLauncher } from '@aeroml/test-utils';
 import { CLI } from './helpers.js';
 
 // The process launcher lives in core; it passes the same conformance suite as the

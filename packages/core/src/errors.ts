@@ -1,7 +1,7 @@
 /**
  * One error class for everything a user can see. `code` is permanent (docs link to it,
  * tests match it); `message` says what happened and what to do; `plugin` scopes the
- * error to the package that raised it, printed as `[aero] [@aero/store-s3] ...`.
+ * error to the package that raised it, printed as `[aero] [@aeroml/store-s3] ...`.
  */
 export interface AeroErrorOptions {
   hint?: string;
@@ -26,7 +26,7 @@ export class AeroError extends Error {
     this.details = options.details;
   }
 
-  /** `[aero] [@aero/store-s3] Missing required option `bucket`.` plus the hint line. */
+  /** `[aero] [@aeroml/store-s3] Missing required option `bucket`.` plus the hint line. */
   format(): string {
     const scope = this.plugin ? ` [${this.plugin}]` : '';
     const hint = this.hint ? `\n  hint: ${this.hint}` : '';
@@ -53,7 +53,7 @@ export class AeroAggregateError extends AeroError {
   }
 }
 
-/** Error codes raised by @aero/core. Plugins define their own with their package prefix. */
+/** Error codes raised by @aeroml/core. Plugins define their own with their package prefix. */
 export const ErrorCodes = {
   CONFIG_NOT_FOUND: 'CONFIG_NOT_FOUND',
   CONFIG_LOAD_FAILED: 'CONFIG_LOAD_FAILED',

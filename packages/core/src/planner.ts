@@ -84,7 +84,7 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
     }
     for (const [outputName, spec] of Object.entries(action.outputs)) {
       if (!options.handlers.has(spec.handler)) {
-        issues.push(new AeroError(ErrorCodes.PLAN_UNKNOWN_HANDLER, `Output \`${outputName}\` of \`${action.name}\` uses handler \`${spec.handler}\`, which is not installed (known: ${[...options.handlers.keys()].sort().join(', ')}).`, { hint: 'Add the handler plugin to `plugins` in aero.config.ts (e.g. npyHandlers() from @aero/handler-npy).' }));
+        issues.push(new AeroError(ErrorCodes.PLAN_UNKNOWN_HANDLER, `Output \`${outputName}\` of \`${action.name}\` uses handler \`${spec.handler}\`, which is not installed (known: ${[...options.handlers.keys()].sort().join(', ')}).`, { hint: 'Add the handler plugin to `plugins` in aero.config.ts (e.g. npyHandlers() from @aeroml/handler-npy).' }));
       }
     }
   }

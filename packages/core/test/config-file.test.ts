@@ -41,7 +41,7 @@ describe('resolveTsSibling', () => {
     expect(resolveTsSibling(from, './missing.js')).toBe('./missing.js');
     expect(resolveTsSibling(from, './both')).toBe('./both');
     expect(resolveTsSibling(from, 'zod')).toBe('zod');
-    expect(resolveTsSibling(from, '@aero/core')).toBe('@aero/core');
+    expect(resolveTsSibling(from, '@aeroml/core')).toBe('@aeroml/core');
     expect(resolveTsSibling(from, join(dir, 'both.js'))).toBe(join(dir, 'both.js'));
     expect(resolveTsSibling(from, 42)).toBe(42);
   });

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAeroError, type AssetHandler } from '@aero/core';
+import { isAeroError, type AssetHandler } from '@aeroml/core';
 
 export type HandlerFactory<T> = () => Promise<AssetHandler<T, any, any>> | AssetHandler<T, any, any>;
 

@@ -11,7 +11,7 @@ export interface DescribeLauncherOptions {
   /** Expression that builds the plugin, e.g. `dockerLauncher({ runtime: 'podman', image })`. */
   pluginExpression: string;
   /**
-   * Folder to create test projects in. It must resolve `@aero/core` and the plugin
+   * Folder to create test projects in. It must resolve `@aeroml/core` and the plugin
    * through node_modules (inside the monorepo or a project that installed them), and
    * it must be visible to the launcher's workers (a shared filesystem for Slurm, a
    * mount for containers).
@@ -27,7 +27,7 @@ export interface DescribeLauncherOptions {
 
 const PIPELINE = (o: DescribeLauncherOptions) => `import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineAction, defineConfig } from '@aero/core';
+import { defineAction, defineConfig } from '@aeroml/core';
 ${o.pluginImport}
 
 const seed = defineAction({

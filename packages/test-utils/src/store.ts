@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Store } from '@aero/core';
+import type { Store } from '@aeroml/core';
 import { collect, mapLimit, randomId, readAll } from './util.js';
 
 export type StoreFactory = () => Promise<Store> | Store;

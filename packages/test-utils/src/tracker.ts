@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionInfo, ActionStatus, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerScope } from '@aero/core';
+import type { ActionInfo, ActionStatus, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerScope } from '@aeroml/core';
 import { flattenParams, randomId } from './util.js';
 
 export type TrackerFactory = () => Promise<Tracker> | Tracker;

@@ -1,7 +1,7 @@
 // Small, correct in-memory implementations used to prove the suites pass on a correct
 // plugin; test/fixtures/*.fixture.ts break them one way each to prove the suites fail.
 import { Readable } from 'node:stream';
-import { AeroError, type ActionInfo, type AssetHandler, type MetricPoint, type PutOptions, type PutResult, type RunInfo, type Store, type Tracker, type TrackerScope } from '@aero/core';
+import { AeroError, type ActionInfo, type AssetHandler, type MetricPoint, type PutOptions, type PutResult, type RunInfo, type Store, type Tracker, type TrackerScope } from '@aeroml/core';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TrackerReadBack, TrackedScope } from '../src/index.js';

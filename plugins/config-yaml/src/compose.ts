@@ -1,4 +1,4 @@
-import { AeroAggregateError, AeroError, ErrorCodes } from '@aero/core';
+import { AeroAggregateError, AeroError, ErrorCodes } from '@aeroml/core';
 import { type DefaultsEntry, type GroupOption, MISSING_OPTION, entryKey, parentGroupOf, parseDefaults } from './defaults.js';
 import { ConfigYamlErrorCodes, PLUGIN, yamlError } from './errors.js';
 import type { ConfigFile, ConfigRepository } from './files.js';

@@ -1,6 +1,6 @@
-import { AeroError, type AeroErrorOptions } from '@aero/core';
+import { AeroError, type AeroErrorOptions } from '@aeroml/core';
 
-export const PLUGIN = '@aero/config-yaml';
+export const PLUGIN = '@aeroml/config-yaml';
 
 /** Every error code this plugin raises (besides core's PLUGIN_OPTIONS_INVALID, OVERRIDE_INVALID and CONFIG_* interpolation codes). */
 export const ConfigYamlErrorCodes = {

@@ -1,4 +1,4 @@
-import type { ConfigLoader } from '@aero/core';
+import type { ConfigLoader } from '@aeroml/core';
 import pkg from '../package.json' with { type: 'json' };
 import { PLUGIN } from './errors.js';
 import { loadYamlConfig } from './load.js';

@@ -9,7 +9,7 @@ import {
   resolveInterpolations,
   type ConfigLoadResult,
   type Override,
-} from '@aero/core';
+} from '@aeroml/core';
 import { composeDefaults, type GroupOverride } from './compose.js';
 import type { GroupOption } from './defaults.js';
 import { ConfigYamlErrorCodes, PLUGIN, yamlError } from './errors.js';

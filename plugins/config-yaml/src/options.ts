@@ -1,4 +1,4 @@
-import { AeroError, ErrorCodes } from '@aero/core';
+import { AeroError, ErrorCodes } from '@aeroml/core';
 import { z } from 'zod';
 import { PLUGIN } from './errors.js';
 

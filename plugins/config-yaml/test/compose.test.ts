@@ -51,7 +51,7 @@ describe('composition through the defaults list (Hydra "The Defaults List")', ()
     const conf = withFiles({ 'conf/config.yaml': 'defaults:\n  - model: medium\n' });
     const error = await loadError(project(conf));
     expect(error.code).toBe('CONFIG_YAML_OPTION_NOT_FOUND');
-    expect(error.plugin).toBe('@aero/config-yaml');
+    expect(error.plugin).toBe('@aeroml/config-yaml');
     expect(error.message).toBe('Config group `model` has no option `medium` (selected by conf/config.yaml): conf/model/medium.yaml does not exist.');
     expect(error.hint).toBe('Available options: large, small.');
   });

@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { AeroError, type ConfigLoadResult } from '@aero/core';
+import { AeroError, type ConfigLoadResult } from '@aeroml/core';
 import { expect } from 'vitest';
 import { yamlConfig, type YamlConfigOptions } from '../src/index.js';
 

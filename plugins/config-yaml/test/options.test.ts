@@ -1,4 +1,4 @@
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { describe, expect, it } from 'vitest';
 import { yamlConfig, yamlConfigOptionsSchema } from '../src/index.js';
 
@@ -6,7 +6,7 @@ describe('yamlConfig options', () => {
   it('defaults: conf/config.yaml, missing values are errors', () => {
     expect(yamlConfigOptionsSchema.parse({})).toEqual({ dir: 'conf', configName: 'config', missing: 'error' });
     const loader = yamlConfig();
-    expect(loader).toMatchObject({ kind: 'config', name: 'yaml', packageName: '@aero/config-yaml' });
+    expect(loader).toMatchObject({ kind: 'config', name: 'yaml', packageName: '@aeroml/config-yaml' });
     expect(loader.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
@@ -20,11 +20,11 @@ describe('yamlConfig options', () => {
     expect(error).toBeInstanceOf(AeroError);
     const e = error as AeroError;
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.plugin).toBe('@aero/config-yaml');
+    expect(e.plugin).toBe('@aeroml/config-yaml');
     expect(e.message.split('\n')[0]).toBe('Invalid options for yamlConfig:');
     expect(e.message).toContain('  - yamlConfig: `dir`: Too small: expected string to have >=1 characters');
     expect(e.message).toContain('  - yamlConfig: `missing`: Invalid option: expected one of "error"|"omit"|"keep"');
     expect(e.message).toContain('  - yamlConfig: `(options)`: Unrecognized key: "extra"');
-    expect(e.format()).toContain('[aero] [@aero/config-yaml] Invalid options for yamlConfig:');
+    expect(e.format()).toContain('[aero] [@aeroml/config-yaml] Invalid options for yamlConfig:');
   });
 });

@@ -1,12 +1,12 @@
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 
-export const PLUGIN = '@aero/handler-fits';
+export const PLUGIN = '@aeroml/handler-fits';
 
 export function fitsError(code: string, message: string, options: { hint?: string; cause?: unknown; details?: Record<string, unknown> } = {}): AeroError {
   return new AeroError(code, message, { plugin: PLUGIN, ...options });
 }
 
-/** Error codes raised by @aero/handler-fits (documented in the README). */
+/** Error codes raised by @aeroml/handler-fits (documented in the README). */
 export const FitsErrorCodes = {
   NOT_FITS: 'FITS_NOT_FITS',
   HEADER_INVALID: 'FITS_HEADER_INVALID',

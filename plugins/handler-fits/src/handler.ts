@@ -1,4 +1,4 @@
-import type { AssetHandler } from '@aero/core';
+import type { AssetHandler } from '@aeroml/core';
 import { version } from '../package.json';
 import type { FitsHDU, FitsValue } from './types.js';
 import { isFitsFile, isFitsTable } from './types.js';

@@ -145,7 +145,7 @@ export function parseHeaderCards(raw: RawCard[]): FitsHeader {
 
 function headerError(where: string, message: string) {
   return fitsError(FitsErrorCodes.HEADER_INVALID, `${where}: ${message}`, {
-    hint: 'FITS headers hold printable ASCII in 80-character cards; see the @aero/handler-fits README, section Headers.',
+    hint: 'FITS headers hold printable ASCII in 80-character cards; see the @aeroml/handler-fits README, section Headers.',
   });
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { isAeroError } from '@aero/core';
+import { isAeroError } from '@aeroml/core';
 import { fitsError, FitsErrorCodes } from './errors.js';
 
 /** Largest single read/write handed to the OS (Linux caps one call at ~2 GiB). */

@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { isAeroError } from '@aero/core';
+import { isAeroError } from '@aeroml/core';
 import type { Bitpix, FitsCard, FitsFile, FitsHDU, FitsHeader, FitsImage, FitsTable } from './types.js';
 import { BLOCK, parseHeaderCards, splitCards } from './header.js';
 import { addSums, checksumOf, OnesComplementSum } from './checksum.js';
@@ -236,7 +236,7 @@ async function readHdu(fh: FileHandle, info: HduInfo, settings: FitsReadSettings
   const where = `${path} HDU ${info.index}${info.name ? ` ('${info.name}')` : ''}`;
   if (info.type === 'other') {
     const what = info.xtension === 'GROUPS' ? 'random groups' : info.xtension === 'TABLE' ? 'an ASCII table (XTENSION = TABLE)' : `an extension of type '${info.xtension ?? '?'}'`;
-    throw fitsError(FitsErrorCodes.HDU_UNSUPPORTED, `${where} is ${what}; @aero/handler-fits reads image HDUs and binary tables.`, {
+    throw fitsError(FitsErrorCodes.HDU_UNSUPPORTED, `${where} is ${what}; @aeroml/handler-fits reads image HDUs and binary tables.`, {
       hint: 'Select another HDU with the `hdu` option, or convert the file with astropy (e.g. to a BINTABLE).',
     });
   }

@@ -115,7 +115,7 @@ function isUnsignedConvention(spec: ColumnSpec): boolean {
 export function decodeColumn(table: Uint8Array, rows: number, rowBytes: number, spec: ColumnSpec, where: string): FitsColumn {
   const { code, repeat } = spec.format;
   if (code === 'P' || code === 'Q') {
-    throw fitsError(FitsErrorCodes.COLUMN_UNSUPPORTED, `${where}: column '${spec.name}' (TFORM ${spec.tform}) holds variable-length arrays, which @aero/handler-fits does not read.`, {
+    throw fitsError(FitsErrorCodes.COLUMN_UNSUPPORTED, `${where}: column '${spec.name}' (TFORM ${spec.tform}) holds variable-length arrays, which @aeroml/handler-fits does not read.`, {
       hint: `Read the other columns with { columns: [...] }, or store fixed-length arrays (TFORM like '${repeat || 1}E').`,
     });
   }

@@ -129,7 +129,7 @@ export function planFits(value: FitsValue, path: string): PlannedHdu[] {
   else if (isFitsTable(value)) hdus = [emptyPrimary(), value];
   else if (typeof value === 'object' && value !== null && 'data' in value) hdus = [value];
   else {
-    throw valueInvalid(path, [`expected a FITS image { bitpix, shape, data, header }, table { rows, columns, header } or file { hdus: [...] }, got ${describe(value)}`], 'See the @aero/handler-fits README, section Values.');
+    throw valueInvalid(path, [`expected a FITS image { bitpix, shape, data, header }, table { rows, columns, header } or file { hdus: [...] }, got ${describe(value)}`], 'See the @aeroml/handler-fits README, section Values.');
   }
   if (hdus.length === 0) throw valueInvalid(path, ['`hdus`: a FITS file needs at least a primary HDU'], 'Use emptyPrimary() for a primary HDU without data.');
   return hdus.map((hdu, index) => {
@@ -138,7 +138,7 @@ export function planFits(value: FitsValue, path: string): PlannedHdu[] {
       if (index === 0) throw valueInvalid(where, ['the primary HDU (hdus[0]) must be an image; a table can only be an extension'], 'Start hdus with emptyPrimary() (or write the table alone: it gets an empty primary).');
       return planTableHdu(hdu, where);
     }
-    if (typeof hdu !== 'object' || hdu === null) throw valueInvalid(where, [`expected an image or table, got ${describe(hdu)}`], 'See the @aero/handler-fits README, section Values.');
+    if (typeof hdu !== 'object' || hdu === null) throw valueInvalid(where, [`expected an image or table, got ${describe(hdu)}`], 'See the @aeroml/handler-fits README, section Values.');
     return planImage(hdu, index, where);
   });
 }

@@ -1,4 +1,4 @@
-import { describeHandler } from '@aero/test-utils';
+import { describeHandler } from '@aeroml/test-utils';
 import { emptyPrimary, fitsHandler, fitsImage, type FitsCard, type FitsValue } from '../src/index.js';
 
 const header: FitsCard[] = [

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AeroError } from '@aero/core';
+import type { AeroError } from '@aeroml/core';
 import { emptyPrimary, fitsHandler, fitsImage, readFits, type FitsCard, type FitsTable } from '../src/index.js';
 import { fitsRef, type RefFile } from './python.js';
 
@@ -25,7 +25,7 @@ async function failure(promise: Promise<unknown>): Promise<AeroError> {
   );
   expect(error, 'expected a rejection').toBeDefined();
   expect((error as AeroError).name).toBe('AeroError');
-  expect((error as AeroError).plugin).toBe('@aero/handler-fits');
+  expect((error as AeroError).plugin).toBe('@aeroml/handler-fits');
   return error as AeroError;
 }
 
@@ -95,15 +95,15 @@ describe('reading errors', () => {
   it('FITS_HDU_UNSUPPORTED: ASCII tables and random groups (written by astropy)', async () => {
     const e = await failure(fits.read(files['ascii-table.fits']!, { hdu: 1 }));
     expect(e.code).toBe('FITS_HDU_UNSUPPORTED');
-    expect(e.message).toBe(`${files['ascii-table.fits']} HDU 1 ('ASCII') is an ASCII table (XTENSION = TABLE); @aero/handler-fits reads image HDUs and binary tables.`);
+    expect(e.message).toBe(`${files['ascii-table.fits']} HDU 1 ('ASCII') is an ASCII table (XTENSION = TABLE); @aeroml/handler-fits reads image HDUs and binary tables.`);
     const g = await failure(fits.read(files['groups.fits']!));
-    expect(g.message).toBe(`${files['groups.fits']} HDU 0 is random groups; @aero/handler-fits reads image HDUs and binary tables.`);
+    expect(g.message).toBe(`${files['groups.fits']} HDU 0 is random groups; @aeroml/handler-fits reads image HDUs and binary tables.`);
   });
 
   it('FITS_COLUMN_UNSUPPORTED / FITS_COLUMN_NOT_FOUND: variable-length columns, unknown names', async () => {
     const e = await failure(fits.read(files['vla.fits']!));
     expect(e.code).toBe('FITS_COLUMN_UNSUPPORTED');
-    expect(e.message).toBe(`${files['vla.fits']} HDU 1 ('VLA'): column 'v' (TFORM PJ(3)) holds variable-length arrays, which @aero/handler-fits does not read.`);
+    expect(e.message).toBe(`${files['vla.fits']} HDU 1 ('VLA'): column 'v' (TFORM PJ(3)) holds variable-length arrays, which @aeroml/handler-fits does not read.`);
     const ok = (await fits.read(files['vla.fits']!, { columns: ['x'] })) as FitsTable;
     expect([...(ok.columns[0]!.data as Float32Array)]).toEqual([0, 1]);
     const e2 = await failure(fits.read(files['vla.fits']!, { columns: ['x', 'y'] }));
@@ -238,7 +238,7 @@ describe('options', () => {
       error = e as AeroError;
     }
     expect(error?.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(error?.plugin).toBe('@aero/handler-fits');
+    expect(error?.plugin).toBe('@aeroml/handler-fits');
     expect(error?.message).toBe(
       [
         'Invalid options:',

@@ -1,13 +1,13 @@
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 
-export const PLUGIN = '@aero/handler-npy';
+export const PLUGIN = '@aeroml/handler-npy';
 
-/** Every user-facing failure of this package: an AeroError scoped to @aero/handler-npy. */
+/** Every user-facing failure of this package: an AeroError scoped to @aeroml/handler-npy. */
 export function npyError(code: string, message: string, options: { hint?: string; cause?: unknown; details?: Record<string, unknown> } = {}): AeroError {
   return new AeroError(code, message, { plugin: PLUGIN, ...options });
 }
 
-/** Error codes raised by @aero/handler-npy (documented in the README). */
+/** Error codes raised by @aeroml/handler-npy (documented in the README). */
 export const NpyErrorCodes = {
   NOT_NPY: 'NPY_NOT_NPY',
   VERSION_UNSUPPORTED: 'NPY_VERSION_UNSUPPORTED',

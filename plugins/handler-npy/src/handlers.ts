@@ -1,4 +1,4 @@
-import type { AssetHandler } from '@aero/core';
+import type { AssetHandler } from '@aeroml/core';
 import { version } from '../package.json';
 import { DTYPES, type NDArray } from './ndarray.js';
 import { readNpy, toNDArray, writeNpy } from './npy.js';

@@ -46,7 +46,7 @@ export function parsePreamble(bytes: Uint8Array, where: string): NpyVersion {
   const major = bytes[6]!;
   const minor = bytes[7]!;
   if ((major !== 1 && major !== 2 && major !== 3) || minor !== 0) {
-    throw npyError(NpyErrorCodes.VERSION_UNSUPPORTED, `${where} uses NPY format version ${major}.${minor}; @aero/handler-npy reads versions 1.0, 2.0 and 3.0.`, {
+    throw npyError(NpyErrorCodes.VERSION_UNSUPPORTED, `${where} uses NPY format version ${major}.${minor}; @aeroml/handler-npy reads versions 1.0, 2.0 and 3.0.`, {
       hint: 'Re-save the array with numpy.save from a numpy release that writes format 1.0-3.0.',
     });
   }
@@ -107,7 +107,7 @@ const KIND_SIZES: Record<string, DType> = {
 export function parseDescr(descr: unknown, where: string): { dtype: DType; byteOrder: ByteOrder } {
   const supported = 'bool, int8-64, uint8-64, float16/32/64 and complex64/128';
   if (Array.isArray(descr)) {
-    throw npyError(NpyErrorCodes.DTYPE_UNSUPPORTED, `${where} holds a structured array (dtype with fields ${describeFields(descr)}); @aero/handler-npy reads plain numeric arrays only (${supported}).`, {
+    throw npyError(NpyErrorCodes.DTYPE_UNSUPPORTED, `${where} holds a structured array (dtype with fields ${describeFields(descr)}); @aeroml/handler-npy reads plain numeric arrays only (${supported}).`, {
       hint: 'Save each field as its own array (np.savez(path, **{name: arr[name] for name in arr.dtype.names})) or use a table format.',
     });
   }
@@ -143,7 +143,7 @@ export function parseDescr(descr: unknown, where: string): { dtype: DType; byteO
       : kind === 'M' || kind === 'm'
         ? "Convert it with arr.astype('int64') (or .view('int64')) before saving."
         : `Convert it to one of ${DTYPE_NAMES.join(', ')} before saving.`;
-  throw npyError(NpyErrorCodes.DTYPE_UNSUPPORTED, `${where} holds ${what}; @aero/handler-npy reads plain numeric arrays only (${supported}).`, { hint });
+  throw npyError(NpyErrorCodes.DTYPE_UNSUPPORTED, `${where} holds ${what}; @aeroml/handler-npy reads plain numeric arrays only (${supported}).`, { hint });
 }
 
 function describeFields(descr: unknown[]): string {

@@ -3,7 +3,7 @@ import { DTYPES, DTYPE_NAMES, arrayTypeName, type AnyTypedArray, describeData, d
 import { formatHeader, lengthFieldSize, NATIVE_ORDER, parseHeaderText, parsePreamble, type ByteOrder, type NpyHeader, type NpyVersion } from './header.js';
 import { allocate, bytesOf, FileSource, openForRead, readFailed, swapInPlace, writeAt, writeFileAtomically, type ByteSource } from './io.js';
 import { npyError, NpyErrorCodes } from './errors.js';
-import { isAeroError } from '@aero/core';
+import { isAeroError } from '@aeroml/core';
 
 export interface NpyWriteSettings {
   byteOrder: ByteOrder;

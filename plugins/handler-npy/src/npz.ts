@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { crc32, createDeflateRaw, createInflateRaw } from 'node:zlib';
-import { isAeroError } from '@aero/core';
+import { isAeroError } from '@aeroml/core';
 import type { NDArray } from './ndarray.js';
 import { FileSource, openForRead, readFailed, StreamSource, writeAt, writeFileAtomically } from './io.js';
 import { formatHeader } from './header.js';
@@ -72,12 +72,12 @@ export async function readNpz(path: string, options: NpzReadOptions = {}): Promi
 async function readEntry(fh: import('node:fs/promises').FileHandle, path: string, entry: ZipEntry): Promise<NDArray> {
   const where = `${path} (array '${arrayName(entry)}')`;
   if (entry.flags & 0x1) {
-    throw npyError(NpyErrorCodes.ZIP_UNSUPPORTED, `${where} is encrypted; @aero/handler-npy reads unencrypted archives only.`, {
+    throw npyError(NpyErrorCodes.ZIP_UNSUPPORTED, `${where} is encrypted; @aeroml/handler-npy reads unencrypted archives only.`, {
       hint: 'Re-create the archive with numpy.savez or numpy.savez_compressed.',
     });
   }
   if (entry.method !== 0 && entry.method !== 8) {
-    throw npyError(NpyErrorCodes.ZIP_UNSUPPORTED, `${where} uses zip compression method ${entry.method}; @aero/handler-npy reads stored (0) and deflated (8) members.`, {
+    throw npyError(NpyErrorCodes.ZIP_UNSUPPORTED, `${where} uses zip compression method ${entry.method}; @aeroml/handler-npy reads stored (0) and deflated (8) members.`, {
       hint: 'Re-create the archive with numpy.savez (stored) or numpy.savez_compressed (deflated).',
     });
   }

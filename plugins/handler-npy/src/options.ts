@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AeroError, ErrorCodes } from '@aero/core';
+import { AeroError, ErrorCodes } from '@aeroml/core';
 import { PLUGIN } from './errors.js';
 
 /** Options of `npyHandlers()`; every write option can also be passed per write. */
@@ -41,6 +41,6 @@ export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, con
   });
   throw new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `Invalid options:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
     plugin: PLUGIN,
-    hint: 'Fix the options listed above (see the @aero/handler-npy README, section Options).',
+    hint: 'Fix the options listed above (see the @aeroml/handler-npy README, section Options).',
   });
 }

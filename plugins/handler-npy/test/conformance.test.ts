@@ -1,4 +1,4 @@
-import { describeHandler } from '@aero/test-utils';
+import { describeHandler } from '@aeroml/test-utils';
 import { ndarray, npyHandlers, numberToFloat16, type NDArray, type NpzArrays } from '../src/index.js';
 
 const samples: Array<{ name: string; value: NDArray }> = [

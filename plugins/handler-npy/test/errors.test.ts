@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AeroError } from '@aero/core';
+import type { AeroError } from '@aeroml/core';
 import { ndarray, npyHandlers, readNpy, readNpz, writeNpy } from '../src/index.js';
 import { npyRef } from './python.js';
 
@@ -25,7 +25,7 @@ async function failure(promise: Promise<unknown>): Promise<AeroError> {
   );
   expect(error, 'expected a rejection').toBeDefined();
   expect((error as AeroError).name).toBe('AeroError');
-  expect((error as AeroError).plugin).toBe('@aero/handler-npy');
+  expect((error as AeroError).plugin).toBe('@aeroml/handler-npy');
   return error as AeroError;
 }
 
@@ -56,7 +56,7 @@ describe('reading errors', () => {
     await writeFile(path, npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }\n", 4));
     const e = await failure(readNpy(path));
     expect(e.code).toBe('NPY_VERSION_UNSUPPORTED');
-    expect(e.message).toBe(`${path} uses NPY format version 4.0; @aero/handler-npy reads versions 1.0, 2.0 and 3.0.`);
+    expect(e.message).toBe(`${path} uses NPY format version 4.0; @aeroml/handler-npy reads versions 1.0, 2.0 and 3.0.`);
   });
 
   it('NPY_HEADER_INVALID: a header that is not the expected dict', async () => {
@@ -78,7 +78,7 @@ describe('reading errors', () => {
     const e = await failure(npy.read(files['structured.npy']!));
     expect(e.code).toBe('NPY_DTYPE_UNSUPPORTED');
     expect(e.message).toBe(
-      `${files['structured.npy']} holds a structured array (dtype with fields 'x', 'y'); @aero/handler-npy reads plain numeric arrays only (bool, int8-64, uint8-64, float16/32/64 and complex64/128).`,
+      `${files['structured.npy']} holds a structured array (dtype with fields 'x', 'y'); @aeroml/handler-npy reads plain numeric arrays only (bool, int8-64, uint8-64, float16/32/64 and complex64/128).`,
     );
     expect(e.hint).toContain('Save each field as its own array');
   });
@@ -86,7 +86,7 @@ describe('reading errors', () => {
   it('NPY_DTYPE_UNSUPPORTED: object, string and datetime arrays (written by numpy)', async () => {
     const obj = await failure(npy.read(files['object.npy']!));
     expect(obj.code).toBe('NPY_DTYPE_UNSUPPORTED');
-    expect(obj.message).toBe(`${files['object.npy']} holds an object array (pickled Python objects); @aero/handler-npy reads plain numeric arrays only (bool, int8-64, uint8-64, float16/32/64 and complex64/128).`);
+    expect(obj.message).toBe(`${files['object.npy']} holds an object array (pickled Python objects); @aeroml/handler-npy reads plain numeric arrays only (bool, int8-64, uint8-64, float16/32/64 and complex64/128).`);
     expect(obj.hint).toContain('pickle');
     const str = await failure(npy.read(files['unicode.npy']!));
     expect(str.message).toContain(`holds a string array (dtype '<U3')`);
@@ -138,7 +138,7 @@ describe('reading errors', () => {
   it('NPY_ZIP_UNSUPPORTED: compression methods other than stored/deflated', async () => {
     const e = await failure(npz.read(files['bzip2.npz']!));
     expect(e.code).toBe('NPY_ZIP_UNSUPPORTED');
-    expect(e.message).toBe(`${files['bzip2.npz']} (array 'a') uses zip compression method 12; @aero/handler-npy reads stored (0) and deflated (8) members.`);
+    expect(e.message).toBe(`${files['bzip2.npz']} (array 'a') uses zip compression method 12; @aeroml/handler-npy reads stored (0) and deflated (8) members.`);
   });
 
   it('NPY_ZIP_CRC_MISMATCH: a flipped byte in a stored member', async () => {
@@ -220,7 +220,7 @@ describe('options', () => {
       error = e as AeroError;
     }
     expect(error?.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(error?.plugin).toBe('@aero/handler-npy');
+    expect(error?.plugin).toBe('@aeroml/handler-npy');
     expect(error?.message).toBe(
       [
         'Invalid options:',

@@ -1,8 +1,8 @@
-import { AeroError, type AeroErrorOptions } from '@aero/core';
+import { AeroError, type AeroErrorOptions } from '@aeroml/core';
 
-export const PLUGIN = '@aero/handler-text';
+export const PLUGIN = '@aeroml/handler-text';
 
-/** Error codes raised by @aero/handler-text. */
+/** Error codes raised by @aeroml/handler-text. */
 export const TextErrorCodes = {
   /** The file to read does not exist. */
   FILE_NOT_FOUND: 'TEXT_FILE_NOT_FOUND',

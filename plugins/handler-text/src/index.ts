@@ -1,4 +1,4 @@
-import type { AssetHandler } from '@aero/core';
+import type { AssetHandler } from '@aeroml/core';
 import { bytesHandler } from './bytes.js';
 import { csvHandler } from './csv.js';
 import { jsonHandler } from './json.js';

@@ -1,4 +1,4 @@
-import type { AssetHandler } from '@aero/core';
+import type { AssetHandler } from '@aeroml/core';
 import { PLUGIN, TextErrorCodes, lineColumn, textError } from './errors.js';
 import { readBytes, writeAtomic } from './fs.js';
 import { JsonValueError, canonicalJson, locateJsonError } from './json-format.js';

@@ -1,4 +1,4 @@
-import { AeroAggregateError, AeroError, ErrorCodes } from '@aero/core';
+import { AeroAggregateError, AeroError, ErrorCodes } from '@aeroml/core';
 import { z } from 'zod';
 import { PLUGIN } from './errors.js';
 
@@ -48,6 +48,6 @@ export function parseOptions<S extends z.ZodType>(factory: string, schema: S, in
 function throwInvalid(factory: string, issues: AeroError[]): never {
   throw new AeroAggregateError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `Invalid options for ${factory}():`, issues, {
     plugin: PLUGIN,
-    hint: 'Fix the options listed above in aero.config.ts; see the @aero/handler-text README for every option.',
+    hint: 'Fix the options listed above in aero.config.ts; see the @aeroml/handler-text README for every option.',
   });
 }

@@ -1,4 +1,4 @@
-import type { AssetHandler } from '@aero/core';
+import type { AssetHandler } from '@aeroml/core';
 import { PLUGIN, TextErrorCodes, textError } from './errors.js';
 import { readBytes, writeAtomic } from './fs.js';
 import { noOptionsSchema, parseOptions } from './options.js';

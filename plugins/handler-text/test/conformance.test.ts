@@ -1,4 +1,4 @@
-import { describeHandler } from '@aero/test-utils';
+import { describeHandler } from '@aeroml/test-utils';
 import { bytesHandler, csvHandler, jsonHandler, jsonlHandler, textHandler } from '../src/index.js';
 
 describeHandler('text', () => textHandler(), {

@@ -10,7 +10,7 @@ describe('errors', () => {
     const path = tmp.path('nope.json');
     const e = await rejection(jsonHandler().read(path));
     expect(e.code).toBe('TEXT_FILE_NOT_FOUND');
-    expect(e.plugin).toBe('@aero/handler-text');
+    expect(e.plugin).toBe('@aeroml/handler-text');
     expect(e.message).toBe(`json handler: cannot read ${path}: the file does not exist.`);
     expect(e.hint).toMatch(/wrote this output/);
   });
@@ -118,7 +118,7 @@ describe('errors', () => {
       e = error;
     }
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.plugin).toBe('@aero/handler-text');
+    expect(e.plugin).toBe('@aeroml/handler-text');
     expect(e.message.split('\n')).toEqual([
       'Invalid options for csvHandler():',
       '  - csvHandler: `header`: Invalid input: expected boolean, received string',

@@ -20,7 +20,7 @@ describe('textHandlers()', () => {
     for (const h of handlers) {
       expect(h.kind).toBe('handler');
       expect(h.version).toMatch(/^\d+\.\d+\.\d+/);
-      expect(h.packageName).toBe('@aero/handler-text');
+      expect(h.packageName).toBe('@aeroml/handler-text');
     }
   });
 

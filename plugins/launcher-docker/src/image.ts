@@ -1,4 +1,4 @@
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { PLUGIN, type ResolvedDockerOptions } from './options.js';
 import { daemonUnreachable, runRuntime } from './run-command.js';
 

@@ -1,6 +1,6 @@
 import { createDockerLauncher } from './launcher.js';
 import { parseOptions, type DockerLauncherOptions } from './options.js';
-import type { Launcher } from '@aero/core';
+import type { Launcher } from '@aeroml/core';
 
 export { dockerLauncherOptionsSchema, dockerResourcesSchema, type DockerLauncherOptions, type DockerResources, type MountInput } from './options.js';
 export { planContainer, type ContainerPlan, type Mount } from './plan.js';

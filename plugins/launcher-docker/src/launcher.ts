@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { AeroError, appendLogTail, failedJobResult, JobEventTail, readJobResult, writeFileAtomic, type JobResult, type JobSpec, type LaunchContext, type Launcher } from '@aero/core';
+import { AeroError, appendLogTail, failedJobResult, JobEventTail, readJobResult, writeFileAtomic, type JobResult, type JobSpec, type LaunchContext, type Launcher } from '@aeroml/core';
 import { imageChecker } from './image.js';
 import { PLUGIN, type ResolvedDockerOptions } from './options.js';
 import { planContainer, type ContainerPlan } from './plan.js';

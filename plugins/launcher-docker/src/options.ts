@@ -1,7 +1,7 @@
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { z } from 'zod';
 
-export const PLUGIN = '@aero/launcher-docker';
+export const PLUGIN = '@aeroml/launcher-docker';
 
 const mount = z.union([
   z.string().min(1),
@@ -96,7 +96,7 @@ export function parseOptions(input: unknown): ResolvedDockerOptions {
     const lines = formatIssues('dockerLauncher', parsed.error);
     throw new AeroError('PLUGIN_OPTIONS_INVALID', `Invalid options for dockerLauncher():\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
       plugin: PLUGIN,
-      hint: 'Fix the options passed to dockerLauncher() in aero.config.ts; see the Options table in the @aero/launcher-docker README.',
+      hint: 'Fix the options passed to dockerLauncher() in aero.config.ts; see the Options table in the @aeroml/launcher-docker README.',
       details: { issues: lines },
     });
   }

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { AeroError, type JobSpec } from '@aero/core';
+import { AeroError, type JobSpec } from '@aeroml/core';
 import { dockerResourcesSchema, formatIssues, PLUGIN, type DockerResources, type MountInput, type ResolvedDockerOptions } from './options.js';
 
 export interface Mount {
@@ -53,7 +53,7 @@ export function jobResources(spec: JobSpec): DockerResources {
   const lines = formatIssues(`${spec.action}.resources.docker`, parsed.error);
   throw new AeroError('DOCKER_RESOURCES_INVALID', `Invalid container resources for action \`${spec.action}\`:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
     plugin: PLUGIN,
-    hint: 'resources.docker accepts image, network, user, env, mounts and extraArgs (see the @aero/launcher-docker README).',
+    hint: 'resources.docker accepts image, network, user, env, mounts and extraArgs (see the @aeroml/launcher-docker README).',
   });
 }
 
@@ -77,7 +77,7 @@ export function planContainer(spec: JobSpec, options: ResolvedDockerOptions, hos
   };
   let exec = options.execCommand;
   if (!exec) {
-    if (projectDir) exec = ['node', join(projectDir, 'node_modules', '@aero', 'cli', 'dist', 'bin.js'), 'exec'];
+    if (projectDir) exec = ['node', join(projectDir, 'node_modules', '@aeroml', 'cli', 'dist', 'bin.js'), 'exec'];
     else {
       const [bin = 'node', ...rest] = hostExec;
       exec = [basename(bin).startsWith('node') ? 'node' : bin, ...rest];

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAero } from '@aero/test-utils';
+import { runAero } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
 
 // The real thing end to end: `aero run --launcher docker` → podman → `aero exec` inside
@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest';
 const cli = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
 const workDir = fileURLToPath(new URL('../.aero/e2e', import.meta.url));
 
-const CONFIG = `import { defineAction, defineConfig } from '@aero/core';
-import { dockerLauncher } from '@aero/launcher-docker';
+const CONFIG = `import { defineAction, defineConfig } from '@aeroml/core';
+import { dockerLauncher } from '@aeroml/launcher-docker';
 
 const nullTracker = { kind: 'tracker', name: 'null', version: '0', startRun() {}, startAction() {}, logParams() {}, logMetrics() {}, logArtifact() {}, setTags() {}, endAction() {}, endRun() {}, async flush() {}, async close() {} };
 const seed = defineAction({

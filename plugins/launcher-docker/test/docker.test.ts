@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobEvent } from '@aero/core';
+import type { JobEvent } from '@aeroml/core';
 import { describe, expect, it } from 'vitest';
 import { dockerLauncher } from '../src/index.js';
 import { DEV_IMAGE } from './global-setup.js';
@@ -110,7 +110,7 @@ describe('dockerLauncher errors', () => {
     const cwd = await project();
     await expect(dockerLauncher({ runtime: 'no-such-docker', image: 'x' }).submit([await spec(cwd, 'a')], context().ctx)[0]).rejects.toMatchObject({
       code: 'DOCKER_RUNTIME_NOT_FOUND',
-      plugin: '@aero/launcher-docker',
+      plugin: '@aeroml/launcher-docker',
       message: 'Cannot run the container runtime `no-such-docker` (ENOENT): it is not installed or not on PATH.',
     });
   });

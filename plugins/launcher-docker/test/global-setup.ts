@@ -16,6 +16,6 @@ export default function setup(): void {
     });
   } catch (error) {
     const e = error as { stderr?: Buffer; stdout?: Buffer; message: string };
-    throw new Error(`podman or its test images could not be set up by tools/podman/start.sh; @aero/launcher-docker's tests need them.\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? e.message}`);
+    throw new Error(`podman or its test images could not be set up by tools/podman/start.sh; @aeroml/launcher-docker's tests need them.\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? e.message}`);
   }
 }

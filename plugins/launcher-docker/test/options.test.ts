@@ -8,7 +8,7 @@ describe('dockerLauncher options', () => {
     expect(() => dockerLauncher({ pull: 'sometimes', mounts: [{ source: 1 }], imageProjectDir: 'app' } as never)).toThrowError(
       expect.objectContaining({
         code: 'PLUGIN_OPTIONS_INVALID',
-        plugin: '@aero/launcher-docker',
+        plugin: '@aeroml/launcher-docker',
         message: [
           'Invalid options for dockerLauncher():',
           '  - dockerLauncher: `pull`: Invalid option: expected one of "never"|"missing"|"always"',
@@ -20,7 +20,7 @@ describe('dockerLauncher options', () => {
   });
 
   it('has the plugin shape', () => {
-    expect(dockerLauncher({ name: 'box', maxConcurrency: 2 })).toMatchObject({ kind: 'launcher', name: 'box', packageName: '@aero/launcher-docker', maxConcurrency: 2 });
+    expect(dockerLauncher({ name: 'box', maxConcurrency: 2 })).toMatchObject({ kind: 'launcher', name: 'box', packageName: '@aeroml/launcher-docker', maxConcurrency: 2 });
   });
 });
 

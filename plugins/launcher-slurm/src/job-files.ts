@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileTail, JobEventTail, jobFilePaths, writeFileAtomic, type JobEvent, type JobSpec } from '@aero/core';
+import { FileTail, JobEventTail, jobFilePaths, writeFileAtomic, type JobEvent, type JobSpec } from '@aeroml/core';
 
 /** Files of one job in its jobDir: the worker protocol's (job.json, events.jsonl, result.json) and Slurm's. */
 export const jobFiles = (jobDir: string) => ({

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve as resolvePath } from 'node:path';
-import { AeroError, appendLogTail, failedJobResult, readJobResult, type JobEvent, type JobResult, type JobSpec, type LaunchContext, type Launcher, type Logger } from '@aero/core';
+import { AeroError, appendLogTail, failedJobResult, readJobResult, type JobEvent, type JobResult, type JobSpec, type LaunchContext, type Launcher, type Logger } from '@aeroml/core';
 import { ensureSpecFile, jobFiles, JobFollower, readExitCode } from './job-files.js';
 import { PLUGIN, type ResolvedSlurmOptions } from './options.js';
 import { clearTaskState, forgetArray, listArrays, ownerIsDead, readTaskState, recordArray, writeTaskState, type SubmittedTask } from './registry.js';

@@ -1,7 +1,7 @@
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { z } from 'zod';
 
-export const PLUGIN = '@aero/launcher-slurm';
+export const PLUGIN = '@aeroml/launcher-slurm';
 
 const commandName = z.string().min(1);
 
@@ -127,7 +127,7 @@ export function parseOptions(input: unknown): ResolvedSlurmOptions {
     const lines = formatIssues('slurmLauncher', parsed.error);
     throw new AeroError('PLUGIN_OPTIONS_INVALID', `Invalid options for slurmLauncher():\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
       plugin: PLUGIN,
-      hint: 'Fix the options passed to slurmLauncher() in aero.config.ts; see the Options table in the @aero/launcher-slurm README.',
+      hint: 'Fix the options passed to slurmLauncher() in aero.config.ts; see the Options table in the @aeroml/launcher-slurm README.',
       details: { issues: lines },
     });
   }

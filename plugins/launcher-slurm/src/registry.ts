@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@aero/core';
+import { writeFileAtomic } from '@aeroml/core';
 import { jobFiles } from './job-files.js';
 
 /** What `<jobDir>/slurm.json` records so a rerun can find the job again. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { PLUGIN } from './options.js';
 
 export interface CommandOutput {

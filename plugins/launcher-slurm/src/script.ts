@@ -1,5 +1,5 @@
-import type { JobSpec } from '@aero/core';
-import { AeroError } from '@aero/core';
+import type { JobSpec } from '@aeroml/core';
+import { AeroError } from '@aeroml/core';
 import { formatIssues, PLUGIN, slurmResourcesSchema, type ResolvedSlurmOptions, type SlurmResources } from './options.js';
 
 /** POSIX-shell single quoting. */
@@ -28,7 +28,7 @@ export function taskSettings(spec: JobSpec, options: ResolvedSlurmOptions): Task
       const lines = formatIssues(`${spec.action}.resources.slurm`, parsed.error);
       throw new AeroError('SLURM_RESOURCES_INVALID', `Invalid Slurm resources for action \`${spec.action}\`:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
         plugin: PLUGIN,
-        hint: 'resources.slurm accepts partition, account, qos, time, gres, constraint and extraArgs (see the @aero/launcher-slurm README).',
+        hint: 'resources.slurm accepts partition, account, qos, time, gres, constraint and extraArgs (see the @aeroml/launcher-slurm README).',
       });
     }
     extra = parsed.data;
@@ -75,7 +75,7 @@ export function jobName(prefix: string, action: string): string {
 export function batchScript(listFile: string, execCommand: string[], setup: string[]): string {
   return [
     '#!/bin/sh',
-    '# Written by @aero/launcher-slurm: one task of an aero job array.',
+    '# Written by @aeroml/launcher-slurm: one task of an aero job array.',
     `SPEC=$(sed -n "$(( \${SLURM_ARRAY_TASK_ID:-0} + 1 ))p" ${shq(listFile)})`,
     'if [ -z "$SPEC" ]; then echo "aero: no job spec for array task ${SLURM_ARRAY_TASK_ID:-?} in ' + listFile.replaceAll('"', '') + '" >&2; exit 98; fi',
     'DIR=$(dirname "$SPEC")',

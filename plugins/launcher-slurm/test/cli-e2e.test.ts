@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAero } from '@aero/test-utils';
+import { runAero } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
 
 // The real thing end to end: `aero run --launcher slurm` → sbatch → `aero exec` on the
@@ -11,8 +11,8 @@ const cli = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.me
 const workDir = fileURLToPath(new URL('../.aero/e2e', import.meta.url));
 const PARTITIONS = 40;
 
-const CONFIG = `import { defineAction, defineConfig } from '@aero/core';
-import { slurmLauncher } from '@aero/launcher-slurm';
+const CONFIG = `import { defineAction, defineConfig } from '@aeroml/core';
+import { slurmLauncher } from '@aeroml/launcher-slurm';
 
 const nullTracker = { kind: 'tracker', name: 'null', version: '0', startRun() {}, startAction() {}, logParams() {}, logMetrics() {}, logArtifact() {}, setTags() {}, endAction() {}, endRun() {}, async flush() {}, async close() {} };
 const seed = defineAction({

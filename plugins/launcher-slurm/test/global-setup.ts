@@ -8,6 +8,6 @@ export default function setup(): void {
     execFileSync('bash', [script], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 480_000 });
   } catch (error) {
     const e = error as { stderr?: Buffer; stdout?: Buffer; message: string };
-    throw new Error(`The Slurm test cluster could not be started by tools/slurm/start.sh; @aero/launcher-slurm's tests need it.\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? e.message}`);
+    throw new Error(`The Slurm test cluster could not be started by tools/slurm/start.sh; @aeroml/launcher-slurm's tests need it.\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? e.message}`);
   }
 }

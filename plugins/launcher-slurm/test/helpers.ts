@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { silentLogger, type JobEvent, type JobSpec, type LaunchContext } from '@aero/core';
+import { silentLogger, type JobEvent, type JobSpec, type LaunchContext } from '@aeroml/core';
 
 export const workerScript = fileURLToPath(new URL('./fixtures/worker.mjs', import.meta.url));
 export const fakeExec = [process.execPath, workerScript];

@@ -8,7 +8,7 @@ describe('slurmLauncher options', () => {
     expect(() => slurmLauncher({ arrayLimit: 0, commands: { sbatch: 3 as unknown as string }, bogus: true } as never)).toThrowError(
       expect.objectContaining({
         code: 'PLUGIN_OPTIONS_INVALID',
-        plugin: '@aero/launcher-slurm',
+        plugin: '@aeroml/launcher-slurm',
         message: [
           'Invalid options for slurmLauncher():',
           '  - slurmLauncher: `arrayLimit`: Too small: expected number to be >0',
@@ -28,7 +28,7 @@ describe('slurmLauncher options', () => {
   it('has the plugin shape', () => {
     const launcher = slurmLauncher({ name: 'hpc' });
     // maxConcurrency is high so the engine hands a whole partitioned action over at once.
-    expect(launcher).toMatchObject({ kind: 'launcher', name: 'hpc', packageName: '@aero/launcher-slurm', maxConcurrency: 100_000 });
+    expect(launcher).toMatchObject({ kind: 'launcher', name: 'hpc', packageName: '@aeroml/launcher-slurm', maxConcurrency: 100_000 });
     expect(launcher.calls).toEqual({ sbatch: 0, squeue: 0, scancel: 0, scontrol: 0, sacct: 0 });
   });
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JobEvent, JobResult } from '@aero/core';
+import type { JobEvent, JobResult } from '@aeroml/core';
 import { describe, expect, it } from 'vitest';
 import { slurmLauncher } from '../src/index.js';
 import { lookupTask, parseSqueueJson } from '../src/squeue.js';
@@ -130,7 +130,7 @@ describe('slurmLauncher on the local Slurm cluster', () => {
     const [p] = launcher.submit([await spec(cwd, 'train')], context().ctx);
     await expect(p).rejects.toMatchObject({
       code: 'SLURM_SBATCH_REJECTED',
-      plugin: '@aero/launcher-slurm',
+      plugin: '@aeroml/launcher-slurm',
       message: expect.stringMatching(/^sbatch rejected the job array for action `train` \(1 task\(s\), exit 1\): sbatch: error: .*invalid partition specified: no-such-partition/s),
     });
   });

@@ -1,8 +1,8 @@
-import { AeroError, type AeroErrorOptions } from '@aero/core';
+import { AeroError, type AeroErrorOptions } from '@aeroml/core';
 
-export const PLUGIN = '@aero/store-local';
+export const PLUGIN = '@aeroml/store-local';
 
-/** Error codes raised by @aero/store-local. */
+/** Error codes raised by @aeroml/store-local. */
 export const LocalStoreErrorCodes = {
   /** A key (or list prefix) that is not a safe relative `/`-separated path. */
   KEY_INVALID: 'LOCAL_STORE_KEY_INVALID',

@@ -1,4 +1,4 @@
-import { AeroAggregateError, AeroError, ErrorCodes } from '@aero/core';
+import { AeroAggregateError, AeroError, ErrorCodes } from '@aeroml/core';
 import { z } from 'zod';
 import { PLUGIN } from './errors.js';
 
@@ -25,6 +25,6 @@ export function parseOptions(input: unknown): ResolvedLocalStoreOptions {
   });
   throw new AeroAggregateError(ErrorCodes.PLUGIN_OPTIONS_INVALID, 'Invalid options for localStore():', issues, {
     plugin: PLUGIN,
-    hint: 'Fix the options listed above in aero.config.ts; see the @aero/store-local README.',
+    hint: 'Fix the options listed above in aero.config.ts; see the @aeroml/store-local README.',
   });
 }

@@ -1,7 +1,7 @@
 import { lstat, open, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import type { PutOptions, PutResult, Store } from '@aero/core';
+import type { PutOptions, PutResult, Store } from '@aeroml/core';
 import { LocalStoreErrorCodes, PLUGIN, errnoOf, ioError, storeError } from './errors.js';
 import { checkKey, checkPrefix } from './keys.js';
 import { listKeys, listTemps } from './list.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { describeStore } from '@aero/test-utils';
+import { describeStore } from '@aeroml/test-utils';
 import { localStore } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aero-store-local-conformance-'));

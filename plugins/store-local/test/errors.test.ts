@@ -25,7 +25,7 @@ describe('LOCAL_STORE_KEY_INVALID: keys that would escape the store or are not k
       for (const call of [() => store.put(key, 'x'), () => store.get(key), () => store.getBytes(key), () => store.has(key), () => store.delete(key), () => store.hasMany!(['ok', key])]) {
         const e = await rejection(call());
         expect(e.code).toBe('LOCAL_STORE_KEY_INVALID');
-        expect(e.plugin).toBe('@aero/store-local');
+        expect(e.plugin).toBe('@aeroml/store-local');
         expect(e.message).toBe(`local store: invalid key \`${key}\`: ${why}.`);
         expect(e.hint).toMatch(/relative paths/);
       }
@@ -111,7 +111,7 @@ describe('PLUGIN_OPTIONS_INVALID', () => {
       e = error;
     }
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.plugin).toBe('@aero/store-local');
+    expect(e.plugin).toBe('@aeroml/store-local');
     expect(e.message.split('\n')).toEqual([
       'Invalid options for localStore():',
       '  - localStore: `dir`: Invalid input: expected string, received number',

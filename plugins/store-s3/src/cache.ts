@@ -13,7 +13,7 @@ const BLOB_MODE = 0o444;
  * every bucket and never serves stale data (blobs are immutable). Mutable keys are never
  * cached.
  *
- * Like @aero/store-local, blobs are read-only files that are hard-linked (not copied)
+ * Like @aeroml/store-local, blobs are read-only files that are hard-linked (not copied)
  * to and from the paths `getFile` hands out, so a downloaded 1 GiB file is written once.
  * Entries get a fixed mtime; one whose mtime changed was modified through a link and is
  * dropped instead of served. Writes go to a temp name and are renamed into place.

@@ -1,4 +1,4 @@
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { PLUGIN } from './meta.js';
 
 /** Every error code this plugin raises (besides core's PLUGIN_OPTIONS_INVALID). */

@@ -1,4 +1,4 @@
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { PLUGIN } from './meta.js';
 import { S3ErrorCodes } from './errors.js';
 

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AeroError, ErrorCodes } from '@aero/core';
+import { AeroError, ErrorCodes } from '@aeroml/core';
 import { PLUGIN } from './meta.js';
 
 const MiB = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { PutOptions, PutResult, Store } from '@aero/core';
+import type { PutOptions, PutResult, Store } from '@aeroml/core';
 import { isNotFound, S3Connection } from './connection.js';
 import { BlobCache } from './cache.js';
 import { DirMemo, getBytes, getFile, getStream } from './download.js';

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { PutOptions, PutResult } from '@aero/core';
+import type { PutOptions, PutResult } from '@aeroml/core';
 import { isNotFound, isPreconditionFailed, type S3Connection } from './connection.js';
 import { digestMismatch } from './errors.js';
 import { FileHasher, sha256Hex } from './digest.js';

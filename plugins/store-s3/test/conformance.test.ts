@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { describeStore } from '@aero/test-utils';
+import { describeStore } from '@aeroml/test-utils';
 import { s3Store } from '../src/index.js';
 import { env, uniquePrefix } from './helpers.js';
 import { tmpdir } from 'node:os';

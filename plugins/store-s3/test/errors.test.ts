@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { startFaultProxy } from '../../../tools/s3/fault-proxy.mjs';
 import { s3Store } from '../src/index.js';
 import { env, makeStore, tempDir, uniquePrefix } from './helpers.js';
@@ -14,7 +14,7 @@ async function failure(promise: Promise<unknown>): Promise<AeroError> {
     (e: unknown) => e,
   );
   if (!(result instanceof AeroError)) throw new Error(`expected an AeroError, got ${String(result)}`);
-  expect(result.plugin).toBe('@aero/store-s3');
+  expect(result.plugin).toBe('@aeroml/store-s3');
   return result;
 }
 

@@ -14,13 +14,13 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const script = join(repo, 'tools', 's3', 'start.sh');
-  if (!existsSync(script)) throw new Error(`@aero/store-s3 tests need ${script}`);
+  if (!existsSync(script)) throw new Error(`@aeroml/store-s3 tests need ${script}`);
   try {
     execFileSync('bash', [script], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 15 * 60_000 });
   } catch (error) {
     const e = error as { stdout?: Buffer; stderr?: Buffer; message: string };
     throw new Error(
-      `@aero/store-s3 tests need a local S3 server, and tools/s3/start.sh failed: ${e.message}\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}\n` +
+      `@aeroml/store-s3 tests need a local S3 server, and tools/s3/start.sh failed: ${e.message}\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}\n` +
         'Run `bash tools/s3/start.sh` from the repository root and read its output.',
     );
   }

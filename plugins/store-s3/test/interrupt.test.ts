@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HeadObjectCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { startFaultProxy } from '../../../tools/s3/fault-proxy.mjs';
 import { env, makeStore, MiB, patternBytes, rawClient, tempDir, uniquePrefix } from './helpers.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { choosePartSize, parseS3StoreOptions, s3Store } from '../src/index.js';
 import { VERSION } from '../src/meta.js';
 
@@ -22,7 +22,7 @@ describe('s3Store options', () => {
     const e = optionsError({ bucket: 42, endpoint: 'not a url', retry: { attempts: 0 }, partSize: 1024, typo: true });
     expect(e).toBeInstanceOf(AeroError);
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.plugin).toBe('@aero/store-s3');
+    expect(e.plugin).toBe('@aeroml/store-s3');
     expect(e.message).toContain('s3Store: `bucket`: Invalid input: expected string, received number');
     expect(e.message).toContain('s3Store: `endpoint`: Invalid URL');
     expect(e.message).toContain('s3Store: `retry.attempts`: Too small: expected number to be >=1');
@@ -70,7 +70,7 @@ describe('s3Store options', () => {
     const store = s3Store({ bucket: 'b-1', endpoint: 'http://127.0.0.1:1' });
     expect(store.kind).toBe('store');
     expect(store.name).toBe('s3');
-    expect(store.packageName).toBe('@aero/store-s3');
+    expect(store.packageName).toBe('@aeroml/store-s3');
     expect(store.url).toBe('s3://b-1/');
     expect(() => s3Store({ bucket: '' })).toThrow(AeroError);
   });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { startFaultProxy, type FaultProxy } from '../../../tools/s3/fault-proxy.mjs';
 import type { S3Store } from '../src/index.js';
 import { collect, env, makeStore, MiB, patternBytes, rawClient, readAll, tempDir } from './helpers.js';

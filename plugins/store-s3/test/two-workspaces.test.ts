@@ -40,7 +40,7 @@ describe('two workspaces sharing one bucket (examples/quickstart through the aer
     await writeFile(
       join(dir, 'aero.config.ts'),
       `import base from './aero.quickstart.js';
-import { s3Store } from '@aero/store-s3';
+import { s3Store } from '@aeroml/store-s3';
 
 export default {
   ...base,
@@ -84,7 +84,7 @@ export default {
   const statuses = (evs: AeroEvent[]) => Object.fromEntries(evs.filter((e) => e.type === 'action:end').map((e) => [e.action, e.status]));
 
   beforeAll(async () => {
-    expect(existsSync(cli), `${cli} is missing: build the CLI (npx nx run @aero/cli:build)`).toBe(true);
+    expect(existsSync(cli), `${cli} is missing: build the CLI (npx nx run @aeroml/cli:build)`).toBe(true);
     expect(existsSync(join(quickstart, 'aero.config.ts')), `${quickstart} is missing`).toBe(true);
     root = await tempDir('two-workspaces');
   });

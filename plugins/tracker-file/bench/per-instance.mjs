@@ -35,7 +35,7 @@ const rounds = Number(values.rounds);
 /**
  * Bundles src/ as of a git ref with esbuild (what tsup uses) into bench/.ref/<ref>/, so an
  * older tracker can be measured on the same machine in the same minute as the current one.
- * The output stays inside the repo so `@aero/core` resolves from the workspace; esbuild
+ * The output stays inside the repo so `@aeroml/core` resolves from the workspace; esbuild
  * comes with tsup, the root devDependency every package builds with.
  */
 async function buildRef(ref) {

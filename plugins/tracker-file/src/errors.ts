@@ -1,8 +1,8 @@
-import { AeroError, type AeroErrorOptions } from '@aero/core';
+import { AeroError, type AeroErrorOptions } from '@aeroml/core';
 
-export const PLUGIN = '@aero/tracker-file';
+export const PLUGIN = '@aeroml/tracker-file';
 
-/** Error codes raised by @aero/tracker-file. */
+/** Error codes raised by @aeroml/tracker-file. */
 export const FileTrackerErrorCodes = {
   /** A call named a run this tracker was never told about with `startRun`. */
   RUN_NOT_STARTED: 'FILE_TRACKER_RUN_NOT_STARTED',

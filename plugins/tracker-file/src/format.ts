@@ -1,4 +1,4 @@
-import type { ActionStatus, ArtifactRef, MetricPoint, RunStatus } from '@aero/core';
+import type { ActionStatus, ArtifactRef, MetricPoint, RunStatus } from '@aeroml/core';
 
 /** File names the file tracker writes. */
 export const Files = {

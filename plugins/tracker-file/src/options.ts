@@ -1,4 +1,4 @@
-import { AeroAggregateError, AeroError, ErrorCodes } from '@aero/core';
+import { AeroAggregateError, AeroError, ErrorCodes } from '@aeroml/core';
 import { z } from 'zod';
 import { PLUGIN } from './errors.js';
 
@@ -24,6 +24,6 @@ export function parseOptions(input: unknown): z.output<typeof fileTrackerOptions
   });
   throw new AeroAggregateError(ErrorCodes.PLUGIN_OPTIONS_INVALID, 'Invalid options for fileTracker():', issues, {
     plugin: PLUGIN,
-    hint: 'Fix the options listed above in aero.config.ts; see the @aero/tracker-file README.',
+    hint: 'Fix the options listed above in aero.config.ts; see the @aeroml/tracker-file README.',
   });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { ArtifactRef, MetricPoint } from '@aero/core';
+import type { ArtifactRef, MetricPoint } from '@aeroml/core';
 import { FileTrackerErrorCodes, trackerError } from './errors.js';
 import { EVENT_KINDS, Files, SCHEMA, decodeMetric, deepMerge, safeDirName, type ActionEvent, type ArtifactLine, type MetricLine, type StatusJson, type TrackerJson } from './format.js';
 
@@ -232,9 +232,9 @@ export async function readFileTracker(runDir: string): Promise<FileTrackerRecord
   if (info.schema !== SCHEMA) {
     throw trackerError(
       FileTrackerErrorCodes.SCHEMA_UNSUPPORTED,
-      `file tracker: ${dir} was recorded in format ${JSON.stringify(info.schema)} (\`schema\` in ${Files.tracker}); this version of @aero/tracker-file reads format ${SCHEMA}.`,
+      `file tracker: ${dir} was recorded in format ${JSON.stringify(info.schema)} (\`schema\` in ${Files.tracker}); this version of @aeroml/tracker-file reads format ${SCHEMA}.`,
       {
-        hint: 'Format 1 (one folder per instance with status.json) was written by @aero/tracker-file before the event log; read it with the version that wrote it, or run the pipeline again.',
+        hint: 'Format 1 (one folder per instance with status.json) was written by @aeroml/tracker-file before the event log; read it with the version that wrote it, or run the pipeline again.',
         details: { runDir: dir, schema: info.schema },
       },
     );

@@ -1,5 +1,5 @@
 import { join, resolve, sep } from 'node:path';
-import type { ActionInfo, ActionStatus, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerScope } from '@aero/core';
+import type { ActionInfo, ActionStatus, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerScope } from '@aeroml/core';
 import { FileTrackerErrorCodes, PLUGIN, trackerError } from './errors.js';
 import { Appenders, writeJsonAtomic } from './files.js';
 import {

@@ -1,4 +1,4 @@
-import { describeTracker } from '@aero/test-utils';
+import { describeTracker } from '@aeroml/test-utils';
 import { fileTracker, readFileTracker } from '../src/index.js';
 
 describeTracker('file', () => fileTracker(), {

@@ -22,7 +22,7 @@ describe('errors', () => {
     const t = fileTracker();
     const e = await rejection(t.logMetrics({ runId: 'ghost', instanceId: 'x' }, []));
     expect(e.code).toBe('FILE_TRACKER_RUN_NOT_STARTED');
-    expect(e.plugin).toBe('@aero/tracker-file');
+    expect(e.plugin).toBe('@aeroml/tracker-file');
     expect(e.message).toBe('file tracker: logMetrics for run `ghost`, which was never started with startRun.');
     expect(e.hint).toMatch(/startRun/);
     expect((await rejection(t.startAction(actionInfo('/x', 'a', { runId: 'ghost' })))).message).toBe('file tracker: startAction for run `ghost`, which was never started with startRun.');
@@ -110,8 +110,8 @@ describe('errors', () => {
     await writeFile(join(runDir, 'tracker.json'), JSON.stringify({ ...info, schema: 1 }));
     const e = await rejection(readFileTracker(runDir));
     expect(e.code).toBe('FILE_TRACKER_SCHEMA_UNSUPPORTED');
-    expect(e.plugin).toBe('@aero/tracker-file');
-    expect(e.message).toBe(`file tracker: ${runDir} was recorded in format 1 (\`schema\` in tracker.json); this version of @aero/tracker-file reads format 2.`);
+    expect(e.plugin).toBe('@aeroml/tracker-file');
+    expect(e.message).toBe(`file tracker: ${runDir} was recorded in format 1 (\`schema\` in tracker.json); this version of @aeroml/tracker-file reads format 2.`);
     expect(e.hint).toMatch(/read it with the version that wrote it, or run the pipeline again/);
   });
 
@@ -132,7 +132,7 @@ describe('errors', () => {
       e = error;
     }
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.plugin).toBe('@aero/tracker-file');
+    expect(e.plugin).toBe('@aeroml/tracker-file');
     expect(e.message.split('\n')).toEqual([
       'Invalid options for fileTracker():',
       '  - fileTracker: `fsync`: Invalid input: expected boolean, received string',
@@ -148,8 +148,8 @@ describe('errors', () => {
       e = error;
     }
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.plugin).toBe('@aero/tracker-file');
+    expect(e.plugin).toBe('@aeroml/tracker-file');
     expect(e.message.split('\n')).toEqual(['Invalid options for fileTracker():', '  - fileTracker: `cachedActionFiles`: unknown option']);
-    expect(e.hint).toMatch(/@aero\/tracker-file README/);
+    expect(e.hint).toMatch(/@aeroml\/tracker-file README/);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
-import type { ActionInfo, RunInfo } from '@aero/core';
+import type { ActionInfo, RunInfo } from '@aeroml/core';
 
 export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 

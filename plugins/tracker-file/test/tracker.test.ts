@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ArtifactRef } from '@aero/core';
+import type { ArtifactRef } from '@aeroml/core';
 import { fileTracker, readFileTracker, readMetrics } from '../src/index.js';
 import { actionInfo, runInfo, useTempDir } from './helpers.js';
 

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ArtifactRef, ManifestFile } from '@aero/core';
+import type { ArtifactRef, ManifestFile } from '@aeroml/core';
 import type { KeyValue } from './client/client.js';
 import { partitionSuffix, sanitizeKey } from './mapping.js';
 import type { NewOp, OpScope, SpooledFile } from './ops.js';

@@ -1,8 +1,8 @@
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 
-export const PLUGIN = '@aero/tracker-mlflow';
+export const PLUGIN = '@aeroml/tracker-mlflow';
 
-/** Error codes raised by @aero/tracker-mlflow (permanent: docs and tests refer to them). */
+/** Error codes raised by @aeroml/tracker-mlflow (permanent: docs and tests refer to them). */
 export const MlflowErrorCodes = {
   /** Network error, timeout, 429 or 5xx: the server could not be reached or was overloaded. */
   MLFLOW_UNREACHABLE: 'MLFLOW_UNREACHABLE',

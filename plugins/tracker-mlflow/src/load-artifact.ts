@@ -9,7 +9,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ManifestFile } from '@aero/core';
+import type { ManifestFile } from '@aeroml/core';
 import { z } from 'zod';
 import { filterString, MlflowClient, type MlflowRun } from './client/client.js';
 import { artifactDir, blobKey, MANIFEST_NAME } from './artifacts.js';
@@ -96,7 +96,7 @@ function safeJoin(root: string, rel: string): string {
   return target;
 }
 
-/** Downloads an aero artifact recorded by @aero/tracker-mlflow back to `destDir`. */
+/** Downloads an aero artifact recorded by @aeroml/tracker-mlflow back to `destDir`. */
 export async function loadArtifact(options: LoadArtifactOptions): Promise<LoadedArtifact> {
   const client = new MlflowClient({
     trackingUri: (options.trackingUri ?? process.env.MLFLOW_TRACKING_URI ?? 'http://127.0.0.1:5000').replace(/\/+$/, ''),

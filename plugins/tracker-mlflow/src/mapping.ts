@@ -1,7 +1,7 @@
 // Turns aero values into what MLflow accepts: dot-path params, valid key names, values
 // within the store's length limits, metric points with integer step/timestamp.
 import { createHash } from 'node:crypto';
-import type { MetricPoint } from '@aero/core';
+import type { MetricPoint } from '@aeroml/core';
 import { VALUE_LIMITS, type KeyValue, type MetricWire } from './client/client.js';
 
 /**

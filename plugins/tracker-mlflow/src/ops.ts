@@ -1,6 +1,6 @@
 // The events the tracker spools and sends, one JSON line each in the spool journal.
 // Data ops (metrics/params/tags) are pre-split so each fits one `log-batch` request.
-import type { ArtifactRef } from '@aero/core';
+import type { ArtifactRef } from '@aeroml/core';
 import { LOG_BATCH_LIMITS, type KeyValue, type MetricWire } from './client/client.js';
 import { entrySize } from './mapping.js';
 

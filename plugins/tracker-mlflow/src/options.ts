@@ -1,4 +1,4 @@
-import { AeroError, ErrorCodes, type ArtifactRef, type Logger, type ManifestFile, type Store } from '@aero/core';
+import { AeroError, ErrorCodes, type ArtifactRef, type Logger, type ManifestFile, type Store } from '@aeroml/core';
 import { z } from 'zod';
 import { PLUGIN } from './errors.js';
 

@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream, openAsBlob } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Logger } from '@aero/core';
+import type { Logger } from '@aeroml/core';
 import { filterString, isMlflowRequestError, LOG_BATCH_LIMITS, MlflowClient, type KeyValue, type MetricWire, type MlflowRun } from './client/client.js';
 import { artifactDir, artifactManifest, artifactTags, blobKey, MANIFEST_NAME } from './artifacts.js';
 import { mlflowError, MlflowErrorCodes } from './errors.js';

@@ -1,7 +1,7 @@
 // One aero run's connection to MLflow: its spool, its sender and the background loop that
 // sends with backoff. Tracker calls only append to the spool and return; sending happens
 // here, so a slow or dead server never blocks the pipeline.
-import type { Logger } from '@aero/core';
+import type { Logger } from '@aeroml/core';
 import type { MlflowClient } from './client/client.js';
 import { mlflowError, MlflowErrorCodes } from './errors.js';
 import type { NewOp } from './ops.js';

@@ -39,7 +39,7 @@ export interface SpoolState {
 }
 
 // Tokens of spools open in this process, shared by every copy of this module.
-const LIVE_KEY = Symbol.for('@aero/tracker-mlflow/live-spools');
+const LIVE_KEY = Symbol.for('@aeroml/tracker-mlflow/live-spools');
 const live: Set<string> = ((globalThis as Record<symbol, unknown>)[LIVE_KEY] as Set<string> | undefined) ?? new Set<string>();
 (globalThis as Record<symbol, unknown>)[LIVE_KEY] = live;
 

@@ -4,7 +4,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger, type Logger, type TrackerContext, type ActionInfo, type ActionStatus, type ArtifactRef, type MetricPoint, type RunInfo, type RunStatus, type Tracker, type TrackerScope } from '@aero/core';
+import { silentLogger, type Logger, type TrackerContext, type ActionInfo, type ActionStatus, type ArtifactRef, type MetricPoint, type RunInfo, type RunStatus, type Tracker, type TrackerScope } from '@aeroml/core';
 import { MlflowClient, type KeyValue } from './client/client.js';
 import { defaultStoreRoot, planArtifact, type ArtifactContext } from './artifacts.js';
 import { mlflowError, MlflowErrorCodes, PLUGIN } from './errors.js';
@@ -16,7 +16,7 @@ import { OPS_FILE, Spool, spoolDirName, STATE_FILE } from './spool.js';
 import { VERSION } from './version.js';
 
 export interface MlflowTracker extends Tracker {
-  readonly packageName: '@aero/tracker-mlflow';
+  readonly packageName: '@aeroml/tracker-mlflow';
   /** The REST client this tracker uses (read-back, tests, scripts). */
   readonly client: MlflowClient;
   /** MLflow run id of the parent run (no instanceId) or an action's child run, once created. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { describeTracker } from '@aero/test-utils';
+import { describeTracker } from '@aeroml/test-utils';
 import { MlflowClient, mlflowTracker, type MlflowTracker } from '../src/index.js';
 import { trackerReadBack } from './support/readback.js';
 

@@ -3,9 +3,9 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
-import { createAero, defineAction, type AeroConfig } from '@aero/core';
-import { textHandlers } from '@aero/handler-text';
-import { localStore } from '@aero/store-local';
+import { createAero, defineAction, type AeroConfig } from '@aeroml/core';
+import { textHandlers } from '@aeroml/handler-text';
+import { localStore } from '@aeroml/store-local';
 import { MlflowClient, mlflowTracker } from '../src/index.js';
 import { makeProject, rid } from './support/fixtures.js';
 import { readAeroRun } from './support/readback.js';

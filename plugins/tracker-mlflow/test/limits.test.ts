@@ -3,7 +3,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MetricPoint } from '@aero/core';
+import type { MetricPoint } from '@aeroml/core';
 import { MlflowClient, mlflowTracker } from '../src/index.js';
 import { actionInfo, captureLogger, makeProject, runInfo } from './support/fixtures.js';
 import { readAeroRun } from './support/readback.js';

@@ -11,7 +11,7 @@ describe('options', () => {
 
   it('the factory returns a tracker plugin without touching the network', () => {
     const t = mlflowTracker({ trackingUri: 'http://127.0.0.1:1' });
-    expect(t).toMatchObject({ kind: 'tracker', name: 'mlflow', packageName: '@aero/tracker-mlflow' });
+    expect(t).toMatchObject({ kind: 'tracker', name: 'mlflow', packageName: '@aeroml/tracker-mlflow' });
     expect(t.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
@@ -22,7 +22,7 @@ describe('options', () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toMatchObject({ name: 'AeroError', code: 'PLUGIN_OPTIONS_INVALID', plugin: '@aero/tracker-mlflow' });
+    expect(error).toMatchObject({ name: 'AeroError', code: 'PLUGIN_OPTIONS_INVALID', plugin: '@aeroml/tracker-mlflow' });
     const message = (error as Error).message;
     expect(message.split('\n')[0]).toBe('Invalid options for mlflowTracker:');
     expect(message).toContain('  - mlflowTracker: `trackingUri`: expected an http(s) URL such as http://127.0.0.1:5000');

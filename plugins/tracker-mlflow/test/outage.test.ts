@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { MetricPoint, RunInfo } from '@aero/core';
+import type { MetricPoint, RunInfo } from '@aeroml/core';
 import { MlflowClient, mlflowTracker, type MlflowTracker } from '../src/index.js';
 import { actionInfo, makeProject, rid, runInfo } from './support/fixtures.js';
 import { readWithPython } from './support/python.js';

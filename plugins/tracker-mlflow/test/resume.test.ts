@@ -2,7 +2,7 @@
 // and a recorded artifact is loaded back from an MLflow run id.
 import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ArtifactRef, RunInfo } from '@aero/core';
+import type { ArtifactRef, RunInfo } from '@aeroml/core';
 import { loadArtifact, MlflowClient, mlflowTracker } from '../src/index.js';
 import { actionInfo, makeProject, rid, runInfo, storeArtifact } from './support/fixtures.js';
 import { readWithPython } from './support/python.js';

@@ -6,8 +6,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { StoreKeys, type ArtifactRef, type Store } from '@aero/core';
-import { localStore } from '@aero/store-local';
+import { StoreKeys, type ArtifactRef, type Store } from '@aeroml/core';
+import { localStore } from '@aeroml/store-local';
 import { MlflowClient, mlflowTracker } from '../src/index.js';
 import { actionInfo, captureLogger, makeProject, runInfo } from './support/fixtures.js';
 

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ActionInfo, ArtifactRef, MetricPoint, RunInfo } from '@aero/core';
+import type { ActionInfo, ArtifactRef, MetricPoint, RunInfo } from '@aeroml/core';
 import { MlflowClient, mlflowTracker, type MlflowTracker } from '../src/index.js';
 import { actionInfo, captureLogger, makeProject, runInfo, storeArtifact, type CapturedLog } from './support/fixtures.js';
 import { readWithPython, type PyRun } from './support/python.js';

@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ArtifactRef } from '@aero/core';
+import type { ArtifactRef } from '@aeroml/core';
 import type { ResolveFile } from './options.js';
 import type { SpooledFile } from './spool.js';
 

@@ -1,8 +1,8 @@
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 
-export const PLUGIN = '@aero/tracker-wandb';
+export const PLUGIN = '@aeroml/tracker-wandb';
 
-/** Error codes raised by @aero/tracker-wandb (permanent: docs and tests refer to them). */
+/** Error codes raised by @aeroml/tracker-wandb (permanent: docs and tests refer to them). */
 export const WandbErrorCodes = {
   /** No API key: everything stays spooled until `aero sync wandb` runs with one. */
   WANDB_NO_API_KEY: 'WANDB_NO_API_KEY',

@@ -2,7 +2,7 @@
 // history rows, exit codes. Everything here is deterministic, so a spool replayed by
 // `aero sync wandb` produces exactly the requests the live run would have sent.
 import { createHash } from 'node:crypto';
-import type { ActionStatus, MetricPoint, RunStatus } from '@aero/core';
+import type { ActionStatus, MetricPoint, RunStatus } from '@aeroml/core';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 

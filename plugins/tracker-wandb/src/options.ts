@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AeroError, ErrorCodes } from '@aero/core';
-import type { ArtifactRef, ManifestFile } from '@aero/core';
+import { AeroError, ErrorCodes } from '@aeroml/core';
+import type { ArtifactRef, ManifestFile } from '@aeroml/core';
 import { PLUGIN } from './errors.js';
 
 /** Characters W&B does not accept in project names. */
@@ -77,7 +77,7 @@ export function parseOptions(input: unknown): ResolvedWandbOptions {
 function failOptions(lines: string[]): never {
   throw new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, lines.join('\n'), {
     plugin: PLUGIN,
-    hint: 'See the Options table in the @aero/tracker-wandb README.',
+    hint: 'See the Options table in the @aeroml/tracker-wandb README.',
     details: { problems: lines },
   });
 }

@@ -3,7 +3,7 @@
 // line offset, artifacts deduplicated by digest), so a retry after a lost response or a
 // replay after a crash repeats nothing that matters.
 import { openAsBlob } from 'node:fs';
-import type { AeroError } from '@aero/core';
+import type { AeroError } from '@aeroml/core';
 import { buildManifest, b64md5, manifestDigest } from './artifacts.js';
 import { RequestFailure, type WandbClient } from './client.js';
 import { wandbError, WandbErrorCodes } from './errors.js';

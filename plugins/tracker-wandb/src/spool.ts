@@ -4,7 +4,7 @@
 // `aero sync wandb`, so an outage, a crash or a missing API key never loses a call.
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArtifactRef } from '@aero/core';
+import type { ArtifactRef } from '@aeroml/core';
 import { wandbError, WandbErrorCodes } from './errors.js';
 import type { HistoryRow } from './mapping.js';
 

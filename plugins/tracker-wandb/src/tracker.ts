@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ActionInfo, ActionStatus, AeroError, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerScope } from '@aero/core';
+import type { ActionInfo, ActionStatus, AeroError, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerScope } from '@aeroml/core';
 import { aeroDirOf, locateFiles } from './artifacts.js';
 import { WandbClient } from './client.js';
 import { resolveConnection, resolveMode, type Connection, type Mode } from './credentials.js';

@@ -4,10 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAero, defineConfig } from '@aero/core';
-import { mlflowTracker } from '@aero/tracker-mlflow';
+import { createAero, defineConfig } from '@aeroml/core';
+import { mlflowTracker } from '@aeroml/tracker-mlflow';
 import { wandbTracker } from '../src/index.js';
-import { localStore } from '@aero/store-local';
+import { localStore } from '@aeroml/store-local';
 import { evaluate, ingest, json, train } from './engine-fixtures.js';
 import { fastRetry, metricsOf, newTenant, runsOf, serverState, workspace, type TestTenant, type Workspace } from './helpers.js';
 

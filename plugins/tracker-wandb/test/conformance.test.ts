@@ -1,4 +1,4 @@
-import { describeTracker } from '@aero/test-utils';
+import { describeTracker } from '@aeroml/test-utils';
 import { wandbTracker } from '../src/index.js';
 import { fastRetry, newTenant, readBackFrom, serverState, type TestTenant } from './helpers.js';
 

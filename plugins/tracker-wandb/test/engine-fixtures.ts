@@ -1,7 +1,7 @@
 // A tiny linear-regression pipeline for engine tests: ingest -> train -> evaluate. The
-// tests run it with localStore() from @aero/store-local, so blobs are real files.
+// tests run it with localStore() from @aeroml/store-local, so blobs are real files.
 import { readFile, writeFile } from 'node:fs/promises';
-import { defineAction, type AssetHandler } from '@aero/core';
+import { defineAction, type AssetHandler } from '@aeroml/core';
 import { z } from 'zod';
 
 export const json: AssetHandler = {

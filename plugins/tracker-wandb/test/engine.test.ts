@@ -2,9 +2,9 @@
 // against the protocol server: what `aero run` sends, a cached rerun, and `aero sync wandb`.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAero, defineConfig } from '@aero/core';
+import { createAero, defineConfig } from '@aeroml/core';
 import { wandbTracker } from '../src/index.js';
-import { localStore } from '@aero/store-local';
+import { localStore } from '@aeroml/store-local';
 import { evaluate, ingest, json, train } from './engine-fixtures.js';
 import { fastRetry, metricsOf, newTenant, runsOf, serverState, workspace, type TestTenant, type Workspace } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { wandbTracker, WandbErrorCodes } from '../src/index.js';
 import { fastRetry, newTenant, runInfo, serverState, setFaults, workspace, type Workspace } from './helpers.js';
 import { expectPipelineOnServer, runPipeline } from './pipeline.js';
@@ -12,7 +12,7 @@ async function failure(promise: Promise<unknown>): Promise<AeroError> {
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(AeroError);
-  expect((error as AeroError).plugin).toBe('@aero/tracker-wandb');
+  expect((error as AeroError).plugin).toBe('@aeroml/tracker-wandb');
   return error as AeroError;
 }
 
@@ -37,14 +37,14 @@ describe('errors users can see', () => {
     }
     expect(error).toBeInstanceOf(AeroError);
     expect(error!.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(error!.plugin).toBe('@aero/tracker-wandb');
+    expect(error!.plugin).toBe('@aeroml/tracker-wandb');
     expect(error!.message.split('\n')).toEqual([
       'wandbTracker: `project`: W&B project names may not contain / \\ # ? % :',
       'wandbTracker: `mode`: Invalid option: expected one of "online"|"offline"|"disabled"',
       'wandbTracker: `retry.attempts`: Too small: expected number to be >=1',
       'wandbTracker: `(options)`: unknown option(s) `colour`',
     ]);
-    expect(error!.hint).toBe('See the Options table in the @aero/tracker-wandb README.');
+    expect(error!.hint).toBe('See the Options table in the @aeroml/tracker-wandb README.');
   });
 
   it('WANDB_AUTH_FAILED when the key is refused; the spool survives for a later sync', async () => {

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import type { ActionInfo, ArtifactRef, ManifestFile, MetricPoint, RunInfo } from '@aero/core';
-import type { TrackedArtifact, TrackedMetric, TrackedScope, TrackerReadBack } from '@aero/test-utils';
+import type { ActionInfo, ArtifactRef, ManifestFile, MetricPoint, RunInfo } from '@aeroml/core';
+import type { TrackedArtifact, TrackedMetric, TrackedScope, TrackerReadBack } from '@aeroml/test-utils';
 
 export const baseUrl = (): string => inject('wandbBaseUrl');
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { wandbTracker } from '../src/index.js';
 import { fastRetry, newTenant, serverState, workspace, type Workspace } from './helpers.js';
 import { expectPipelineOnServer, runPipeline } from './pipeline.js';

@@ -1,7 +1,7 @@
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { wandbTracker } from '../src/index.js';
 import { fastRetry, newTenant, runsOf, serverState, setFaults, workspace, type Workspace } from './helpers.js';
 import { expectPipelineOnServer, runPipeline } from './pipeline.js';
@@ -66,7 +66,7 @@ describe('outages injected by the protocol server', () => {
     const error = (await tracker.flush().catch((e: unknown) => e)) as AeroError;
     expect(error).toBeInstanceOf(AeroError);
     expect(error.code).toBe('WANDB_UNREACHABLE');
-    expect(error.plugin).toBe('@aero/tracker-wandb');
+    expect(error.plugin).toBe('@aeroml/tracker-wandb');
     expect(error.message).toMatch(new RegExp(`^Could not reach W&B at ${tenant.baseUrl.replace(/[.]/g, '\\.')} \\(Viewer: HTTP 503: .*, gave up after 2 attempts\\); \\d+ operations stay spooled in ${spool.replace(/[.]/g, '\\.')}\\. Run \`aero sync wandb\` once the service is reachable\\.$`));
     await expect(tracker.close()).rejects.toMatchObject({ code: 'WANDB_UNREACHABLE' });
     expect((await serverState(tenant)).runs).toEqual([]);

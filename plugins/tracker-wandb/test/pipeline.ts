@@ -1,6 +1,6 @@
 // Drives a tracker through a small pipeline the way the engine does:
 // ingest -> train[fold=0], train[fold=1] (in parallel) -> evaluate, with real blobs on disk.
-import type { ArtifactRef, MetricPoint, RunInfo, Tracker } from '@aero/core';
+import type { ArtifactRef, MetricPoint, RunInfo, Tracker } from '@aeroml/core';
 import { actionInfo, artifactRef, points, runInfo, writeBlob, type Workspace } from './helpers.js';
 
 export const STEPS = 300;

@@ -39,7 +39,7 @@ const builds = [{ label: 'aero', cli: abs(opts.cli), project: abs(opts.project) 
 if (opts.baseline) builds.push({ label: 'baseline', cli: abs(opts.baseline), project: abs(opts.baselineProject || opts.project) });
 for (const b of builds) {
   if (!existsSync(b.cli)) {
-    console.error(`${b.cli} is missing: build the CLI first (npx nx run @aero/cli:build)`);
+    console.error(`${b.cli} is missing: build the CLI first (npx nx run @aeroml/cli:build)`);
     process.exit(1);
   }
 }

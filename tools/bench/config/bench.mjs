@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// @aero/config-yaml: composing a 200-file, ~1,000-key Hydra-style config vs plain yaml.parse of the same files, same run.
+// @aeroml/config-yaml: composing a 200-file, ~1,000-key Hydra-style config vs plain yaml.parse of the same files, same run.
 //
 //   node tools/bench/config/bench.mjs [--rounds 30] [--warmup 3] [--groups 50] [--nested 3] [--keys 5] [--docs]
 //

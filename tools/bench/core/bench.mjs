@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// @aero/core engine: 10,000 no-op inline actions (fan, chain) — plan, run, per-action overhead, cached rerun, peak RSS; sha256 of 1 GiB vs openssl.
+// @aeroml/core engine: 10,000 no-op inline actions (fan, chain) — plan, run, per-action overhead, cached rerun, peak RSS; sha256 of 1 GiB vs openssl.
 //
 //   npm run bench -- core [--n 10000] [--rounds 3] [--shapes fan,chain,bare] [--jobs 2] [--hash-mib 1024] [--profile] [--no-docs]
 //
@@ -13,7 +13,7 @@
 //   baseline the same run() functions called by a minimal hand-written scheduler (the floor)
 // "engine" is the time inside run(), wall and CPU (config loading excluded, shown apart);
 // "process" is the wall time of the whole process including Node start-up; peak RSS is the process's.
-// Hashing: sha256File() from @aero/core over a 1 GiB file against `openssl dgst -sha256` of
+// Hashing: sha256File() from @aeroml/core over a 1 GiB file against `openssl dgst -sha256` of
 // the same file and `openssl speed -evp sha256` (16 KiB blocks, CPU only), same run.
 // Prints medians and ratios; writes tools/bench/results/core.json and the core section of
 // docs/benchmarks.md. --profile adds a first, uncounted round under `node --cpu-prof` and prints
@@ -57,7 +57,7 @@ function writeProject(dir, shape, n) {
   writeFileSync(
     join(dir, 'aero.config.ts'),
     [
-      `import { defineAction, defineConfig } from '@aero/core';`,
+      `import { defineAction, defineConfig } from '@aeroml/core';`,
       ``,
       `// ${n} no-op inline actions (${shape}).`,
       `const actions = [];`,

@@ -8,7 +8,7 @@
 //   phaseMs  plan = aero.run({ dryRun: true }); run / rerun = aero.run(); both via the public API
 //            baseline = the same actions' run() called by a minimal hand-written scheduler
 //            (topological order, same concurrency, outputs written with fs.writeFile): the floor.
-//            hash = sha256File() from @aero/core over the whole file.
+//            hash = sha256File() from @aeroml/core over the whole file.
 // The embedded defaults are the CLI's: local store, file tracker, text handlers.
 // AERO_BENCH_MODULES points at the suite's frozen copy of the packages.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -25,7 +25,7 @@ const cpuSince = (start) => {
 // The frozen copy of the packages the suite took (lib/aero-snapshot.mjs), else the workspace's.
 const modules = process.env.AERO_BENCH_MODULES;
 const load = (name) => (modules ? importFrom(modules, name) : import(name));
-const core = await load('@aero/core');
+const core = await load('@aeroml/core');
 
 if (phase === 'hash') {
   const c0 = process.cpuUsage();
@@ -36,7 +36,7 @@ if (phase === 'hash') {
 }
 
 const t0 = performance.now();
-const [{ localStore }, { fileTracker }, { textHandlers }] = await Promise.all([load('@aero/store-local'), load('@aero/tracker-file'), load('@aero/handler-text')]);
+const [{ localStore }, { fileTracker }, { textHandlers }] = await Promise.all([load('@aeroml/store-local'), load('@aeroml/tracker-file'), load('@aeroml/handler-text')]);
 const cwd = target;
 const aero = await core.createAero({
   cwd,

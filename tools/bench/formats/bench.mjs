@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// NPY and FITS throughput for a big float32 array: @aero/handler-npy and @aero/handler-fits vs numpy (np.save/np.load) and astropy (fits.writeto/fits.getdata), same run.
+// NPY and FITS throughput for a big float32 array: @aeroml/handler-npy and @aeroml/handler-fits vs numpy (np.save/np.load) and astropy (fits.writeto/fits.getdata), same run.
 //
 //   node tools/bench/formats/bench.mjs [--rounds 3] [--mib 512] [--docs]
 //   npm run bench -- formats [--rounds 3] [--mib 512] [--docs]

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// @aero/launcher-slurm: N partitions of one action as one job array vs one sbatch per job, on the local Slurm node.
+// @aeroml/launcher-slurm: N partitions of one action as one job array vs one sbatch per job, on the local Slurm node.
 //
 //   node tools/bench/launcher-slurm/bench.mjs [--tasks 200] [--rounds 3] [--limit 200]
 //

@@ -2,7 +2,7 @@
 //
 // A long benchmark must not see a rebuild half-way (tsup rewrites dist/ while it builds),
 // so the suites copy the CLI and the packages it depends on (package.json + dist/) into
-// `<dir>/node_modules/@aero/...` once, check that the copy works, and put every aero
+// `<dir>/node_modules/@aeroml/...` once, check that the copy works, and put every aero
 // project they generate under `<dir>`: Node's resolution finds the frozen copy first;
 // third-party dependencies (zod, jiti) still resolve from the repository's node_modules.
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ function workspacePackages() {
   return map;
 }
 
-/** @aero/* packages reachable from `start` through dependencies. */
+/** @aeroml/* packages reachable from `start` through dependencies. */
 function closure(start, packages) {
   const seen = new Set();
   const queue = [start];
@@ -33,23 +33,23 @@ function closure(start, packages) {
     if (seen.has(name) || !packages.has(name)) continue;
     seen.add(name);
     const pkg = JSON.parse(readFileSync(join(packages.get(name), 'package.json'), 'utf8'));
-    for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })) if (dep.startsWith('@aero/')) queue.push(dep);
+    for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies })) if (dep.startsWith('@aeroml/')) queue.push(dep);
   }
   return [...seen];
 }
 
 /**
- * Copies @aero/cli and its @aero/* dependencies into `<dir>/node_modules`, retrying while a
+ * Copies @aeroml/cli and its @aeroml/* dependencies into `<dir>/node_modules`, retrying while a
  * concurrent build leaves a copy that does not start.
  * @returns {Promise<{ bin: string, modules: string, packages: string[] }>}
  */
 export async function snapshotAero(dir, { log = () => {}, attempts = 6 } = {}) {
   const packages = workspacePackages();
-  const names = closure('@aero/cli', packages);
+  const names = closure('@aeroml/cli', packages);
   const modules = join(dir, 'node_modules');
-  const bin = join(modules, '@aero', 'cli', 'dist', 'bin.js');
+  const bin = join(modules, '@aeroml', 'cli', 'dist', 'bin.js');
   for (let attempt = 1; attempt <= attempts; attempt++) {
-    rmSync(join(modules, '@aero'), { recursive: true, force: true });
+    rmSync(join(modules, '@aeroml'), { recursive: true, force: true });
     for (const name of names) {
       const from = packages.get(name);
       const to = join(modules, name);
@@ -68,7 +68,7 @@ export async function snapshotAero(dir, { log = () => {}, attempts = 6 } = {}) {
   throw new Error(`Could not take a working copy of the aero CLI into ${modules}: build it (npx tsup in packages/core, packages/cli and the plugins) and retry.`);
 }
 
-/** Imports an @aero/* package from a snapshot's node_modules (ESM `exports["."].import`). */
+/** Imports an @aeroml/* package from a snapshot's node_modules (ESM `exports["."].import`). */
 export async function importFrom(modules, name) {
   const root = join(modules, name);
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

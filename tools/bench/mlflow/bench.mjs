@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// @aero/tracker-mlflow metrics throughput vs a plain REST log-batch loop, same real MLflow server, same run.
+// @aeroml/tracker-mlflow metrics throughput vs a plain REST log-batch loop, same real MLflow server, same run.
 //
 //   node tools/bench/mlflow/bench.mjs [--rounds 3] [--points 100000] [--keys 10] [--per-call 100]
 //

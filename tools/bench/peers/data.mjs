@@ -67,7 +67,7 @@ export const dataTools = {
         [
           `import { cp } from 'node:fs/promises';`,
           `import { join } from 'node:path';`,
-          `import { defineAction, defineConfig } from '@aero/core';`,
+          `import { defineAction, defineConfig } from '@aeroml/core';`,
           ``,
           `// Copies ${files} source files into one multi-file artifact: aero hashes and stores them.`,
           `const data = defineAction({`,

@@ -57,7 +57,7 @@ export const tools = {
     hasPlan: true,
     setup(dir, { n, shape, jobs }) {
       const lines = [
-        `import { defineAction, defineConfig } from '@aero/core';`,
+        `import { defineAction, defineConfig } from '@aeroml/core';`,
         ``,
         `// ${n} trivial actions (${shape}): action i writes one small text file.`,
         `const N = ${n};`,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// @aero/store-s3 throughput vs plain AWS SDK (lib-storage Upload / GetObject) on the same local MinIO, same run.
+// @aeroml/store-s3 throughput vs plain AWS SDK (lib-storage Upload / GetObject) on the same local MinIO, same run.
 //
 //   node tools/bench/s3/bench.mjs [--rounds 3] [--big-mib 1024] [--small-count 10000] [--small-kib 4] [--concurrency 64]
 //

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// @aero/store-local hot paths (cache checks, blob writes, big files) vs raw node:fs doing the same work, same run.
+// @aeroml/store-local hot paths (cache checks, blob writes, big files) vs raw node:fs doing the same work, same run.
 //
 //   node tools/bench/store-local/bench.mjs [--rounds 5] [--actions 10000] [--concurrency 32] [--big-mib 256] [--docs]
 //
@@ -199,7 +199,7 @@ for (const [name, c] of Object.entries(cases)) {
 }
 const table = markdownTable(['case', 'aero (median)', 'baseline', 'baseline (median)', 'ratio wall', 'ratio cpu'], rows);
 const machine = describeMachine({ rounds: opts.rounds, actions: N, concurrency: opts.concurrency });
-const text = `### Local store (@aero/store-local)\n\nMedians of ${opts.rounds} rounds; lower is better; ratio = aero / baseline. Target: ${N} cached actions checked well under 1 s.\n\n${table}\n\n${machineMarkdown(machine)}\n`;
+const text = `### Local store (@aeroml/store-local)\n\nMedians of ${opts.rounds} rounds; lower is better; ratio = aero / baseline. Target: ${N} cached actions checked well under 1 s.\n\n${table}\n\n${machineMarkdown(machine)}\n`;
 console.log(text);
 const file = writeResults('store-local', { suite: 'store-local', options: opts, machine, summary });
 if (opts.docs) writeDocsSection('store-local', `${text}\nCommand: \`node tools/bench/store-local/bench.mjs\` (results in tools/bench/results/store-local.json).`);

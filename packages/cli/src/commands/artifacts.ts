@@ -3,7 +3,7 @@ import { formatBytes, table, type IO } from '../io.js';
 import { openProject } from '../project.js';
 
 export default async function artifacts(args: ParsedArgs, io: IO): Promise<number> {
-  const { listArtifacts } = await import('@aero/core');
+  const { listArtifacts } = await import('@aeroml/core');
   const aero = await openProject(args);
   const list = await listArtifacts(aero, args.positionals[0]);
   if (args.values.json) for (const a of list) io.out(JSON.stringify(a));

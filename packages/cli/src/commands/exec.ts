@@ -7,7 +7,7 @@ import { embeddedDefaults } from '../project.js';
 export default async function exec(args: ParsedArgs, io: IO): Promise<number> {
   const specPath = args.values.spec;
   if (typeof specPath !== 'string') throw new UsageError('`aero exec` needs --spec <job.json> (launchers call it; you rarely need to).');
-  const { runWorker } = await import('@aero/core');
+  const { runWorker } = await import('@aeroml/core');
   const { readFile } = await import('node:fs/promises');
   let cwd = process.cwd();
   try {

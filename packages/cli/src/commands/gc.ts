@@ -4,7 +4,7 @@ import type { IO } from '../io.js';
 import { openProject } from '../project.js';
 
 export default async function gc(args: ParsedArgs, io: IO): Promise<number> {
-  const core = await import('@aero/core');
+  const core = await import('@aeroml/core');
   const aero = await openProject(args);
   const keepRuns = intOption('keep-runs', args.values['keep-runs']);
   const report = await core.gc(aero, { dryRun: Boolean(args.values['dry-run']), ...(keepRuns ? { keepRuns } : {}) });

@@ -1,4 +1,4 @@
-import type { LineageNode } from '@aero/core';
+import type { LineageNode } from '@aeroml/core';
 import type { ParsedArgs } from '../args.js';
 import { UsageError } from '../args.js';
 import type { IO } from '../io.js';
@@ -7,7 +7,7 @@ import { openProject } from '../project.js';
 export default async function lineage(args: ParsedArgs, io: IO): Promise<number> {
   const ref = args.positionals[0];
   if (!ref) throw new UsageError('`aero lineage` needs an artifact: aero lineage train.model or train.model@1a2b3c');
-  const core = await import('@aero/core');
+  const core = await import('@aeroml/core');
   const aero = await openProject(args);
   const root = await core.lineage(aero, ref);
   if (args.values.json) io.out(JSON.stringify(root, null, 2));

@@ -6,7 +6,7 @@ import { openProject } from '../project.js';
 export default async function logs(args: ParsedArgs, io: IO): Promise<number> {
   const [runRef, action] = args.positionals;
   if (!runRef || !action) throw new UsageError('`aero logs` needs a run and an action: aero logs latest train');
-  const { getRun, readLog, findEntry } = await import('@aero/core');
+  const { getRun, readLog, findEntry } = await import('@aeroml/core');
   const aero = await openProject(args);
   const run = await getRun(aero, runRef);
   const entry = findEntry(run, action);

@@ -4,7 +4,7 @@ import { formatDuration, table, type IO } from '../io.js';
 import { openProject } from '../project.js';
 
 export default async function ps(args: ParsedArgs, io: IO): Promise<number> {
-  const { listRuns } = await import('@aero/core');
+  const { listRuns } = await import('@aeroml/core');
   const aero = await openProject(args);
   const limit = args.values.all ? Infinity : intOption('limit', args.values.limit) ?? 20;
   const sweep = typeof args.values.sweep === 'string' ? args.values.sweep : undefined;

@@ -5,7 +5,7 @@ import { openProject } from '../project.js';
 import { createReporter } from '../reporter.js';
 
 export default async function run(args: ParsedArgs, io: IO): Promise<number> {
-  const core = await import('@aero/core');
+  const core = await import('@aeroml/core');
   let overrides = args.positionals;
   if (typeof args.values.from === 'string') {
     const previous = await openProject(args);

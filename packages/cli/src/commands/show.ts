@@ -3,7 +3,7 @@ import { formatDuration, table, type IO } from '../io.js';
 import { openProject } from '../project.js';
 
 export default async function show(args: ParsedArgs, io: IO): Promise<number> {
-  const { getRun, readSnapshot } = await import('@aero/core');
+  const { getRun, readSnapshot } = await import('@aeroml/core');
   const aero = await openProject(args);
   const run = await getRun(aero, args.positionals[0] ?? 'latest');
   const snapshot = await readSnapshot(aero, run);

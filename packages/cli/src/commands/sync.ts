@@ -3,7 +3,7 @@ import type { IO } from '../io.js';
 import { openProject } from '../project.js';
 
 export default async function sync(args: ParsedArgs, io: IO): Promise<number> {
-  const { AeroError, getRun } = await import('@aero/core');
+  const { AeroError, getRun } = await import('@aeroml/core');
   const { join } = await import('node:path');
   const aero = await openProject(args);
   const wanted = args.positionals[0];

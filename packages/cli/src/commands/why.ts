@@ -6,7 +6,7 @@ import { openProject } from '../project.js';
 export default async function why(args: ParsedArgs, io: IO): Promise<number> {
   const [selector, ...overrides] = args.positionals;
   if (!selector) throw new UsageError('`aero why` needs an action name: aero why train');
-  const core = await import('@aero/core');
+  const core = await import('@aeroml/core');
   const aero = await openProject(args, overrides);
   const reports = await core.why(aero, selector);
   for (const r of reports) {

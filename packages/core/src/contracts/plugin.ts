@@ -5,7 +5,7 @@ export interface PluginBase<K extends string = string> {
   readonly name: string;
   /** The publishing package's version (goes into cache keys for handlers). */
   readonly version: string;
-  /** The package that provides it, for error scoping: `@aero/store-s3`. */
+  /** The package that provides it, for error scoping: `@aeroml/store-s3`. */
   readonly packageName?: string;
 }
 

@@ -13,7 +13,7 @@ export function inlineLauncher(runtimeFor: (spec: JobSpec, ctx: LaunchContext) =
     kind: 'launcher',
     name: 'inline',
     version: '0.1.0',
-    packageName: '@aero/core',
+    packageName: '@aeroml/core',
     submit(jobs, ctx) {
       return jobs.map((spec): Promise<JobResult> => executeJob(spec, { ...runtimeFor(spec, ctx), emit: ctx.emit, signal: ctx.signal }));
     },

@@ -30,7 +30,7 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
     kind: 'launcher',
     name: 'process',
     version: '0.1.0',
-    packageName: '@aero/core',
+    packageName: '@aeroml/core',
     submit(jobs, ctx) {
       return jobs.map(
         (spec) =>

@@ -1,5 +1,5 @@
 /**
- * The shared override grammar: the CLI and config loaders (e.g. @aero/config-yaml)
+ * The shared override grammar: the CLI and config loaders (e.g. @aeroml/config-yaml)
  * parse, apply and sweep overrides the same way, with or without YAML.
  */
 export type { Override, OverrideKind, OverrideValue, Sweep, SweepChoice } from './types.js';

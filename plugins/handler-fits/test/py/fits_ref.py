@@ -1,4 +1,4 @@
-"""Reference side of @aero/handler-fits's cross-checks, run with Debian's astropy.
+"""Reference side of @aeroml/handler-fits's cross-checks, run with Debian's astropy.
 
   fits_ref.py make <dir>       write every case with astropy; print the manifest (JSON)
   fits_ref.py dump <file>...   read files with astropy (checksums verified, warnings are

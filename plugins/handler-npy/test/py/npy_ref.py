@@ -1,4 +1,4 @@
-"""Reference side of @aero/handler-npy's cross-checks, run with Debian's numpy.
+"""Reference side of @aeroml/handler-npy's cross-checks, run with Debian's numpy.
 
   npy_ref.py make <dir>          write every case with numpy; print the manifest (JSON)
   npy_ref.py dump <file>...      read files with numpy; print what numpy sees (JSON)

@@ -3,7 +3,7 @@
 // client on npm, and the REST API is stable and documented:
 // https://mlflow.org/docs/latest/api_reference/rest-api.html
 import type { z, ZodType } from 'zod';
-import { AeroError } from '@aero/core';
+import { AeroError } from '@aeroml/core';
 import { MlflowErrorCodes, PLUGIN } from '../errors.js';
 import {
   createExperimentResponse,

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ActionInfo, ArtifactRef, Logger, RunInfo } from '@aero/core';
+import type { ActionInfo, ArtifactRef, Logger, RunInfo } from '@aeroml/core';
 
 export const rid = (n = 4) => randomBytes(n).toString('hex');
 

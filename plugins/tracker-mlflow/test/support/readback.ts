@@ -1,6 +1,6 @@
 // Reads what the tracker recorded back through our REST client (used by the conformance
 // readBack and the tests; the Python client in python.ts checks the same from the other side).
-import type { TrackedScope, TrackerReadBack } from '@aero/test-utils';
+import type { TrackedScope, TrackerReadBack } from '@aeroml/test-utils';
 import { MlflowClient, type MlflowMetric, type MlflowRun } from '../../src/index.js';
 
 export interface RunView {
