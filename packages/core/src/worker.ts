@@ -25,16 +25,24 @@ export async function runWorker(specPath: string, options: Pick<CreateAeroOption
     });
   }
   const eventsFile = join(spec.jobDir, 'events.jsonl');
+  // A log line travels one way only: the worker's stdout/stderr, which every launcher
+  // captures (pipe, container output, slurm.out) together with what the action prints
+  // itself. Sending it over IPC or events.jsonl as well made each line appear twice.
   const emit = (event: JobEvent) => {
+    if (event.type === 'job:log') {
+      (event.stream === 'stderr' ? process.stderr : process.stdout).write(event.line + '\n');
+      return;
+    }
     if (process.send) process.send(event);
     appendFileSync(eventsFile, JSON.stringify(event) + '\n');
-    if (event.type === 'job:log') (event.stream === 'stderr' ? process.stderr : process.stdout).write(event.line + '\n');
   };
   const controller = new AbortController();
   options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   let result: JobResult;
   try {
-    const aero = await createAero({ cwd: spec.cwd, ...(spec.configFile ? { configFile: spec.configFile } : {}), defaults: options.defaults ?? {} });
+    // The run's overrides, so the worker composes the same config (a YAML `???` that the
+    // command line filled would otherwise fail to load here).
+    const aero = await createAero({ cwd: spec.cwd, ...(spec.configFile ? { configFile: spec.configFile } : {}), overrides: spec.overrides ?? [], defaults: options.defaults ?? {} });
     const action = aero.actions.find((a) => a.name === spec.action);
     if (!action) throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, `The config has no action \`${spec.action}\` any more.`, { hint: 'The config changed after the job was submitted; rerun the pipeline.' });
     emit({ type: 'job:started', jobId: spec.jobId });
