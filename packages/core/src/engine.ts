@@ -10,9 +10,11 @@ import type { AeroConfig, Action } from './define.js';
 import { ArtifactStore } from './artifacts.js';
 import { ScratchPool } from './scratch.js';
 import { PackLookup, deletePacks, writePack, type CachePack, type PackedHit } from './cache-pack.js';
+import { checkCacheKey, isHit, type CacheBacking } from './cache-backing.js';
 import { findConfigFile, loadConfigFile } from './config-file.js';
 import { AeroAggregateError, AeroError, ErrorCodes, isAeroError } from './errors.js';
 import type { AeroEvent, AeroEventListener } from './events.js';
+import { failureLogLines, toJobError, withLogPointer, type JobError } from './failure.js';
 import { Fingerprinter } from './fingerprint.js';
 import { canonicalJson, sha256Hex } from './hash.js';
 import { StoreKeys } from './keys.js';
@@ -233,21 +235,18 @@ export class Aero {
     return { key: sha256Hex(text), components };
   }
 
-  /** Cache entry for a key if it exists and every blob it references is still present. */
+  /** Cache entry for a key if it exists and the store backs it (every manifest and blob). */
   async lookupCache(key: string): Promise<CacheEntry | undefined> {
-    const bytes = await this.plugins.store.getBytes(StoreKeys.cacheEntry(key));
-    if (!bytes) return undefined;
-    let entry: CacheEntry;
+    const backing = await this.inspectCache(key);
+    return isHit(backing) ? backing.entry : undefined;
+  }
+
+  /** The entry of a key and what the store lacks to back it (see cache-backing.ts). */
+  async inspectCache(key: string): Promise<CacheBacking> {
     try {
-      entry = JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry;
-    } catch {
-      return undefined; // unreadable entry: treat as a miss and overwrite
-    }
-    try {
-      const manifests = await Promise.all(Object.values(entry.outputs).map((o) => this.artifacts.getManifest(o.name, o.digest)));
-      return (await this.artifacts.allBlobsPresent(manifests)) ? entry : undefined;
-    } catch {
-      return undefined;
+      return await checkCacheKey(this.plugins.store, this.artifacts, key);
+    } catch (error) {
+      return { problems: [`the store could not be read: ${(error as Error)?.message ?? String(error)}`] };
     }
   }
 
@@ -512,12 +511,20 @@ class RunExecution {
     let components: CacheComponents;
     let key: string;
     let hit: PackedHit | undefined;
+    /** Why a key the store knew is not a hit (its entry, a manifest or a blob is gone). */
+    let unbacked: string | undefined;
     try {
       ({ key, components } = await this.aero.cacheKey(inst, inputDigests));
       if (!(this.options.force && inst.selected)) {
-        hit = (await this.packLookup())?.get(key);
+        const pack = await this.packLookup();
+        hit = pack?.get(key);
         if (hit) this.packHits++;
-        else hit = await this.aero.lookupCache(key);
+        else {
+          const backing = await this.aero.inspectCache(key);
+          if (isHit(backing)) hit = backing.entry;
+          else if (backing.problems.length > 0) unbacked = backing.problems.join('; ');
+          else if (pack?.lists(key)) unbacked = `its cache entry ${StoreKeys.cacheEntry(key)} is missing from the store (a cache pack lists the key, but a pack alone is no hit)`;
+        }
       }
     } finally {
       release();
@@ -533,9 +540,9 @@ class RunExecution {
       return this.finish(index, 'cached', began, {});
     }
     if (this.options.dryRun) {
-      return this.finish(index, 'would-run', began, { reason: this.options.force && inst.selected ? 'forced' : await this.missReason(inst, components) });
+      return this.finish(index, 'would-run', began, { reason: this.options.force && inst.selected ? 'forced' : unbacked ?? (await this.missReason(inst, components)) });
     }
-    await this.runInstance(inst, key, components, inputDigests, began);
+    await this.runInstance(inst, key, components, inputDigests, began, unbacked && `rerun because ${unbacked}; rewritten`);
   }
 
   /** Why a dry run would run an instance: the first component that differs from last time. */
@@ -548,7 +555,8 @@ class RunExecution {
     return describeChange(previous, components)[0] ?? 'outputs are missing from the store';
   }
 
-  private async runInstance(inst: PlannedInstance, key: string, components: CacheComponents, inputDigests: Record<string, string[]>, began: number): Promise<void> {
+  /** `reason`: why an instance that had a cache entry ran anyway (shown with its result). */
+  private async runInstance(inst: PlannedInstance, key: string, components: CacheComponents, inputDigests: Record<string, string[]>, began: number, reason?: string): Promise<void> {
     const { aero } = this;
     const launcherName = inst.action.launcher ?? this.launcherName;
     const launcher = aero.launcher(launcherName);
@@ -620,6 +628,7 @@ class RunExecution {
       this.running.delete(inst.index);
       if (!result.ok) {
         const status: ActionStatus = result.error?.code === ErrorCodes.INTERRUPTED || this.controller.signal.aborted ? 'interrupted' : 'failed';
+        if (result.error && status === 'failed') result.error = this.reportFailure(inst, result.error);
         await this.persistInstance(inst, status, began, result.error);
         await this.trackerCall('endAction', (t) => t.endAction(this.scope(inst), { status, durationMs: Date.now() - began, error: result.error?.message }));
         return this.finish(inst.index, status, began, { error: result.error });
@@ -638,16 +647,28 @@ class RunExecution {
       }
       await this.persistInstance(inst, 'ran', began);
       await this.trackerCall('endAction', (t) => t.endAction(this.scope(inst), { status: 'ran', durationMs: Date.now() - began }));
-      return this.finish(inst.index, 'ran', began, {});
+      return this.finish(inst.index, 'ran', began, reason ? { reason } : {});
     } catch (error) {
       this.running.delete(inst.index);
-      const err = isAeroError(error) ? { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } : { code: ErrorCodes.ACTION_FAILED, message: (error as Error)?.message ?? String(error) };
+      const err = this.reportFailure(inst, toJobError(error, { instanceId: inst.id, cwd: this.aero.cwd }));
       await this.persistInstance(inst, 'failed', began, err).catch(() => undefined);
       return this.finish(inst.index, 'failed', began, { error: err });
     } finally {
       this.gpus.release(devices);
       releaseSlot();
     }
+  }
+
+  /** A failure goes into the instance's log (with its stack); the error then says where that log is. */
+  private reportFailure(inst: PlannedInstance, error: JobError): JobError {
+    let lines = this.logs.get(inst.id);
+    if (!lines) this.logs.set(inst.id, (lines = []));
+    lines.push(...failureLogLines(error));
+    const key = StoreKeys.instanceLog(this.runId, inst.dir);
+    const root = this.aero.plugins.store.localRoot;
+    const local = root ? join(root, key) : undefined;
+    const logPath = local ? (relative(this.aero.cwd, local).startsWith('..') ? local : relative(this.aero.cwd, local)) : `\`${key}\` in the store`;
+    return withLogPointer(error, { runId: this.runId, instanceId: inst.id, logPath });
   }
 
   /** Jobs that become ready together go to the launcher in one call (Slurm job arrays). */

@@ -4,9 +4,12 @@ import { dirname, join } from 'node:path';
 import type { AssetHandler } from './contracts/handler.js';
 import type { JobEvent, JobResult, JobSpec } from './contracts/launcher.js';
 import type { Action, ActionLog, InputHandle, OutputHandle, RunContext } from './define.js';
-import { AeroError, ErrorCodes, isAeroError } from './errors.js';
+import { AeroError, ErrorCodes } from './errors.js';
 import type { ArtifactStore } from './artifacts.js';
 import type { ScratchPool } from './scratch.js';
+import { toJobError } from './failure.js';
+
+export { toJobError } from './failure.js';
 
 export interface ExecuteRuntime {
   action: Action;
@@ -145,17 +148,6 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
 
 function interrupted(): AeroError {
   return new AeroError(ErrorCodes.INTERRUPTED, 'Interrupted before it finished.');
-}
-
-export function toJobError(error: unknown, spec: Pick<JobSpec, 'instanceId'>): NonNullable<JobResult['error']> {
-  if (isAeroError(error)) return { code: error.code, message: error.message, hint: error.hint };
-  const e = error as Error;
-  const where = e?.stack?.split('\n').slice(1, 4).map((l) => l.trim()).join(' | ');
-  return {
-    code: ErrorCodes.ACTION_FAILED,
-    message: `Action \`${spec.instanceId}\` threw: ${e?.message ?? String(error)}`,
-    hint: where ? `at ${where}` : undefined,
-  };
 }
 
 /** Batches metric points so a tight training loop emits one event per tick, not per point. */

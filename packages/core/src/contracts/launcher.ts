@@ -52,7 +52,7 @@ export interface JobResult {
   ok: boolean;
   /** Output name → artifact manifest digest. */
   outputs: Record<string, string>;
-  error?: { code: string; message: string; hint?: string | undefined } | undefined;
+  error?: { code: string; message: string; hint?: string | undefined; /** The thrown error's stack, for the instance's log. */ stack?: string | undefined } | undefined;
   startedAt: string;
   finishedAt: string;
 }

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { JobEvent, JobResult, Launcher } from '../contracts/launcher.js';
 import { ErrorCodes } from '../errors.js';
 import { appendLogTail, failedJobResult, jobFilePaths, readJobResult } from '../job-files.js';
+import { name, version } from '../../package.json';
 
 export interface ProcessLauncherOptions {
   /** Grace period between SIGTERM and SIGKILL on cancel/timeout. */
@@ -29,8 +30,8 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
   return {
     kind: 'launcher',
     name: 'process',
-    version: '0.1.0',
-    packageName: '@aeroml/core',
+    version,
+    packageName: name,
     submit(jobs, ctx) {
       return jobs.map(
         (spec) =>
@@ -78,8 +79,8 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
               resolve(
                 failedJobResult(spec.jobId, startedAt, {
                   code: ctx.signal.aborted ? ErrorCodes.INTERRUPTED : ErrorCodes.LAUNCHER_FAILED,
+                  // The engine adds where the full log is and the command that prints it.
                   message: appendLogTail(`${timedOut ? `Timed out after ${spec.timeoutMs} ms: ` : ''}the worker process for \`${spec.instanceId}\` ${how}.`, tail.slice(-10)),
-                  hint: 'The full output is in `aero logs <run> <action>`.',
                 }),
               );
             };
