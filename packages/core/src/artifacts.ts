@@ -61,6 +61,11 @@ export class ArtifactStore {
     this.manifestCache.set(digest, manifest);
   }
 
+  /** A manifest already in memory (verified when it was read or written), else undefined. */
+  known(digest: string): ArtifactManifest | undefined {
+    return this.manifestCache.get(digest);
+  }
+
   async getManifest(name: string, digest: string): Promise<ArtifactManifest> {
     const cached = this.manifestCache.get(digest);
     if (cached) return cached;
@@ -79,15 +84,6 @@ export class ArtifactStore {
     const manifest = JSON.parse(text) as ArtifactManifest;
     this.manifestCache.set(digest, manifest);
     return manifest;
-  }
-
-  /** Every blob of every manifest still present? (A cache hit needs this.) */
-  async allBlobsPresent(manifests: ArtifactManifest[]): Promise<boolean> {
-    const keys = manifests.flatMap((m) => m.files.map((f) => StoreKeys.blob(f.sha256)));
-    if (keys.length === 0) return true;
-    if (this.store.hasMany) return (await this.store.hasMany(keys)).every(Boolean);
-    const present = await Promise.all(keys.map((k) => this.store.has(k)));
-    return present.every(Boolean);
   }
 
   toRef(manifest: ArtifactManifest, digest: string, producer?: ArtifactRef['producer']): ArtifactRef {

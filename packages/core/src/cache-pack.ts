@@ -12,11 +12,11 @@ import type { CacheEntry } from './runs.js';
  *
  * A pack only ever says "key K produced these outputs", which stays true: per-key cache
  * entries (`cache/<key>.json`) remain the source of truth and are still written for
- * every instance, so a missing, old or unreadable pack only costs speed. The cases where
+ * every instance, so a missing, old or unreadable pack only costs speed, and a packed hit
+ * whose entry, manifest or blob is gone is no hit (see PackLookup). The cases where
  * a pack could name other outputs than the entry do not arise: a normal run writes an
  * entry only for a key that was not a usable hit, `--force` deletes the packs before it
- * overwrites entries, and `aero gc` deletes them with what they reference. Blob presence
- * is still checked before a packed hit is used.
+ * overwrites entries, and `aero gc` deletes them with what they reference.
  *
  * Format: first line the sha256 of the rest, then JSON ({@link CachePack}). A pack whose
  * digest does not match is ignored. Packs are named by the time they were written, so the
@@ -88,17 +88,27 @@ export async function deletePacks(store: Store): Promise<number> {
   return keys.length;
 }
 
-/** Keys of the blobs a pack's hits need, deduplicated. */
-export function blobsOf(pack: CachePack): string[] {
+/**
+ * Every store key the pack's hits rely on, deduplicated: the per-key entries, the output
+ * manifests and their blobs. A packed hit is served only while all of its keys exist.
+ */
+export function backingKeysOf(pack: CachePack): string[] {
   const keys = new Set<string>();
-  for (const manifest of Object.values(pack.manifests)) for (const f of manifest.files) keys.add(StoreKeys.blob(f.sha256));
+  for (const key of Object.keys(pack.hits)) keys.add(StoreKeys.cacheEntry(key));
+  for (const [digest, manifest] of Object.entries(pack.manifests)) {
+    keys.add(StoreKeys.manifest(manifest.name, digest));
+    for (const f of manifest.files) keys.add(StoreKeys.blob(f.sha256));
+  }
   return [...keys];
 }
 
 /**
- * The newest pack, ready for lookups: its manifests are handed to the artifact store
- * (they were verified when the pack was written) and the presence of all its blobs is
- * checked in one batch, so a packed hit costs no I/O at all.
+ * The newest pack, ready for lookups. The pack is an accelerator, never the witness of a
+ * hit: the presence of every entry, manifest and blob its hits name is checked in one
+ * batch (a directory listing per folder on a local store), and a hit is served only when
+ * the store holds all of them. The manifests that are present are handed to the artifact
+ * store (they were verified when the pack was written), so a packed hit costs no further
+ * I/O.
  */
 export class PackLookup {
   private constructor(
@@ -109,16 +119,23 @@ export class PackLookup {
   static async load(store: Store, remember: (digest: string, manifest: ArtifactManifest) => void): Promise<PackLookup | undefined> {
     const pack = await readNewestPack(store);
     if (!pack) return undefined;
-    const blobs = blobsOf(pack);
-    const flags = store.hasMany ? await store.hasMany(blobs) : await Promise.all(blobs.map((k) => store.has(k)));
-    const present = new Set(blobs.filter((_, i) => flags[i]));
-    for (const [digest, manifest] of Object.entries(pack.manifests)) remember(digest, manifest);
+    const keys = backingKeysOf(pack);
+    const flags = store.hasMany ? await store.hasMany(keys) : await Promise.all(keys.map((k) => store.has(k)));
+    const present = new Set(keys.filter((_, i) => flags[i]));
+    for (const [digest, manifest] of Object.entries(pack.manifests)) {
+      if (present.has(StoreKeys.manifest(manifest.name, digest))) remember(digest, manifest);
+    }
     return new PackLookup(pack, present);
   }
 
   /** Number of hits in the pack. */
   get size(): number {
     return Object.keys(this.pack.hits).length;
+  }
+
+  /** Whether the pack lists `key` at all (backed or not). */
+  lists(key: string): boolean {
+    return this.pack.hits[key] !== undefined;
   }
 
   /** Adds this pack's hits (and their manifests) that `into` does not have. */
@@ -133,13 +150,13 @@ export class PackLookup {
     }
   }
 
-  /** The packed hit for `key` if every blob of every output is present. */
+  /** The packed hit for `key` if its entry, every output manifest and every blob are present. */
   get(key: string): PackedHit | undefined {
     const hit = this.pack.hits[key];
-    if (!hit) return undefined;
+    if (!hit || !this.present.has(StoreKeys.cacheEntry(key))) return undefined;
     for (const { digest } of Object.values(hit.outputs)) {
       const manifest = this.pack.manifests[digest];
-      if (!manifest) return undefined;
+      if (!manifest || !this.present.has(StoreKeys.manifest(manifest.name, digest))) return undefined;
       for (const f of manifest.files) if (!this.present.has(StoreKeys.blob(f.sha256))) return undefined;
     }
     return hit;

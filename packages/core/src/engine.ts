@@ -16,6 +16,8 @@ import { AeroAggregateError, AeroError, ErrorCodes, isAeroError } from './errors
 import type { AeroEvent, AeroEventListener } from './events.js';
 import { failureLogLines, toJobError, withLogPointer, type JobError } from './failure.js';
 import { Fingerprinter } from './fingerprint.js';
+import { describeCodeChange, sourceFilesOf } from './code-identity/index.js';
+import { recordOrigins } from './param-origins.js';
 import { canonicalJson, sha256Hex } from './hash.js';
 import { StoreKeys } from './keys.js';
 import { inlineLauncher } from './launchers/inline.js';
@@ -98,6 +100,8 @@ export class Aero {
   sources: ConfigSource[] = [];
   origins: Record<string, string> = {};
   overrides: string[] = [];
+  /** Dot paths interpolations read (sources, not unknown keys); see PlanOptions.references. */
+  references: string[] = [];
   readonly logger: Logger;
   private readonly fingerprinter: Fingerprinter;
   private readonly listeners = new Set<AeroEventListener>();
@@ -130,11 +134,15 @@ export class Aero {
     this.overrides = overrides;
     const base = structuredClone(this.config.params ?? {});
     this.sources = this.configFile ? [{ file: relative(this.cwd, this.configFile), content: await readFile(this.configFile, 'utf8') }] : [];
+    // Values from aero.config.ts `params` name their file when they fail validation.
+    recordOrigins(base, this.configFile ? relative(this.cwd, this.configFile) : 'config.params', this.origins);
     if (this.plugins.configLoaders.length === 0) {
       // Without a loader there is no schema of known keys (defaults live in each action's
       // zod schema), so `train.lr=0.1` may add a key: Hydra's non-struct mode.
       // `${path}` / `${env:VAR,default}` work in aero.config.ts params as in YAML configs.
-      this.params = resolveInterpolations(applyOverrides(base, overrides, { strict: false, origins: this.origins }), { origins: this.origins });
+      const references = new Set<string>();
+      this.params = resolveInterpolations(applyOverrides(base, overrides, { strict: false, origins: this.origins }), { origins: this.origins, references });
+      this.references = [...references];
       return;
     }
     let params = base;
@@ -143,6 +151,7 @@ export class Aero {
       params = result.params;
       this.sources.push(...result.sources);
       Object.assign(this.origins, result.origins ?? {});
+      this.references.push(...(result.references ?? []));
     }
     this.params = params;
   }
@@ -163,6 +172,7 @@ export class Aero {
       only: options.only,
       vars: (this.config as { vars?: Record<string, unknown> }).vars,
       origins: this.origins,
+      references: this.references,
     });
   }
 
@@ -540,19 +550,19 @@ class RunExecution {
       return this.finish(index, 'cached', began, {});
     }
     if (this.options.dryRun) {
-      return this.finish(index, 'would-run', began, { reason: this.options.force && inst.selected ? 'forced' : unbacked ?? (await this.missReason(inst, components)) });
+      return this.finish(index, 'would-run', began, { reason: this.options.force && inst.selected ? 'forced' : unbacked ?? (await this.missReason(inst, key, components)) });
     }
     await this.runInstance(inst, key, components, inputDigests, began, unbacked && `rerun because ${unbacked}; rewritten`);
   }
 
-  /** Why a dry run would run an instance: the first component that differs from last time. */
+  /** Why a dry run would run an instance: the first cause `aero why` would give. */
   private pastRuns: Promise<RunRecord[]> | undefined;
 
-  private async missReason(inst: PlannedInstance, components: CacheComponents): Promise<string> {
+  private async missReason(inst: PlannedInstance, key: string, components: CacheComponents): Promise<string> {
     this.pastRuns ??= import('./queries.js').then((q) => q.listRuns(this.aero));
-    const previous = await readLastComponents(this.aero, inst, await this.pastRuns);
-    if (!previous) return 'never ran';
-    return describeChange(previous, components)[0] ?? 'outputs are missing from the store';
+    const { explainMiss } = await import('./cache-explain.js');
+    const reasons = await explainMiss(this.aero, inst, key, components, await this.aero.inspectCache(key), await this.pastRuns);
+    return reasons[0]!;
   }
 
   /** `reason`: why an instance that had a cache entry ran anyway (shown with its result). */
@@ -851,7 +861,7 @@ class RunExecution {
     for (const source of aero.sources) if (source.content !== undefined) files.set(source.file, source.content);
     for (const action of this.plan.actions) {
       const code = await aero.cacheComponents({ action, outputs: {} } as unknown as PlannedInstance, {});
-      for (const file of Object.keys(code.codeFiles)) {
+      for (const file of sourceFilesOf(code.codeFiles)) {
         if (files.has(file) || file.startsWith('..')) continue;
         try {
           files.set(file, await readFile(resolve(aero.cwd, file), 'utf8'));
@@ -864,28 +874,11 @@ class RunExecution {
   }
 }
 
-/**
- * Components of the key this instance had in the newest run that recorded it (ran or
- * cached). Derived from run records, so running costs no extra write per instance.
- */
-export async function readLastComponents(aero: Aero, inst: PlannedInstance, runs?: RunRecord[]): Promise<CacheComponents | undefined> {
-  const { listRuns } = await import('./queries.js');
-  for (const run of runs ?? (await listRuns(aero))) {
-    const entry = run.actions.find((a) => a.id === inst.id && a.cacheKey && (a.status === 'ran' || a.status === 'cached'));
-    if (!entry) continue;
-    const bytes = await aero.plugins.store.getBytes(StoreKeys.cacheEntry(entry.cacheKey!));
-    if (!bytes) continue;
-    return (JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry).components;
-  }
-  return undefined;
-}
-
 /** Human sentences for each component that differs, most important first. */
 export function describeChange(before: CacheComponents, after: CacheComponents): string[] {
   const changes: string[] = [];
   if (before.code !== after.code) {
-    const files = new Set([...Object.keys(before.codeFiles), ...Object.keys(after.codeFiles)]);
-    const changed = [...files].filter((f) => before.codeFiles[f] !== after.codeFiles[f]);
+    const changed = describeCodeChange(before.codeFiles, after.codeFiles);
     changes.push(`code changed${changed.length ? ` (${changed.join(', ')})` : ''}`);
   }
   if (canonicalJson(before.params) !== canonicalJson(after.params)) {

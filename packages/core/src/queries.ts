@@ -1,6 +1,8 @@
 import type { ArtifactManifest } from './contracts/artifact.js';
 import type { Aero } from './engine.js';
-import { describeChange, readLastComponents } from './engine.js';
+import type { Plan } from './planner.js';
+import { isHit } from './cache-backing.js';
+import { explainMiss, ownChanges } from './cache-explain.js';
 import { AeroError, ErrorCodes } from './errors.js';
 import { StoreKeys } from './keys.js';
 import { PACKS_PREFIX, deletePacks } from './cache-pack.js';
@@ -105,29 +107,33 @@ export async function why(aero: Aero, selector: string): Promise<WhyReport[]> {
   const runs = await listRuns(aero);
   for (const inst of plan.instances) {
     if (!needed.has(inst.index)) continue;
-    const blocked = inst.deps.find((d) => !outputs[d]);
-    if (blocked !== undefined) {
-      if (wanted.has(inst.index)) reports.push({ instanceId: inst.id, decision: 'blocked', reasons: [`upstream \`${plan.instances[blocked]!.id}\` will run first, so its output (an input here) is not known yet`] });
+    const blocked = inst.deps.filter((d) => !outputs[d]);
+    if (blocked.length > 0) {
+      // Every cause: the instance's own changes as well as the upstream that runs first.
+      if (wanted.has(inst.index)) reports.push({ instanceId: inst.id, decision: 'blocked', reasons: [...(await ownChanges(aero, inst, runs)), upstreamSentence(plan.instances, blocked)] });
       continue;
     }
     const inputDigests: Record<string, string[]> = {};
     for (const [name, input] of Object.entries(inst.inputs)) inputDigests[name] = input.producers.map((p) => outputs[p]![input.ref.output]!.digest);
     const { key, components } = await aero.cacheKey(inst, inputDigests);
-    const hit = await aero.lookupCache(key);
-    if (hit) outputs[inst.index] = hit.outputs;
+    const backing = await aero.inspectCache(key);
+    if (isHit(backing)) outputs[inst.index] = backing.entry.outputs;
     if (!wanted.has(inst.index)) continue;
-    if (hit) {
-      reports.push({ instanceId: inst.id, decision: 'cached', reasons: [`cache key ${key.slice(0, 12)} found (written by run ${hit.runId}) and all its blobs are present`], cacheKey: key });
+    if (isHit(backing)) {
+      reports.push({ instanceId: inst.id, decision: 'cached', reasons: [`cache key ${key.slice(0, 12)} found (written by run ${backing.entry.runId}) with its manifests and all its blobs in the store`], cacheKey: key });
       continue;
     }
-    const previous = await readLastComponents(aero, inst, runs);
-    const exists = await aero.plugins.store.has(StoreKeys.cacheEntry(key));
-    const reasons = !previous ? ['it has never run'] : describeChange(previous, components);
-    if (exists) reasons.push('a cache entry exists but some of its blobs are missing from the store');
-    else if (previous && reasons.length === 0) reasons.push('its last outputs are no longer in the store');
-    reports.push({ instanceId: inst.id, decision: 'would-run', reasons, cacheKey: key });
+    reports.push({ instanceId: inst.id, decision: 'would-run', reasons: await explainMiss(aero, inst, key, components, backing, runs), cacheKey: key });
   }
   return reports;
+}
+
+function upstreamSentence(instances: Plan['instances'], blocked: number[]): string {
+  const ids = blocked.map((d) => `\`${instances[d]!.id}\``);
+  const shown = ids.length > 3 ? `${ids.slice(0, 3).join(', ')} and ${ids.length - 3} more` : ids.join(', ');
+  return ids.length === 1
+    ? `upstream ${shown} will run first, so its output (an input here) is not known yet`
+    : `upstream ${shown} will run first, so their outputs (inputs here) are not known yet`;
 }
 
 export interface ArtifactSummary {
@@ -209,18 +215,26 @@ async function newestVersion(aero: Aero, name: string): Promise<string | undefin
   return undefined;
 }
 
+/**
+ * Artifact digest → the cache entry of its producer. An artifact made alike by several
+ * keys (the same output after a code edit, say) is credited to the key the newest run
+ * recorded for it; entries no run names come after, newest first.
+ */
 async function cacheEntriesByOutput(aero: Aero): Promise<Map<string, CacheEntry>> {
-  const map = new Map<string, CacheEntry>();
   const keys: string[] = [];
   for await (const key of aero.plugins.store.list('cache/')) if (!key.startsWith(PACKS_PREFIX)) keys.push(key);
-  const entries = await Promise.all(keys.map((k) => readJson<CacheEntry>(aero, k)));
-  for (const entry of entries) {
-    if (!entry?.outputs) continue;
-    for (const o of Object.values(entry.outputs)) {
-      const existing = map.get(o.digest);
-      if (!existing || existing.createdAt > entry.createdAt) map.set(o.digest, entry);
+  const entries = (await Promise.all(keys.map((k) => readJson<CacheEntry>(aero, k)))).filter((e): e is CacheEntry => Boolean(e?.outputs && e.key));
+  const byKey = new Map(entries.map((e) => [e.key, e]));
+  const map = new Map<string, CacheEntry>();
+  for (const run of await listRuns(aero)) {
+    for (const a of run.actions) {
+      const entry = a.cacheKey ? byKey.get(a.cacheKey) : undefined;
+      if (!entry || !a.outputs) continue;
+      for (const digest of Object.values(a.outputs)) if (!map.has(digest)) map.set(digest, entry);
     }
   }
+  entries.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  for (const entry of entries) for (const o of Object.values(entry.outputs)) if (!map.has(o.digest)) map.set(o.digest, entry);
   return map;
 }
 

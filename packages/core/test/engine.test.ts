@@ -50,7 +50,7 @@ describe('engine (embedded API, no CLI)', () => {
     const p = await project([source, square, total]);
     const dry = await (await p.open()).run({ dryRun: true });
     expect(calls).toEqual([]);
-    expect(dry.decisions.map((d) => `${d.instanceId}:${d.status}:${d.reason}`)).toContain('source:would-run:never ran');
+    expect(dry.decisions.map((d) => `${d.instanceId}:${d.status}:${d.reason}`)).toContain('source:would-run:it has never run');
     expect(dry.decisions.find((d) => d.instanceId === 'total')!.reason).toMatch(/^input from `square\[i=\d\]` will be rebuilt$/);
     expect([...p.store.data.keys()].filter((k) => k.startsWith('runs/'))).toEqual([]);
   });

@@ -1,0 +1,96 @@
+import type { ArtifactStore } from './artifacts.js';
+import type { Store } from './contracts/store.js';
+import { StoreKeys } from './keys.js';
+import { quarantineKey } from './quarantine.js';
+import type { CacheEntry } from './runs.js';
+
+/**
+ * What the store holds for one cache key. A cache hit needs all of it: the entry
+ * (`cache/<key>.json`), the manifest of every output and every blob those manifests list.
+ * Anything less is a miss — the instance runs again and rewrites what is missing — and
+ * `problems` says, in words for `aero why` and the run's output, what was missing.
+ */
+export interface CacheBacking {
+  /** The readable entry, if any (a hit only when `problems` is empty). */
+  entry?: CacheEntry;
+  /** Why an existing entry is not a hit; empty for a hit and for a key with no entry. */
+  problems: string[];
+}
+
+export function isHit(backing: CacheBacking): backing is CacheBacking & { entry: CacheEntry } {
+  return backing.entry !== undefined && backing.problems.length === 0;
+}
+
+/** Reads the entry of `key` and checks that the store backs it (one presence batch). */
+export async function checkCacheKey(store: Store, artifacts: ArtifactStore, key: string): Promise<CacheBacking> {
+  const bytes = await store.getBytes(StoreKeys.cacheEntry(key));
+  if (!bytes) return { problems: [] };
+  let entry: CacheEntry;
+  try {
+    entry = JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry;
+    if (!entry || typeof entry.outputs !== 'object' || entry.outputs === null) throw new Error('no outputs');
+  } catch {
+    return { problems: [`its cache entry ${StoreKeys.cacheEntry(key)} is unreadable`] };
+  }
+  return { entry, problems: await missingBacking(store, artifacts, entry.outputs) };
+}
+
+/**
+ * Sentences naming the manifests and blobs of `outputs` that the store lacks. A manifest
+ * already in memory (from a pack or an earlier read) is only checked for presence; one
+ * that is not is read, which proves both presence and content.
+ */
+export async function missingBacking(store: Store, artifacts: ArtifactStore, outputs: CacheEntry['outputs']): Promise<string[]> {
+  const problems: string[] = [];
+  const keys: string[] = [];
+  const owners: Array<{ output: string; artifact: string; file?: string }> = [];
+  for (const [output, o] of Object.entries(outputs)) {
+    const artifact = `${o.name}@${o.digest.slice(0, 12)}`;
+    let manifest = artifacts.known(o.digest);
+    if (manifest) {
+      keys.push(StoreKeys.manifest(o.name, o.digest));
+      owners.push({ output, artifact });
+    } else {
+      try {
+        manifest = await artifacts.getManifest(o.name, o.digest);
+      } catch (error) {
+        problems.push(`the manifest of output \`${output}\` (${artifact}) ${(error as { code?: string }).code === 'STORE_CORRUPT' ? 'does not match its digest' : 'is missing from the store'}`);
+        continue;
+      }
+    }
+    for (const f of manifest.files) {
+      keys.push(StoreKeys.blob(f.sha256));
+      owners.push({ output, artifact, file: f.path });
+    }
+  }
+  if (keys.length === 0) return problems;
+  const present = store.hasMany ? await store.hasMany(keys) : await Promise.all(keys.map((k) => store.has(k)));
+  const missing = new Map<string, { files: string[]; keys: string[] }>();
+  for (let i = 0; i < keys.length; i++) {
+    if (present[i]) continue;
+    const owner = owners[i]!;
+    if (owner.file === undefined) {
+      problems.push(`the manifest of output \`${owner.output}\` (${owner.artifact}) is missing from the store`);
+      continue;
+    }
+    const blobs = missing.get(owner.output) ?? { files: [], keys: [] };
+    blobs.files.push(owner.file);
+    blobs.keys.push(keys[i]!);
+    missing.set(owner.output, blobs);
+  }
+  for (const [output, { files, keys: blobKeys }] of missing) {
+    const shown = files.slice(0, 3).join(', ') + (files.length > 3 ? `, +${files.length - 3} more` : '');
+    problems.push(
+      (await anyQuarantined(store, blobKeys))
+        ? `the content of output \`${output}\` (${shown}) was quarantined by \`aero verify\`: its bytes did not match their digest`
+        : `the content of output \`${output}\` (${shown}) is missing from the store`,
+    );
+  }
+  return problems;
+}
+
+/** Whether any of these missing blobs sits in the quarantine (moved there by `aero verify`). */
+async function anyQuarantined(store: Store, blobKeys: string[]): Promise<boolean> {
+  for (const key of blobKeys) if (await store.has(quarantineKey(key))) return true;
+  return false;
+}

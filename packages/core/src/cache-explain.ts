@@ -1,0 +1,76 @@
+import type { CacheBacking } from './cache-backing.js';
+import { readNewestPack } from './cache-pack.js';
+import type { Aero } from './engine.js';
+import { describeChange } from './engine.js';
+import { StoreKeys } from './keys.js';
+import type { PlannedInstance } from './planner.js';
+import type { CacheComponents, CacheEntry, RunRecord } from './runs.js';
+
+/**
+ * The sentences `aero why` (and a dry run) give for an instance that is not a cache hit:
+ * every cause, not the first one found. Two kinds of cause add up: what changed in the
+ * key since the newest run that recorded the instance, and what the store lacks for the
+ * current key (a missing entry, manifest or blob, a quarantined blob).
+ *
+ * Comparisons are made against the newest run only. Falling back to an older run whose
+ * entry still exists would name a change that is not the reason any more (the stale
+ * cause this replaced).
+ */
+export async function explainMiss(aero: Aero, inst: PlannedInstance, key: string, components: CacheComponents, backing: CacheBacking, runs: RunRecord[]): Promise<string[]> {
+  const last = lastRecorded(inst.id, runs);
+  const reasons: string[] = [];
+  if (last && last.cacheKey !== key) reasons.push(...(await changesSince(aero, last, key, components)));
+  let unbacked = backing.problems.length > 0;
+  reasons.push(...backing.problems);
+  if (!backing.entry && backing.problems.length === 0 && last?.cacheKey === key) {
+    const packed = (await readNewestPack(aero.plugins.store).catch(() => undefined))?.hits[key] !== undefined;
+    reasons.push(`its cache entry ${StoreKeys.cacheEntry(key)} (used by run ${last.runId}) is missing from the store${packed ? ' (a cache pack still lists the key, but a pack alone is no hit)' : ''}`);
+    unbacked = true;
+  }
+  if (unbacked) reasons.push('the next run reruns it and rewrites what is missing');
+  if (reasons.length === 0) reasons.push(last ? 'its last outputs are no longer in the store' : 'it has never run');
+  return reasons;
+}
+
+/**
+ * What changed in an instance's own part of the key (code, params, output paths and
+ * handlers) since the newest run that recorded it, whatever its inputs will be: for an
+ * instance whose upstream must run first, so its input digests are not known yet.
+ */
+export async function ownChanges(aero: Aero, inst: PlannedInstance, runs: RunRecord[]): Promise<string[]> {
+  const last = lastRecorded(inst.id, runs);
+  if (!last) return ['it has never run'];
+  const before = await readEntry(aero, last.cacheKey);
+  if (!before) return [];
+  const now = await aero.cacheComponents(inst, {});
+  return describeChange({ ...before.components, inputs: {} }, { ...now, inputs: {} });
+}
+
+/** The newest run's record of this instance (ran or served from cache), with its key. */
+function lastRecorded(instanceId: string, runs: RunRecord[]): { runId: string; cacheKey: string } | undefined {
+  for (const run of runs) {
+    const entry = run.actions.find((a) => a.id === instanceId && a.cacheKey && (a.status === 'ran' || a.status === 'cached'));
+    if (entry) return { runId: run.id, cacheKey: entry.cacheKey! };
+  }
+  return undefined;
+}
+
+async function changesSince(aero: Aero, last: { runId: string; cacheKey: string }, key: string, components: CacheComponents): Promise<string[]> {
+  const before = await readEntry(aero, last.cacheKey);
+  if (!before) {
+    return [`its cache key changed since run ${last.runId} (${last.cacheKey.slice(0, 12)} → ${key.slice(0, 12)}); that key's cache entry is gone, so which part changed cannot be named`];
+  }
+  const changes = describeChange(before.components, components);
+  return changes.length > 0 ? changes : [`its cache key changed since run ${last.runId} (${last.cacheKey.slice(0, 12)} → ${key.slice(0, 12)})`];
+}
+
+async function readEntry(aero: Aero, key: string): Promise<CacheEntry | undefined> {
+  const bytes = await aero.plugins.store.getBytes(StoreKeys.cacheEntry(key));
+  if (!bytes) return undefined;
+  try {
+    const entry = JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry;
+    return entry?.components ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}

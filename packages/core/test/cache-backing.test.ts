@@ -1,0 +1,100 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PACKS_PREFIX } from '../src/cache-pack.js';
+import { createAero, defineConfig, lineage, why, type CacheEntry } from '../src/index.js';
+import { jsonHandler, memoryStore, squaresPipeline } from './fixtures.js';
+
+let ran: string[] = [];
+const { source, square, total } = squaresPipeline((step) => ran.push(step));
+
+async function project() {
+  const cwd = await mkdtemp(join(tmpdir(), 'aero-backing-'));
+  const store = memoryStore();
+  const config = defineConfig({ actions: [source, square, total], plugins: [store, jsonHandler()] });
+  const open = () => createAero({ cwd, config });
+  await (await open()).run();
+  ran = [];
+  return { store, open };
+}
+
+type Store = Awaited<ReturnType<typeof project>>['store'];
+
+/** The cache entry of square[i=1], found through the run record like a user would. */
+function entryOf(store: Store, instanceId: string): { key: string; entry: CacheEntry } {
+  for (const [key, bytes] of store.data) {
+    if (!key.startsWith('cache/') || key.startsWith(PACKS_PREFIX)) continue;
+    const entry = JSON.parse(bytes.toString('utf8')) as CacheEntry;
+    if (entry.instanceId === instanceId) return { key, entry };
+  }
+  throw new Error(`no entry for ${instanceId}`);
+}
+
+describe('a cache hit needs its entry, every manifest and every blob (a pack alone is no hit)', () => {
+  it('a deleted cache entry: the instance reruns, says why, and the entry is written again', async () => {
+    const p = await project();
+    const { key } = entryOf(p.store, 'square[i=1]');
+    p.store.data.delete(key);
+    const summary = await (await p.open()).run();
+    expect(ran).toEqual(['square1']);
+    // Same output as before: downstream stays cached (early cut-off).
+    expect(summary.counts).toMatchObject({ ran: 1, cached: 4 });
+    const decision = summary.decisions.find((d) => d.instanceId === 'square[i=1]')!;
+    expect(decision).toEqual({
+      instanceId: 'square[i=1]',
+      status: 'ran',
+      reason: `rerun because its cache entry ${key} is missing from the store (a cache pack lists the key, but a pack alone is no hit); rewritten`,
+    });
+    expect(p.store.data.has(key)).toBe(true);
+    ran = [];
+    expect((await (await p.open()).run()).counts).toMatchObject({ ran: 0, cached: 5 });
+  });
+
+  it('a deleted output manifest: the producer reruns, the manifest is back and lineage finds the artifact', async () => {
+    const p = await project();
+    const { entry } = entryOf(p.store, 'square[i=2]');
+    const out = entry.outputs.out!;
+    const manifestKey = `artifacts/${out.name}/${out.digest}.json`;
+    p.store.data.delete(manifestKey);
+    const summary = await (await p.open()).run();
+    expect(ran).toEqual(['square2']);
+    expect(summary.decisions.find((d) => d.instanceId === 'square[i=2]')!.reason).toBe(
+      `rerun because the manifest of output \`out\` (square.out@${out.digest.slice(0, 12)}) is missing from the store; rewritten`,
+    );
+    expect(p.store.data.has(manifestKey)).toBe(true);
+    const node = await lineage(await p.open(), `square.out@${out.digest.slice(0, 12)}`);
+    expect(node.producedBy).toMatchObject({ instanceId: 'square[i=2]', runId: summary.runId });
+  });
+
+  it('without a pack, the per-key lookup checks manifests too (a manifest in memory is not enough)', async () => {
+    const p = await project();
+    for (const key of [...p.store.data.keys()]) if (key.startsWith(PACKS_PREFIX)) p.store.data.delete(key);
+    const { entry } = entryOf(p.store, 'square[i=0]');
+    const out = entry.outputs.out!;
+    p.store.data.delete(`artifacts/${out.name}/${out.digest}.json`);
+    const aero = await p.open();
+    // The manifest is in memory (as after a read), yet the store lacks it.
+    aero.artifacts.remember(out.digest, { schema: 1, name: out.name, handler: 'json', handlerVersion: '1.0.0', files: [] });
+    expect(await aero.lookupCache(entry.key)).toBeUndefined();
+    expect((await aero.inspectCache(entry.key)).problems).toEqual([`the manifest of output \`out\` (square.out@${out.digest.slice(0, 12)}) is missing from the store`]);
+    const summary = await aero.run();
+    expect(ran).toEqual(['square0']);
+    expect(summary.counts).toMatchObject({ ran: 1, cached: 4 });
+  });
+
+  it('a dry run names the missing piece instead of an older change', async () => {
+    const p = await project();
+    const { entry } = entryOf(p.store, 'total');
+    const blob = (await (await p.open()).artifacts.getManifest(entry.outputs.sum!.name, entry.outputs.sum!.digest)).files[0]!;
+    p.store.data.delete(`objects/sha256/${blob.sha256.slice(0, 2)}/${blob.sha256}`);
+    const dry = await (await p.open()).run({ dryRun: true });
+    expect(dry.decisions.find((d) => d.instanceId === 'total')).toEqual({
+      instanceId: 'total',
+      status: 'would-run',
+      reason: `the content of output \`sum\` (${blob.path}) is missing from the store`,
+    });
+    const [report] = await why(await p.open(), 'total');
+    expect(report).toMatchObject({ decision: 'would-run', reasons: [`the content of output \`sum\` (${blob.path}) is missing from the store`, 'the next run reruns it and rewrites what is missing'] });
+  });
+});
