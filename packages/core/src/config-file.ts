@@ -1,7 +1,8 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { AeroConfig } from './define.js';
-import { AeroError, ErrorCodes, isAeroError } from './errors.js';
+import { CONFIG_KEYS, type AeroConfig } from './define.js';
+import { AeroAggregateError, AeroError, ErrorCodes, isAeroError } from './errors.js';
+import { didYouMean, nearestNames } from './suggest.js';
 
 export const CONFIG_FILE_NAMES = ['aero.config.ts', 'aero.config.mts', 'aero.config.js', 'aero.config.mjs'];
 
@@ -45,5 +46,25 @@ export async function loadConfigFile(path: string): Promise<AeroConfig> {
       hint: 'See docs/getting-started.md for a minimal aero.config.ts.',
     });
   }
+  checkConfigKeys(config, path);
   return config;
+}
+
+/**
+ * Refuses top-level keys `defineConfig` does not know (`plugin:`, `paramz:`): ignored,
+ * they would run the pipeline without the plugins or params the user meant.
+ */
+export function checkConfigKeys(config: object, file: string): void {
+  const known: readonly string[] = CONFIG_KEYS;
+  const issues = Object.keys(config)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      const near = nearestNames(key, known);
+      return new AeroError(ErrorCodes.CONFIG_UNKNOWN_KEY, `${file}: unknown key \`${key}\` in defineConfig({...}).`, {
+        hint: near.length > 0 ? didYouMean(near) : `Known keys: ${[...known].sort().join(', ')}.`,
+        details: { key, suggestions: near },
+      });
+    });
+  if (issues.length === 1) throw issues[0]!;
+  if (issues.length > 1) throw new AeroAggregateError(ErrorCodes.CONFIG_INVALID, `${file} has ${issues.length} unknown keys:`, issues, { hint: 'Fix them all and run again.' });
 }

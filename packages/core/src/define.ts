@@ -259,9 +259,21 @@ export interface AeroConfig {
   gpus?: string[];
   /** Logger for embedding; the CLI supplies its own. */
   logger?: Logger;
+  /**
+   * Extra tags for output path templates (`{root}`, `{dataset}`). Names of built-in
+   * tags (`stage`, `action`, `output`, `ext`) are refused; partition keys and scalar
+   * params win over a var of the same name.
+   */
+  vars?: Record<string, string | number>;
 }
 
-/** Identity function that gives `aero.config.ts` full type checking (like vite's). */
-export function defineConfig<C extends AeroConfig>(config: C): C {
+/** The keys `defineConfig` accepts, checked at load so a misspelled one is not ignored. */
+export const CONFIG_KEYS = ['project', 'actions', 'plugins', 'params', 'launcher', 'concurrency', 'dir', 'gpus', 'logger', 'vars'] as const satisfies ReadonlyArray<keyof AeroConfig>;
+
+/** Keys of `C` that AeroConfig does not have, typed `never` so `tsc` refuses them. */
+export type NoUnknownConfigKeys<C> = { [K in Exclude<keyof C, keyof AeroConfig>]: never };
+
+/** Identity function that gives `aero.config.ts` full type checking (like vite's), misspelled keys included. */
+export function defineConfig<C extends AeroConfig>(config: C & NoUnknownConfigKeys<C>): C {
   return config;
 }

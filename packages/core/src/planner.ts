@@ -3,6 +3,7 @@ import type { Action, InputRef, PartitionKey, PartitionSpec } from './define.js'
 import { isAction } from './define.js';
 import { AeroAggregateError, AeroError, ErrorCodes } from './errors.js';
 import { instanceDirName } from './keys.js';
+import { knownParamKeys, ReadTracker, unknownParamIssues } from './param-keys.js';
 import { applySelection } from './selection.js';
 import { fillTemplate, templateTags } from './templates.js';
 
@@ -44,6 +45,8 @@ export interface PlanOptions {
   vars?: Record<string, unknown>;
   /** Dot path → file the value came from, to name it in errors. */
   origins?: Record<string, string>;
+  /** Dot paths `${...}` interpolations read: value sources, not unknown keys (config loaders report them). */
+  references?: readonly string[];
 }
 
 /** Normalise `actions` (array or record) to a list. */
@@ -107,27 +110,40 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
       continue;
     }
     for (const issue of result.error.issues) {
-      const path = [action.paramsKey, ...issue.path.map(String)].join('.');
+      const segments = [action.paramsKey, ...issue.path.map(String)];
+      const path = segments.join('.');
       const origin = options.origins?.[path];
-      issues.push(new AeroError(ErrorCodes.PLAN_INVALID_PARAMS, `Param \`${path}\` of \`${action.name}\`: ${issue.message}${origin ? ` (set in ${origin})` : ''}.`, { hint: `Fix it in the config or override it: aero run ${path}=<value>` }));
+      // `key=value` only replaces a key that is in the tree; a key the config never set is added with `+`.
+      const set = hasPath(options.params, segments) ? '' : '+';
+      issues.push(new AeroError(ErrorCodes.PLAN_INVALID_PARAMS, `Param \`${path}\` of \`${action.name}\`: ${issue.message}${origin ? ` (set in ${origin})` : ''}.`, { hint: `Fix it in the config or set it: aero run ${set}${path}=<value>` }));
     }
   }
 
+  // Partitions are computed before anything is wired: the keys partition functions read
+  // from \`root\` are known keys, and their problems join the others.
+  const reads = new ReadTracker();
+  const trackedRoot = reads.wrap(options.params);
+  const partitionKeys = new Map<string, Array<PartitionKey | undefined>>();
+  for (const action of byName.values()) {
+    if (!resolvedParams.has(action.name)) continue;
+    try {
+      partitionKeys.set(action.name, action.partitions ? expandPartitions(action.partitions, resolvedParams.get(action.name), trackedRoot) : [undefined]);
+    } catch (error) {
+      issues.push(partitionError(action, error));
+    }
+  }
+  const known = knownParamKeys(byName.values(), { rootReads: reads.keyTree(), references: options.references ?? [] });
+  issues.push(...unknownParamIssues(options.params, known, options.origins));
+
   if (issues.length > 0 || cycle) throw aggregate(issues);
 
-  // Expand partitions, resolve output templates, wire instance inputs.
+  // Resolve output templates, wire instance inputs.
   const ordered = topoActions(byName);
   const instances: PlannedInstance[] = [];
   const byAction = new Map<string, number[]>();
   const indexCache = new Map<string, Map<string, number[]>>();
   for (const action of ordered) {
-    let keys: Array<PartitionKey | undefined>;
-    try {
-      keys = action.partitions ? expandPartitions(action.partitions, resolvedParams.get(action.name), options.params) : [undefined];
-    } catch (error) {
-      issues.push(error instanceof AeroError ? error : new AeroError(ErrorCodes.PLAN_INVALID, `Partitions of \`${action.name}\` could not be computed: ${(error as Error).message}`));
-      continue;
-    }
+    const keys = partitionKeys.get(action.name)!;
     const indices: number[] = [];
     const params = resolvedParams.get(action.name);
     const templateIssues = checkTemplates(action, keys[0], params, options.vars);
@@ -185,6 +201,22 @@ function aggregate(issues: AeroError[]): AeroError {
   return new AeroAggregateError(ErrorCodes.PLAN_INVALID, `The pipeline has ${issues.length} problems; nothing was run:`, issues, {
     hint: 'Fix them all and run again.',
   });
+}
+
+function partitionError(action: Action, error: unknown): AeroError {
+  if (error instanceof AeroError) {
+    return new AeroError(error.code, `Partitions of \`${action.name}\`: ${error.message}`, { ...(error.hint ? { hint: error.hint } : {}), ...(error.details ? { details: error.details } : {}), cause: error });
+  }
+  return new AeroError(ErrorCodes.PLAN_INVALID, `Partitions of \`${action.name}\` could not be computed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+}
+
+function hasPath(tree: Record<string, unknown>, path: string[]): boolean {
+  let node: unknown = tree;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return true;
 }
 
 function listOrNone(names: string[]): string {

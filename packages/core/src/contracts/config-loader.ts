@@ -13,6 +13,12 @@ export interface ConfigLoadResult {
   sources: ConfigSource[];
   /** Dot path → file that set it, so validation errors can name the file. */
   origins?: Record<string, string>;
+  /**
+   * Dot paths that `${...}` interpolations read (group values copied into actions'
+   * params): the planner treats them as sources, not unknown keys. Fill it with
+   * resolveInterpolations' `references` option.
+   */
+  references?: string[];
 }
 
 /**

@@ -19,6 +19,11 @@ export interface ResolveInterpolationsOptions {
    * all; `omit` removes those keys (so schema defaults apply); `keep` leaves them.
    */
   missing?: 'error' | 'omit' | 'keep';
+  /**
+   * Filled with the dot path of every value an interpolation read (`${model}` adds
+   * `model`): such keys are sources, so the planner does not call them unknown.
+   */
+  references?: Set<string>;
 }
 
 type Container = Record<string, unknown> | unknown[];
@@ -127,6 +132,7 @@ class Resolver {
     tree: Record<string, unknown>,
     private readonly env: Record<string, string | undefined>,
     private readonly origins: Record<string, string> | undefined,
+    private readonly references: Set<string> | undefined,
   ) {
     this.root = cloneTree(tree);
   }
@@ -308,6 +314,7 @@ class Resolver {
   select(reference: string, path: string[], expr: string, fallback: { value: unknown } | undefined): unknown {
     const target = this.absolute(reference, path, expr);
     const dotted = target.join('.');
+    this.references?.add(dotted);
     let node: unknown = this.root;
     const walked: string[] = [];
     for (const key of target) {
@@ -402,7 +409,7 @@ class Resolver {
  * `origins` knows it); all problems are reported together. Returns a new tree.
  */
 export function resolveInterpolations(tree: Record<string, unknown>, options: ResolveInterpolationsOptions = {}): Record<string, unknown> {
-  const resolver = new Resolver(tree, options.env ?? process.env, options.origins);
+  const resolver = new Resolver(tree, options.env ?? process.env, options.origins, options.references);
   resolver.run();
   const errors = resolver.errors;
   const mode = options.missing ?? 'error';
