@@ -1,4 +1,8 @@
+import { repository } from '../package.json';
 import type { CommandSpec } from './args.js';
+
+/** The getting-started guide, on the repository named in package.json (a URL, not a path in a checkout). */
+export const DOCS_URL = `${repository.url.replace(/^git\+/, '').replace(/\.git$/, '')}/blob/main/docs/getting-started.md`;
 
 const cmd = (m: () => Promise<{ default: CommandSpec['load'] extends () => Promise<infer C> ? C : never }>) => async () => (await m()).default;
 
@@ -70,7 +74,7 @@ Options for every command:
   -h, --help         help for a command: aero run --help
   -v, --version      print the version
 
-Docs: docs/getting-started.md`;
+Docs: ${DOCS_URL}`;
 
 export function commandHelp(name: string): string {
   const spec = COMMANDS[name]!;

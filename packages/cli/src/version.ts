@@ -1,3 +1,2 @@
-import { createRequire } from 'node:module';
-
-export const version: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+// From package.json, inlined by the build: no file read at run time.
+export { version } from '../package.json';

@@ -14,6 +14,8 @@ describe('aero CLI commands', () => {
     const r = await aero(dir, '--help');
     expect(r.code).toBe(0);
     for (const c of ['run', 'list', 'graph', 'ps', 'show', 'logs', 'why', 'artifacts', 'lineage', 'gc', 'sync', 'exec']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
+    // The docs link works for a user who installed the package: a URL from package.json's repository, not a path in this checkout.
+    expect(r.stdout).toMatch(/^Docs: https:\/\/github\.com\/aeroml\/aero\/blob\/main\/docs\/getting-started\.md$/m);
     const sub = await aero(dir, 'run', '--help');
     expect(sub.stdout).toContain('Usage: aero run [--only a,b]');
   });
@@ -21,10 +23,10 @@ describe('aero CLI commands', () => {
   it('rejects unknown commands and options with exit 2', async () => {
     const unknown = await aero(dir, 'fly');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('[aero] Unknown command `fly`. Run `aero --help` for the list of commands.\n');
+    expect(unknown.stderr).toBe('[aero] USAGE_INVALID: Unknown command `fly`.\n  hint: Run `aero --help` for the list of commands.\n');
     const badFlag = await aero(dir, 'run', '--fast');
     expect(badFlag.code).toBe(2);
-    expect(badFlag.stderr).toContain("[aero] Unknown option '--fast'");
+    expect(badFlag.stderr).toContain("[aero] USAGE_INVALID: Unknown option '--fast'");
     const badJobs = await aero(dir, 'run', '-j', '0');
     expect(badJobs.code).toBe(2);
     expect(badJobs.stderr).toContain('--jobs needs a whole number of at least 1, got `0`.');
@@ -91,7 +93,7 @@ describe('aero CLI commands', () => {
     expect(show.stdout).toMatch(/snapshot: \d+ source file\(s\): .*aero\.config\.ts.*src\/train\.ts/);
     const missing = await aero(dir, 'show', 'nope');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('[aero] No run matches `nope`.');
+    expect(missing.stderr).toContain('[aero] RUN_NOT_FOUND: No run matches `nope`.');
   });
 
   it('logs prints an action log, and names the action when it is unknown', async () => {
@@ -129,7 +131,8 @@ describe('aero CLI commands', () => {
     expect(statuses(r.stdout)).toEqual({ ingest: 'cached', split: 'cached', train: 'cached', evaluate: 'ran' });
     const none = await aero(dir, 'run', '--only', 'nothing');
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('[aero] --only nothing matches no action.');
+    expect(none.stderr).toMatch(/^\[aero\] PLAN_ONLY_NO_MATCH: /);
+    expect(none.stderr).toContain('--only nothing matches no action.');
   });
 
   it('--json emits one NDJSON event per line', async () => {
@@ -152,7 +155,7 @@ describe('config and plan errors exit 2 with every problem listed', () => {
     const dir = await makeProject('empty', { 'README.md': 'nothing here' });
     const r = await aero(dir, 'list');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^\[aero\] No aero\.config\.ts found in .*\n {2}hint: Run aero from your project folder/);
+    expect(r.stderr).toMatch(/^\[aero\] CONFIG_NOT_FOUND: No aero\.config\.ts found in .*\n {2}hint: Run aero from your project folder/);
   });
 
   it('a config that throws', async () => {
@@ -160,7 +163,7 @@ describe('config and plan errors exit 2 with every problem listed', () => {
     const r = await aero(dir, 'run');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('boom');
-    expect(r.stderr).toMatch(/^\[aero\] Could not load .*aero\.config\.ts/);
+    expect(r.stderr).toMatch(/^\[aero\] CONFIG_LOAD_FAILED: Could not load .*aero\.config\.ts/);
   });
 
   it('plan problems are reported together before anything runs', async () => {
@@ -174,10 +177,11 @@ export default defineConfig({ actions: [a, b], params: { b: { lr: -2 } } });
     });
     const r = await aero(dir, 'run');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('[aero] The pipeline has 3 problems; nothing was run:');
-    expect(r.stderr).toContain('  - Input `x` of `b` needs output `missing` of `a`, which declares `o`.');
-    expect(r.stderr).toContain('  - Output `o` of `a` uses handler `parquet`, which is not installed');
-    expect(r.stderr).toContain('  - Param `b.lr` of `b`: Too small: expected number to be >0.');
+    expect(r.stderr).toContain('[aero] PLAN_INVALID: The pipeline has 3 problems; nothing was run:');
+    expect(r.stderr).toContain('  - PLAN_MISSING_PRODUCER: Input `x` of `b` needs output `missing` of `a`, which declares `o`.');
+    expect(r.stderr).toContain('  - PLAN_UNKNOWN_HANDLER: Output `o` of `a` uses handler `parquet`, which is not installed');
+    // A value from the config file names its file, as a command-line value names `<cli>`.
+    expect(r.stderr).toContain('  - PLAN_INVALID_PARAMS: Param `b.lr` of `b`: Too small: expected number to be >0 (set in aero.config.ts).');
     const override = await aero(dir, 'run', 'b.lr');
     expect(override.code).toBe(2);
   });
@@ -193,6 +197,6 @@ export default defineConfig({ actions: [] });
     });
     const r = await aero(dir, 'list');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('[aero] [@acme/aero-plugin] Option `x` must be positive.\n  hint: Set x to 1 or more.\n');
+    expect(r.stderr).toBe('[aero] [@acme/aero-plugin] MY_PLUGIN_BAD: Option `x` must be positive.\n  hint: Set x to 1 or more.\n');
   });
 });

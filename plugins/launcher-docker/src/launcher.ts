@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { version } from '../package.json';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { AeroError, appendLogTail, failedJobResult, JobEventTail, readJobResult, writeFileAtomic, type JobResult, type JobSpec, type LaunchContext, type Launcher } from '@aeroml/core';
@@ -7,7 +8,8 @@ import { PLUGIN, type ResolvedDockerOptions } from './options.js';
 import { planContainer, type ContainerPlan } from './plan.js';
 import { daemonUnreachable, runRuntime, runtimeMissing } from './run-command.js';
 
-export const VERSION = '0.1.0';
+/** From package.json, inlined by the build. */
+export const VERSION: string = version;
 
 interface Running {
   plan: ContainerPlan;

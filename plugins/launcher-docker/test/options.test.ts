@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import pkg from '../package.json';
 import { dockerLauncher, planContainer } from '../src/index.js';
 import { parseOptions } from '../src/options.js';
 import { spec, project } from './helpers.js';
@@ -42,5 +43,12 @@ describe('container plan', () => {
     const job = await spec(cwd, 'train', {}, { resources: { gpus: 2 } });
     const plan = planContainer(job, parseOptions({ runtime: 'podman', image: 'img:1' }), ['node', 'x']);
     expect(plan.argv.join(' ')).toContain('--device nvidia.com/gpu=0 --device nvidia.com/gpu=1');
+  });
+});
+
+describe('dockerLauncher version', () => {
+  it('is the version in package.json (inlined at build time, no literal to forget)', () => {
+    expect(dockerLauncher().version).toBe(pkg.version);
+    expect(dockerLauncher().packageName ?? pkg.name).toBe(pkg.name);
   });
 });

@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { version } from '../package.json';
 import { join, resolve as resolvePath } from 'node:path';
 import { AeroError, appendLogTail, failedJobResult, readJobResult, type JobEvent, type JobResult, type JobSpec, type LaunchContext, type Launcher, type Logger } from '@aeroml/core';
 import { ensureSpecFile, jobFiles, JobFollower, readExitCode } from './job-files.js';
@@ -8,7 +9,8 @@ import { runCommand, type SlurmCallCounters, type SlurmCommand } from './run-com
 import { batchScript, envScript, jobName, resourceArgs, taskSettings } from './script.js';
 import { lookupTask, parseSacct, parseScontrolShowJob, parseSqueueJson, TERMINAL_STATES, type QueueSnapshot, type TaskState } from './squeue.js';
 
-export const VERSION = '0.1.0';
+/** From package.json, inlined by the build. */
+export const VERSION: string = version;
 
 /** A Slurm launcher also tells how many Slurm calls it made (for benchmarks and reports). */
 export interface SlurmLauncher extends Launcher {

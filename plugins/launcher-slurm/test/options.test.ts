@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import pkg from '../package.json';
 import { parseArrayTaskString, parseScontrolShowJob, parseSqueueJson, slurmLauncher } from '../src/index.js';
 import { lookupTask } from '../src/squeue.js';
 import { context, project, spec } from './helpers.js';
@@ -88,5 +89,12 @@ describe('Slurm output parsers', () => {
     );
     expect(states.get('10_2')).toEqual({ state: 'NODE_FAIL', reason: 'NodeDown', exitCode: 0, node: 'vm' });
     expect(states.get('10')).toEqual({ state: 'CANCELLED', reason: 'PartitionTimeLimit', exitCode: 0, node: undefined });
+  });
+});
+
+describe('slurmLauncher version', () => {
+  it('is the version in package.json (inlined at build time, no literal to forget)', () => {
+    expect(slurmLauncher().version).toBe(pkg.version);
+    expect(slurmLauncher().packageName ?? pkg.name).toBe(pkg.name);
   });
 });

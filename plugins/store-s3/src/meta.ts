@@ -1,4 +1,5 @@
+import { version } from '../package.json';
 /** The package name, used to scope errors (`[aero] [@aeroml/store-s3] ...`). */
 export const PLUGIN = '@aeroml/store-s3';
-/** Kept in sync with package.json by the build (checked in a test). */
-export const VERSION = '0.1.0';
+/** From package.json, inlined by the build. */
+export const VERSION: string = version;

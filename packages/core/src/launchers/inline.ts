@@ -1,5 +1,6 @@
 import type { JobResult, JobSpec, Launcher, LaunchContext } from '../contracts/launcher.js';
 import { executeJob, type ExecuteRuntime } from '../executor.js';
+import { name, version } from '../../package.json';
 
 /**
  * Runs actions in this process: no serialisation, no start-up cost. The engine hands
@@ -12,8 +13,8 @@ export function inlineLauncher(runtimeFor: (spec: JobSpec, ctx: LaunchContext) =
   return {
     kind: 'launcher',
     name: 'inline',
-    version: '0.1.0',
-    packageName: '@aeroml/core',
+    version,
+    packageName: name,
     submit(jobs, ctx) {
       return jobs.map((spec): Promise<JobResult> => executeJob(spec, { ...runtimeFor(spec, ctx), emit: ctx.emit, signal: ctx.signal }));
     },

@@ -1,11 +1,13 @@
 // zod schemas of the MLflow REST API 2.0 responses this plugin reads. Unknown fields are
 // dropped; int64 fields may come as numbers or strings (protobuf JSON), doubles may be
 // "NaN"/"Infinity" strings.
+// `z.literal`, not `z.enum`: an enum keyed "-Infinity" is declared as `[-Infinity]: ...` in
+// the emitted .d.ts, which is not valid TypeScript (TS1170).
 import { z } from 'zod';
 
 const int64 = z.union([z.number(), z.string().regex(/^-?\d+$/)]).transform((v) => Number(v));
 
-export const metricValue = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]).transform((v) => (typeof v === 'number' ? v : Number(v)));
+export const metricValue = z.union([z.number(), z.literal(['NaN', 'Infinity', '-Infinity'])]).transform((v) => (typeof v === 'number' ? v : Number(v)));
 
 export const keyValueSchema = z.object({ key: z.string(), value: z.string().default('') });
 export type KeyValue = z.output<typeof keyValueSchema>;
