@@ -224,7 +224,7 @@ print(json.dumps(out))
     expect(r.stderr).toBe(
       // An AeroError raised while the config loads reaches the user as it was thrown
       // (scope and hint intact); the CLI still treats it as a config error (exit 2).
-      `[aero] [@aeroml/example-cmb-sims] ${join(dir, 'sims.json')} is invalid:\n  - \`valid\`: expected an integer >= 1, got 0\n  hint: Each split needs a positive whole number of simulations.\n`,
+      `[aero] [@aeroml/example-cmb-sims] CMB_SIMS_INVALID: ${join(dir, 'sims.json')} is invalid:\n  - \`valid\`: expected an integer >= 1, got 0\n  hint: Each split needs a positive whole number of simulations.\n`,
     );
   });
 });

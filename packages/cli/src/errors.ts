@@ -5,7 +5,7 @@ const USAGE_CODES = new Set([
   'CONFIG_NOT_FOUND', 'CONFIG_LOAD_FAILED', 'CONFIG_INVALID', 'PLUGIN_INVALID', 'PLUGIN_OPTIONS_INVALID', 'PLAN_INVALID', 'PLAN_CYCLE',
   'PLAN_MISSING_PRODUCER', 'PLAN_DUPLICATE_ACTION', 'PLAN_UNKNOWN_HANDLER', 'PLAN_INVALID_PARAMS', 'PLAN_UNKNOWN_TEMPLATE_TAG',
   'PLAN_PARTITION_MISMATCH', 'PLAN_ONLY_NO_MATCH', 'PLAN_UNKNOWN_PARAM', 'OVERRIDE_INVALID', 'RUN_NOT_FOUND', 'ACTION_NOT_FOUND',
-  'ARTIFACT_NOT_FOUND', 'LAUNCHER_NOT_FOUND',
+  'ARTIFACT_NOT_FOUND', 'LAUNCHER_NOT_FOUND', 'USAGE_INVALID',
 ]);
 
 interface ErrorLike {
@@ -36,14 +36,54 @@ export function exitCodeFor(error: unknown): number {
   return 1;
 }
 
-/** Print an error the way users read it; return its exit code. */
-export function reportError(error: unknown, io: IO): number {
-  const e = error as ErrorLike;
-  if (e?.name === 'AeroError' && typeof e.format === 'function') {
-    io.err(e.format());
-  } else {
-    io.err(`[aero] ${e?.message ?? String(error)}`);
-    if (process.env.AERO_DEBUG && (error as Error)?.stack) io.err((error as Error).stack!);
+/** The code of a CLI usage error (unknown command or option, a missing argument). */
+export const USAGE_CODE = 'USAGE_INVALID';
+/** The code printed for an error that is not an AeroError: a bug in aero or a plugin. */
+export const INTERNAL_CODE = 'INTERNAL_ERROR';
+
+interface PrintableError {
+  code: string;
+  message: string;
+  hint?: string | undefined;
+  plugin?: string | undefined;
+  issues?: Array<{ code: string; message: string; hint?: string | undefined }> | undefined;
+}
+
+/** Any thrown value as code, message, hint, plugin and (for aggregates) its issues. */
+export function toPrintable(error: unknown): PrintableError {
+  const e = error as ErrorLike & { issues?: ErrorLike[] };
+  if (e?.name === 'AeroError' && typeof e.code === 'string') {
+    const issues = Array.isArray(e.issues) ? e.issues.map((i) => ({ code: String(i.code), message: String(i.message), ...(i.hint ? { hint: i.hint } : {}) })) : undefined;
+    // An aggregate's message is its headline and then the issues, which are printed
+    // from `issues` with their own codes instead.
+    const message = issues ? String(e.message).split('\n')[0]! : String(e.message);
+    return { code: e.code, message, ...(e.hint ? { hint: e.hint } : {}), ...(e.plugin ? { plugin: e.plugin } : {}), ...(issues ? { issues } : {}) };
   }
+  return {
+    code: INTERNAL_CODE,
+    message: e?.message ?? String(error),
+    hint: process.env.AERO_DEBUG ? undefined : 'This is a bug in aero or a plugin: rerun with AERO_DEBUG=1 to see the stack, and report it.',
+  };
+}
+
+/**
+ * `[aero] [@aeroml/store-s3] PLUGIN_OPTIONS_INVALID: Missing required option \`bucket\`.`
+ * and the hint line: the code comes first so docs/errors.md can be found from it.
+ */
+export function formatError(error: PrintableError): string {
+  const scope = error.plugin ? ` [${error.plugin}]` : '';
+  const issues = (error.issues ?? []).map((i) => `\n  - ${i.code}: ${i.message}${i.hint ? ` (${i.hint})` : ''}`).join('');
+  return `[aero]${scope} ${error.code}: ${error.message}${issues}${error.hint ? `\n  hint: ${error.hint}` : ''}`;
+}
+
+/**
+ * Print an error the way users read it; return its exit code. With `--json` the error is
+ * also an NDJSON event on stdout (`{"type":"error","code":…}`), after any run events.
+ */
+export function reportError(error: unknown, io: IO, options: { json?: boolean } = {}): number {
+  const printable = toPrintable(error);
+  if (options.json) io.out(JSON.stringify({ type: 'error', ...printable }));
+  io.err(formatError(printable));
+  if (printable.code === INTERNAL_CODE && process.env.AERO_DEBUG && (error as Error)?.stack) io.err((error as Error).stack!);
   return exitCodeFor(error);
 }

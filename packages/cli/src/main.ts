@@ -1,6 +1,6 @@
 import { COMMANDS, HELP, commandHelp } from './help.js';
 import { parseCommandArgs, UsageError } from './args.js';
-import { reportError } from './errors.js';
+import { reportError, USAGE_CODE } from './errors.js';
 import { createIO } from './io.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -18,8 +18,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const spec = COMMANDS[first];
   if (!spec) {
-    io.err(`[aero] Unknown command \`${first}\`. Run \`aero --help\` for the list of commands.`);
-    return 2;
+    return reportError({ name: 'AeroError', code: USAGE_CODE, message: `Unknown command \`${first}\`.`, hint: `Run \`aero --help\` for the list of commands.` }, io, { json: rest.includes('--json') });
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(commandHelp(first));
@@ -30,10 +29,8 @@ export async function main(argv: string[]): Promise<number> {
     const command = await spec.load();
     return await command(args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`[aero] ${error.message}\n  hint: run \`aero ${first} --help\`.`);
-      return 2;
-    }
-    return reportError(error, io);
+    const json = rest.includes('--json');
+    if (error instanceof UsageError) return reportError({ name: 'AeroError', code: USAGE_CODE, message: error.message, hint: `Run \`aero ${first} --help\`.` }, io, { json });
+    return reportError(error, io, { json });
   }
 }

@@ -65,7 +65,7 @@ export function createReporter(io: IO, mode: { json: boolean }): (event: AeroEve
         let text = `${paint(io, color, symbol)} ${status.padEnd(11)} ${event.instanceId}`;
         if (event.status === 'ran' || event.status === 'failed') text += paint(io, 90, ` (${formatDuration(event.durationMs)})`);
         if (event.reason) text += paint(io, 90, `: ${event.reason}`);
-        if (event.error) text += `\n    ${event.error.message.split('\n').join('\n    ')}${event.error.hint ? `\n    hint: ${event.error.hint}` : ''}`;
+        if (event.error) text += `\n    ${`${event.error.code}: ${event.error.message}`.split('\n').join('\n    ')}${event.error.hint ? `\n    hint: ${event.error.hint}` : ''}`;
         line(text);
         break;
       }

@@ -31,7 +31,7 @@ describe('a failed action', () => {
       const runId = /\(run (\S+)\)/.exec(r.stdout)![1]!;
       const block = r.stdout.slice(r.stdout.indexOf('✗ failed'));
       const lines = block.split('\n');
-      expect(lines[1]).toBe('    Action `boom` threw: kaboom');
+      expect(lines[1]).toBe('    ACTION_FAILED: Action `boom` threw: kaboom');
       expect(lines[2]).toBe('      at explode (src/boom.ts:3:9)');
       expect(lines[3]).toBe(`    hint: The log is .aero/runs/${runId}/boom/log.txt; print it with \`aero logs ${runId} boom\`.`);
       expect(r.stdout).not.toContain('at at');

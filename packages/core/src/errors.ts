@@ -89,5 +89,8 @@ export const ErrorCodes = {
   TRACKER_FAILED: 'TRACKER_FAILED',
   INTERRUPTED: 'INTERRUPTED',
   JOB_SPEC_INVALID: 'JOB_SPEC_INVALID',
+  /** Printed by the CLI (which keeps its own copy so `--help` loads no core). */
+  USAGE_INVALID: 'USAGE_INVALID',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
 } as const;
 export type CoreErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

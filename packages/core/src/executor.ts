@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import type { AssetHandler } from './contracts/handler.js';
 import type { JobEvent, JobResult, JobSpec } from './contracts/launcher.js';
 import type { Action, ActionLog, InputHandle, OutputHandle, RunContext } from './define.js';
-import { AeroError, ErrorCodes } from './errors.js';
+import { AeroError, ErrorCodes, isAeroError } from './errors.js';
 import type { ArtifactStore } from './artifacts.js';
 import type { ScratchPool } from './scratch.js';
 import { toJobError } from './failure.js';
@@ -57,7 +57,7 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
           read: async <T>() => {
             if (!handler) throw new AeroError(ErrorCodes.PLAN_UNKNOWN_HANDLER, `Input \`${name}\` needs handler \`${manifest.handler}\`, which is not installed.`);
             if (!paths[0]) throw new AeroError(ErrorCodes.ACTION_INPUT_MISSING, `Input \`${name}\` (${manifest.name}) has no files.`);
-            return (await handler.read(paths[0])) as T;
+            return (await guardHandler(handler, 'read', { action: spec.instanceId, what: `input \`${name}\``, path: paths[0], cwd: spec.cwd }, () => handler.read(paths[0]!))) as T;
           },
         });
       }
@@ -74,7 +74,7 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
         path,
         dir,
         write: async (value: unknown) => {
-          await handler.write(path, value);
+          await guardHandler(handler, 'write', { action: spec.instanceId, what: `output \`${name}\``, path, cwd: spec.cwd }, () => handler.write(path, value));
           if (handler.describe) outputMeta.set(name, { ...outputMeta.get(name), ...handler.describe(value) });
         },
         meta: (metadata) => outputMeta.set(name, { ...outputMeta.get(name), ...metadata }),
@@ -143,6 +143,30 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
       startedAt,
       finishedAt: new Date().toISOString(),
     };
+  }
+}
+
+/**
+ * Runs a handler's read or write; anything it throws that is not an AeroError (a parser's
+ * SyntaxError, a TypeError on a value it cannot encode, EACCES) becomes HANDLER_FAILED,
+ * naming the handler, the action, the input or output and the file.
+ */
+async function guardHandler<T>(handler: AssetHandler<any, any, any>, op: 'read' | 'write', where: { action: string; what: string; path: string; cwd: string }, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    if (isAeroError(cause)) throw cause;
+    const rel = relative(where.cwd, where.path);
+    const file = rel.startsWith('..') || isAbsolute(rel) ? where.path : rel;
+    throw new AeroError(
+      ErrorCodes.HANDLER_FAILED,
+      `Handler \`${handler.name}\` could not ${op} ${where.what} of \`${where.action}\` (${file}): ${(cause as Error)?.message ?? String(cause)}`,
+      {
+        hint: op === 'write' ? `Check that the value given to \`write()\` is one the \`${handler.name}\` handler can encode (see its README).` : `The file does not hold what the \`${handler.name}\` handler reads; rerun its producer with --force.`,
+        cause,
+        details: { handler: handler.name, action: where.action, target: where.what, path: where.path },
+      },
+    );
   }
 }
 
