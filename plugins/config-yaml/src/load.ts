@@ -121,9 +121,13 @@ export async function loadYamlConfig(
 
   const origins = tree.origins;
   const overridden = applyOverrides(tree.root, keyOverrides, { origins, source: CLI_SOURCE });
-  const params = resolveInterpolations(overridden, { origins, env: process.env, missing: settings.missing });
+  // Group values copied into actions' params by `${...}` are sources: the planner checks
+  // them where they land (train.model.*), not as unknown top-level keys.
+  const references = new Set<string>();
+  const params = resolveInterpolations(overridden, { origins, env: process.env, missing: settings.missing, references });
   return {
     params,
+    references: [...references],
     sources: repo.used.map((file) => ({ file: file.rel, content: file.text })),
     origins,
   };
