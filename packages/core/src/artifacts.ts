@@ -1,12 +1,12 @@
 import { readdirSync } from 'node:fs';
-import { copyFile, link, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ArtifactManifest, ArtifactRef, ManifestFile } from './contracts/artifact.js';
 import type { Store } from './contracts/store.js';
 import { AeroError, ErrorCodes } from './errors.js';
 import { canonicalJson, sha256File, sha256Hex } from './hash.js';
 import { StoreKeys } from './keys.js';
-import { readStream, writeFileAtomic } from './util/fs.js';
+import { fetchBlob } from './blob-fetch.js';
 
 /**
  * Content-addressed artifacts on top of any Store: blobs under `objects/`, manifests
@@ -15,6 +15,8 @@ import { readStream, writeFileAtomic } from './util/fs.js';
  */
 export class ArtifactStore {
   private readonly manifestCache = new Map<string, ArtifactManifest>();
+  /** Blob digests whose stored bytes this process wrote or hashed: not hashed again. */
+  private readonly verified = new Set<string>();
 
   constructor(readonly store: Store) {}
 
@@ -33,7 +35,7 @@ export class ArtifactStore {
     for (const relPath of paths) {
       const absolute = join(dir, relPath);
       const { sha256, size } = await sha256File(absolute);
-      await this.putBlob(absolute, sha256, options.handOver === true);
+      if (await this.putBlob(absolute, sha256, options.handOver === true)) this.verified.add(sha256);
       files.push({ path: relPath, sha256, size });
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -45,15 +47,15 @@ export class ArtifactStore {
     return { digest, manifest: full };
   }
 
-  private async putBlob(filePath: string, sha256: string, handOver: boolean): Promise<void> {
+  /** Uploads a blob unless the store has it; true when this call wrote it (its bytes are the hashed ones). */
+  private async putBlob(filePath: string, sha256: string, handOver: boolean): Promise<boolean> {
     const key = StoreKeys.blob(sha256);
-    if (await this.store.has(key)) return;
+    if (await this.store.has(key)) return false;
     if (this.store.putFile) {
-      await this.store.putFile(key, filePath, { ifAbsent: true, sha256, ...(handOver ? { handOver } : {}) });
-    } else {
-      const { createReadStream } = await import('node:fs');
-      await this.store.put(key, createReadStream(filePath), { ifAbsent: true, sha256 });
+      return (await this.store.putFile(key, filePath, { ifAbsent: true, sha256, ...(handOver ? { handOver } : {}) })).written;
     }
+    const { createReadStream } = await import('node:fs');
+    return (await this.store.put(key, createReadStream(filePath), { ifAbsent: true, sha256 })).written;
   }
 
   /** Keeps an already verified manifest in memory (from a cache pack). */
@@ -100,56 +102,19 @@ export class ArtifactStore {
   }
 
   /**
-   * Make the artifact's files available under `destDir` (hardlink from a local store,
-   * else download), verifying each file's digest when it had to be copied.
+   * Make the artifact's files available under `destDir` (hard links from a local store,
+   * else downloads), each checked against its digest before it is used (see blob-fetch.ts).
    */
   async materialize(manifest: ArtifactManifest, destDir: string, ensureDir: (dir: string) => Promise<unknown> = (d) => mkdir(d, { recursive: true })): Promise<string[]> {
     const out: string[] = [];
     for (const file of manifest.files) {
       const target = join(destDir, ...file.path.split('/'));
       await ensureDir(dirname(target));
-      await this.fetchBlob(file, target);
+      await fetchBlob(this.store, manifest.name, file, target, this.verified);
       out.push(target);
     }
     return out;
   }
-
-  private async fetchBlob(file: ManifestFile, target: string): Promise<void> {
-    const key = StoreKeys.blob(file.sha256);
-    if (this.store.localRoot) {
-      const source = join(this.store.localRoot, ...key.split('/'));
-      try {
-        await link(source, target);
-        return;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') return;
-        if (code !== 'EXDEV' && code !== 'EPERM') throw missingBlob(file, error);
-        await copyFile(source, target);
-        return;
-      }
-    }
-    if (this.store.getFile) {
-      if (!(await this.store.getFile(key, target))) throw missingBlob(file);
-    } else {
-      const stream = await this.store.get(key);
-      if (!stream) throw missingBlob(file);
-      await writeFileAtomic(target, await readStream(stream));
-    }
-    const { sha256 } = await sha256File(target);
-    if (sha256 !== file.sha256) {
-      throw new AeroError(ErrorCodes.STORE_CORRUPT, `Blob for ${file.path} has digest ${sha256.slice(0, 12)}, expected ${file.sha256.slice(0, 12)}.`, {
-        hint: 'The store holds a corrupted object; run `aero gc` and rerun with --force.',
-      });
-    }
-  }
-}
-
-function missingBlob(file: ManifestFile, cause?: unknown): AeroError {
-  return new AeroError(ErrorCodes.STORE_NOT_FOUND, `The content of ${file.path} (sha256 ${file.sha256.slice(0, 12)}) is missing from the store.`, {
-    hint: 'Rerun the producing action with --force, or restore the store.',
-    cause,
-  });
 }
 
 /** Relative `/`-separated paths of all files below `dir`, sorted. */
