@@ -11,7 +11,16 @@ import { publicPackages } from './packages.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const REPOSITORY = 'https://github.com/aeroml/aero';
 const ENGINES = { node: '>=20.19' };
-const CORE_RANGE = '^0.1.0';
+/**
+ * The range plugins peer-depend on core with. All packages are released together (a
+ * changesets `fixed` group), so the lower bound is the core they were released with. In
+ * 0.x the upper bound is 1.0.0 rather than a caret: changesets bumps every peer dependent
+ * a major when a release leaves its peer range, and `^0.1.0` is left by any 0.x minor.
+ * `npm run version-packages` runs `--fix` after `changeset version` to move the bound.
+ */
+const coreVersion = JSON.parse(readFileSync(join(root, 'packages/core/package.json'), 'utf8')).version;
+const coreMajor = Number(coreVersion.split('.')[0]);
+const CORE_RANGE = coreMajor === 0 ? `>=${coreVersion} <1.0.0` : `^${coreVersion}`;
 const ZOD_RANGE = '^4.1.0';
 /** publint for the manifest, attw for the types each condition resolves to. */
 const LINT = 'publint --strict && attw --pack .';
