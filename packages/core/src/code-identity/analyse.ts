@@ -13,7 +13,13 @@ interface Node {
 /** Children that hold TypeScript types only: erased at run time, so never part of the identity. */
 const TYPE_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'implements']);
 const TYPE_ONLY = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction']);
-const POSITION_KEYS = new Set(['type', 'start', 'end', 'range', 'loc']);
+const POSITION_KEYS = new Set(['start', 'end', 'range', 'loc']);
+const NOT_CHILDREN = new Set(['type', ...POSITION_KEYS]);
+
+/** A node's structure without positions: equal for code that differs only in comments, spacing or line breaks. */
+function structure(node: Node): string {
+  return JSON.stringify(node, (key, value: unknown) => (POSITION_KEYS.has(key) ? undefined : typeof value === 'bigint' ? `${value}n` : value));
+}
 
 /**
  * Node types whose inside is not "module level": an action defined there may capture
@@ -93,7 +99,7 @@ export function analyseModule(filename: string, text: string): ModuleAnalysis {
     actions: {},
   };
   if (!parsed) return { ...analysis, unparsed: true };
-  return new ModuleAnalyser(parsed, text, analysis).run();
+  return new ModuleAnalyser(parsed, analysis).run();
 }
 
 class ModuleAnalyser {
@@ -104,7 +110,6 @@ class ModuleAnalyser {
 
   constructor(
     private readonly parsed: ParsedModule,
-    private readonly text: string,
     private readonly out: ModuleAnalysis,
   ) {}
 
@@ -270,26 +275,13 @@ class ModuleAnalyser {
     const dynamic: DynamicUse = { evalLike: false, specifiers: [], unknownSpecifier: false };
     this.collect(node, refs, dynamic);
     for (const s of dynamic.specifiers) this.specifiers.add(s);
-    const piece: CodePiece = { label: unique, hash: sha256Hex(prefix + this.code(node.start, node.end)), refs: [...refs] };
+    const piece: CodePiece = { label: unique, hash: sha256Hex(prefix + structure(node)), refs: [...refs] };
     if (dynamic.evalLike || dynamic.unknownSpecifier || dynamic.specifiers.length > 0) piece.dynamic = dynamic;
     return piece;
   }
 
   private shortHash(node: Node): string {
-    return sha256Hex(this.code(node.start, node.end)).slice(0, 8);
-  }
-
-  /** Source text between two offsets without its comments: a comment edit changes no identity. */
-  private code(start: number, end: number): string {
-    let text = '';
-    let at = start;
-    for (const comment of this.parsed.comments) {
-      if (comment.end <= at) continue;
-      if (comment.start >= end) break;
-      text += this.text.slice(at, comment.start);
-      at = comment.end;
-    }
-    return (text + this.text.slice(at, end)).trim();
+    return sha256Hex(structure(node)).slice(0, 8);
   }
 
   /** Identifiers in value positions, and the dynamic loading/evaluation under `node`. */
@@ -339,7 +331,7 @@ class ModuleAnalyser {
         return;
     }
     for (const key in node) {
-      if (POSITION_KEYS.has(key) || TYPE_KEYS.has(key)) continue;
+      if (NOT_CHILDREN.has(key) || TYPE_KEYS.has(key)) continue;
       const value = node[key];
       if (Array.isArray(value)) {
         for (const item of value) if (isNode(item)) this.collect(item, refs, dynamic);
@@ -365,7 +357,7 @@ class ModuleAnalyser {
     if (node.type === 'CallExpression') this.actionCall(node, nested);
     const inner = nested || NESTING.has(node.type);
     for (const key in node) {
-      if (POSITION_KEYS.has(key) || TYPE_KEYS.has(key)) continue;
+      if (NOT_CHILDREN.has(key) || TYPE_KEYS.has(key)) continue;
       const value = node[key];
       if (Array.isArray(value)) {
         for (const item of value) if (isNode(item)) this.findActions(item, inner);

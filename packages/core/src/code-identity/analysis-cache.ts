@@ -3,18 +3,20 @@ import { dirname, join } from 'node:path';
 import { configCacheDir } from '../config-jiti.js';
 import { writeFileAtomic } from '../util/fs.js';
 import { ANALYSIS_SCHEMA, type ModuleAnalysis } from './analysis.js';
+import { parserVersion } from './parser.js';
 
 /**
  * Module analyses on disk, one JSON file per source content hash and language (the extension): a rerun with no edits
  * reads them and never loads the parser. Kept beside the config transform cache
  * (`node_modules/.cache/`, see config-jiti.ts), which is already there and already
- * disposable; the schema is in the directory name so an upgrade never reads old entries.
+ * disposable. The analysis schema and the parser version are in the directory name, so
+ * an upgrade of either never reads entries the other one wrote.
  */
 export class AnalysisCache {
   private readonly dir: string;
 
   constructor(cwd: string) {
-    this.dir = join(dirname(configCacheDir(join(cwd, 'aero.config.ts'))), `aero-code-${ANALYSIS_SCHEMA}`);
+    this.dir = join(dirname(configCacheDir(join(cwd, 'aero.config.ts'))), `aero-code-${ANALYSIS_SCHEMA}-oxc-${parserVersion()}`);
   }
 
   async get(sha256: string, extension: string): Promise<ModuleAnalysis | undefined> {

@@ -1,9 +1,10 @@
 /**
  * What the code identity needs to know about one module, as plain JSON so it can be
  * cached by the file's content hash (an unchanged project never loads the parser).
- * Bump ANALYSIS_SCHEMA whenever what `analyseModule` produces changes.
+ * Bump ANALYSIS_SCHEMA whenever what `analyseModule` produces changes (the parser's own
+ * version is part of the cache location, see analysis-cache.ts).
  */
-export const ANALYSIS_SCHEMA = 1;
+export const ANALYSIS_SCHEMA = 2;
 
 /** Code whose behaviour analysis cannot bound: `eval`, `new Function`, `import(x)`, `require(x)`. */
 export interface DynamicUse {
@@ -19,7 +20,7 @@ export interface DynamicUse {
 export interface CodePiece {
   /** How `aero why` names it: `function normalise`, `const SCALE`, `action train`. */
   label: string;
-  /** sha256 of its source text with comments removed. */
+  /** sha256 of its syntax tree without positions: comments, spacing and line breaks change nothing. */
   hash: string;
   /** Identifiers it mentions in value positions (types are erased and not followed). */
   refs: string[];

@@ -1,16 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 
 /** The parts of an oxc-parser result the analysis reads. */
 export interface ParsedModule {
   program: { body: unknown[] };
-  /** Sorted by position. */
-  comments: Array<{ start: number; end: number }>;
 }
 
 type ParseSync = (filename: string, text: string, options?: { sourceType?: 'module' | 'unambiguous' }) => {
   program: { body: unknown[] };
-  comments: Array<{ start: number; end: number }>;
   errors: unknown[];
 };
 
@@ -34,6 +32,19 @@ function loadParser(): ParseSync | null {
 }
 
 /**
+ * The installed oxc-parser's version, read from its package.json without loading it:
+ * part of the analysis cache location, because piece hashes are hashes of its trees.
+ */
+export function parserVersion(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    return (JSON.parse(readFileSync(require.resolve('oxc-parser/package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'none';
+  }
+}
+
+/**
  * Parses a JavaScript or TypeScript module (the language follows the file extension).
  * `undefined` when the text has a syntax error or no parser is available: nothing in
  * such a file can be attributed to one declaration.
@@ -43,5 +54,5 @@ export function parseModule(filename: string, text: string): ParsedModule | unde
   if (!parseSync) return undefined;
   const result = parseSync(basename(filename), text, { sourceType: 'unambiguous' });
   if (result.errors.length > 0) return undefined;
-  return { program: result.program, comments: result.comments };
+  return { program: result.program };
 }

@@ -53,10 +53,11 @@ export class Reach {
   private async done(): Promise<Record<string, string>> {
     while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
     // A file included whole makes its declaration parts redundant: drop them so `why` names the file.
+    const wholeParts = new Set([...this.wholeFiles].map((file) => this.rel(file)));
     const out: Record<string, string> = {};
     for (const key of Object.keys(this.parts).sort()) {
       const at = key.indexOf('#');
-      if (at >= 0 && this.wholeFiles.has(key.slice(0, at))) continue;
+      if (at >= 0 && wholeParts.has(key.slice(0, at))) continue;
       out[key] = this.parts[key]!;
     }
     return out;
