@@ -28,7 +28,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
 --only keeps the selected actions' upstream in the plan (served from cache when unchanged).
 key=value arguments override params (train.lr=0.01); with a config loader also its own syntax (model=large, +x=1, ~y).
 -m/--multirun expands comma lists and range(...) into one run per combination (a sweep).
---from RUN reruns with exactly the params and overrides recorded by RUN.
+--from RUN reruns with exactly the params and overrides recorded by RUN (and warns when an action's code differs from RUN's).
 Exit codes: 0 ok, 1 an action failed, 2 usage or config error, 130 interrupted.`,
     load: cmd(() => import('./commands/run.js')),
   },

@@ -10,8 +10,16 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
   if (typeof args.values.from === 'string') {
     const previous = await openProject(args);
     const record = await core.getRun(previous, args.values.from);
+    // Same params on different code is not that run again: say which actions differ.
+    const drift = await core.codeDriftSince(previous, record);
     await previous.close();
     overrides = [...record.overrides, ...overrides];
+    if (drift.length > 0) {
+      const list = drift.map((d) => `\`${d.action}\`${d.files.length ? ` (${d.files.join(', ')})` : ''}`).join(', ');
+      const message = `--from ${record.id} replays that run's params on today's code, which differs for ${list}. See what changed: aero why ${drift[0]!.action}`;
+      if (args.values.json) io.out(JSON.stringify({ type: 'warning', message }));
+      else io.err(`[aero] warning: ${message}`);
+    }
   }
   const combos = args.values.multirun ? core.expandSweep(overrides) : [overrides];
   const sweepId = args.values.multirun ? `sweep-${core.newRunId()}` : undefined;
