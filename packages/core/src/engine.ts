@@ -18,6 +18,7 @@ import { failureLogLines, toJobError, withLogPointer, type JobError } from './fa
 import { Fingerprinter } from './fingerprint.js';
 import { describeCodeChange, sourceFilesOf } from './code-identity/index.js';
 import { recordOrigins } from './param-origins.js';
+import { trackedRunParams } from './tracked-params.js';
 import { canonicalJson, sha256Hex } from './hash.js';
 import { StoreKeys } from './keys.js';
 import { inlineLauncher } from './launchers/inline.js';
@@ -398,7 +399,8 @@ class RunExecution {
           runName: this.record.name,
           startedAt: this.record.startedAt,
           git,
-          params: aero.params,
+          // What the actions run with (validated, defaults filled), not the raw tree.
+          params: trackedRunParams(aero.params, this.plan),
           tags: { ...options.tags },
           runDir: this.runDir,
           dev: Boolean(options.dev),
@@ -630,8 +632,9 @@ class RunExecution {
       this.entries[inst.index]!.status = 'pending';
       this.emit({ type: 'action:start', runId: this.runId, instanceId: inst.id, action: inst.action.name, launcher: launcherName });
       const info = this.actionInfo(inst, key, false);
+      // The instance's params reach trackers once, in `info.params` (a separate logParams
+      // call sent them a second time).
       await this.trackerCall('startAction', (t) => t.startAction(info));
-      await this.trackerCall('logParams', (t) => t.logParams(this.scope(inst), (inst.params ?? {}) as Record<string, unknown>));
       const inputRefs = await this.inputRefs(inst, inputDigests);
       for (const ref of inputRefs) await this.trackerCall('logArtifact', (t) => t.logArtifact(this.scope(inst), ref, 'input'));
       const result = await this.submit(launcher, launcherName, spec);
