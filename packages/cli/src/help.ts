@@ -54,6 +54,15 @@ Exit codes: 0 ok, 1 an action failed, 2 usage or config error, 130 interrupted.`
     options: { 'dry-run': { type: 'boolean', short: 'n' }, 'keep-runs': { type: 'string' } },
     load: cmd(() => import('./commands/gc.js')),
   },
+  verify: {
+    summary: 'Rehash the store; move blobs and manifests that do not match their digest to quarantine/',
+    usage: 'aero verify [--dry-run]',
+    options: { 'dry-run': { type: 'boolean', short: 'n' } },
+    details: `Every blob and manifest is read and hashed. One whose bytes do not match the digest in its name
+is moved to .aero/quarantine/<key> (not deleted), so the next \`aero run\` reruns the actions that produced it.
+--dry-run only reports. Exit codes: 0 the store is sound, 1 something did not match (STORE_CORRUPT).`,
+    load: cmd(() => import('./commands/verify.js')),
+  },
   sync: { summary: "Push trackers' spooled data (offline runs) to their servers", usage: 'aero sync [TRACKER] [--run RUN]', options: { run: { type: 'string' } }, positionals: ['tracker'], load: cmd(() => import('./commands/sync.js')) },
   exec: { summary: 'Run one job spec (used by launchers)', usage: 'aero exec --spec JOB.json', options: { spec: { type: 'string' } }, load: cmd(() => import('./commands/exec.js')) },
 };

@@ -17,6 +17,7 @@ export { codeDriftSince, type CodeDrift } from './code-drift.js';
 export { inlineLauncher } from './launchers/inline.js';
 export { processLauncher, type ProcessLauncherOptions } from './launchers/process.js';
 export { listRuns, getRun, findEntry, readLog, readSnapshot, why, listArtifacts, lineage, gc, type WhyReport, type ArtifactSummary, type LineageNode, type GcReport } from './queries.js';
+export { verify, storeCorruptError, type VerifyReport, type VerifyProblem } from './verify.js';
 export type { RunRecord, ActionEntry, CacheEntry, CacheComponents, GitInfo } from './runs.js';
 export { newRunId, gitInfo } from './runs.js';
 export { writeFileAtomic } from './util/fs.js';
