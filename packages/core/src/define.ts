@@ -6,6 +6,7 @@ import type { Logger } from './contracts/plugin.js';
 import type { Store } from './contracts/store.js';
 import type { Tracker } from './contracts/tracker.js';
 import type { ManifestFile } from './contracts/artifact.js';
+import { AeroError, ErrorCodes } from './errors.js';
 
 export type PartitionValue = string | number;
 export type PartitionKey = Record<string, PartitionValue>;
@@ -227,15 +228,39 @@ export function createAction<P>(definition: ActionDefinition<P, any, any>, comma
   });
 }
 
-/** CMB-ML style splits: `splits({ train: 80, test: 10 })` → keys `{ split, sim }`. */
+/**
+ * CMB-ML style splits: `splits({ train: 80, test: 10 })` → keys `{ split, sim }`.
+ * Counts often come from the command line (`counts.train=90`), so they are checked:
+ * whole numbers >= 0 in an object, or a PLAN_PARTITION_INVALID naming what is wrong.
+ */
 export function splits(counts: Record<string, number>, options: { splitKey?: string; simKey?: string } = {}): PartitionKey[] {
   const splitKey = options.splitKey ?? 'split';
   const simKey = options.simKey ?? 'sim';
+  if (typeof counts !== 'object' || counts === null || Array.isArray(counts)) {
+    throw new AeroError(ErrorCodes.PLAN_PARTITION_INVALID, `splits() takes an object of split name -> count, like splits({ train: 80, test: 10 }), not ${showValue(counts)}.`, {
+      hint: 'If the counts come from params (root.counts), check that the key is set and is a mapping of split names to numbers.',
+    });
+  }
+  const bad = Object.entries(counts as Record<string, unknown>).filter(([, count]) => typeof count !== 'number' || !Number.isInteger(count) || count < 0);
+  if (bad.length > 0) {
+    throw new AeroError(ErrorCodes.PLAN_PARTITION_INVALID, `splits(): counts are whole numbers >= 0, but ${bad.map(([split, count]) => `\`${split}\` is ${showValue(count)}`).join(', ')}.`, {
+      hint: 'Give each split a whole number of simulations, e.g. counts.train=80.',
+    });
+  }
   const keys: PartitionKey[] = [];
   for (const [split, count] of Object.entries(counts)) {
     for (let sim = 0; sim < count; sim++) keys.push({ [splitKey]: split, [simKey]: sim });
   }
   return keys;
+}
+
+function showValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 export type AnyPlugin = Store | Tracker | AssetHandler<any, any, any> | Launcher | ConfigLoader;

@@ -1,11 +1,13 @@
 import type { AssetHandler } from './contracts/handler.js';
 import type { Action, InputRef, PartitionKey, PartitionSpec } from './define.js';
 import { isAction } from './define.js';
-import { AeroAggregateError, AeroError, ErrorCodes } from './errors.js';
+import { AeroError, ErrorCodes } from './errors.js';
+import { aggregate } from './plan-issues.js';
 import { instanceDirName } from './keys.js';
 import { knownParamKeys, ReadTracker, unknownParamIssues } from './param-keys.js';
 import { applySelection } from './selection.js';
-import { fillTemplate, templateTags } from './templates.js';
+import { EscapingPaths, unsafeNameIssues } from './output-paths.js';
+import { fillTemplate, templateSyntaxProblems, templateTags, varIssues } from './templates.js';
 
 export interface PlannedInput {
   ref: InputRef;
@@ -76,6 +78,8 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
     byName.set(action.name, action);
   });
 
+  issues.push(...unsafeNameIssues([...byName.values()]), ...varIssues(options.vars));
+
   // Inputs must point at declared outputs of existing actions; outputs at known handlers.
   for (const action of byName.values()) {
     for (const [inputName, ref] of Object.entries(action.inputs)) {
@@ -127,7 +131,7 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   for (const action of byName.values()) {
     if (!resolvedParams.has(action.name)) continue;
     try {
-      partitionKeys.set(action.name, action.partitions ? expandPartitions(action.partitions, resolvedParams.get(action.name), trackedRoot) : [undefined]);
+      partitionKeys.set(action.name, action.partitions ? checkedPartitions(expandPartitions(action.partitions, resolvedParams.get(action.name), trackedRoot)) : [undefined]);
     } catch (error) {
       issues.push(partitionError(action, error));
     }
@@ -142,6 +146,7 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   const instances: PlannedInstance[] = [];
   const byAction = new Map<string, number[]>();
   const indexCache = new Map<string, Map<string, number[]>>();
+  const escapes = new EscapingPaths();
   for (const action of ordered) {
     const keys = partitionKeys.get(action.name)!;
     const indices: number[] = [];
@@ -180,7 +185,10 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
         for (const [outputName, spec] of Object.entries(action.outputs)) {
           const handler = options.handlers.get(spec.handler)!;
           const ext = handler.extensions[0] ?? 'bin';
-          outputs[outputName] = { path: fillTemplate(spec.path ?? `${outputName}.${ext}`, { ...vars, output: outputName, ext }), handler: spec.handler };
+          const template = spec.path ?? `${outputName}.${ext}`;
+          const path = fillTemplate(template, { ...vars, output: outputName, ext });
+          escapes.check(id, action, outputName, path, template);
+          outputs[outputName] = { path, handler: spec.handler };
         }
       }
       const index = instances.length;
@@ -189,6 +197,7 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
     }
     byAction.set(action.name, indices);
   }
+  issues.push(...escapes.issues());
   if (issues.length > 0) throw aggregate(issues);
 
   const result: Plan = { actions: ordered, instances, byAction };
@@ -196,11 +205,24 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   return result;
 }
 
-function aggregate(issues: AeroError[]): AeroError {
-  if (issues.length === 1) return issues[0]!;
-  return new AeroAggregateError(ErrorCodes.PLAN_INVALID, `The pipeline has ${issues.length} problems; nothing was run:`, issues, {
-    hint: 'Fix them all and run again.',
+/**
+ * Partition keys as plain copies (a function may return values read from the tracked
+ * params proxy) whose values are strings or finite numbers: they name instances,
+ * folders and output paths.
+ */
+function checkedPartitions(keys: PartitionKey[]): PartitionKey[] {
+  const bad: string[] = [];
+  const copies = keys.map((key, i) => {
+    const copy: PartitionKey = { ...key };
+    for (const [k, v] of Object.entries(copy)) {
+      if (typeof v !== 'string' && !(typeof v === 'number' && Number.isFinite(v)) && bad.length < 5) bad.push(`partition ${i} has \`${k}\` = ${typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v)}`);
+    }
+    return copy;
   });
+  if (bad.length > 0) {
+    throw new AeroError(ErrorCodes.PLAN_PARTITION_INVALID, `${bad.join(', ')}; partition values are strings or finite numbers.`, { hint: 'Return keys like { split: "train", sim: 3 } from the partitions function.' });
+  }
+  return copies;
 }
 
 function partitionError(action: Action, error: unknown): AeroError {
@@ -249,6 +271,13 @@ function checkTemplates(action: Action, partition: PartitionKey | undefined, par
   const issues: AeroError[] = [];
   for (const [outputName, spec] of Object.entries(action.outputs)) {
     if (!spec.path) continue;
+    const syntax = templateSyntaxProblems(spec.path);
+    if (syntax.length > 0) {
+      issues.push(new AeroError(ErrorCodes.PLAN_TEMPLATE_INVALID, `Output \`${outputName}\` of \`${action.name}\` has path template \`${spec.path}\` with ${syntax.join(', ')}.`, {
+        hint: 'Tags look like {split} or {sim:04d}: a name of letters, digits and _, an optional :format; braces have no other use in output paths.',
+      }));
+      continue;
+    }
     for (const tag of templateTags(spec.path)) {
       if (!(tag in vars)) {
         issues.push(new AeroError(ErrorCodes.PLAN_UNKNOWN_TEMPLATE_TAG, `Output \`${outputName}\` of \`${action.name}\` has path template \`${spec.path}\` with unknown tag \`{${tag}}\`.`, {

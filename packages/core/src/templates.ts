@@ -11,6 +11,38 @@ export function templateTags(template: string): string[] {
 }
 
 /**
+ * Braces a template uses that are not a well-formed tag, as readable problems:
+ * `{split/{sim}`, `{split}}`, `{{split}}` and `{sp-lit}` would otherwise be written
+ * as literal braces in file names.
+ */
+export function templateSyntaxProblems(template: string): string[] {
+  const problems: string[] = [];
+  const whole = /^\{[A-Za-z_][A-Za-z0-9_]*(?::[^{}]*)?\}/;
+  for (let i = 0; i < template.length; i++) {
+    const ch = template[i];
+    if (ch === '}') {
+      problems.push(`unmatched \`}\` at column ${i + 1}`);
+      continue;
+    }
+    if (ch !== '{') continue;
+    const tag = whole.exec(template.slice(i));
+    if (tag) {
+      i += tag[0].length - 1;
+      continue;
+    }
+    const close = template.indexOf('}', i + 1);
+    const next = template.indexOf('{', i + 1);
+    if (close === -1 || (next !== -1 && next < close)) {
+      problems.push(`unmatched \`{\` at column ${i + 1}`);
+      continue;
+    }
+    problems.push(`\`${template.slice(i, close + 1)}\` at column ${i + 1} is not a tag`);
+    i = close;
+  }
+  return problems;
+}
+
+/**
  * Fill `{split}/{sim:04d}/map.fits`. Format specs follow Python's mini-language subset
  * people use in path templates: `[0][width][.precision][d|f|s|x|e]`.
  */
@@ -56,4 +88,29 @@ function formatValue(value: unknown, spec: string | undefined, template: string)
       text = precision === undefined ? String(value) : String(value).slice(0, precision);
   }
   return text.padStart(width, zero ? '0' : ' ');
+}
+
+/** Tags every output path template has; a config var of the same name would be replaced. */
+export const BUILTIN_TAGS: Readonly<Record<string, string>> = {
+  stage: 'the action name',
+  action: 'the action name',
+  output: 'the output name',
+  ext: "the handler's file extension",
+};
+
+/** Config `vars` that cannot work as template tags: built-in names, values that are not scalars. */
+export function varIssues(vars: Record<string, unknown> | undefined): AeroError[] {
+  const issues: AeroError[] = [];
+  for (const [name, value] of Object.entries(vars ?? {})) {
+    if (name in BUILTIN_TAGS) {
+      issues.push(new AeroError(ErrorCodes.CONFIG_INVALID, `\`vars.${name}\` is the name of a built-in template tag (${BUILTIN_TAGS[name]}); it would be replaced.`, {
+        hint: `Rename the var; built-in tags are ${Object.keys(BUILTIN_TAGS).map((t) => `{${t}}`).join(', ').replace(/, ([^,]*)$/, ' and $1')}.`,
+        details: { var: name },
+      }));
+    } else if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
+      const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : typeof value === 'number' ? String(value) : `a ${typeof value}`;
+      issues.push(new AeroError(ErrorCodes.CONFIG_INVALID, `\`vars.${name}\` is ${kind}; template vars are strings or numbers.`, { hint: 'Give the var a string or a number.', details: { var: name } }));
+    }
+  }
+  return issues;
 }

@@ -186,6 +186,7 @@ describe('planner', () => {
     expect(byType.instances.filter((i) => i.selected).map((i) => i.id)).toEqual(['train']);
     const error = planError(() => plan([ingest, train], { params: { train: { epochs: 1 } }, handlers, only: ['nope'] }));
     expect(error.code).toBe('PLAN_ONLY_NO_MATCH');
-    expect(error.message).toBe('--only nope matches no action.');
+    expect(error.message).toBe('--only `nope`: no action, group, type or output is named `nope`.');
+    expect(error.hint).toBe('Actions: ingest, train; groups: model; types: train-model; outputs: data, model.');
   });
 });
