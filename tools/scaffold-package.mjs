@@ -2,7 +2,9 @@
 // Creates the common shape of an aero package so every plugin looks alike:
 //   node tools/scaffold-package.mjs plugins/store-s3 @aeroml/store-s3 "S3-compatible store for aero"
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 const [dir, name, description = ''] = process.argv.slice(2);
 if (!dir || !name) {
@@ -18,30 +20,26 @@ const write = (file, text) => {
   const p = join(dir, file);
   if (!existsSync(p)) writeFileSync(p, text);
 };
+// The common fields only: tools/package-meta fills in (and later checks) the metadata every
+// published package carries: dual exports, repository, homepage, LICENSE, peer ranges...
 const pkg = {
   name,
   version: '0.1.0',
   description,
-  license: 'MIT',
   type: 'module',
-  engines: { node: '>=20.19' },
-  exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js' }, './package.json': './package.json' },
-  main: './dist/index.js',
-  types: './dist/index.d.ts',
-  files: ['dist', 'README.md', 'CHANGELOG.md'],
-  sideEffects: false,
   scripts: {
     build: 'tsup',
     typecheck: 'tsc --noEmit -p tsconfig.json',
-    lint: 'publint --strict',
     test: 'vitest run',
   },
-  ...(isPlugin ? { peerDependencies: { '@aeroml/core': '^0.1.0' }, devDependencies: { '@aeroml/core': '*', '@aeroml/test-utils': '*' } } : {}),
+  ...(isPlugin ? { devDependencies: { '@aeroml/core': '*', '@aeroml/test-utils': '*' } } : {}),
 };
 write('package.json', JSON.stringify(pkg, null, 2) + '\n');
 write('tsconfig.json', JSON.stringify({ extends: `${up}tsconfig.base.json`, include: ['src', 'test', '*.ts'] }, null, 2) + '\n');
 write('tsup.config.ts', `import { defineConfig } from 'tsup';\nimport { aeroTsup } from '${up}tsup.config.base';\n\nexport default defineConfig(aeroTsup());\n`);
 write('vitest.config.ts', `import { defineConfig, mergeConfig } from 'vitest/config';\nimport base from '${up}vitest.config';\n\nexport default mergeConfig(base, defineConfig({}));\n`);
 write('CHANGELOG.md', `# ${name}\n`);
+write('README.md', `# ${name}\n\n${description}\n\n## Install\n\n## Usage\n\n## Options\n\n## Errors\n\n## Compatibility\n`);
 write('src/index.ts', `export {};\n`);
+execFileSync(process.execPath, [join(dirname(fileURLToPath(import.meta.url)), 'package-meta', 'meta.mjs'), '--fix'], { stdio: 'inherit' });
 console.log(`scaffolded ${name} in ${dir}`);
