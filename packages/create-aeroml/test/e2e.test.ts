@@ -1,0 +1,56 @@
+// What a user does, offline from the registry for aero itself: scaffold from tarballs into a
+// folder outside the repository, npm install, then run the project the way its README says.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { packTarballs, tempDir } from './helpers.js';
+
+const exec = promisify(execFile);
+const BIN = new URL('../bin/create-aeroml.js', import.meta.url).pathname;
+// Third-party packages come from npm's cache when it has them (the repo's own install filled it).
+const env: NodeJS.ProcessEnv = { ...process.env, npm_config_prefer_offline: 'true', CI: 'true', NO_COLOR: '1' };
+delete env.FORCE_COLOR;
+
+describe('generated projects work out of the box', () => {
+  let tarballs = '';
+  beforeAll(async () => {
+    // The bin runs the built dist/, as `npm create aeroml` does.
+    await exec('npx', ['tsup'], { cwd: new URL('..', import.meta.url).pathname });
+    tarballs = await packTarballs(['@aeroml/core', '@aeroml/cli', '@aeroml/store-local', '@aeroml/tracker-file', '@aeroml/handler-text', '@aeroml/test-utils']);
+  });
+
+  it('ts: create-aeroml --from-tarballs --yes installs, then npx aero run succeeds and reruns from cache', { timeout: 120_000 }, async () => {
+    const cwd = await tempDir('e2e');
+    const created = await exec(process.execPath, [BIN, 'app', '--template', 'ts', '--from-tarballs', tarballs, '--yes'], { cwd, env });
+    expect(created.stdout).toContain('Created app (ts) in app: 8 files.');
+    expect(created.stdout).toContain('Next:\n  cd app && npx aero run');
+    const dir = join(cwd, 'app');
+    const first = await exec('npx', ['aero', 'run'], { cwd: dir, env });
+    expect(first.stdout).toMatch(/succeeded in .*: 3 ran, 0 cached, 0 failed/);
+    const second = await exec('npx', ['aero', 'run', 'fit.lr=0.05'], { cwd: dir, env });
+    expect(second.stdout).toMatch(/succeeded in .*: 2 ran, 1 cached, 0 failed/);
+    await exec('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], { cwd: dir, env });
+    // A transitive dependency (the CLI's store) came from its tarball, not the registry.
+    const lock = JSON.parse(await readFile(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+    expect(lock.packages['node_modules/@aeroml/store-local']?.resolved).toMatch(/^file:.*aeroml-store-local-[^/]*\.tgz$/);
+  });
+
+  it('python: the defineCommand step runs python3 and reports its metrics', { timeout: 120_000 }, async () => {
+    const cwd = await tempDir('e2e');
+    await exec(process.execPath, [BIN, 'py', '--template', 'python', '--from-tarballs', tarballs, '--yes'], { cwd, env });
+    const dir = join(cwd, 'py');
+    const r = await exec('npx', ['aero', 'run'], { cwd: dir, env });
+    expect(r.stdout).toMatch(/succeeded in .*: 2 ran, 0 cached, 0 failed/);
+    const show = JSON.parse((await exec('npx', ['aero', 'show', 'latest', '--json'], { cwd: dir, env })).stdout) as { actions: Array<{ id: string; metrics?: Record<string, number> }> };
+    expect(show.actions.find((a) => a.id === 'fit')?.metrics?.mse).toBeLessThan(0.01);
+  });
+
+  it('plugin handler: npm test builds it and passes describeHandler', { timeout: 120_000 }, async () => {
+    const cwd = await tempDir('e2e');
+    await exec(process.execPath, [BIN, 'aero-handler-lines', '--template', 'plugin', '--plugin-kind', 'handler', '--from-tarballs', tarballs, '--yes'], { cwd, env });
+    const r = await exec('npm', ['test'], { cwd: join(cwd, 'aero-handler-lines'), env });
+    expect(r.stdout).toMatch(/Tests\s+21 passed \(21\)/);
+  });
+});
