@@ -8,7 +8,7 @@ import { silentLogger } from './contracts/plugin.js';
 import type { ActionInfo, ActionStatus, MetricPoint, RunStatus, Tracker, TrackerScope } from './contracts/tracker.js';
 import type { AeroConfig, Action } from './define.js';
 import { ArtifactStore } from './artifacts.js';
-import { ScratchPool } from './scratch.js';
+import { SCRATCH_DIR, ScratchPool, removeStaleScratch, runLiveness } from './scratch.js';
 import { PackLookup, deletePacks, writePack, type CachePack, type PackedHit } from './cache-pack.js';
 import { checkCacheKey, isHit, type CacheBacking } from './cache-backing.js';
 import { findConfigFile, loadConfigFile } from './config-file.js';
@@ -182,7 +182,7 @@ export class Aero {
     const action = this.actionsByName.get(spec.action);
     if (!action) throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, `No action named \`${spec.action}\`.`);
     let scratch = this.scratch.get(spec.runId);
-    if (!scratch) this.scratch.set(spec.runId, (scratch = new ScratchPool(join(this.dir, 'runs', spec.runId, '.scratch'))));
+    if (!scratch) this.scratch.set(spec.runId, (scratch = new ScratchPool(join(this.dir, 'runs', spec.runId, SCRATCH_DIR))));
     return { action, artifacts: this.artifacts, handlers: this.plugins.handlers, scratch };
   }
 
@@ -383,6 +383,7 @@ class RunExecution {
     };
     this.emit({ type: 'run:start', runId: this.runId, total: this.plan.instances.length, dryRun: Boolean(options.dryRun), launcher: this.launcherName });
     let checkpoint: NodeJS.Timeout | undefined;
+    let sweep: Promise<void> | undefined;
     if (!options.dryRun) {
       // A forced instance overwrites its cache entry; no pack may keep the old outputs.
       if (options.force) {
@@ -390,6 +391,12 @@ class RunExecution {
         this.pack = Promise.resolve(undefined);
       }
       await this.writeRecord();
+      // Work dirs left by runs that were killed (-9) are removed here, alongside the run
+      // (this run's record says it is alive, so its own folder is safe), and by `aero gc`.
+      sweep = removeStaleScratch(join(aero.dir, 'runs'), runLiveness(aero.plugins.store)).then(
+        () => undefined,
+        (error: unknown) => this.emit({ type: 'warning', message: `Could not remove the work folders of earlier runs: ${(error as Error)?.message ?? String(error)}` }),
+      );
       await this.writeSnapshot();
       await this.trackerCall('init', (t) => aero.initTracker(t));
       await this.trackerCall('startRun', (t) =>
@@ -416,6 +423,7 @@ class RunExecution {
       if (checkpoint) clearInterval(checkpoint);
       options.signal?.removeEventListener('abort', onAbort);
       await aero.disposeScratch(this.runId).catch(() => undefined);
+      await sweep;
     }
     const counts = emptyCounts();
     for (const s of this.status) if (s !== 'pending' && s !== 'would-run') counts[s]++;

@@ -1,12 +1,14 @@
 import type { ArtifactManifest } from './contracts/artifact.js';
 import type { Aero } from './engine.js';
 import type { Plan } from './planner.js';
+import { join } from 'node:path';
 import { isHit } from './cache-backing.js';
 import { explainMiss, ownChanges } from './cache-explain.js';
 import { AeroError, ErrorCodes } from './errors.js';
 import { StoreKeys } from './keys.js';
 import { PACKS_PREFIX, deletePacks } from './cache-pack.js';
 import { isStale, type ActionEntry, type CacheEntry, type RunRecord } from './runs.js';
+import { removeStaleScratch, runLiveness } from './scratch.js';
 
 async function readJson<T>(aero: Aero, key: string): Promise<T | undefined> {
   const bytes = await aero.plugins.store.getBytes(key);
@@ -244,6 +246,8 @@ export interface GcReport {
   removedBytes: number;
   removedManifests: number;
   removedCacheEntries: number;
+  /** Runs whose leftover work folder (`runs/<id>/.scratch`, from a killed run) was removed. */
+  removedScratch: string[];
   storeHousekeeping: string[];
 }
 
@@ -261,7 +265,8 @@ export async function gc(aero: Aero, options: { dryRun?: boolean; keepRuns?: num
   const kept = runs.slice(0, options.keepRuns ?? runs.length);
   const liveKeys = new Set<string>();
   for (const run of kept) for (const a of run.actions) if (a.cacheKey) liveKeys.add(a.cacheKey);
-  const report: GcReport = { dryRun, removedBlobs: 0, removedBytes: 0, removedManifests: 0, removedCacheEntries: 0, storeHousekeeping: [] };
+  const report: GcReport = { dryRun, removedBlobs: 0, removedBytes: 0, removedManifests: 0, removedCacheEntries: 0, removedScratch: [], storeHousekeeping: [] };
+  report.removedScratch = await removeStaleScratch(join(aero.dir, 'runs'), runLiveness(store), { dryRun });
   const liveManifests = new Set<string>();
   const liveBlobs = new Set<string>();
   // Packs name artifacts that may be removed below; the next run writes a fresh one.

@@ -1,6 +1,12 @@
-import { mkdirSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Store } from './contracts/store.js';
+import { StoreKeys } from './keys.js';
+import { isStale, type RunRecord } from './runs.js';
+
+/** A run's pool lives in `runs/<run-id>/<SCRATCH_DIR>` under the project's state directory. */
+export const SCRATCH_DIR = '.scratch';
 
 /**
  * Work directories for in-process (inline) jobs, reused from one job to the next.
@@ -77,4 +83,52 @@ function emptyKeepingSkeleton(dir: string, depth: number, onRemoved: (dir: strin
       onRemoved(path);
     }
   }
+}
+
+/**
+ * Removes the scratch folders of runs that are over. A run ends by disposing its pool, but a
+ * run killed with -9 never does, and its `runs/<id>/.scratch` (work dirs of the jobs that
+ * were running, inputs and outputs included) would stay forever. `isLive(runId)` decides
+ * from the run record (status `running` and a process that still exists on this host; see
+ * runs.ts isStale): the folder of a live run is never touched. Returns the run ids whose
+ * folders were (or, with `dryRun`, would be) removed.
+ */
+export async function removeStaleScratch(runsDir: string, isLive: (runId: string) => Promise<boolean>, options: { dryRun?: boolean } = {}): Promise<string[]> {
+  let runIds: string[];
+  try {
+    runIds = await readdir(runsDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const removed: string[] = [];
+  for (const runId of runIds.sort()) {
+    const dir = join(runsDir, runId, SCRATCH_DIR);
+    // One stat per run folder; most have no scratch folder left.
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
+    if (await isLive(runId)) continue;
+    if (!options.dryRun) await rm(dir, { recursive: true, force: true });
+    removed.push(runId);
+  }
+  return removed;
+}
+
+/**
+ * Liveness from the run record in the store: alive while its status is `running` and its
+ * process exists (on another host it cannot be checked, so it counts as alive). No
+ * record means no run that could still use the folder: a run writes its record before
+ * its first job makes a work dir.
+ */
+export function runLiveness(store: Store): (runId: string) => Promise<boolean> {
+  return async (runId) => {
+    const bytes = await store.getBytes(StoreKeys.runRecord(runId));
+    if (!bytes) return false;
+    let record: RunRecord;
+    try {
+      record = JSON.parse(Buffer.from(bytes).toString('utf8')) as RunRecord;
+    } catch {
+      return true; // being rewritten: leave it for the next time
+    }
+    return record.status === 'running' && !isStale(record);
+  };
 }

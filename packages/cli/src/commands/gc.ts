@@ -12,6 +12,7 @@ export default async function gc(args: ParsedArgs, io: IO): Promise<number> {
   else {
     const verb = report.dryRun ? 'would remove' : 'removed';
     io.out(`${verb} ${report.removedBlobs} blob(s), ${report.removedManifests} manifest(s), ${report.removedCacheEntries} cache entr${report.removedCacheEntries === 1 ? 'y' : 'ies'}`);
+    for (const runId of report.removedScratch) io.out(`  work folder of killed run ${runId} (runs/${runId}/.scratch)`);
     for (const item of report.storeHousekeeping) io.out(`  store: ${item}`);
   }
   await aero.close();
