@@ -76,11 +76,16 @@ describe('code identity: what an action reaches', () => {
     expect(await parts(dir, 'src/train.ts', 'train')).toEqual(before);
   });
 
-  it('does not change when comments, spacing or line breaks change', async () => {
+  it('does not change when comments, the amount of spacing or blank lines change', async () => {
     const dir = await project({ 'src/features.ts': FEATURES });
     const before = await parts(dir, 'src/features.ts', 'features');
-    await write(dir, { 'src/features.ts': `// header\n${FEATURES.replace('return values', '/* doubled */ return values').replace('v * SCALE', 'v  *\n      SCALE')}\n// end\n` });
+    await write(dir, { 'src/features.ts': `// header\n${FEATURES.replace('return values', '/* doubled */ return values').replace('v * SCALE', 'v  *   SCALE').replace('return values', '\n\n  return values')}\n// end\n` });
     expect(await parts(dir, 'src/features.ts', 'features')).toEqual(before);
+    // Inside a string, spacing is content.
+    await write(dir, { 'src/features.ts': FEATURES.replace("name: 'features',", "name: 'features',\n  description: 'x',").replace('normalise([1, 2, 3])', "normalise([1, 2, 3]).concat('a  b'.length)") });
+    const spaced = await parts(dir, 'src/features.ts', 'features');
+    await write(dir, { 'src/features.ts': FEATURES.replace('normalise([1, 2, 3])', "normalise([1, 2, 3]).concat('a b'.length)") });
+    expect(describeCodeChange(spaced, await parts(dir, 'src/features.ts', 'features'))).toEqual(['action `features` in src/features.ts']);
   });
 
   it('changes only for the action whose code changed when two actions share a file', async () => {

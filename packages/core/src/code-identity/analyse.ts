@@ -13,13 +13,7 @@ interface Node {
 /** Children that hold TypeScript types only: erased at run time, so never part of the identity. */
 const TYPE_KEYS = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments', 'implements']);
 const TYPE_ONLY = new Set(['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction']);
-const POSITION_KEYS = new Set(['start', 'end', 'range', 'loc']);
-const NOT_CHILDREN = new Set(['type', ...POSITION_KEYS]);
-
-/** A node's structure without positions: equal for code that differs only in comments, spacing or line breaks. */
-function structure(node: Node): string {
-  return JSON.stringify(node, (key, value: unknown) => (POSITION_KEYS.has(key) ? undefined : typeof value === 'bigint' ? `${value}n` : value));
-}
+const NOT_CHILDREN = new Set(['type', 'start', 'end', 'range', 'loc']);
 
 /**
  * Node types whose inside is not "module level": an action defined there may capture
@@ -99,7 +93,7 @@ export function analyseModule(filename: string, text: string): ModuleAnalysis {
     actions: {},
   };
   if (!parsed) return { ...analysis, unparsed: true };
-  return new ModuleAnalyser(parsed, analysis).run();
+  return new ModuleAnalyser(parsed, text, analysis).run();
 }
 
 class ModuleAnalyser {
@@ -110,6 +104,7 @@ class ModuleAnalyser {
 
   constructor(
     private readonly parsed: ParsedModule,
+    private readonly text: string,
     private readonly out: ModuleAnalysis,
   ) {}
 
@@ -275,13 +270,54 @@ class ModuleAnalyser {
     const dynamic: DynamicUse = { evalLike: false, specifiers: [], unknownSpecifier: false };
     this.collect(node, refs, dynamic);
     for (const s of dynamic.specifiers) this.specifiers.add(s);
-    const piece: CodePiece = { label: unique, hash: sha256Hex(prefix + structure(node)), refs: [...refs] };
+    const piece: CodePiece = { label: unique, hash: sha256Hex(prefix + this.code(node.start, node.end)), refs: [...refs] };
     if (dynamic.evalLike || dynamic.unknownSpecifier || dynamic.specifiers.length > 0) piece.dynamic = dynamic;
     return piece;
   }
 
   private shortHash(node: Node): string {
-    return sha256Hex(structure(node)).slice(0, 8);
+    return sha256Hex(this.code(node.start, node.end)).slice(0, 8);
+  }
+
+  /**
+   * The source between two offsets as hashed: comments removed, and each run of
+   * whitespace outside string, template and regex literals written as one space, or one
+   * line break if it had any (line breaks can matter: \`return\nx\`). So comments and
+   * the amount of spacing and blank lines change no identity; every other edit does.
+   * (Hashing the syntax tree instead would ignore all formatting, but serialising it
+   * per declaration cost most of the analysis time of a 3,000-line module.)
+   */
+  private code(start: number, end: number): string {
+    let text = '';
+    let loose = '';
+    let at = start;
+    const flush = () => {
+      text += loose.replace(/\s+/g, (run) => (run.includes('\n') ? '\n' : ' '));
+      loose = '';
+    };
+    const spans = this.parsed.spans;
+    // First span ending after `start` (spans are sorted and disjoint): a binary search, so
+    // hashing every piece of a large module stays linear in its size.
+    let lo = 0;
+    for (let hi = spans.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (spans[mid]!.end <= start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < spans.length; i++) {
+      const span = spans[i]!;
+      if (span.start >= end) break;
+      loose += this.text.slice(at, span.start);
+      if (span.comment) loose += ' ';
+      else {
+        flush();
+        text += this.text.slice(span.start, span.end);
+      }
+      at = span.end;
+    }
+    loose += this.text.slice(at, end);
+    flush();
+    return text.trim();
   }
 
   /** Identifiers in value positions, and the dynamic loading/evaluation under `node`. */

@@ -4,7 +4,7 @@
  * Bump ANALYSIS_SCHEMA whenever what `analyseModule` produces changes (the parser's own
  * version is part of the cache location, see analysis-cache.ts).
  */
-export const ANALYSIS_SCHEMA = 2;
+export const ANALYSIS_SCHEMA = 3;
 
 /** Code whose behaviour analysis cannot bound: `eval`, `new Function`, `import(x)`, `require(x)`. */
 export interface DynamicUse {
@@ -20,7 +20,7 @@ export interface DynamicUse {
 export interface CodePiece {
   /** How `aero why` names it: `function normalise`, `const SCALE`, `action train`. */
   label: string;
-  /** sha256 of its syntax tree without positions: comments, spacing and line breaks change nothing. */
+  /** sha256 of its source without comments, whitespace runs normalised (see `ModuleAnalyser.code`). */
   hash: string;
   /** Identifiers it mentions in value positions (types are erased and not followed). */
   refs: string[];

@@ -5,10 +5,16 @@ import { basename } from 'node:path';
 /** The parts of an oxc-parser result the analysis reads. */
 export interface ParsedModule {
   program: { body: unknown[] };
+  /**
+   * Comments and literals whose text must stay as written (strings, templates, regexes,
+   * JSX text), sorted by position and not overlapping: what code hashing works around.
+   */
+  spans: Array<{ start: number; end: number; comment: boolean }>;
 }
 
 type ParseSync = (filename: string, text: string, options?: { sourceType?: 'module' | 'unambiguous' }) => {
   program: { body: unknown[] };
+  comments: Array<{ start: number; end: number }>;
   errors: unknown[];
 };
 
@@ -54,5 +60,37 @@ export function parseModule(filename: string, text: string): ParsedModule | unde
   if (!parseSync) return undefined;
   const result = parseSync(basename(filename), text, { sourceType: 'unambiguous' });
   if (result.errors.length > 0) return undefined;
-  return { program: result.program };
+  return { program: result.program, spans: verbatimSpans(result.program, result.comments) };
+}
+
+interface SpanNode {
+  type: string;
+  start: number;
+  end: number;
+  value?: unknown;
+  regex?: unknown;
+}
+
+/** Comments and literal spans, outermost first where they nest (a template inside a template). */
+function verbatimSpans(program: unknown, comments: Array<{ start: number; end: number }>): ParsedModule['spans'] {
+  const spans: ParsedModule['spans'] = comments.map((c) => ({ start: c.start, end: c.end, comment: true }));
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    const node = value as SpanNode;
+    if (node.type === 'TemplateLiteral' || node.type === 'JSXText' || (node.type === 'Literal' && (typeof node.value === 'string' || node.regex))) {
+      spans.push({ start: node.start, end: node.end, comment: false });
+      return;
+    }
+    for (const key in node) if (key !== 'type' && key !== 'start' && key !== 'end') visit((node as unknown as Record<string, unknown>)[key]);
+  };
+  visit(program);
+  // Comments inside a template's expressions fall inside its span: the template wins.
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: ParsedModule['spans'] = [];
+  for (const span of spans) if (!out.length || span.start >= out[out.length - 1]!.end) out.push(span);
+  return out;
 }
