@@ -64,6 +64,23 @@ is moved to .aero/quarantine/<key> (not deleted), so the next \`aero run\` rerun
     load: cmd(() => import('./commands/verify.js')),
   },
   sync: { summary: "Push trackers' spooled data (offline runs) to their servers", usage: 'aero sync [TRACKER] [--run RUN]', options: { run: { type: 'string' } }, positionals: ['tracker'], load: cmd(() => import('./commands/sync.js')) },
+  init: {
+    summary: 'Start an aero project in this folder (the npm create aeroml templates)',
+    usage: 'aero init [--template ts|yaml|python|plugin] [--plugin-kind handler|tracker|store|launcher] [--name NAME] [--from-tarballs DIR] [--install | --no-install] [--yes]',
+    options: {
+      template: { type: 'string', short: 't' },
+      'plugin-kind': { type: 'string' },
+      name: { type: 'string' },
+      'from-tarballs': { type: 'string' },
+      install: { type: 'boolean' },
+      'no-install': { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+    },
+    details: `Writes the template's files into the project folder (-C DIR or the current one), next to what is there;
+it refuses, writing nothing, when any of those files exists. On a terminal it asks for each choice not given;
+otherwise pass them as flags, or --yes for the defaults (template ts, install on).`,
+    load: cmd(() => import('./commands/init.js')),
+  },
   exec: { summary: 'Run one job spec (used by launchers)', usage: 'aero exec --spec JOB.json', options: { spec: { type: 'string' } }, load: cmd(() => import('./commands/exec.js')) },
 };
 
