@@ -1,4 +1,9 @@
-import { defineConfig, mergeConfig } from 'vitest/config';
-import base from '../../vitest.config';
+import { defineConfig } from 'vitest/config';
 
-export default mergeConfig(base, defineConfig({}));
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});

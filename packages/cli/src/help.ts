@@ -9,7 +9,7 @@ const cmd = (m: () => Promise<{ default: CommandSpec['load'] extends () => Promi
 export const COMMANDS: Record<string, CommandSpec> = {
   run: {
     summary: 'Run the pipeline (only what changed)',
-    usage: 'aero run [--only a,b] [--dry-run] [--force] [--dev] [-j N] [--launcher L] [--keep-going] [-m] [--from RUN] [key=value ...]',
+    usage: 'aero run [--only a,b] [--dry-run] [--force] [--dev] [-j N] [--launcher L] [--keep-going] [-m] [--from RUN] [--gpus N|IDS] [key=value ...]',
     options: {
       only: { type: 'string', multiple: true },
       'dry-run': { type: 'boolean', short: 'n' },
@@ -22,12 +22,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
       from: { type: 'string' },
       name: { type: 'string' },
       tag: { type: 'string', multiple: true },
+      gpus: { type: 'string' },
     },
     positionals: 'many',
     details: `Selectors for --only match an action name, group, type, output name, or a partition: simulate[split=test].
 --only keeps the selected actions' upstream in the plan (served from cache when unchanged).
 key=value arguments override params (train.lr=0.01); with a config loader also its own syntax (model=large, +x=1, ~y).
 -m/--multirun expands comma lists and range(...) into one run per combination (a sweep).
+--gpus N (a count) or --gpus 0,3 (device ids): the GPUs of this machine, handed out to actions by resources.gpus (default: config gpus, else nvidia-smi -L).
 --from RUN reruns with exactly the params and overrides recorded by RUN (and warns when an action's code differs from RUN's).
 Exit codes: 0 ok, 1 an action failed, 2 usage or config error, 130 interrupted.`,
     load: cmd(() => import('./commands/run.js')),

@@ -62,7 +62,8 @@ async function runCommand(name: string, template: string[], env: Record<string, 
   await rm(metricsFile, { force: true });
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: ctx.cwd,
-    env: { ...process.env, ...env, [METRICS_FILE_ENV]: metricsFile },
+    // ctx.env carries the job's CUDA_VISIBLE_DEVICES also when the command runs inline.
+    env: { ...process.env, ...ctx.env, ...env, [METRICS_FILE_ENV]: metricsFile },
     stdio: ['ignore', 'pipe', 'pipe'],
     signal: ctx.signal,
   });

@@ -97,6 +97,14 @@ export interface RunContext<P = unknown, I = Record<string, unknown>, O = Record
   cwd: string;
   runId: string;
   instanceId: string;
+  /**
+   * GPU device ids allocated to this instance (`resources.gpus` of them), empty without.
+   * In a child process or container they are also in `CUDA_VISIBLE_DEVICES`; inline
+   * actions share the process, so pass them on (torch: `cuda:${gpus[0]}`).
+   */
+  gpus: string[];
+  /** Environment the job was given (`CUDA_VISIBLE_DEVICES`); commands run with it. */
+  env: Record<string, string>;
 }
 
 export interface ActionDefinition<P = any, I extends Record<string, InputRef> = Record<string, InputRef>, O extends Record<string, OutputSpec> = Record<string, OutputSpec>> {

@@ -23,6 +23,7 @@ import { canonicalJson, sha256Hex } from './hash.js';
 import { StoreKeys } from './keys.js';
 import { inlineLauncher } from './launchers/inline.js';
 import { processLauncher } from './launchers/process.js';
+import { checkGpuDemand, gpuDevices } from './launchers/gpus.js';
 import { applyOverrides, resolveInterpolations } from './overrides/index.js';
 import { actionList, plan as buildPlan, type Plan, type PlannedInstance } from './planner.js';
 import { resolvePlugins, type PluginDefaults, type PluginSet } from './plugins.js';
@@ -58,6 +59,8 @@ export interface RunOptions {
   name?: string;
   sweepId?: string;
   tags?: Record<string, string>;
+  /** GPU device ids of this machine (`--gpus`); default: config `gpus`, else `nvidia-smi -L`. */
+  gpus?: string[];
 }
 
 export interface RunSummary {
@@ -301,7 +304,7 @@ class RunExecution {
   private readonly remaining: number[];
   private readonly io = new Semaphore(IO_CONCURRENCY);
   private readonly slots = new Map<string, Semaphore>();
-  private readonly gpus: DevicePool;
+  private gpus = new DevicePool([]);
   private readonly controller = new AbortController();
   private readonly running = new Map<number, string>();
   private readonly batches = new Map<string, Array<{ spec: JobSpec; resolve: (r: Promise<JobResult>) => void }>>();
@@ -342,7 +345,11 @@ class RunExecution {
     aero.launcher(this.launcherName);
     for (const inst of this.plan.instances) if (inst.action.launcher) aero.launcher(inst.action.launcher);
     this.concurrency = Math.max(1, options.concurrency ?? aero.config.concurrency ?? cpus().length);
-    this.gpus = new DevicePool(aero.config.gpus ?? []);
+  }
+
+  /** Whether the instance's launcher allocates GPUs itself (Slurm) instead of taking this machine's. */
+  private managesOwnGpus(inst: PlannedInstance): boolean {
+    return Boolean(this.aero.launcher(inst.action.launcher ?? this.launcherName).managesGpus);
   }
 
   private get trackers(): Tracker[] {
@@ -360,6 +367,8 @@ class RunExecution {
     const failures = fingerprints.flatMap((f) => (f.status === 'rejected' ? [f.reason as AeroError] : []));
     if (failures.length === 1) throw failures[0];
     if (failures.length > 1) throw new AeroAggregateError(ErrorCodes.PLAN_INVALID, `The pipeline has ${failures.length} problems; nothing was run:`, failures);
+    // GPUs are counted before anything runs, so a dry run already says there are too few.
+    this.gpus = new DevicePool(checkGpuDemand(this.plan, (inst) => this.managesOwnGpus(inst), () => gpuDevices(options.gpus, aero.config.gpus)));
     const onAbort = () => this.cancel();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const git = await gitInfo(aero.cwd);
@@ -587,13 +596,8 @@ class RunExecution {
     }
     const releaseSlot = await slots.acquire(Number(inst.action.resources.cpus ?? 1));
     const gpuCount = Number(inst.action.resources.gpus ?? 0);
+    // Enough devices exist (checked before the run started); wait for free ones.
     const localGpus = !launcher.managesGpus;
-    if (localGpus && gpuCount > 0 && gpuCount > this.gpus.devices.length) {
-      releaseSlot();
-      return this.finish(inst.index, 'failed', began, {
-        error: { code: ErrorCodes.LAUNCHER_FAILED, message: `\`${inst.id}\` needs ${gpuCount} GPU(s) but ${this.gpus.devices.length} are configured.`, hint: "List devices in aero.config.ts: gpus: ['0', '1']." },
-      });
-    }
     const devices = localGpus ? await this.gpus.acquire(gpuCount) : [];
     try {
       if (this.stopping) return this.finish(inst.index, 'skipped', began, { reason: 'the run was stopped' });
@@ -622,6 +626,7 @@ class RunExecution {
         configFile: aero.configFile ?? '',
         jobDir,
         env: localGpus && gpuCount > 0 ? { CUDA_VISIBLE_DEVICES: devices.join(',') } : {},
+        ...(localGpus && gpuCount > 0 ? { gpus: devices } : {}),
         overrides: aero.overrides,
         dev: Boolean(this.options.dev),
         timeoutMs: typeof inst.action.resources.timeMinutes === 'number' ? inst.action.resources.timeMinutes * 60_000 : undefined,

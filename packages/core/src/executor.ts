@@ -104,6 +104,8 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
       cwd: spec.cwd,
       runId: spec.runId,
       instanceId: spec.instanceId,
+      gpus: spec.gpus ?? [],
+      env: spec.env,
     };
     await action.run(ctx);
     metrics.flush();

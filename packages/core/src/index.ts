@@ -14,6 +14,7 @@ export { findConfigFile, loadConfigFile, CONFIG_FILE_NAMES } from './config-file
 export { executeJob } from './executor.js';
 export { runWorker } from './worker.js';
 export { codeDriftSince, type CodeDrift } from './code-drift.js';
+export { parseGpusOption, detectNvidiaGpus } from './launchers/gpus.js';
 export { inlineLauncher } from './launchers/inline.js';
 export { processLauncher, type ProcessLauncherOptions } from './launchers/process.js';
 export { listRuns, getRun, findEntry, readLog, readSnapshot, why, listArtifacts, lineage, gc, type WhyReport, type ArtifactSummary, type LineageNode, type GcReport } from './queries.js';

@@ -117,7 +117,8 @@ export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
 
   return {
     kind: 'launcher',
-    managesGpus: true,
+    // Containers run on this machine: the engine hands out its GPUs (spec.gpus), so two
+    // jobs never get the same device.
     name: options.name,
     version: VERSION,
     packageName: PLUGIN,

@@ -57,6 +57,20 @@ export function jobResources(spec: JobSpec): DockerResources {
   });
 }
 
+/**
+ * GPU flags for the devices the engine allocated: docker `--gpus "device=0,2"` (the
+ * quotes are part of the value: docker splits it as CSV), or one CDI device each
+ * (`--device nvidia.com/gpu=0`, podman). Without an allocation (an engine that hands out
+ * no devices), the first `count` devices.
+ */
+export function gpuArgs(options: Pick<ResolvedDockerOptions, 'gpuStyle' | 'runtime'>, devices: string[], count: number): string[] {
+  const ids = devices.length > 0 ? devices : Array.from({ length: count }, (_, i) => String(i));
+  if (ids.length === 0) return [];
+  const style = options.gpuStyle ?? (basename(options.runtime).includes('podman') ? 'cdi' : 'gpus');
+  if (style === 'gpus') return ['--gpus', `"device=${ids.join(',')}"`];
+  return ids.flatMap((id) => ['--device', `nvidia.com/gpu=${id}`]);
+}
+
 export function planContainer(spec: JobSpec, options: ResolvedDockerOptions, hostExec: string[]): ContainerPlan {
   const res = jobResources(spec);
   const image = res.image ?? options.image;
@@ -93,8 +107,14 @@ export function planContainer(spec: JobSpec, options: ResolvedDockerOptions, hos
   if (!mounts.some((m) => inside(jobDir, m.source))) add({ source: jobDir, target: map(jobDir), readonly: false });
   for (const m of [...options.mounts, ...(res.mounts ?? [])]) add(parseMount(m));
 
-  const containerSpec: JobSpec = projectDir ? { ...spec, cwd: map(spec.cwd), configFile: map(spec.configFile), jobDir: map(spec.jobDir) } : spec;
-  const hostSpecPath = projectDir ? join(jobDir, 'job.container.json') : join(jobDir, 'job.json');
+  // The engine allocated host devices (spec.gpus); the container sees only those, numbered
+  // from 0, so the host's CUDA_VISIBLE_DEVICES would hide them inside: it is left out.
+  const hostGpus = spec.gpus ?? [];
+  const { CUDA_VISIBLE_DEVICES: _hostDevices, ...jobEnv } = spec.env;
+  const gpuSpec = hostGpus.length > 0 ? { gpus: hostGpus.map((_, i) => String(i)), env: jobEnv } : {};
+  const containerSpec: JobSpec = projectDir ? { ...spec, ...gpuSpec, cwd: map(spec.cwd), configFile: map(spec.configFile), jobDir: map(spec.jobDir) } : { ...spec, ...gpuSpec };
+  // Its own spec file when the container sees other paths or other device numbers.
+  const hostSpecPath = projectDir || hostGpus.length > 0 ? join(jobDir, 'job.container.json') : join(jobDir, 'job.json');
   const name = `aero-${spec.jobId.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 80)}-${Math.random().toString(36).slice(2, 8)}`;
 
   const env: Record<string, string> = { ...options.env };
@@ -104,7 +124,7 @@ export function planContainer(spec: JobSpec, options: ResolvedDockerOptions, hos
       if (value !== undefined && (prefix !== undefined ? key.startsWith(prefix) : key === pattern)) env[key] = value;
     }
   }
-  Object.assign(env, spec.env, res.env);
+  Object.assign(env, hostGpus.length > 0 ? jobEnv : spec.env, res.env);
 
   const args = [...options.runtimeArgs, 'run', '--rm', '--pull=never', '--name', name, '--label', 'aero.launcher=docker', '--label', `aero.job=${spec.jobId}`, '--label', `aero.run=${spec.runId}`];
   for (const m of mounts) args.push('-v', `${m.source}:${m.target}${m.readonly ? ':ro' : ''}`);
@@ -115,12 +135,7 @@ export function planContainer(spec: JobSpec, options: ResolvedDockerOptions, hos
   } else if (user !== 'image') args.push('--user', user);
   args.push('--network', res.network ?? options.network);
   for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
-  const gpus = spec.resources.gpus ?? 0;
-  if (gpus > 0) {
-    const style = options.gpuStyle ?? (basename(options.runtime).includes('podman') ? 'cdi' : 'gpus');
-    if (style === 'gpus') args.push('--gpus', String(gpus));
-    else for (let i = 0; i < gpus; i++) args.push('--device', `nvidia.com/gpu=${i}`);
-  }
+  args.push(...gpuArgs(options, hostGpus, spec.resources.gpus ?? 0));
   if (spec.resources.cpus) args.push('--cpus', String(spec.resources.cpus));
   if (spec.resources.memoryMb) args.push('--memory', `${spec.resources.memoryMb}m`);
   args.push(...options.extraArgs, ...(res.extraArgs ?? []));

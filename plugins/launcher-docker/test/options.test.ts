@@ -35,7 +35,27 @@ describe('container plan', () => {
     const argv = plan.argv.join(' ');
     expect(argv).toContain(`-v ${cwd}:${cwd} `);
     expect(argv).toContain('-v /data:/mnt/data:ro ');
-    expect(argv).toContain('--user 1000:1000 --network none -e AERO_PASS_ME=yes -e OTHER_PREFIX_A=a -e A=1 -e B=2 --gpus 2 --cpus 2 --memory 512m img:1 node /nonexistent/aero/bin.js exec --spec ' + job.jobDir + '/job.json');
+    expect(argv).toContain('--user 1000:1000 --network none -e AERO_PASS_ME=yes -e OTHER_PREFIX_A=a -e A=1 -e B=2 --gpus "device=0,1" --cpus 2 --memory 512m img:1 node /nonexistent/aero/bin.js exec --spec ' + job.jobDir + '/job.json');
+  });
+
+  it('passes the devices the engine allocated: docker --gpus "device=…", podman CDI devices, renumbered inside', async () => {
+    const cwd = await project();
+    const job = await spec(cwd, 'train', {}, { resources: { gpus: 2 }, gpus: ['1', '3'], env: { CUDA_VISIBLE_DEVICES: '1,3', A: '1' } });
+    const docker = planContainer(job, parseOptions({ image: 'img:1' }), ['node', 'x']);
+    const at = docker.argv.indexOf('--gpus');
+    expect(docker.argv.slice(at, at + 2)).toEqual(['--gpus', '"device=1,3"']);
+    // The container sees only those two, as 0 and 1: the host's ids must not reach it.
+    expect(docker.argv).toContain('A=1');
+    expect(docker.argv.join(' ')).not.toContain('CUDA_VISIBLE_DEVICES');
+    expect(docker.hostSpecPath).toBe(job.jobDir + '/job.container.json');
+    expect(docker.containerSpec.gpus).toEqual(['0', '1']);
+    expect(docker.containerSpec.env).toEqual({ A: '1' });
+    const podman = planContainer(job, parseOptions({ runtime: 'podman', image: 'img:1' }), ['node', 'x']);
+    expect(podman.argv.join(' ')).toContain('--device nvidia.com/gpu=1 --device nvidia.com/gpu=3 ');
+  });
+
+  it('lets the engine hand out GPUs (it does not manage them itself)', () => {
+    expect(dockerLauncher().managesGpus).toBeFalsy();
   });
 
   it('requests GPUs as CDI devices with podman', async () => {

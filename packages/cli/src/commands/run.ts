@@ -1,5 +1,5 @@
 import type { ParsedArgs } from '../args.js';
-import { intOption, listOption } from '../args.js';
+import { intOption, listOption, UsageError } from '../args.js';
 import type { IO } from '../io.js';
 import { openProject } from '../project.js';
 import { createReporter } from '../reporter.js';
@@ -24,6 +24,12 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
   const combos = args.values.multirun ? core.expandSweep(overrides) : [overrides];
   const sweepId = args.values.multirun ? `sweep-${core.newRunId()}` : undefined;
   const concurrency = intOption('jobs', args.values.jobs);
+  let gpus: string[] | undefined;
+  if (typeof args.values.gpus === 'string') {
+    gpus = core.parseGpusOption(args.values.gpus);
+    if (!gpus) throw new UsageError(`--gpus needs a count (\`--gpus 2\`) or device ids (\`--gpus 0,3\`), got \`${args.values.gpus}\`.`);
+  }
+  if (combos.length > 1) await planEveryCombination(args, combos, listOption(args.values.only), io);
   const tags = Object.fromEntries(listOption(args.values.tag).map((t) => [t.split('=')[0]!, t.split('=').slice(1).join('=')]));
 
   // First Ctrl-C: stop scheduling, cancel running jobs, record what finished.
@@ -57,6 +63,7 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
           keepGoing: Boolean(args.values['keep-going']),
           signal: controller.signal,
           ...(concurrency ? { concurrency } : {}),
+          ...(gpus ? { gpus } : {}),
           ...(typeof args.values.launcher === 'string' ? { launcher: args.values.launcher } : {}),
           ...(typeof args.values.name === 'string' ? { name: sweepId ? `${args.values.name}-${i}` : args.values.name } : {}),
           ...(sweepId ? { sweepId, tags: { ...tags, sweep: sweepId } } : { tags }),

@@ -26,6 +26,8 @@ export interface JobSpec {
   jobDir: string;
   /** Environment additions for the job (e.g. CUDA_VISIBLE_DEVICES). */
   env: Record<string, string>;
+  /** GPU device ids of this machine allocated to the job (launchers without `managesGpus`). */
+  gpus?: string[] | undefined;
   /** CLI overrides that were applied, so the worker resolves the same config. */
   overrides: string[];
   dev: boolean;
