@@ -80,7 +80,7 @@ export class ArtifactStore {
     const text = Buffer.from(bytes).toString('utf8');
     if (sha256Hex(text) !== digest) {
       throw new AeroError(ErrorCodes.STORE_CORRUPT, `Manifest ${name}@${digest.slice(0, 12)} does not match its digest.`, {
-        hint: 'The store was modified by hand; delete the manifest and rerun with --force.',
+        hint: 'Run `aero verify` to move it aside, then `aero run` to rewrite it.',
       });
     }
     const manifest = JSON.parse(text) as ArtifactManifest;
