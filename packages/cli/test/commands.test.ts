@@ -37,17 +37,19 @@ describe('aero CLI commands', () => {
     // Its own project: the runs made here must not become the shared project's latest run.
     const own = await copyQuickstart();
     const both = await new Promise<{ code: number | null; text: string }>((resolve) => {
-      // The first trial runs (stdout), the second has an invalid param (stderr).
-      const child = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" run -m train.epochs=3,abc 2>&1`], { cwd: own, env: plainEnv() });
+      // A run (stdout), then an invalid sweep in the same shell (stderr): every sweep
+      // combination is planned before the first runs, so that sweep runs none.
+      const child = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" run train.epochs=3 && "${process.execPath}" "${CLI}" run -m train.epochs=3,abc 2>&1`], { cwd: own, env: plainEnv() });
       let text = '';
       child.stdout.on('data', (d) => (text += d));
       child.on('close', (code) => resolve({ code, text }));
     });
     expect(both.code).toBe(2);
     const summary = both.text.indexOf('succeeded in');
-    const error = both.text.indexOf('[aero] ');
+    const error = both.text.indexOf('[aero] Sweep combination 2/2 (train.epochs=abc) cannot run, so no combination was run:\n[aero] PLAN_INVALID_PARAMS: ');
     expect(summary).toBeGreaterThan(0);
     expect(error).toBeGreaterThan(summary);
+    expect(both.text.indexOf('[sweep 1/2]')).toBe(-1);
     // `aero list | head -1`: the reader closes after the first line; no EPIPE crash.
     const closed = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [CLI, 'list'], { cwd: dir, env: plainEnv() });
@@ -132,7 +134,7 @@ describe('aero CLI commands', () => {
     const none = await aero(dir, 'run', '--only', 'nothing');
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/^\[aero\] PLAN_ONLY_NO_MATCH: /);
-    expect(none.stderr).toContain('--only nothing matches no action.');
+    expect(none.stderr).toContain('--only `nothing`: no action, group, type or output is named `nothing`.');
   });
 
   it('--json emits one NDJSON event per line', async () => {

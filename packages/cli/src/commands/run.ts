@@ -3,6 +3,7 @@ import { intOption, listOption, UsageError } from '../args.js';
 import type { IO } from '../io.js';
 import { openProject } from '../project.js';
 import { createReporter } from '../reporter.js';
+import { planEveryCombination } from '../sweep-check.js';
 
 export default async function run(args: ParsedArgs, io: IO): Promise<number> {
   const core = await import('@aeroml/core');
