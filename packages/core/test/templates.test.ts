@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { AeroAggregateError, AeroError, defineAction, plan, splits } from '../src/index.js';
 import { templateSyntaxProblems } from '../src/templates.js';
 import { jsonHandler } from './fixtures.js';
@@ -56,5 +57,17 @@ describe('config vars', () => {
   it('vars fill templates', () => {
     const sim = defineAction({ name: 'sim', partitions: splits({ train: 1 }), outputs: { o: { handler: 'json', path: '{dataset}/{stage}/{split}/{sim:03d}.json' } }, run: noop });
     expect(plan([sim], { params: {}, handlers, vars: { dataset: 'planck' } }).instances[0]!.outputs.o!.path).toBe('planck/sim/train/000.json');
+  });
+
+  it('precedence (docs/concepts.md): vars < {stage}/{action} < scalar params < partition keys < {output}/{ext}', () => {
+    const sim = defineAction({
+      name: 'sim',
+      params: z.object({ lr: z.number().default(0.5), split: z.string().default('from-param') }),
+      partitions: splits({ train: 1 }),
+      outputs: { o: { handler: 'json', path: '{dataset}/{lr}/{stage}/{split}/{output}.{ext}' } },
+      run: noop,
+    });
+    const planned = plan([sim], { params: {}, handlers, vars: { dataset: 'planck', lr: 9, split: 'from-var' } });
+    expect(planned.instances[0]!.outputs.o!.path).toBe('planck/0.5/sim/train/o.json');
   });
 });
