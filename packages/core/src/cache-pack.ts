@@ -102,11 +102,44 @@ export function backingKeysOf(pack: CachePack): string[] {
   return [...keys];
 }
 
+/** Below this many keys under one prefix, asking per key costs less than listing the prefix. */
+const LIST_THRESHOLD = 64;
+
+/**
+ * Which of `keys` exist, in as few requests as the store allows. A local store answers a
+ * batch with a directory listing per folder (`hasMany`). A remote one (S3: a HEAD request
+ * per key) gets the many entries and manifests of a pack by listing `cache/` and
+ * `artifacts/` instead — a thousand keys per request — and only the blobs by key.
+ */
+export async function presentKeys(store: Store, keys: string[], listThreshold = LIST_THRESHOLD): Promise<Set<string>> {
+  const present = new Set<string>();
+  let ask = keys;
+  if (!store.localRoot) {
+    ask = [];
+    const groups = new Map<string, string[]>([['cache/', []], ['artifacts/', []]]);
+    for (const key of keys) (groups.get(key.slice(0, key.indexOf('/') + 1)) ?? ask).push(key);
+    for (const [prefix, group] of groups) {
+      if (group.length < listThreshold) {
+        ask.push(...group);
+        continue;
+      }
+      const listed = new Set<string>();
+      for await (const key of store.list(prefix)) listed.add(key);
+      for (const key of group) if (listed.has(key)) present.add(key);
+    }
+  }
+  const flags = store.hasMany ? await store.hasMany(ask) : await Promise.all(ask.map((k) => store.has(k)));
+  ask.forEach((key, i) => {
+    if (flags[i]) present.add(key);
+  });
+  return present;
+}
+
 /**
  * The newest pack, ready for lookups. The pack is an accelerator, never the witness of a
  * hit: the presence of every entry, manifest and blob its hits name is checked in one
  * batch (a directory listing per folder on a local store), and a hit is served only when
- * the store holds all of them. The manifests that are present are handed to the artifact
+ * the store holds all of them (see presentKeys for the cost). The manifests that are present are handed to the artifact
  * store (they were verified when the pack was written), so a packed hit costs no further
  * I/O.
  */
@@ -119,9 +152,7 @@ export class PackLookup {
   static async load(store: Store, remember: (digest: string, manifest: ArtifactManifest) => void): Promise<PackLookup | undefined> {
     const pack = await readNewestPack(store);
     if (!pack) return undefined;
-    const keys = backingKeysOf(pack);
-    const flags = store.hasMany ? await store.hasMany(keys) : await Promise.all(keys.map((k) => store.has(k)));
-    const present = new Set(keys.filter((_, i) => flags[i]));
+    const present = await presentKeys(store, backingKeysOf(pack));
     for (const [digest, manifest] of Object.entries(pack.manifests)) {
       if (present.has(StoreKeys.manifest(manifest.name, digest))) remember(digest, manifest);
     }

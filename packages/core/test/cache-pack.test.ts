@@ -3,7 +3,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKS_PREFIX, formatPack, parsePack, type CachePack } from '../src/cache-pack.js';
+import { PACKS_PREFIX, formatPack, parsePack, presentKeys, type CachePack } from '../src/cache-pack.js';
 import { createAero, defineConfig, gc } from '../src/index.js';
 import { ScratchPool } from '../src/scratch.js';
 import { jsonHandler, memoryStore, squaresPipeline } from './fixtures.js';
@@ -122,6 +122,33 @@ describe('cache packs', () => {
     expect(parsePack(Buffer.from(formatPack(pack)))).toEqual(pack);
     expect(parsePack(Buffer.from('{"schema":1}'))).toBeUndefined();
     expect(parsePack(null)).toBeUndefined();
+  });
+});
+
+describe('presentKeys (what a pack\'s hits rely on, in few requests)', () => {
+  const keys = ['cache/k1.json', 'cache/k2.json', 'artifacts/a.o/d1.json', 'artifacts/a.o/d2.json', 'objects/sha256/ab/ab1', 'objects/sha256/ab/ab2'];
+  const seed = (store: ReturnType<typeof memoryStore>) => {
+    for (const key of ['cache/k1.json', 'artifacts/a.o/d2.json', 'objects/sha256/ab/ab1', 'cache/other.json']) store.data.set(key, Buffer.from('x'));
+  };
+  const expected = new Set(['cache/k1.json', 'artifacts/a.o/d2.json', 'objects/sha256/ab/ab1']);
+
+  it('lists cache/ and artifacts/ of a remote store instead of asking per key, and asks per blob', async () => {
+    const store = memoryStore();
+    seed(store);
+    const asked: string[] = [];
+    const listed: string[] = [];
+    const { has, list } = store;
+    store.has = async (key) => (asked.push(key), has(key));
+    store.list = (prefix) => (listed.push(prefix), list(prefix));
+    expect(await presentKeys(store, keys, 2)).toEqual(expected);
+    expect(listed.sort()).toEqual(['artifacts/', 'cache/']);
+    expect(asked).toEqual(['objects/sha256/ab/ab1', 'objects/sha256/ab/ab2']);
+    // Few keys: asked one by one, nothing listed.
+    listed.length = 0;
+    asked.length = 0;
+    expect(await presentKeys(store, keys)).toEqual(expected);
+    expect(listed).toEqual([]);
+    expect(asked).toHaveLength(6);
   });
 });
 
