@@ -1,5 +1,6 @@
 import type { ArtifactStore } from './artifacts.js';
 import type { Store } from './contracts/store.js';
+import { ErrorCodes, isAeroError } from './errors.js';
 import { StoreKeys } from './keys.js';
 import { quarantineKey } from './quarantine.js';
 import type { CacheEntry } from './runs.js';
@@ -54,7 +55,10 @@ export async function missingBacking(store: Store, artifacts: ArtifactStore, out
       try {
         manifest = await artifacts.getManifest(o.name, o.digest);
       } catch (error) {
-        problems.push(`the manifest of output \`${output}\` (${artifact}) ${(error as { code?: string }).code === 'STORE_CORRUPT' ? 'does not match its digest' : 'is missing from the store'}`);
+        // Absent or not matching its digest: no hit. A store that cannot be read is not a miss.
+        const code = isAeroError(error) ? error.code : undefined;
+        if (code !== ErrorCodes.ARTIFACT_NOT_FOUND && code !== ErrorCodes.STORE_CORRUPT) throw error;
+        problems.push(`the manifest of output \`${output}\` (${artifact}) ${code === ErrorCodes.STORE_CORRUPT ? 'does not match its digest' : 'is missing from the store'}`);
         continue;
       }
     }

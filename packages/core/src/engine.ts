@@ -257,11 +257,7 @@ export class Aero {
 
   /** The entry of a key and what the store lacks to back it (see cache-backing.ts). */
   async inspectCache(key: string): Promise<CacheBacking> {
-    try {
-      return await checkCacheKey(this.plugins.store, this.artifacts, key);
-    } catch (error) {
-      return { problems: [`the store could not be read: ${(error as Error)?.message ?? String(error)}`] };
-    }
+    return checkCacheKey(this.plugins.store, this.artifacts, key);
   }
 
   private readonly initialized = new WeakSet<Tracker>();
