@@ -9,7 +9,7 @@ export interface Tarball {
   version: string;
   /** Absolute path of the .tgz. */
   file: string;
-  /** `@aeroml/*` packages it needs installed: dependencies and required peers. */
+  /** aero packages (`@aeroml/*`, create-aeroml) it needs installed: dependencies and required peers. */
   needs: string[];
 }
 
@@ -21,7 +21,8 @@ interface PackedManifest {
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 
-const isAero = (name: string) => name.startsWith('@aeroml/');
+/** The packages released from the aero repository (the CLI depends on create-aeroml for `aero init`). */
+const isAero = (name: string) => name.startsWith('@aeroml/') || name === 'create-aeroml';
 
 /** Every `npm pack` tarball in `dir`, identified by the package.json inside (not by file name). */
 export async function readTarballs(dir: string): Promise<Map<string, Tarball[]>> {
@@ -29,7 +30,7 @@ export async function readTarballs(dir: string): Promise<Map<string, Tarball[]>>
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) {
     throw new CreateError(CreateErrorCodes.TARBALLS_NOT_FOUND, `--from-tarballs ${dir}: ${info ? 'is not a folder' : 'no such folder'}.`, {
-      hint: 'Pack the packages first: npm pack --pack-destination <dir> -w @aeroml/core -w @aeroml/cli (from the aero repository, after npm run build).',
+      hint: `Pack the packages first, from the aero repository after npm run build: npm pack --pack-destination ${resolve(dir)} --workspaces`,
     });
   }
   const found = new Map<string, Tarball[]>();

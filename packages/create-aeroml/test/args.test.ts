@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { parseCreateArgs } from '../src/index.js';
+import { main, parseCreateArgs } from '../src/index.js';
 import { create, tempDir } from './helpers.js';
 
 describe('flags', () => {
@@ -63,6 +65,33 @@ describe('flags', () => {
     );
     const plugin = await create(cwd, 'p', '--template', 'plugin', '--install');
     expect(plugin.err).toContain('these choices were not given:\n  - --plugin-kind handler|tracker|store|launcher\n');
+  });
+
+  it('on a terminal, asks for each choice not given; a wrong answer is explained and asked again', async () => {
+    const cwd = await tempDir('prompt');
+    const input = new PassThrough();
+    const answers = ['plugn', 'plugin', '3', 'lab-store', '', 'n'];
+    let shown = '';
+    // Answer each question when it is printed, as a person would.
+    const output = new Writable({
+      write: (chunk, _e, done) => {
+        shown += String(chunk);
+        if (/\? \[[^\]]*\] $/.test(String(chunk))) input.write(`${answers.shift()}\n`);
+        done();
+      },
+    });
+    let out = '';
+    const done = main([], { out: (t) => (out += t), err: (t) => (out += t), interactive: true, cwd, streams: { input, output } });
+    expect(await done).toBe(0);
+    expect(shown).toContain('Template? [ts]');
+    expect(shown).toContain('  Unknown template `plugn`. Did you mean `plugin`?');
+    expect(shown).toContain('Plugin kind? [handler]');
+    expect(shown).toContain('Folder? [aero-store-plugin]');
+    expect(shown).toContain('Package name? [lab-store]');
+    const pkg = JSON.parse(await readFile(join(cwd, 'lab-store', 'package.json'), 'utf8'));
+    expect(pkg.name).toBe('lab-store');
+    expect(pkg.keywords).toEqual(['aero', 'aero-store']);
+    expect(out).toContain('cd lab-store && npm install && npm test');
   });
 
   it('--help and --version', async () => {

@@ -18,7 +18,7 @@ describe('generated projects work out of the box', () => {
   beforeAll(async () => {
     // The bin runs the built dist/, as `npm create aeroml` does.
     await exec('npx', ['tsup'], { cwd: new URL('..', import.meta.url).pathname });
-    tarballs = await packTarballs(['@aeroml/core', '@aeroml/cli', '@aeroml/store-local', '@aeroml/tracker-file', '@aeroml/handler-text', '@aeroml/test-utils']);
+    tarballs = await packTarballs(['@aeroml/core', '@aeroml/cli', '@aeroml/store-local', '@aeroml/tracker-file', '@aeroml/handler-text', '@aeroml/config-yaml', '@aeroml/test-utils']);
   });
 
   it('ts: create-aeroml --from-tarballs --yes installs, then npx aero run succeeds and reruns from cache', { timeout: 120_000 }, async () => {
@@ -45,6 +45,17 @@ describe('generated projects work out of the box', () => {
     expect(r.stdout).toMatch(/succeeded in .*: 2 ran, 0 cached, 0 failed/);
     const show = JSON.parse((await exec('npx', ['aero', 'show', 'latest', '--json'], { cwd: dir, env })).stdout) as { actions: Array<{ id: string; metrics?: Record<string, number> }> };
     expect(show.actions.find((a) => a.id === 'fit')?.metrics?.mse).toBeLessThan(0.01);
+  });
+
+  it('yaml: config groups pick the params; a sweep runs one trial per option', { timeout: 120_000 }, async () => {
+    const cwd = await tempDir('e2e');
+    await exec(process.execPath, [BIN, 'hy', '--template', 'yaml', '--from-tarballs', tarballs, '--yes'], { cwd, env });
+    const dir = join(cwd, 'hy');
+    const r = await exec('npx', ['aero', 'run'], { cwd: dir, env });
+    expect(r.stdout).toMatch(/succeeded in .*: 3 ran, 0 cached, 0 failed/);
+    const sweep = await exec('npx', ['aero', 'run', '-m', 'data=clean,noisy'], { cwd: dir, env });
+    expect(sweep.stdout).toMatch(/0 ran, 3 cached, 0 failed/); // clean: the run above
+    expect(sweep.stdout).toMatch(/3 ran, 0 cached, 0 failed/); // noisy: new data
   });
 
   it('plugin handler: npm test builds it and passes describeHandler', { timeout: 120_000 }, async () => {

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scaffold } from '../src/index.js';
-import { create, packTarballs, tempDir } from './helpers.js';
+import { create, packTarballs, tempDir, withDependencies } from './helpers.js';
 
 async function tree(dir: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
@@ -159,7 +159,9 @@ describe('--from-tarballs', () => {
     };
     expect(pkg.dependencies).toEqual({ '@aeroml/cli': tgz('@aeroml/cli'), '@aeroml/core': tgz('@aeroml/core'), zod: expect.stringMatching(/^\^4\./) });
     // The CLI's own dependencies resolve to the tarballs too.
-    expect(pkg.overrides).toEqual(Object.fromEntries(['@aeroml/cli', '@aeroml/core', '@aeroml/handler-text', '@aeroml/store-local', '@aeroml/tracker-file'].map((n) => [n, tgz(n)])));
+    const closure = (await withDependencies(['@aeroml/cli', '@aeroml/core'])).sort();
+    expect(closure).toEqual(expect.arrayContaining(['@aeroml/store-local', '@aeroml/tracker-file', 'create-aeroml']));
+    expect(pkg.overrides).toEqual(Object.fromEntries(closure.map((n) => [n, n === 'create-aeroml' ? `file:${join(tarballs, packed.find((f) => /^create-aeroml-\d/.test(f))!)}` : tgz(n)])));
     const plugin = await create(cwd, 'plug', '--template', 'plugin', '--plugin-kind', 'handler', '--from-tarballs', tarballs, '--no-install');
     expect(plugin.code).toBe(0);
     const ppkg = await readJson(join(cwd, 'plug', 'package.json'));
