@@ -65,6 +65,24 @@ is moved to .aero/quarantine/<key> (not deleted), so the next \`aero run\` rerun
 --dry-run only reports. Exit codes: 0 the store is sound, 1 something did not match (STORE_CORRUPT).`,
     load: cmd(() => import('./commands/verify.js')),
   },
+  ui: {
+    summary: 'Browse runs, metric charts, the DAG, lineage and sweeps in a browser (read-only, local)',
+    usage: 'aero ui [--port 4173] [--host 127.0.0.1] [--open]',
+    options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, open: { type: 'boolean' } },
+    details: `Serves the project's store (local or S3) read-only on http://127.0.0.1:4173/ until Ctrl-C; pages update while a run is going.
+--port 0 picks a free port. --host 0.0.0.0 serves every machine that can reach this one (a warning is printed: there is no login).
+--open opens the page in the desktop's browser.`,
+    load: cmd(() => import('./commands/ui.js')),
+  },
+  report: {
+    summary: 'Write one self-contained HTML report of runs (offline, no network requests)',
+    usage: 'aero report [RUN...] [--out report.html]',
+    options: { out: { type: 'string', short: 'o' } },
+    positionals: 'many',
+    details: `RUN is a run id, a unique prefix, a name or latest (the default). The file holds the pages of aero ui for those runs
+(DAG, timing, metrics, params, logs, artifact previews, lineage, sweep) with its scripts and data inline; it makes no request.`,
+    load: cmd(() => import('./commands/report.js')),
+  },
   sync: { summary: "Push trackers' spooled data (offline runs) to their servers", usage: 'aero sync [TRACKER] [--run RUN]', options: { run: { type: 'string' } }, positionals: ['tracker'], load: cmd(() => import('./commands/sync.js')) },
   init: {
     summary: 'Start an aero project in this folder (the npm create aeroml templates)',

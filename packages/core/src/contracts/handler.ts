@@ -13,4 +13,17 @@ export interface AssetHandler<T = unknown, ReadOptions = Record<string, unknown>
   write(path: string, value: T, options?: WriteOptions): Promise<void>;
   /** Small JSON-able summary of a value (shape, dtype, rows) stored in the manifest. */
   describe?(value: T): Record<string, unknown>;
+  /**
+   * Optional: a small preview of the file at `path` for `aero ui` / `aero report` (shape,
+   * dtype, stats; a PNG thumbnail of 2-D data). Read only what the preview needs.
+   */
+  preview?(path: string): Promise<AssetPreview>;
+}
+
+/** What a handler's `preview` returns: facts shown as a table, and an optional image. */
+export interface AssetPreview {
+  /** Short facts, e.g. `{ shape: [64, 64], dtype: 'float64', min: 0, max: 1, mean: 0.5 }`. */
+  summary: Record<string, string | number | boolean | null | number[] | string[]>;
+  /** A PNG thumbnail (base64, no `data:` prefix), e.g. of a 2-D array scaled to 0..255. */
+  pngBase64?: string;
 }

@@ -1,0 +1,127 @@
+// The JSON the server answers and a report embeds, shared by the data layer and the
+// browser client so both sides agree on one shape.
+
+export type Status = 'running' | 'succeeded' | 'failed' | 'interrupted' | string;
+
+export interface RunRow {
+  id: string;
+  name: string;
+  status: Status;
+  startedAt: string;
+  durationMs: number | null;
+  sweepId: string | null;
+  counts: Record<string, number>;
+  actions: number;
+  /** Only the params (dot paths) that differ between the listed runs. */
+  params: Record<string, unknown>;
+  /** Last value of each metric, over the run's instances (`instance/metric` when several log it). */
+  metrics: Record<string, number>;
+}
+
+export interface RunsPage {
+  project: string;
+  runs: RunRow[];
+  /** The dot paths in `RunRow.params`, sorted. */
+  paramKeys: string[];
+  /** True while a run is going: the client polls again. */
+  live: boolean;
+}
+
+export interface InstanceRow {
+  id: string;
+  action: string;
+  status: string;
+  durationMs: number | null;
+  /** Milliseconds after the run started; estimated from the DAG when the store has no record (`estimated`). */
+  start: number | null;
+  end: number | null;
+  estimated: boolean;
+  outputs: Record<string, string>;
+  error: string | null;
+  reason: string | null;
+  hasLog: boolean;
+  metrics: Record<string, number>;
+}
+
+export interface ArtifactInfo {
+  name: string;
+  digest: string;
+  handler: string;
+  producer: string;
+  files: Array<{ path: string; size: number }>;
+  metadata: Record<string, unknown>;
+}
+
+export interface RunDetail {
+  id: string;
+  name: string;
+  status: Status;
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  git: { commit: string | null; dirty: boolean; branch: string | null };
+  launcher: string;
+  dev: boolean;
+  sweepId: string | null;
+  host: string;
+  overrides: string[];
+  params: Record<string, unknown>;
+  config: unknown;
+  sources: string[];
+  instances: InstanceRow[];
+  /** [producer instance id, consumer instance id] within the run. */
+  edges: Array<[string, string]>;
+  artifacts: ArtifactInfo[];
+}
+
+export interface MetricSeries {
+  /** Instance id, or '' for run-level metrics. */
+  instance: string;
+  name: string;
+  steps: number[];
+  values: Array<number | null>;
+  /** Points before downsampling. */
+  points: number;
+}
+
+export interface MetricsPage {
+  series: MetricSeries[];
+}
+
+export interface LogPage {
+  instance: string;
+  text: string;
+  truncated: boolean;
+}
+
+export type Preview =
+  | { kind: 'text'; text: string; truncated: boolean }
+  | { kind: 'json'; text: string; truncated: boolean }
+  | { kind: 'csv'; rows: string[][]; truncated: boolean }
+  | { kind: 'image'; mime: 'image/png'; base64: string }
+  | { kind: 'handler'; handler: string; summary: Record<string, unknown>; pngBase64: string | null }
+  | { kind: 'none'; reason: string };
+
+export interface LineageGraph {
+  root: string;
+  nodes: Array<{ id: string; kind: 'artifact' | 'action'; label: string; detail: string }>;
+  edges: Array<[string, string]>;
+}
+
+export interface SweepPage {
+  id: string;
+  trials: Array<{ id: string; name: string; status: Status; params: Record<string, unknown>; metrics: Record<string, number> }>;
+  paramKeys: string[];
+  metricKeys: string[];
+}
+
+/** Routes the client asks for: the same strings key the data a report embeds. */
+export const ApiPaths = {
+  runs: () => '/api/runs',
+  run: (id: string) => `/api/runs/${encodeURIComponent(id)}`,
+  metrics: (id: string) => `/api/runs/${encodeURIComponent(id)}/metrics`,
+  log: (id: string, instance: string) => `/api/runs/${encodeURIComponent(id)}/logs/${encodeURIComponent(instance)}`,
+  preview: (name: string, digest: string, file: string) => `/api/artifacts/${encodeURIComponent(name)}/${digest}/preview/${encodeURIComponent(file)}`,
+  lineage: (ref: string) => `/api/lineage/${encodeURIComponent(ref)}`,
+  sweep: (id: string) => `/api/sweeps/${encodeURIComponent(id)}`,
+} as const;
