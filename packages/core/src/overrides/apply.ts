@@ -1,4 +1,5 @@
 import { AeroAggregateError, AeroError, ErrorCodes } from '../errors.js';
+import { didYouMean, nearestNames } from '../suggest.js';
 import { overrideApplyError } from './errors.js';
 import { parseOverride } from './parse.js';
 import type { Override, OverrideValue } from './types.js';
@@ -148,7 +149,7 @@ function applyOne(writer: Writer, o: Override, ctx: { source: string; strict: bo
   if ('missingAt' in walk) {
     const at = o.path.slice(0, walk.missingAt + 1).join('.');
     if (o.kind === 'delete') throw overrideApplyError(o.text, `\`${dotted}\` does not exist in the config (no \`${at}\`).`, 'key-not-found');
-    throw overrideApplyError(o.text, `\`${dotted}\` is not in the config (no \`${at}\`).`, 'key-not-found', `To add it, use +${o.text.replace(/^\+*/, '')}`);
+    throw overrideApplyError(o.text, `\`${dotted}\` is not in the config (no \`${at}\`).`, 'key-not-found', notFoundHint(writer.root, o, walk.missingAt));
   }
   const parent = walk.parent;
   const exists = hasChild(parent, last);
@@ -172,7 +173,7 @@ function applyOne(writer: Writer, o: Override, ctx: { source: string; strict: bo
     }
     case 'set': {
       if (!exists && ctx.strict) {
-        throw overrideApplyError(o.text, `\`${dotted}\` is not in the config.`, 'key-not-found', `To add it, use +${o.text}`);
+        throw overrideApplyError(o.text, `\`${dotted}\` is not in the config.`, 'key-not-found', notFoundHint(writer.root, o, o.path.length - 1));
       }
       break;
     }
@@ -191,6 +192,27 @@ function applyOne(writer: Writer, o: Override, ctx: { source: string; strict: bo
     // Parents this override created come from it too.
     for (const i of walk.created) ctx.origins[o.path.slice(0, i + 1).join('.')] = ctx.source;
   }
+}
+
+/**
+ * For `key=value` on a key the config lacks: a near existing key at the first missing
+ * segment is most likely what was meant (`orderng` for `ordering`), so the hint is that
+ * override; adding the new key with `+` stays possible.
+ */
+function notFoundHint(root: Record<string, unknown>, o: Override, missingAt: number): string {
+  const add = `+${o.text.replace(/^\+*/, '')}`;
+  let node: unknown = root;
+  for (const segment of o.path.slice(0, missingAt)) node = isPlainObject(node) ? node[segment] : undefined;
+  const near = isPlainObject(node) ? nearestNames(o.path[missingAt]!, Object.keys(node)) : [];
+  if (near.length === 0 || o.kind !== 'set' || o.valueText === undefined) return `To add it, use ${add}`;
+  const fixed = [...o.path];
+  fixed[missingAt] = near[0]!;
+  // Only a key that exists makes `key=value` work in struct mode; otherwise say how to add.
+  let probe: unknown = root;
+  for (const segment of fixed) probe = isPlainObject(probe) && Object.prototype.hasOwnProperty.call(probe, segment) ? probe[segment] : undefined;
+  if (probe === undefined) return `To add it, use ${add}`;
+  const pkg = o.package === undefined ? '' : `@${o.package}`;
+  return `${didYouMean([fixed.join('.')])} aero run ${fixed.join('.')}${pkg}=${o.valueText} (a new key is added with ${add})`;
 }
 
 function describe(value: unknown): string {
