@@ -20,10 +20,11 @@ import { z } from 'zod';
 
 const prepare = defineAction({
   name: 'prepare',
-  params: z.object({ rows: z.number().int().default(20) }),
+  params: z.object({ rows: z.number().int().default(20), sleepMs: z.number().int().default(0) }),
   outputs: { table: { handler: 'csv' }, notes: { handler: 'text' } },
   async run({ params, outputs, log }) {
     log.info('preparing ' + params.rows + ' rows');
+    if (params.sleepMs) await new Promise((resolve) => setTimeout(resolve, params.sleepMs));
     await outputs.table.write(Array.from({ length: params.rows }, (_, i) => ({ x: i, y: i * i, label: i % 2 ? 'odd' : 'even' })));
     await outputs.notes.write('rows are x, x squared and a label\\n');
   },

@@ -47,10 +47,11 @@ export const runsPage: Page = async (root, ctx) => {
     tableHolder.append(rows.length || page.runs.length ? h('table', { class: 'runs' }, h('thead', null, head), h('tbody', null, ...body)) : h('p', { class: 'empty' }, 'No runs yet: start one with `aero run`.'));
   }
   draw();
-  ctx.poll(page.live, async () => {
+  // Always polled (cheap: one list of run records): new runs appear, running ones update.
+  ctx.poll(true, async () => {
     page = await get<RunsPage>(ApiPaths.runs());
     draw();
-    return page.live;
+    return true;
   });
 };
 
