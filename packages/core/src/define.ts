@@ -6,6 +6,7 @@ import type { Logger } from './contracts/plugin.js';
 import type { Store } from './contracts/store.js';
 import type { Tracker } from './contracts/tracker.js';
 import type { ManifestFile } from './contracts/artifact.js';
+import type { TuneConfig } from './tune/config.js';
 import { AeroError, ErrorCodes } from './errors.js';
 
 export type PartitionValue = string | number;
@@ -298,10 +299,12 @@ export interface AeroConfig {
    * params win over a var of the same name.
    */
   vars?: Record<string, string | number>;
+  /** Defaults for `aero tune` (space, objective, direction, trials, sampler...); the command line overrides them. */
+  tune?: TuneConfig;
 }
 
 /** The keys `defineConfig` accepts, checked at load so a misspelled one is not ignored. */
-export const CONFIG_KEYS = ['project', 'actions', 'plugins', 'params', 'launcher', 'concurrency', 'dir', 'gpus', 'logger', 'vars'] as const satisfies ReadonlyArray<keyof AeroConfig>;
+export const CONFIG_KEYS = ['project', 'actions', 'plugins', 'params', 'launcher', 'concurrency', 'dir', 'gpus', 'logger', 'vars', 'tune'] as const satisfies ReadonlyArray<keyof AeroConfig>;
 
 /** Keys of `C` that AeroConfig does not have, typed `never` so `tsc` refuses them. */
 export type NoUnknownConfigKeys<C> = { [K in Exclude<keyof C, keyof AeroConfig>]: never };

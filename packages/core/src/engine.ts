@@ -365,7 +365,8 @@ class RunExecution {
     if (failures.length > 1) throw new AeroAggregateError(ErrorCodes.PLAN_INVALID, `The pipeline has ${failures.length} problems; nothing was run:`, failures);
     // GPUs are counted before anything runs, so a dry run already says there are too few.
     this.gpus = new DevicePool(checkGpuDemand(this.plan, (inst) => this.managesOwnGpus(inst), () => gpuDevices(options.gpus, aero.config.gpus)));
-    const onAbort = () => this.cancel();
+    // The caller's reason reaches the actions' signal (aero tune's pruner: TUNE_TRIAL_PRUNED).
+    const onAbort = () => this.cancel(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const git = await gitInfo(aero.cwd);
     this.record = {
@@ -447,10 +448,10 @@ class RunExecution {
     return { runId: this.runId, status, counts, durationMs, record: this.record, decisions: this.decisions };
   }
 
-  private cancel(): void {
+  private cancel(reason?: unknown): void {
     if (this.stopping && this.controller.signal.aborted) return;
     this.stopping = true;
-    this.controller.abort();
+    this.controller.abort(reason);
     const byLauncher = new Map<string, string[]>();
     for (const [index, launcher] of this.running) {
       const list = byLauncher.get(launcher) ?? [];

@@ -93,6 +93,26 @@ export const ErrorCodes = {
   TRACKER_FAILED: 'TRACKER_FAILED',
   INTERRUPTED: 'INTERRUPTED',
   JOB_SPEC_INVALID: 'JOB_SPEC_INVALID',
+  /** aero tune: a search dimension that cannot be searched (empty or reversed interval, log with a bound ≤ 0). */
+  TUNE_SPACE_INVALID: 'TUNE_SPACE_INVALID',
+  /** aero tune: --objective names an action that is not in the pipeline. */
+  TUNE_OBJECTIVE_UNKNOWN: 'TUNE_OBJECTIVE_UNKNOWN',
+  /** aero tune: a trial finished without logging the objective metric (that trial fails, the study goes on). */
+  TUNE_OBJECTIVE_MISSING: 'TUNE_OBJECTIVE_MISSING',
+  /** aero tune: the sampler cannot search this space or this many objectives. */
+  TUNE_SAMPLER_UNSUITABLE: 'TUNE_SAMPLER_UNSUITABLE',
+  /** aero tune: options that do not fit together (directions, budget, pruner, study name). */
+  TUNE_OPTIONS_INVALID: 'TUNE_OPTIONS_INVALID',
+  /** aero tune: an existing study was started with another space, objective or sampler. */
+  TUNE_STUDY_MISMATCH: 'TUNE_STUDY_MISMATCH',
+  /** aero tune show: no study of that name in the store. */
+  TUNE_STUDY_NOT_FOUND: 'TUNE_STUDY_NOT_FOUND',
+  /** aero tune: Python or optuna (or a sampler's extra package) is missing. */
+  TUNE_OPTUNA_MISSING: 'TUNE_OPTUNA_MISSING',
+  /** aero tune: the Optuna bridge process failed or answered with an error. */
+  TUNE_OPTUNA_FAILED: 'TUNE_OPTUNA_FAILED',
+  /** aero tune: the signal a pruned trial's action sees (signal.reason), and the trial's recorded error. */
+  TUNE_TRIAL_PRUNED: 'TUNE_TRIAL_PRUNED',
   /** Printed by the CLI (which keeps its own copy so `--help` loads no core). */
   USAGE_INVALID: 'USAGE_INVALID',
   INTERNAL_ERROR: 'INTERNAL_ERROR',

@@ -26,3 +26,4 @@ export { writeFileAtomic } from './util/fs.js';
 export { Semaphore } from './util/semaphore.js';
 export * from './overrides/index.js';
 export { appendLogTail, failedJobResult, FileTail, JobEventTail, jobFilePaths, readJobResult } from './job-files.js';
+export * from './tune/index.js';

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { AeroError, ErrorCodes } from '../errors.js';
+
+/** The optuna the bridge is written for, as pip spells it (in every install hint). */
+export const OPTUNA_REQUIREMENT = 'optuna>=5,<6';
+const INSTALL = `python3 -m pip install '${OPTUNA_REQUIREMENT}' cmaes`;
+const EXTRA_INSTALL: Record<string, string> = {
+  cmaes: "python3 -m pip install cmaes",
+  torch: "python3 -m pip install torch scipy",
+  scipy: "python3 -m pip install scipy",
+};
+
+/**
+ * The bridge script ships in the package's `python/` folder: beside `dist/` once built
+ * (dist/<chunk>.js → ../python) and two levels up from this source file in the repo.
+ */
+export function bridgeScript(): string {
+  for (const rel of ['../python/aero_optuna_bridge.py', '../../python/aero_optuna_bridge.py']) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new AeroError(ErrorCodes.INTERNAL_ERROR, 'The Optuna bridge script (python/aero_optuna_bridge.py) is missing from @aeroml/core.', { hint: 'Reinstall @aeroml/core.' });
+}
+
+export interface OptunaTrialInfo {
+  number: number;
+  state: 'complete' | 'pruned' | 'fail' | 'running' | 'waiting';
+  params: Record<string, unknown>;
+  values: Array<number | null> | null;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  op: string;
+}
+
+/**
+ * A long-lived `python -u aero_optuna_bridge.py` process: one study, asked and told over
+ * line-delimited JSON (see the script's docstring). Python is `options.python`, else
+ * $AERO_OPTUNA_PYTHON (tools/optuna/start.sh writes it), else `python3` on PATH.
+ */
+export class OptunaBridge {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private exited: AeroError | undefined;
+  private stderr: string[] = [];
+
+  private constructor(private readonly child: ChildProcess, readonly python: string, readonly optunaVersion: string) {}
+
+  static async start(options: { python?: string | undefined; env?: NodeJS.ProcessEnv } = {}): Promise<OptunaBridge> {
+    const env = options.env ?? process.env;
+    const python = options.python ?? env.AERO_OPTUNA_PYTHON ?? 'python3';
+    const child = spawn(python, ['-u', bridgeScript()], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, PYTHONUNBUFFERED: '1' } });
+    const lines = createInterface({ input: child.stdout! });
+    const stderr: string[] = [];
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr.push(d.toString('utf8'));
+      if (stderr.length > 50) stderr.shift();
+    });
+    const first = await new Promise<string>((resolve, reject) => {
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        reject(
+          error.code === 'ENOENT'
+            ? new AeroError(ErrorCodes.TUNE_OPTUNA_MISSING, `Python \`${python}\` was not found; the tpe, cmaes and gp samplers and the pruners run in Optuna.`, {
+                hint: `Install Python 3, then run ${INSTALL} (or bash tools/optuna/start.sh in the aero repo), or point AERO_OPTUNA_PYTHON or --python at a Python that has optuna.`,
+                cause: error,
+              })
+            : error,
+        );
+      });
+      lines.once('line', resolve);
+      child.once('exit', (code) => reject(new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, `The Optuna bridge (${python}) exited with code ${code} before it started: ${stderr.join('').trim().slice(-500)}`)));
+    });
+    let hello: { ready?: boolean; optuna?: string; missing?: string };
+    try {
+      hello = JSON.parse(first) as typeof hello;
+    } catch {
+      child.kill();
+      throw new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, `The Optuna bridge (${python}) printed \`${first.slice(0, 200)}\` instead of its ready line.`);
+    }
+    if (!hello.ready) {
+      child.kill();
+      throw new AeroError(ErrorCodes.TUNE_OPTUNA_MISSING, `Python \`${python}\` cannot import ${hello.missing ?? 'optuna'}, which the tpe, cmaes and gp samplers and the pruners need.`, {
+        hint: `Run ${python === 'python3' ? INSTALL : `${python} -m pip install '${OPTUNA_REQUIREMENT}' cmaes`} (or bash tools/optuna/start.sh in the aero repo), or point AERO_OPTUNA_PYTHON at a Python that has optuna.`,
+      });
+    }
+    const bridge = new OptunaBridge(child, python, hello.optuna ?? 'unknown');
+    bridge.stderr = stderr;
+    lines.on('line', (line) => bridge.onLine(line));
+    child.on('exit', (code, signal) => bridge.onExit(code, signal));
+    return bridge;
+  }
+
+  private onLine(line: string): void {
+    let message: { id?: number; ok?: boolean; result?: unknown; error?: { type: string; message: string; module?: string } };
+    try {
+      message = JSON.parse(line) as typeof message;
+    } catch {
+      return;
+    }
+    const pending = message.id === undefined ? undefined : this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id!);
+    if (message.ok) return pending.resolve(message.result);
+    const error = message.error ?? { type: 'Error', message: 'no error given' };
+    if (error.type === 'missing') {
+      const module = error.module ?? 'a module';
+      pending.reject(
+        new AeroError(ErrorCodes.TUNE_OPTUNA_MISSING, `Optuna (${this.python}) needs the Python package \`${module}\` for this sampler: ${error.message}.`, {
+          hint: `Run ${(EXTRA_INSTALL[module] ?? `python3 -m pip install ${module}`).replace(/^python3/, this.python)}, or choose another --sampler (tpe needs nothing more).`,
+        }),
+      );
+      return;
+    }
+    pending.reject(new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, `Optuna refused \`${pending.op}\`: ${error.type}: ${error.message}`, { hint: 'See the message above; the study file is unchanged by a refused call.' }));
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exited = new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, `The Optuna bridge (${this.python}) exited (${signal ?? `code ${code}`}): ${this.stderr.join('').trim().slice(-500) || 'no output'}`, {
+      hint: 'Rerun the same aero tune command: the study resumes from its storage.',
+    });
+    for (const p of this.pending.values()) p.reject(this.exited);
+    this.pending.clear();
+  }
+
+  /** One request; answers come back in order, but ids keep them matched regardless. */
+  call<T>(op: string, body: Record<string, unknown> = {}): Promise<T> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, op });
+      this.child.stdin!.write(JSON.stringify({ id, op, ...body }) + '\n');
+    });
+  }
+
+  open(request: { storage: string; study: string; directions: string[]; sampler: { name: string; seed: number }; pruner: { name: string } }) {
+    return this.call<{ trials: OptunaTrialInfo[]; directions: string[] }>('open', request);
+  }
+
+  ask(distributions: Record<string, Record<string, unknown>>, fixed?: Record<string, unknown>) {
+    return this.call<{ number: number; params: Record<string, unknown> }>('ask', { distributions, ...(fixed ? { fixed } : {}) });
+  }
+
+  report(number: number, value: number, step: number) {
+    return this.call<{ prune: boolean }>('report', { number, value, step });
+  }
+
+  tell(number: number, state: 'complete' | 'pruned' | 'fail', values?: number[]) {
+    return this.call<Record<string, never>>('tell', { number, state, ...(values ? { values } : {}) });
+  }
+
+  async close(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    await this.call('close').catch(() => undefined);
+    this.child.stdin!.end();
+    const timer = setTimeout(() => this.child.kill(), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,291 @@
+import type { Aero } from '../engine.js';
+import { AeroError, ErrorCodes } from '../errors.js';
+import { canonicalJson, sha256Hex } from '../hash.js';
+import { didYouMean, nearestNames } from '../suggest.js';
+import { gridSampler, randomSampler, type BuiltinSampler } from './builtin-samplers.js';
+import { parseObjectives, type Direction, type Objective } from './objective.js';
+import { OptunaBridge } from './optuna-bridge.js';
+import { bestTrials, trialCounts, type TrialCounts, type TuneBest } from './results.js';
+import { cornerParams, describeDimension, parseSearchSpace, trialOverrides, type ParamValue, type SearchSpace } from './space.js';
+import {
+  checkStudyName,
+  countsTowardBudget,
+  PRUNERS,
+  readStudy,
+  SAMPLERS,
+  studyDir,
+  writeStudy,
+  type PrunerName,
+  type SamplerName,
+  type StudyIdentity,
+  type StudyRecord,
+  type TrialRecord,
+} from './study-record.js';
+import { runTrial, type TrialOutcome } from './trial-run.js';
+import { closeTrialProject } from './trial-project.js';
+
+export type TuneEvent =
+  | { event: 'tune.study'; study: string; dir: string; optunaStorage?: string; sampler: SamplerName; pruner: PrunerName; resumed: number; budget: number }
+  | { event: 'tune.trial'; number: number; params: Record<string, ParamValue>; state: TrialRecord['state']; value?: number; values?: number[]; runId?: string; cached?: boolean; retryOf?: number; error?: { code: string; message: string } }
+  | { event: 'tune.finished'; study: string; best: TuneBest | null; pareto?: TuneBest[]; trials: TrialCounts; interrupted: boolean };
+
+export interface TuneOptions {
+  /** Opens the project with one trial's overrides (fixed ones first); each trial gets its own. */
+  open: (overrides: string[]) => Promise<Aero>;
+  /** Space and fixed overrides (`x=interval(-5, 5)`, `train.epochs=10`). */
+  args: string[];
+  objectives: string[];
+  directions: string[];
+  trials: number;
+  sampler?: string | undefined;
+  pruner?: string | undefined;
+  seed?: number | undefined;
+  /** Trials at once. */
+  parallel?: number | undefined;
+  /** Per trial: the launcher and concurrency of its run. */
+  launcher?: string | undefined;
+  concurrency?: number | undefined;
+  study?: string | undefined;
+  /** Python that has optuna (else $AERO_OPTUNA_PYTHON, else python3). */
+  python?: string | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: TuneEvent) => void) | undefined;
+}
+
+export interface TuneSummary {
+  study: string;
+  record: StudyRecord;
+  best: TuneBest | null;
+  pareto: TuneBest[];
+  counts: TrialCounts;
+  interrupted: boolean;
+}
+
+function pick<T extends string>(value: string | undefined, known: readonly T[], fallback: T, flag: string): T {
+  if (value === undefined) return fallback;
+  if ((known as readonly string[]).includes(value)) return value as T;
+  throw new AeroError(ErrorCodes.TUNE_OPTIONS_INVALID, `Unknown ${flag} \`${value}\` (known: ${known.join(', ')}). ${didYouMean(nearestNames(value, known))}`.trim(), {
+    hint: `Pass --${flag} ${fallback}, or one of ${known.join(', ')}.`,
+  });
+}
+
+/** A sampler that cannot search this space or this many objectives, refused before anything runs. */
+function checkSampler(sampler: SamplerName, pruner: PrunerName, space: SearchSpace, objectives: Objective[]): void {
+  const numeric = space.dimensions.filter((d) => d.kind !== 'categorical');
+  if (sampler === 'cmaes' && numeric.length === 0) {
+    throw new AeroError(ErrorCodes.TUNE_SAMPLER_UNSUITABLE, `The cmaes sampler searches numbers, but every dimension here is a choice (${space.dimensions.map((d) => d.key).join(', ')}).`, {
+      hint: 'Use --sampler tpe (handles choices), or add an interval(...) or range(...) dimension.',
+    });
+  }
+  if ((sampler === 'cmaes' || sampler === 'gp') && objectives.length > 1) {
+    throw new AeroError(ErrorCodes.TUNE_SAMPLER_UNSUITABLE, `The ${sampler} sampler optimises one objective; ${objectives.length} were given.`, { hint: 'Use --sampler tpe or random for several objectives.' });
+  }
+  if (pruner !== 'none' && objectives.length > 1) {
+    throw new AeroError(ErrorCodes.TUNE_OPTIONS_INVALID, `--pruner ${pruner} works with one objective (Optuna cannot prune multi-objective trials); ${objectives.length} were given.`, { hint: 'Drop --pruner, or tune one objective.' });
+  }
+  if (sampler === 'grid') gridSampler(space, 0); // throws for continuous dimensions
+}
+
+/** Plans the space's two corners: unknown params (with suggestions) and values the actions' schemas refuse surface now. */
+async function planCorners(options: TuneOptions, space: SearchSpace, objectives: Objective[]): Promise<void> {
+  for (const corner of cornerParams(space)) {
+    const aero = await options.open(trialOverrides(space, corner));
+    try {
+      const plan = aero.plan();
+      for (const objective of objectives) {
+        const count = plan.instances.filter((i) => i.action.name === objective.action).length;
+        if (count !== 1) {
+          throw new AeroError(ErrorCodes.TUNE_OBJECTIVE_UNKNOWN, `--objective ${objective.text}: action \`${objective.action}\` has ${count} instances (partitions); a trial's objective comes from one.`, {
+            hint: 'Score trials by an action that gathers the partitions (an input with .all()) and logs one metric.',
+          });
+        }
+      }
+    } finally {
+      await closeTrialProject(aero);
+    }
+  }
+}
+
+function defaultStudyName(objectives: Objective[], identity: StudyIdentity): string {
+  const head = `${objectives[0]!.action}-${objectives[0]!.metric}`.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 80);
+  return `${head || 'study'}-${sha256Hex(canonicalJson(identity)).slice(0, 8)}`;
+}
+
+function describeMismatch(before: StudyIdentity, after: StudyIdentity): string {
+  const parts = (['objectives', 'space', 'fixed', 'sampler', 'pruner', 'seed'] as const).filter((k) => canonicalJson(before[k]) !== canonicalJson(after[k]));
+  return parts.join(', ');
+}
+
+/**
+ * `aero tune`: a study of trials, each one pipeline run with sampled overrides. The
+ * study resumes from `.aero/tune/<study>/` (and Optuna's optuna.db beside it), so the
+ * same command twice runs no trial twice and `--trials 50` after 40 runs 10 more.
+ * Everything that can be checked is checked before the first trial runs. The core
+ * never prints: progress goes to `onEvent`.
+ */
+export async function tune(options: TuneOptions): Promise<TuneSummary> {
+  if (!Number.isInteger(options.trials) || options.trials < 1) {
+    throw new AeroError(ErrorCodes.TUNE_OPTIONS_INVALID, `--trials must be a whole number of at least 1, got ${options.trials}.`, { hint: 'Pass e.g. --trials 20.' });
+  }
+  const sampler = pick(options.sampler, SAMPLERS, 'tpe', 'sampler');
+  const pruner = pick(options.pruner, PRUNERS, 'none', 'pruner');
+  const seed = options.seed ?? 0;
+  const space = parseSearchSpace(options.args);
+  if (space.dimensions.length === 0) {
+    throw new AeroError(ErrorCodes.TUNE_SPACE_INVALID, 'Nothing to search: no argument declares a dimension.', {
+      hint: 'Give at least one, e.g. train.lr=tag(log, interval(1e-4, 1)) or model=choice(small, large).',
+    });
+  }
+  // The study's first project stays open to the end: closing it closes the plugins every trial shares.
+  const base = await options.open(space.fixed);
+  try {
+    return await runStudy(options, base, { sampler, pruner, seed, space });
+  } finally {
+    await base.close();
+  }
+}
+
+async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: SamplerName; pruner: PrunerName; seed: number; space: SearchSpace }): Promise<TuneSummary> {
+  const emit = (event: TuneEvent) => options.onEvent?.(event);
+  const { sampler, pruner, seed, space } = chosen;
+  const objectives = parseObjectives(options.objectives, options.directions, base.actions.map((a) => a.name));
+  const aeroDir = base.dir;
+  checkSampler(sampler, pruner, space, objectives);
+  await planCorners(options, space, objectives);
+
+  const identity: StudyIdentity = {
+    objectives: objectives.map(({ action, metric, reducer, direction }) => ({ action, metric, reducer, direction })),
+    space: space.dimensions.map(describeDimension),
+    fixed: space.fixed,
+    sampler,
+    pruner,
+    seed,
+  };
+  const name = options.study ?? defaultStudyName(objectives, identity);
+  checkStudyName(name);
+  const useOptuna = sampler === 'tpe' || sampler === 'cmaes' || sampler === 'gp' || pruner !== 'none';
+  const now = new Date().toISOString();
+  let record = await readStudy(aeroDir, name);
+  if (record && canonicalJson(identityOf(record)) !== canonicalJson(identity)) {
+    throw new AeroError(ErrorCodes.TUNE_STUDY_MISMATCH, `Study \`${name}\` was started with another ${describeMismatch(identityOf(record), identity)}; a study keeps one space, objective and sampler.`, {
+      hint: `Resume it with the arguments it was started with (aero tune show --study ${name}), or start another study with --study <new name>.`,
+    });
+  }
+  record ??= { schema: 1, name, createdAt: now, updatedAt: now, ...identity, ...(useOptuna ? { optunaStorage: 'optuna.db' } : {}), trials: [] };
+  const dir = studyDir(aeroDir, name);
+
+  let bridge: OptunaBridge | undefined;
+  const state = { record, saving: Promise.resolve() };
+  // Writes of the study record are chained: trials finish in any order, the file is always whole.
+  const save = () => (state.saving = state.saving.then(() => writeStudy(aeroDir, state.record)));
+  try {
+    if (useOptuna) {
+      bridge = await OptunaBridge.start({ python: options.python });
+      const opened = await bridge.open({
+        storage: `sqlite:///${dir}/optuna.db`,
+        study: name,
+        directions: objectives.map((o) => o.direction),
+        // A resumed sampler must not replay the first run's draws: seed it past them.
+        sampler: { name: sampler, seed: seed + record.trials.length },
+        pruner: { name: pruner },
+      });
+      // Trials Optuna still thinks are running (a killed aero tune) are failed there; our record marks them interrupted below.
+      for (const t of opened.trials) if (t.state === 'running') await bridge.tell(t.number, 'fail');
+    }
+    // A trial recorded as running belongs to an aero tune that was killed: it was interrupted.
+    for (const t of record.trials) if (t.state === 'running') Object.assign(t, { state: 'interrupted', finishedAt: now });
+    await save();
+    const counted = () => state.record.trials.filter(countsTowardBudget).length;
+    const builtin: BuiltinSampler | undefined = sampler === 'grid' ? gridSampler(space, seed) : sampler === 'random' ? randomSampler(space, seed) : undefined;
+    // Interrupted trials are retried first, with the same params (the cache serves what had finished).
+    const retried = new Set(record.trials.flatMap((t) => (t.retryOf === undefined ? [] : [t.retryOf])));
+    const retries = record.trials.filter((t) => t.state === 'interrupted' && !retried.has(t.number));
+    let draws = record.trials.filter((t) => t.retryOf === undefined).length;
+    let toAsk = Math.max(0, options.trials - counted());
+    emit({ event: 'tune.study', study: name, dir, ...(useOptuna ? { optunaStorage: `${dir}/optuna.db` } : {}), sampler, pruner, resumed: counted(), budget: options.trials });
+
+    const distributions = Object.fromEntries(space.dimensions.map((d) => [d.key, describeDimension(d)]));
+    const label = (params: Record<string, ParamValue>) => Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    let nextLocalNumber = Math.max(-1, ...record.trials.map((t) => t.number)) + 1;
+
+    const ask = async (): Promise<{ number: number; params: Record<string, ParamValue>; retryOf?: number } | undefined> => {
+      const retry = retries.shift();
+      let fixed: Record<string, ParamValue> | undefined = retry?.params;
+      if (!fixed && builtin) {
+        if (draws >= builtin.size) return undefined; // the grid is exhausted
+        fixed = builtin.params(draws++);
+      }
+      if (bridge) {
+        const asked = await bridge.ask(distributions, fixed);
+        return { number: asked.number, params: asked.params as Record<string, ParamValue>, ...(retry ? { retryOf: retry.number } : {}) };
+      }
+      return { number: nextLocalNumber++, params: fixed!, ...(retry ? { retryOf: retry.number } : {}) };
+    };
+
+    const worker = async (): Promise<void> => {
+      while (toAsk > 0 && !options.signal?.aborted) {
+        toAsk--;
+        const asked = await ask();
+        if (!asked) return;
+        const overrides = trialOverrides(space, asked.params);
+        const trial: TrialRecord = { number: asked.number, params: asked.params, overrides, state: 'running', startedAt: new Date().toISOString(), ...(asked.retryOf !== undefined ? { retryOf: asked.retryOf } : {}) };
+        state.record.trials.push(trial);
+        await save();
+        let outcome: TrialOutcome;
+        const aero = await options.open(overrides);
+        try {
+          outcome = await runTrial(aero, {
+            number: trial.number,
+            label: label(trial.params),
+            objectives,
+            signal: options.signal,
+            onIntermediate: bridge && pruner !== 'none' ? async (value, step) => (await bridge!.report(trial.number, value, step)).prune : undefined,
+            launcher: options.launcher,
+            concurrency: options.concurrency,
+            name: `${name}-trial-${trial.number}`,
+            sweepId: `tune-${name}`,
+            tags: { 'aero.tune.study': name, 'aero.tune.trial': String(trial.number) },
+          });
+        } catch (error) {
+          const e = error as { code?: string; message?: string };
+          outcome = { state: 'failed', error: { code: e.code ?? ErrorCodes.INTERNAL_ERROR, message: `Trial ${trial.number} (${label(trial.params)}): ${e.message ?? String(error)}` } };
+        } finally {
+          await closeTrialProject(aero);
+        }
+        Object.assign(trial, outcome, { finishedAt: new Date().toISOString() });
+        if (bridge) await bridge.tell(trial.number, outcome.state === 'complete' ? 'complete' : outcome.state === 'pruned' ? 'pruned' : 'fail', outcome.values);
+        await save();
+        emit({
+          event: 'tune.trial',
+          number: trial.number,
+          params: trial.params,
+          state: trial.state,
+          ...(outcome.values ? (outcome.values.length === 1 ? { value: outcome.values[0]! } : { values: outcome.values }) : {}),
+          ...(outcome.runId ? { runId: outcome.runId } : {}),
+          ...(outcome.cached ? { cached: true } : {}),
+          ...(trial.retryOf !== undefined ? { retryOf: trial.retryOf } : {}),
+          ...(outcome.error ? { error: outcome.error } : {}),
+        });
+        // A trial that failed for a reason no other trial escapes (Optuna gone) ends the study.
+        if (outcome.error?.code === ErrorCodes.TUNE_OPTUNA_FAILED) throw new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, outcome.error.message);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 1) }, () => worker()));
+    await state.saving;
+  } finally {
+    await bridge?.close();
+  }
+  const best = bestTrials(state.record);
+  const counts = trialCounts(state.record, state.record.trials.filter((t) => t.startedAt >= now));
+  const interrupted = Boolean(options.signal?.aborted);
+  const single = objectives.length === 1;
+  emit({ event: 'tune.finished', study: name, best: single ? (best[0] ?? null) : null, ...(single ? {} : { pareto: best }), trials: counts, interrupted });
+  return { study: name, record: state.record, best: single ? (best[0] ?? null) : null, pareto: best, counts, interrupted };
+}
+
+export function identityOf(record: StudyRecord): StudyIdentity {
+  const { objectives, space, fixed, sampler, pruner, seed } = record;
+  return { objectives, space, fixed, sampler, pruner, seed };
+}
+
+export type { Direction };
