@@ -19,7 +19,8 @@ const REPORT_POINTS = 1_000;
 const LOG_BYTES = 20_000;
 const PREVIEW_BUDGET = 600_000;
 const PREVIEW_FILE_MAX = 100_000;
-const LINEAGE_MAX = 50;
+/** Lineage graphs repeat the whole history of each output; a long chain would dominate the file. */
+const LINEAGE_BUDGET = 300_000;
 
 /**
  * The data of a report: the answers the UI's API would give for the chosen runs, keyed by
@@ -34,7 +35,7 @@ export async function reportData(aero: Aero, options: ReportOptions = {}): Promi
   const data: Record<string, unknown> = {};
   data[ApiPaths.runs()] = { ...(await runsPage(aero, ids)), live: false };
   let previewBytes = 0;
-  let lineages = 0;
+  let lineageBytes = 0;
   for (const run of runs) {
     const detail: RunDetail = await runDetail(aero, run.id);
     data[ApiPaths.run(run.id)] = detail;
@@ -45,10 +46,11 @@ export async function reportData(aero: Aero, options: ReportOptions = {}): Promi
       data[ApiPaths.log(run.id, inst.id)] = { ...log, text: cut ? log.text.slice(-LOG_BYTES) : log.text, truncated: log.truncated || cut };
     }
     for (const artifact of detail.artifacts) {
-      if (lineages < LINEAGE_MAX) {
+      if (lineageBytes < LINEAGE_BUDGET) {
         const ref = `${artifact.name}@${artifact.digest}`;
-        data[ApiPaths.lineage(ref)] = await lineageGraph(aero, ref);
-        lineages++;
+        const graph = await lineageGraph(aero, ref);
+        lineageBytes += JSON.stringify(graph).length;
+        data[ApiPaths.lineage(ref)] = graph;
       }
       for (const file of artifact.files) {
         if (file.size > PREVIEW_FILE_MAX || previewBytes + file.size > PREVIEW_BUDGET) continue;
