@@ -11,7 +11,7 @@ import { ArtifactStore } from './artifacts.js';
 import { SCRATCH_DIR, ScratchPool, removeStaleScratch, runLiveness } from './scratch.js';
 import { PackLookup, deletePacks, writePack, type CachePack, type PackedHit } from './cache-pack.js';
 import { checkCacheKey, isHit, type CacheBacking } from './cache-backing.js';
-import { findConfigFile, loadConfigFile } from './config-file.js';
+import { checkConfigKeys, findConfigFile, loadConfigFile } from './config-file.js';
 import { AeroAggregateError, AeroError, ErrorCodes, isAeroError } from './errors.js';
 import type { AeroEvent, AeroEventListener } from './events.js';
 import { failureLogLines, toJobError, withLogPointer, type JobError } from './failure.js';
@@ -88,6 +88,8 @@ export async function createAero(options: CreateAeroOptions = {}): Promise<Aero>
       });
     }
     config = await loadConfigFile(configFile);
+  } else {
+    checkConfigKeys(config, configFile ?? 'the config passed to createAero'); // embedding: no file load did it
   }
   const aero = new Aero(cwd, config, configFile, options);
   await aero.resolveParams(options.overrides ?? []);

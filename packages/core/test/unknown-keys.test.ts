@@ -169,4 +169,10 @@ describe('unknown top-level keys of defineConfig are refused at load (CONFIG_UNK
     await writeFile(file, 'export default { actions: [], launchr: "process" };\n');
     await expect(loadConfigFile(file)).rejects.toMatchObject({ code: 'CONFIG_UNKNOWN_KEY', message: `${file}: unknown key \`launchr\` in defineConfig({...}).`, hint: 'Did you mean `launcher`?' });
   });
+
+  it('createAero refuses a config object with a misspelled key (embedding without a file)', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'aero-config-keys-'));
+    const config = { actions: [train], plugins: [memoryStore(), jsonHandler()], paramz: { train: { lr: 1 } } };
+    await expect(createAero({ cwd, config })).rejects.toMatchObject({ code: 'CONFIG_UNKNOWN_KEY', message: 'the config passed to createAero: unknown key `paramz` in defineConfig({...}).', hint: 'Did you mean `params`?' });
+  });
 });
