@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync, existsSync, copyFileSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publicPackages } from './packages.mjs';
+import { ESM_ONLY } from './esm-only.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const REPOSITORY = 'https://github.com/aeroml/aero';
@@ -23,7 +24,7 @@ const coreMajor = Number(coreVersion.split('.')[0]);
 const CORE_RANGE = coreMajor === 0 ? `>=${coreVersion} <1.0.0` : `^${coreVersion}`;
 const ZOD_RANGE = '^4.1.0';
 /** publint for the manifest, attw for the types each condition resolves to. */
-const LINT = 'publint --strict && attw --pack .';
+const lintFor = (pkg) => (ESM_ONLY.has(pkg.name) ? 'publint --strict && attw --pack . --profile esm-only' : 'publint --strict && attw --pack .');
 
 /** The dual ESM/CommonJS entry points tsup writes for `src/<name>.ts`, with types per condition. */
 function conditions(name) {
@@ -33,9 +34,11 @@ function conditions(name) {
   };
 }
 
+
 /** The fields every public package must have, given its folder and current manifest. */
 export function expectedFields(dir, pkg) {
   const rel = relative(root, dir).split('\\').join('/');
+  const esmOnly = ESM_ONLY.has(pkg.name);
   const expected = {
     license: 'MIT',
     type: 'module',
@@ -43,15 +46,15 @@ export function expectedFields(dir, pkg) {
     repository: { type: 'git', url: `git+${REPOSITORY}.git`, directory: rel },
     homepage: `${REPOSITORY}/tree/main/${rel}#readme`,
     bugs: { url: `${REPOSITORY}/issues` },
-    exports: { '.': conditions('index'), './package.json': './package.json' },
-    main: './dist/index.cjs',
+    exports: { '.': esmOnly ? conditions('index').import : conditions('index'), './package.json': './package.json' },
+    main: esmOnly ? './dist/index.js' : './dist/index.cjs',
     module: './dist/index.js',
-    types: './dist/index.d.cts',
+    types: esmOnly ? './dist/index.d.ts' : './dist/index.d.cts',
     publishConfig: { access: 'public' },
   };
-  const files = ['dist', 'README.md', 'CHANGELOG.md', 'LICENSE'];
-  if (pkg.bin) files.splice(1, 0, 'bin');
-  expected.files = files;
+  // The shared entries first, then whatever else the package ships (templates, scripts).
+  const required = ['dist', ...(pkg.bin ? ['bin'] : []), 'README.md', 'CHANGELOG.md', 'LICENSE'];
+  expected.files = [...required, ...(pkg.files ?? []).filter((f) => !required.includes(f))];
   const isCore = pkg.name === '@aeroml/core';
   if (isCore) expected.peerDependencies = { ...pkg.peerDependencies, zod: ZOD_RANGE };
   else if (pkg.name.startsWith('@aeroml/') && pkg.name !== '@aeroml/cli') {
@@ -69,7 +72,8 @@ export function problems(dir, pkg) {
   }
   if (!Array.isArray(pkg.keywords) || !pkg.keywords.includes('aero')) out.push('keywords: must be a list that includes "aero"');
   if (!pkg.description) out.push('description: missing');
-  if (pkg.scripts?.lint !== LINT) out.push(`scripts.lint: expected ${JSON.stringify(LINT)}, found ${JSON.stringify(pkg.scripts?.lint)}`);
+  const lint = lintFor(pkg);
+  if (pkg.scripts?.lint !== lint) out.push(`scripts.lint: expected ${JSON.stringify(lint)}, found ${JSON.stringify(pkg.scripts?.lint)}`);
   if (pkg.dependencies?.zod) out.push('dependencies.zod: zod must be a peer dependency (one zod instance shared with the user\'s schemas)');
   if (pkg.dependencies?.['@aeroml/core'] && pkg.name !== '@aeroml/cli') out.push('dependencies.@aeroml/core: plugins peer-depend on core');
   for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE']) if (!existsSync(join(dir, file))) out.push(`${file}: missing`);
@@ -97,7 +101,7 @@ function fix(dir, pkg) {
   }
   if (merged.dependencies && Object.keys(merged.dependencies).length === 0) delete merged.dependencies;
   merged.keywords = keywordsFor(merged);
-  merged.scripts = { ...merged.scripts, lint: LINT };
+  merged.scripts = { ...merged.scripts, lint: lintFor(merged) };
   const next = {};
   for (const key of ORDER) if (key in merged) next[key] = merged[key];
   for (const [key, value] of Object.entries(merged)) if (!(key in next)) next[key] = value;
