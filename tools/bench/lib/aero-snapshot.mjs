@@ -68,10 +68,12 @@ export async function snapshotAero(dir, { log = () => {}, attempts = 6 } = {}) {
   throw new Error(`Could not take a working copy of the aero CLI into ${modules}: build it (npx tsup in packages/core, packages/cli and the plugins) and retry.`);
 }
 
-/** Imports an @aeroml/* package from a snapshot's node_modules (ESM `exports["."].import`). */
+/** Imports an @aeroml/* package from a snapshot's node_modules (its ESM entry). */
 export async function importFrom(modules, name) {
   const root = join(modules, name);
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const entry = pkg.exports?.['.']?.import ?? pkg.exports?.['.']?.default ?? pkg.module ?? pkg.main;
+  // `import` is a path, or (dual ESM/CommonJS packages) an object with types and default.
+  const condition = pkg.exports?.['.']?.import ?? pkg.exports?.['.']?.default;
+  const entry = (typeof condition === 'object' ? condition.default : condition) ?? pkg.module ?? pkg.main;
   return import(pathToFileURL(join(root, entry)).href);
 }
