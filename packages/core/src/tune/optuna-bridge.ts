@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { AeroError, ErrorCodes } from '../errors.js';
+import { BRIDGE_SOURCE } from './bridge-script.js';
 
 /** The optuna the bridge is written for, as pip spells it (in every install hint). */
 export const OPTUNA_REQUIREMENT = 'optuna>=5,<6';
@@ -12,18 +11,6 @@ const EXTRA_INSTALL: Record<string, string> = {
   torch: "python3 -m pip install torch scipy",
   scipy: "python3 -m pip install scipy",
 };
-
-/**
- * The bridge script ships in the package's `python/` folder: beside `dist/` once built
- * (dist/<chunk>.js → ../python) and two levels up from this source file in the repo.
- */
-export function bridgeScript(): string {
-  for (const rel of ['../python/aero_optuna_bridge.py', '../../python/aero_optuna_bridge.py']) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new AeroError(ErrorCodes.INTERNAL_ERROR, 'The Optuna bridge script (python/aero_optuna_bridge.py) is missing from @aeroml/core.', { hint: 'Reinstall @aeroml/core.' });
-}
 
 export interface OptunaTrialInfo {
   number: number;
@@ -39,7 +26,7 @@ interface Pending {
 }
 
 /**
- * A long-lived `python -u aero_optuna_bridge.py` process: one study, asked and told over
+ * A long-lived `python -u -c <BRIDGE_SOURCE>` process: one study, asked and told over
  * line-delimited JSON (see the script's docstring). Python is `options.python`, else
  * $AERO_OPTUNA_PYTHON (tools/optuna/start.sh writes it), else `python3` on PATH.
  */
@@ -54,7 +41,7 @@ export class OptunaBridge {
   static async start(options: { python?: string | undefined; env?: NodeJS.ProcessEnv } = {}): Promise<OptunaBridge> {
     const env = options.env ?? process.env;
     const python = options.python ?? env.AERO_OPTUNA_PYTHON ?? 'python3';
-    const child = spawn(python, ['-u', bridgeScript()], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, PYTHONUNBUFFERED: '1' } });
+    const child = spawn(python, ['-u', '-c', BRIDGE_SOURCE], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...env, PYTHONUNBUFFERED: '1' } });
     const lines = createInterface({ input: child.stdout! });
     const stderr: string[] = [];
     child.stderr!.on('data', (d: Buffer) => {

@@ -186,13 +186,22 @@ export function trialOverrides(space: SearchSpace, params: Record<string, ParamV
   return [...space.fixed, ...space.dimensions.map((d) => trialOverride(d, params[d.key] ?? null))];
 }
 
-/** Two corners of the space (every dimension at its low, then its high), planned before a trial runs. */
+/**
+ * Points planned before a trial runs: every dimension at its low, at its high, and inside
+ * (a float dimension at a non-round point, so an interval over an int param is refused
+ * now, not by every trial).
+ */
 export function cornerParams(space: SearchSpace): Array<Record<string, ParamValue>> {
-  const at = (end: 'low' | 'high') =>
+  const at = (where: 'low' | 'high' | 'inside') =>
     Object.fromEntries(
-      space.dimensions.map((d) => [d.key, d.kind === 'categorical' ? d.choices[end === 'low' ? 0 : d.choices.length - 1]!.value as ParamValue : d[end]]),
+      space.dimensions.map((d): [string, ParamValue] => {
+        if (d.kind === 'categorical') return [d.key, d.choices[where === 'low' ? 0 : where === 'high' ? d.choices.length - 1 : Math.floor(d.choices.length / 2)]!.value as ParamValue];
+        if (where !== 'inside') return [d.key, d[where]];
+        if (d.kind === 'int' || d.step !== undefined) return [d.key, d.low + Math.floor((d.high - d.low) / 2 / d.step!) * d.step!];
+        return [d.key, d.log ? Math.exp(Math.log(d.low) + (Math.log(d.high) - Math.log(d.low)) / Math.PI) : d.low + (d.high - d.low) / Math.PI];
+      }),
     );
-  return [at('low'), at('high')];
+  return [at('low'), at('high'), at('inside')];
 }
 
 /** The dimension in a form the Optuna bridge and the study record keep (JSON). */

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import type { Aero } from '../engine.js';
 import { AeroError, ErrorCodes } from '../errors.js';
 import { canonicalJson, sha256Hex } from '../hash.js';
@@ -179,6 +180,7 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
   // Writes of the study record are chained: trials finish in any order, the file is always whole.
   const save = () => (state.saving = state.saving.then(() => writeStudy(aeroDir, state.record)));
   try {
+    await mkdir(dir, { recursive: true });
     if (useOptuna) {
       bridge = await OptunaBridge.start({ python: options.python });
       const opened = await bridge.open({
