@@ -124,7 +124,7 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   }
 
   // Partitions are computed before anything is wired: the keys partition functions read
-  // from \`root\` are known keys, and their problems join the others.
+  // from `root` are known keys, and their problems join the others.
   const reads = new ReadTracker();
   const trackedRoot = reads.wrap(options.params);
   const partitionKeys = new Map<string, Array<PartitionKey | undefined>>();
@@ -138,6 +138,11 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   }
   const known = knownParamKeys(byName.values(), { rootReads: reads.keyTree(), references: options.references ?? [] });
   issues.push(...unknownParamIssues(options.params, known, options.origins));
+  // Templates need the tags (partition keys, params): checked here to join the others.
+  for (const [name, keys] of partitionKeys) {
+    const action = byName.get(name)!;
+    issues.push(...checkTemplates(action, keys[0], resolvedParams.get(name), options.vars));
+  }
 
   if (issues.length > 0 || cycle) throw aggregate(issues);
 
@@ -147,12 +152,11 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   const byAction = new Map<string, number[]>();
   const indexCache = new Map<string, Map<string, number[]>>();
   const escapes = new EscapingPaths();
+  const unfillable = new Set<string>();
   for (const action of ordered) {
     const keys = partitionKeys.get(action.name)!;
     const indices: number[] = [];
     const params = resolvedParams.get(action.name);
-    const templateIssues = checkTemplates(action, keys[0], params, options.vars);
-    issues.push(...templateIssues);
     for (const partition of keys) {
       const id = partition ? `${action.name}[${Object.entries(partition).map(([k, v]) => `${k}=${v}`).join(',')}]` : action.name;
       const inputs: Record<string, PlannedInput> = {};
@@ -180,16 +184,23 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
         for (const m of matches) deps.add(m);
       }
       const outputs: Record<string, { path: string; handler: string }> = {};
-      if (templateIssues.length === 0) {
-        const vars = templateVars(action, partition, params, options.vars);
-        for (const [outputName, spec] of Object.entries(action.outputs)) {
-          const handler = options.handlers.get(spec.handler)!;
-          const ext = handler.extensions[0] ?? 'bin';
-          const template = spec.path ?? `${outputName}.${ext}`;
-          const path = fillTemplate(template, { ...vars, output: outputName, ext });
-          escapes.check(id, action, outputName, path, template);
-          outputs[outputName] = { path, handler: spec.handler };
+      const vars = templateVars(action, partition, params, options.vars);
+      for (const [outputName, spec] of Object.entries(action.outputs)) {
+        const handler = options.handlers.get(spec.handler)!;
+        const ext = handler.extensions[0] ?? 'bin';
+        const template = spec.path ?? `${outputName}.${ext}`;
+        let path: string;
+        try {
+          path = fillTemplate(template, { ...vars, output: outputName, ext });
+        } catch (error) {
+          // A tag only some partitions have, or `{sim:d}` on a non-integer: once per output.
+          const key = `${action.name}\u0000${outputName}`;
+          if (!unfillable.has(key) && error instanceof AeroError) issues.push(new AeroError(error.code, `Output \`${outputName}\` of \`${id}\`: ${error.message}`, { ...(error.hint ? { hint: error.hint } : {}) }));
+          unfillable.add(key);
+          continue;
         }
+        escapes.check(id, action, outputName, path, template);
+        outputs[outputName] = { path, handler: spec.handler };
       }
       const index = instances.length;
       instances.push({ index, id, dir: instanceDirName(id), action, partition, params, inputs, outputs, deps: [...deps], selected: true });

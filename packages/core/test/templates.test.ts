@@ -70,4 +70,25 @@ describe('config vars', () => {
     const planned = plan([sim], { params: {}, handlers, vars: { dataset: 'planck', lr: 9, split: 'from-var' } });
     expect(planned.instances[0]!.outputs.o!.path).toBe('planck/0.5/sim/train/o.json');
   });
+
+  it('template problems are reported together with param problems, all at once', () => {
+    const sim = defineAction({ name: 'sim', params: z.object({ lr: z.number().default(1) }), outputs: { o: { handler: 'json', path: '{split}}.json' }, p: { handler: 'json', path: '{nope}.json' } }, run: noop });
+    try {
+      plan([sim], { params: { sim: { lrr: 1 } }, handlers });
+      throw new Error('expected plan() to throw');
+    } catch (error) {
+      expect((error as AeroAggregateError).issues.map((i) => i.code)).toEqual(['PLAN_UNKNOWN_PARAM', 'PLAN_TEMPLATE_INVALID', 'PLAN_UNKNOWN_TEMPLATE_TAG']);
+    }
+  });
+
+  it('a value a format spec cannot take is named with its instance, once per output', () => {
+    const a = defineAction({ name: 'a', partitions: { x: [1, 1.5, 2.5] }, outputs: { o: { handler: 'json', path: '{x:03d}.json' } }, run: noop });
+    try {
+      plan([a], { params: {}, handlers });
+      throw new Error('expected plan() to throw');
+    } catch (error) {
+      expect((error as AeroError).code).toBe('PLAN_UNKNOWN_TEMPLATE_TAG');
+      expect((error as AeroError).message).toBe('Output `o` of `a[x=1.5]`: Template `{x:03d}.json` formats 1.5 with `d`, which needs an integer.');
+    }
+  });
 });
