@@ -19,6 +19,7 @@ export { inlineLauncher } from './launchers/inline.js';
 export { processLauncher, type ProcessLauncherOptions } from './launchers/process.js';
 export { listRuns, getRun, findEntry, readLog, readSnapshot, why, listArtifacts, lineage, gc, type WhyReport, type ArtifactSummary, type LineageNode, type GcReport } from './queries.js';
 export { readRunMetrics, parseMetricLines, type RunMetrics } from './metrics-read.js';
+export { arrayPreview, grayPng } from './preview-image.js';
 export { verify, storeCorruptError, type VerifyReport, type VerifyProblem } from './verify.js';
 export type { RunRecord, ActionEntry, CacheEntry, CacheComponents, GitInfo } from './runs.js';
 export { newRunId, gitInfo } from './runs.js';

@@ -4,6 +4,7 @@ import type { FitsHDU, FitsValue } from './types.js';
 import { isFitsFile, isFitsTable } from './types.js';
 import { readFits } from './reader.js';
 import { writeFits } from './writer.js';
+import { previewFits } from './preview.js';
 import { fitsOptionsSchema, fitsReadOptionsSchema, fitsWriteOptionsSchema, parseOptions, type FitsOptions, type FitsReadOptions, type FitsWriteOptions } from './options.js';
 import { PLUGIN } from './errors.js';
 
@@ -44,5 +45,6 @@ export function fitsHandler(options: FitsOptions = {}): FitsHandler {
       if (isFitsFile(value)) return { hdus: value.hdus.map(describeHdu) };
       return describeHdu(value);
     },
+    preview: previewFits,
   };
 }

@@ -5,6 +5,7 @@ import { readNpy, toNDArray, writeNpy } from './npy.js';
 import { readNpz, writeNpz, type NpzArrays, type NpzReadOptions } from './npz.js';
 import { npyOptionsSchema, npyWriteOptionsSchema, parseOptions, type NpyOptions, type NpyWriteOptions, type ResolvedNpyOptions } from './options.js';
 import { PLUGIN } from './errors.js';
+import { previewNpy } from './preview.js';
 
 export type NpyHandler = AssetHandler<NDArray, Record<string, never>, NpyWriteOptions>;
 export type NpzHandler = AssetHandler<NpzArrays, NpzReadOptions, NpyWriteOptions>;
@@ -42,6 +43,7 @@ export function npyHandlers(options: NpyOptions = {}): [NpyHandler, NpzHandler] 
     read: (path) => readNpy(path),
     write: async (path, value, writeOptions) => writeNpy(path, value, settings(base, writeOptions, 'npy.write')),
     describe: (value) => describeArray(toNDArray(value, 'value')),
+    preview: previewNpy,
   };
   const npz: NpzHandler = {
     kind: 'handler',
