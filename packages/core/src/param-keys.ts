@@ -149,13 +149,19 @@ export class ReadTracker {
     return proxy;
   }
 
+  /** The reader saw the plain tree (see the planner): everything counts as read. */
+  readEverything(): void {
+    this.top.whole = true;
+  }
+
   keyTree(): KeyTree {
     const convert = (node: ReadNode): KeyTree => {
       // Read but never looked into: the reader took the value as a whole.
       if (node.whole || node.children.size === 0) return OPEN;
       return { kind: 'object', children: new Map([...node.children].map(([k, c]) => [k, convert(c)])) };
     };
-    return this.top.children.size === 0 && !this.top.whole ? { kind: 'object', children: new Map() } : convert(this.top);
+    if (this.top.whole) return OPEN;
+    return this.top.children.size === 0 ? { kind: 'object', children: new Map() } : convert(this.top);
   }
 }
 

@@ -130,8 +130,22 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   const partitionKeys = new Map<string, Array<PartitionKey | undefined>>();
   for (const action of byName.values()) {
     if (!resolvedParams.has(action.name)) continue;
+    if (!action.partitions) {
+      partitionKeys.set(action.name, [undefined]);
+      continue;
+    }
     try {
-      partitionKeys.set(action.name, action.partitions ? checkedPartitions(expandPartitions(action.partitions, resolvedParams.get(action.name), trackedRoot)) : [undefined]);
+      let keys: PartitionKey[];
+      try {
+        keys = expandPartitions(action.partitions, resolvedParams.get(action.name), trackedRoot);
+      } catch (error) {
+        if (error instanceof AeroError) throw error;
+        // Some code cannot take a proxy (structuredClone): run on the plain tree, and
+        // since what it read is then unknown, count every key as read.
+        keys = expandPartitions(action.partitions, resolvedParams.get(action.name), options.params);
+        reads.readEverything();
+      }
+      partitionKeys.set(action.name, checkedPartitions(keys));
     } catch (error) {
       issues.push(partitionError(action, error));
     }

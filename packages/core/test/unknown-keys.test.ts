@@ -114,6 +114,11 @@ describe('unknown params are refused at plan time (PLAN_UNKNOWN_PARAM)', () => {
     }
   });
 
+  it('a partition function that cannot take the tracked root (structuredClone) still works; then every key counts as read', () => {
+    const sim = defineAction({ name: 'sim', partitions: (_p, { root }) => splits((structuredClone(root) as { sims: Record<string, number> }).sims), outputs: { o: { handler: 'json' } }, run: noop });
+    expect(plan([sim], { params: { sims: { train: 2 }, other: 1 }, handlers }).instances).toHaveLength(2);
+  });
+
   it('unknown keys are reported together with invalid params, all at once', () => {
     const error = planError({ train: { lr: -1, lrr: 1 } }) as AeroAggregateError;
     expect(error.issues.map((i) => i.code).sort()).toEqual(['PLAN_INVALID_PARAMS', 'PLAN_UNKNOWN_PARAM']);
