@@ -1,5 +1,6 @@
 export * from './contracts/index.js';
 export * from './errors.js';
+export { nearestNames, didYouMean } from './suggest.js';
 export * from './define.js';
 export { defineCommand, METRICS_FILE_ENV, type CommandDefinition } from './command.js';
 export { createAero, Aero, type CreateAeroOptions, type RunOptions, type RunSummary, describeChange } from './engine.js';
