@@ -29,7 +29,7 @@ export function execCommand(): string[] {
 export async function openProject(args: ParsedArgs, overrides: string[] = [], loaded?: Aero): Promise<Aero> {
   if (loaded) {
     const { createAero } = await import('@aeroml/core');
-    return createAero({ cwd: loaded.cwd, config: loaded.config, ...(loaded.configFile ? { configFile: loaded.configFile } : {}), overrides, defaults: await embeddedDefaults(loaded.cwd, loaded.config.dir), execCommand: execCommand() });
+    return createAero({ cwd: loaded.cwd, config: loaded.config, ...(loaded.configFile ? { configFile: loaded.configFile } : {}), overrides, dev: Boolean(args.values.dev), defaults: await embeddedDefaults(loaded.cwd, loaded.config.dir), execCommand: execCommand() });
   }
   const { createAero, findConfigFile, loadConfigFile } = await import('@aeroml/core');
   const { resolve } = await import('node:path');
@@ -43,5 +43,6 @@ export async function openProject(args: ParsedArgs, overrides: string[] = [], lo
   const config = await loadConfigFile(configFile).catch((error: unknown) => {
     throw markConfigPhase(error);
   });
-  return createAero({ cwd, config, configFile, overrides, defaults: await embeddedDefaults(cwd, config.dir), execCommand: execCommand() });
+  // --dev: no trackers and a local store (see core's plugins.ts).
+  return createAero({ cwd, config, configFile, overrides, dev: Boolean(args.values.dev), defaults: await embeddedDefaults(cwd, config.dir), execCommand: execCommand() });
 }

@@ -85,6 +85,11 @@ describe('aero refuses wrong input before anything runs (exit 2)', () => {
     await refused(vars, ['run'], '[aero] CONFIG_INVALID: `vars.stage` is the name of a built-in template tag (the action name); it would be replaced.');
   });
 
+  it('a misspelled key in params of aero.config.ts', async () => {
+    const dir = await makeProject('refuse-config-params', { 'aero.config.ts': pipeline().replace('params: { counts:', 'params: { trian: { lr: 1 }, counts:') });
+    await refused(dir, ['run'], '[aero] PLAN_UNKNOWN_PARAM: Unknown param `trian.lr` (set in aero.config.ts): no action reads it.\n  hint: Did you mean `train.lr`? Rename it in aero.config.ts.');
+  });
+
   it('misspelled defineConfig keys', async () => {
     const dir = await makeProject('refuse-config-key', { 'aero.config.ts': pipeline(', plugin: []') });
     await refused(dir, ['run'], 'CONFIG_UNKNOWN_KEY: ', 'unknown key `plugin` in defineConfig({...}).', 'hint: Did you mean `plugins`?');

@@ -42,6 +42,8 @@ export interface CreateAeroOptions {
   defaults?: PluginDefaults;
   /** argv that starts the worker (`aero exec`), for the process and remote launchers. */
   execCommand?: string[];
+  /** Development mode (`--dev`): no trackers, and a local store instead of a remote one (see plugins.ts). */
+  dev?: boolean;
   logger?: Logger;
 }
 
@@ -123,10 +125,12 @@ export class Aero {
     this.execCommand = options.execCommand;
     this.dir = resolve(cwd, config.dir ?? '.aero');
     this.project = config.project ?? basename(cwd);
-    this.plugins = resolvePlugins(config.plugins, options.defaults ?? {}, [
-      inlineLauncher((spec) => this.runtimeFor(spec)),
-      processLauncher(),
-    ]);
+    this.plugins = resolvePlugins(
+      config.plugins,
+      options.defaults ?? {},
+      [inlineLauncher((spec) => this.runtimeFor(spec)), processLauncher()],
+      { dev: Boolean(options.dev) },
+    );
     this.artifacts = new ArtifactStore(this.plugins.store);
     this.fingerprinter = new Fingerprinter(cwd);
   }
@@ -351,7 +355,8 @@ class RunExecution {
   }
 
   private get trackers(): Tracker[] {
-    return this.options.dryRun ? [] : this.aero.plugins.trackers;
+    // A dev run tracks nothing (also when only RunOptions.dev says so).
+    return this.options.dryRun || this.options.dev ? [] : this.aero.plugins.trackers;
   }
 
   private emit(event: AeroEvent): void {

@@ -14,6 +14,15 @@ export interface PluginSet {
   configLoaders: ConfigLoader[];
 }
 
+/**
+ * `--dev` (Aeromancy's development mode): no tracker is started and a store that is not on
+ * this machine (no `localRoot`, e.g. S3) is replaced by the default local one, so a dev
+ * run neither needs nor touches a server. Nothing is opened: plugins connect lazily.
+ */
+export interface ResolveOptions {
+  dev?: boolean;
+}
+
 /** What to use for a kind the config leaves empty (the CLI passes the embedded defaults). */
 export interface PluginDefaults {
   store?: () => Store;
@@ -43,7 +52,7 @@ export function flattenPlugins(inputs: readonly PluginInput[] | undefined): AnyP
   return out;
 }
 
-export function resolvePlugins(inputs: readonly PluginInput[] | undefined, defaults: PluginDefaults, builtinLaunchers: Launcher[]): PluginSet {
+export function resolvePlugins(inputs: readonly PluginInput[] | undefined, defaults: PluginDefaults, builtinLaunchers: Launcher[], options: ResolveOptions = {}): PluginSet {
   const plugins = flattenPlugins(inputs);
   const stores = plugins.filter((p): p is Store => p.kind === 'store');
   if (stores.length > 1) {
@@ -51,10 +60,12 @@ export function resolvePlugins(inputs: readonly PluginInput[] | undefined, defau
       hint: 'Remove all but one store plugin from `plugins`.',
     });
   }
-  const store = stores[0] ?? defaults.store?.();
+  const configured = stores[0] && options.dev && stores[0].localRoot === undefined ? undefined : stores[0];
+  const store = configured ?? defaults.store?.() ?? stores[0];
   if (!store) throw new AeroError(ErrorCodes.PLUGIN_INVALID, 'No store is configured.', { hint: 'Add a store plugin such as localStore() to `plugins`.' });
   let trackers = plugins.filter((p): p is Tracker => p.kind === 'tracker');
   if (trackers.length === 0) trackers = defaults.trackers?.() ?? [];
+  if (options.dev) trackers = [];
   const handlers = new Map<string, AssetHandler<any, any, any>>();
   for (const h of defaults.handlers?.() ?? []) handlers.set(h.name, h);
   for (const h of plugins.filter((p): p is AssetHandler => p.kind === 'handler')) handlers.set(h.name, h);

@@ -42,7 +42,7 @@ export async function runWorker(specPath: string, options: Pick<CreateAeroOption
   try {
     // The run's overrides, so the worker composes the same config (a YAML `???` that the
     // command line filled would otherwise fail to load here).
-    const aero = await createAero({ cwd: spec.cwd, ...(spec.configFile ? { configFile: spec.configFile } : {}), overrides: spec.overrides ?? [], defaults: options.defaults ?? {} });
+    const aero = await createAero({ cwd: spec.cwd, ...(spec.configFile ? { configFile: spec.configFile } : {}), overrides: spec.overrides ?? [], dev: Boolean(spec.dev), defaults: options.defaults ?? {} });
     const action = aero.actions.find((a) => a.name === spec.action);
     if (!action) throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, `The config has no action \`${spec.action}\` any more.`, { hint: 'The config changed after the job was submitted; rerun the pipeline.' });
     emit({ type: 'job:started', jobId: spec.jobId });

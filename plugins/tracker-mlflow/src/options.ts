@@ -48,6 +48,14 @@ export const mlflowTrackerOptionsSchema = z
     requestTimeoutMs: z.number().int().min(100).default(15_000),
     /** How long `flush()`/`close()` wait for the server before leaving events spooled. */
     flushTimeoutMs: z.number().int().min(0).default(15_000),
+    /**
+     * Failed connection attempts that found no server (connection refused, unknown host)
+     * after which one `flush()`/`close()` stops waiting and leaves the events spooled for
+     * `aero sync`: an unreachable server costs a command well under a second, not
+     * `flushTimeoutMs`. Once a flush gave up, the next (e.g. `close()`) tries once. A
+     * server that answers (even with 5xx) is waited for.
+     */
+    offlineAfterAttempts: z.number().int().min(1).default(2),
     /** How long `sync()` (`aero sync`) keeps trying per run before reporting what remains. */
     syncTimeoutMs: z.number().int().min(0).default(120_000),
     /** Delay before sending, so small calls coalesce into one `log-batch`. */

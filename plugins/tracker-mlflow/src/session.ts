@@ -2,7 +2,7 @@
 // sends with backoff. Tracker calls only append to the spool and return; sending happens
 // here, so a slow or dead server never blocks the pipeline.
 import type { Logger } from '@aeroml/core';
-import type { MlflowClient } from './client/client.js';
+import { isMlflowRequestError, serverAbsent, type MlflowClient } from './client/client.js';
 import { mlflowError, MlflowErrorCodes } from './errors.js';
 import type { NewOp } from './ops.js';
 import type { StoreLike } from './options.js';
@@ -29,6 +29,13 @@ export interface SessionSettings {
   batchDelayMs: number;
   retryDelayMs: number;
   retryMaxDelayMs: number;
+  /** Connection failures after which a flush stops waiting (see options.ts). */
+  offlineAfterAttempts: number;
+}
+
+/** A send that found no server at all (refused, unknown host), as opposed to a failing or slow one. */
+function noAnswer(error: unknown): boolean {
+  return isMlflowRequestError(error) && error.code === MlflowErrorCodes.MLFLOW_UNREACHABLE && error.status === undefined && serverAbsent(error.cause);
 }
 
 /** Journal bytes allowed to wait for the disk before tracker calls wait too. */
@@ -48,6 +55,8 @@ export class RunSession {
   private fatal: unknown = null;
   private rejections: string[] = [];
   private closed = false;
+  /** The last flush found no server: the next one tries once before giving up again. */
+  private offline = false;
   /** Ops delivered by this session (for sync's count). */
   delivered = 0;
 
@@ -107,6 +116,7 @@ export class RunSession {
       try {
         this.delivered += await this.sender.drain();
         this.failures = 0;
+        this.offline = false;
         this.lastError = null;
         this.fatal = null;
       } catch (error) {
@@ -130,6 +140,9 @@ export class RunSession {
   async flush(timeoutMs: number): Promise<void> {
     await this.spool.drain();
     const deadline = Date.now() + timeoutMs;
+    let unanswered = 0;
+    let offline = false;
+    const attempts = this.offline ? 1 : this.settings.offlineAfterAttempts;
     while (this.sender.pending > 0) {
       if (this.fatal) throw this.fatal;
       const remaining = deadline - Date.now();
@@ -137,6 +150,11 @@ export class RunSession {
       // A request may take longer than the time left: stop waiting, it goes on in the background.
       await raceTimeout(this.pump(), remaining);
       if (this.sender.pending === 0 || this.pumping || this.fatal) continue;
+      // No server there: waiting out the deadline (on every command) would buy nothing.
+      if (noAnswer(this.lastError) && ++unanswered >= attempts) {
+        offline = this.offline = true;
+        break;
+      }
       await raceTimeout(sleep(this.backoff()), deadline - Date.now());
     }
     await this.spool.saveState();
@@ -145,8 +163,10 @@ export class RunSession {
       const cause = this.lastError as Error | null;
       throw mlflowError(
         MlflowErrorCodes.MLFLOW_SPOOLED,
-        `${this.sender.pending} MLflow event(s) are not delivered yet${cause ? ` (${cause.message})` : ''}; they are kept in ${this.spool.dir} and retried in the background.`,
-        { cause, hint: 'Nothing is lost: when the server is back, `aero sync` (or the next flush) sends them.', details: { pending: this.sender.pending, dir: this.spool.dir } },
+        offline
+          ? `${this.sender.pending} MLflow event(s) are spooled, not sent: ${cause ? cause.message.replace(/\.$/, '') : 'the server is unreachable'} (gave up after ${unanswered} attempt(s)). They are kept in ${this.spool.dir}.`
+          : `${this.sender.pending} MLflow event(s) are not delivered yet${cause ? ` (${cause.message})` : ''}; they are kept in ${this.spool.dir} and retried in the background.`,
+        { cause, hint: 'Nothing is lost: when the server is back, `aero sync` sends them.', details: { pending: this.sender.pending, dir: this.spool.dir, offline } },
       );
     }
     if (this.rejections.length > 0) {

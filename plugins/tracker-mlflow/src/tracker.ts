@@ -56,7 +56,7 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
   let client: MlflowClient | null = null;
   const getClient = () => (client ??= makeClient());
   const sessions = new Map<string, { session: RunSession; run: RunInfo }>();
-  const sessionSettings = { getStore: storeOf, batchDelayMs: settings.batchDelayMs, retryDelayMs: settings.retryDelayMs, retryMaxDelayMs: settings.retryMaxDelayMs };
+  const sessionSettings = { getStore: storeOf, batchDelayMs: settings.batchDelayMs, retryDelayMs: settings.retryDelayMs, retryMaxDelayMs: settings.retryMaxDelayMs, offlineAfterAttempts: settings.offlineAfterAttempts };
   const dirName = spoolDirName(settings.name);
 
   const sessionFor = (scope: TrackerScope, what: string) => {

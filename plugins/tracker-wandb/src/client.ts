@@ -19,6 +19,11 @@ export class RequestFailure extends Error {
 
 export interface RetryPolicy {
   attempts: number;
+  /**
+   * Attempts of one request that finds no server at all (refused, unresolvable) before it
+   * gives up: a service that is not there is not retried `attempts` times.
+   */
+  unansweredAttempts?: number;
   minDelayMs: number;
   maxDelayMs: number;
 }
@@ -43,7 +48,9 @@ interface GraphqlResponse<T> {
   errors?: { message?: string; extensions?: { code?: string } }[];
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
+// Not unref'd: the caller awaits it, and an unref'd timer let the process exit in the
+// middle of a flush (the run summary was never printed).
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Seconds or an HTTP date, as in `Retry-After`; undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
@@ -58,6 +65,20 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 export function backoffMs(attempt: number, policy: RetryPolicy, random = Math.random): number {
   const exp = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** attempt);
   return Math.round(exp / 2 + (random() * exp) / 2);
+}
+
+/** Error codes of a connection that found nothing listening, or no such host. */
+const ABSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Whether a failed fetch found no server at all (refused, unresolvable, unroutable, or a
+ * port fetch never connects to), as opposed to a dropped connection or a slow answer: a
+ * server that is there but flaky is retried in full.
+ */
+export function serverAbsent(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (!cause) return false;
+  return (typeof cause.code === 'string' && ABSENT_CODES.has(cause.code)) || cause.message === 'bad port';
 }
 
 function describeNetworkError(error: unknown): string {
@@ -110,7 +131,9 @@ export class WandbClient {
   private async send(operation: string, make: () => Promise<Response>): Promise<Response> {
     const { retry } = this.options;
     let last: RequestFailure | undefined;
-    for (let attempt = 0; attempt < retry.attempts; attempt++) {
+    let unanswered = 0;
+    let attempts = retry.attempts;
+    for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) this.stats.retries += 1;
       this.stats.requests += 1;
       let wait: number | undefined;
@@ -125,10 +148,11 @@ export class WandbClient {
       } catch (error) {
         if (error instanceof RequestFailure) throw error;
         last = new RequestFailure('transient', operation, `${operation}: ${describeNetworkError(error)}`, undefined, { cause: error });
+        if (serverAbsent(error) && ++unanswered >= (retry.unansweredAttempts ?? retry.attempts)) attempts = attempt + 1;
       }
-      if (attempt + 1 < retry.attempts) await this.sleep(Math.min(retry.maxDelayMs, Math.max(wait ?? 0, backoffMs(attempt, retry))));
+      if (attempt + 1 < attempts) await this.sleep(Math.min(retry.maxDelayMs, Math.max(wait ?? 0, backoffMs(attempt, retry))));
     }
-    throw new RequestFailure('transient', operation, `${last?.message ?? operation}, gave up after ${retry.attempts} attempts`, last?.status, { cause: last });
+    throw new RequestFailure('transient', operation, `${last?.message ?? operation}, gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}`, last?.status, { cause: last });
   }
 
   async graphql<T>(operationName: string, query: string, variables: Record<string, unknown>): Promise<T> {

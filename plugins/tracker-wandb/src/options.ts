@@ -50,6 +50,8 @@ export const wandbTrackerOptionsSchema = z
     retry: z
       .object({
         attempts: z.number().int().min(1).max(100).default(6),
+        /** Attempts when no server is there (connection refused, unknown host): then the ops stay spooled for `aero sync wandb`. */
+        unansweredAttempts: z.number().int().min(1).max(100).default(2),
         minDelayMs: z.number().int().min(0).default(500),
         maxDelayMs: z.number().int().min(0).default(30_000),
       })

@@ -100,7 +100,7 @@ describe('credentials and options', () => {
       artifacts: 'upload',
       flushIntervalMs: 2000,
       timeoutMs: 30000,
-      retry: { attempts: 6, minDelayMs: 500, maxDelayMs: 30000 },
+      retry: { attempts: 6, minDelayMs: 500, maxDelayMs: 30000, unansweredAttempts: 2 },
       maxLinesPerRequest: 1000,
     });
   });

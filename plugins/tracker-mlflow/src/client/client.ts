@@ -75,6 +75,20 @@ interface CallOptions {
   json?: unknown;
 }
 
+/** Error codes of a connection that found nothing listening, or no such host. */
+const ABSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * Whether a failed fetch found no server at all (refused, unresolvable, unroutable, or a
+ * port fetch never connects to), as opposed to a dropped connection or a slow answer: a
+ * server that is there but flaky is retried in full.
+ */
+export function serverAbsent(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (!cause) return false;
+  return (typeof cause.code === 'string' && ABSENT_CODES.has(cause.code)) || cause.message === 'bad port';
+}
+
 function describeCause(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   if (error.name === 'TimeoutError') return 'timed out';
@@ -138,7 +152,7 @@ export class MlflowClient {
       throw new MlflowRequestError(MlflowErrorCodes.MLFLOW_UNREACHABLE, `MLflow server at ${this.trackingUri} is unreachable (${what}: ${describeCause(error)}).`, {
         retryable: true,
         cause: error,
-        hint: 'Start the server (tools/mlflow/start.sh, or `mlflow server --host 127.0.0.1 --port 5000`) or fix `trackingUri`; the tracker keeps events spooled and `aero sync` sends them later.',
+        hint: 'Start the server (e.g. `mlflow server --host 127.0.0.1 --port 5000`) or fix `trackingUri` (or MLFLOW_TRACKING_URI); the tracker keeps events spooled and `aero sync` sends them later.',
       });
     }
     if (response.ok) return response;
