@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { aero, copyQuickstart, startAero, waitFor } from './helpers.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const events = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+const space = ['train.lr=tag(log, interval(0.01, 2))', 'train.epochs=20'];
+
+/** tools/optuna/start.sh's venv (installed here when missing): the tpe runs use the real optuna. */
+function optunaPython(): string {
+  const envFile = join(REPO, '.tools/optuna.env');
+  if (!existsSync(envFile)) execFileSync('bash', [join(REPO, 'tools/optuna/start.sh')], { stdio: 'ignore' });
+  return readFileSync(envFile, 'utf8').split('\n').find((l) => l.startsWith('AERO_OPTUNA_PYTHON='))!.slice('AERO_OPTUNA_PYTHON='.length);
+}
+
+describe('aero tune (CLI)', () => {
+  let python: string;
+  beforeAll(() => {
+    python = optunaPython();
+  }, 300_000);
+
+  it('refuses bad input with exit 2 before any trial runs', async () => {
+    const dir = await copyQuickstart();
+    const cases: Array<[string[], string]> = [
+      [['train.lrr=interval(0.1, 1)', '--objective', 'evaluate.accuracy', '--trials', '2', '--sampler', 'random'], 'PLAN_UNKNOWN_PARAM: Unknown param `train.lrr`'],
+      [['train.lr=interval(1, 0.1)', '--objective', 'evaluate.accuracy', '--trials', '2'], 'TUNE_SPACE_INVALID: Search space `train.lr=interval(1, 0.1)`: interval is reversed: low 1 is above high 0.1 (write interval(0.1, 1)).'],
+      [['train.lr=tag(log, interval(0, 1))', '--objective', 'evaluate.accuracy', '--trials', '2'], 'a log scale needs bounds above 0, got low 0.'],
+      [['train.lr=interval(0.1, 1)', '--objective', 'evalute.accuracy', '--trials', '2'], 'TUNE_OBJECTIVE_UNKNOWN: --objective evalute.accuracy: the pipeline has no action `evalute` (actions: ingest, split, train, evaluate). Did you mean `evaluate`?'],
+      [['train.epochs=choice(10, 20)', '--objective', 'evaluate.accuracy', '--trials', '2', '--sampler', 'cmaes'], 'TUNE_SAMPLER_UNSUITABLE: The cmaes sampler searches numbers, but every dimension here is a choice (train.epochs).'],
+      [['train.lr=interval(0.1, 1)', '--objective', 'evaluate.accuracy'], 'USAGE_INVALID: aero tune needs a budget: --trials N (or tune.trials in the config).'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await aero(dir, 'tune', ...args);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.stderr).toContain(message);
+    }
+    expect(existsSync(join(dir, '.aero/runs'))).toBe(false);
+  });
+
+  it('tpe with -j 2 through Optuna; tune show lists the trials best first and the command of the best', { timeout: 300_000 }, async () => {
+    const dir = await copyQuickstart();
+    const env = { AERO_OPTUNA_PYTHON: python };
+    const { result } = startAero(dir, ['tune', ...space, '--objective', 'evaluate.accuracy', '--direction', 'maximize', '--trials', '4', '-j', '2', '--sampler', 'tpe', '--seed', '1', '--study', 'lr', '--json'], env);
+    const r = await result;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const trials = events(r.stdout).filter((e) => e.event === 'tune.trial');
+    expect(trials.map((t) => t.number).sort()).toEqual([0, 1, 2, 3]);
+    expect(existsSync(join(dir, '.aero/tune/lr/optuna.db'))).toBe(true);
+    const show = await aero(dir, 'tune', 'show', '--study', 'lr');
+    expect(show.code).toBe(0);
+    const lines = show.stdout.split('\n');
+    expect(lines[0]).toBe('Study lr: evaluate.accuracy (maximize), sampler tpe');
+    expect(lines[1]).toMatch(/^TRIAL\s+STATE\s+VALUE\s+TRAIN\.LR\s+RUN$/);
+    const values = lines.slice(2, 6).map((l) => Number(l.split(/\s+/)[2]));
+    expect(values).toEqual([...values].sort((a, b) => b - a));
+    const best = events(r.stdout).at(-1)!.best;
+    expect(show.stdout).toContain(`Run it: aero run ${best.overrides.join(' ')}`);
+    expect(show.stdout).toContain('Dashboard: optuna-dashboard sqlite:///.aero/tune/lr/optuna.db');
+    const missing = await aero(dir, 'tune', 'show', '--study', 'rl');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('TUNE_STUDY_NOT_FOUND: No study named `rl` (studies: lr). Did you mean `lr`?');
+  });
+
+  it('Ctrl-C stops the study (exit 130); the same command then finishes it without rerunning what was done', { timeout: 300_000 }, async () => {
+    const dir = await copyQuickstart();
+    const args = ['tune', ...space, '--objective', 'evaluate.accuracy', '--direction', 'maximize', '--trials', '6', '--sampler', 'random', '--json'];
+    const { child, result, output } = startAero(dir, args);
+    await waitFor(() => events(output()).filter((e) => e.event === 'tune.trial').length >= 2, 'two trials');
+    child.kill('SIGINT');
+    const stopped = await result;
+    expect(stopped.code).toBe(130);
+    expect(events(stopped.stdout).at(-1)).toMatchObject({ event: 'tune.finished', interrupted: true });
+    const done = events(stopped.stdout).filter((e) => e.event === 'tune.trial' && e.state === 'complete').length;
+    const resumed = await aero(dir, ...args);
+    expect(resumed.code).toBe(0);
+    const finished = events(resumed.stdout).at(-1)!;
+    expect(finished).toMatchObject({ event: 'tune.finished', interrupted: false, trials: { total: 6 } });
+    expect(events(resumed.stdout).filter((e) => e.event === 'tune.trial' && e.state === 'complete')).toHaveLength(6 - done);
+  });
+});
