@@ -1,5 +1,5 @@
 import type { AssetHandler } from './contracts/handler.js';
-import type { Action, InputRef, PartitionKey, PartitionSpec } from './define.js';
+import type { Action, PartitionKey, PartitionSpec } from './define.js';
 import { isAction } from './define.js';
 import { AeroError, ErrorCodes } from './errors.js';
 import { aggregate } from './plan-issues.js';
@@ -9,34 +9,8 @@ import { applySelection } from './selection.js';
 import { EscapingPaths, unsafeNameIssues } from './output-paths.js';
 import { fillTemplate, templateSyntaxProblems, templateTags, varIssues } from './templates.js';
 
-export interface PlannedInput {
-  ref: InputRef;
-  /** Indices into `Plan.instances` of the producer instances (one unless gathering). */
-  producers: number[];
-}
-
-export interface PlannedInstance {
-  index: number;
-  id: string;
-  /** Folder-safe form of the id. */
-  dir: string;
-  action: Action;
-  partition: PartitionKey | undefined;
-  params: unknown;
-  inputs: Record<string, PlannedInput>;
-  outputs: Record<string, { path: string; handler: string }>;
-  /** Indices of instances this one depends on (deduplicated). */
-  deps: number[];
-  /** Selected by --only (or everything when no selection); ancestors are pulled in unselected. */
-  selected: boolean;
-}
-
-export interface Plan {
-  actions: Action[];
-  instances: PlannedInstance[];
-  /** Action name → its instance indices. */
-  byAction: Map<string, number[]>;
-}
+export type { PlannedInput, PlannedInstance, Plan } from './plan-types.js';
+import type { PlannedInput, PlannedInstance, Plan } from './plan-types.js';
 
 export interface PlanOptions {
   params: Record<string, unknown>;

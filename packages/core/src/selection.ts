@@ -1,7 +1,7 @@
 import type { Action } from './define.js';
 import { AeroError, ErrorCodes } from './errors.js';
 import { aggregate } from './plan-issues.js';
-import type { Plan } from './planner.js';
+import type { Plan } from './plan-types.js';
 import { didYouMean, nearestNames } from './suggest.js';
 
 /**
