@@ -18,7 +18,7 @@ export { codeDriftSince, type CodeDrift } from './code-drift.js';
 export { parseGpusOption, detectNvidiaGpus } from './launchers/gpus.js';
 export { inlineLauncher } from './launchers/inline.js';
 export { processLauncher, type ProcessLauncherOptions } from './launchers/process.js';
-export { listRuns, getRun, findEntry, readLog, readSnapshot, why, listArtifacts, lineage, gc, type WhyReport, type ArtifactSummary, type LineageNode, type GcReport } from './queries.js';
+export { listRuns, getRun, findEntry, readLog, readSnapshot, why, listArtifacts, lineage, gc, type WhyReport, type ArtifactSummary, type LineageNode, type GcReport } from './queries/index.js';
 export { readRunMetrics, parseMetricLines, type RunMetrics } from './metrics-read.js';
 export { arrayPreview, grayPng } from './preview-image.js';
 export { verify, storeCorruptError, type VerifyReport, type VerifyProblem } from './verify.js';

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKS_PREFIX } from '../src/cache-pack.js';
+import { PACKS_PREFIX } from '../src/cache/pack.js';
 import { createAero, defineConfig, lineage, why, type CacheEntry } from '../src/index.js';
 import { jsonHandler, memoryStore, squaresPipeline } from './fixtures.js';
 

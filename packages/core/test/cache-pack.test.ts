@@ -3,7 +3,7 @@ import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PACKS_PREFIX, formatPack, parsePack, presentKeys, type CachePack } from '../src/cache-pack.js';
+import { PACKS_PREFIX, formatPack, parsePack, presentKeys, type CachePack } from '../src/cache/pack.js';
 import { createAero, defineConfig, gc } from '../src/index.js';
 import { ScratchPool } from '../src/scratch.js';
 import { jsonHandler, memoryStore, squaresPipeline } from './fixtures.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PACKS_PREFIX } from '../src/cache-pack.js';
+import { PACKS_PREFIX } from '../src/cache/pack.js';
 import { createAero, defineAction, defineConfig, lineage, why, type Action, type CacheEntry } from '../src/index.js';
 import { jsonHandler, memoryStore } from './fixtures.js';
 

@@ -70,6 +70,11 @@ export class S3Connection {
 
   private async create(): Promise<Loaded> {
     const s = this.settings;
+    // The SDK prints an 8-line "NodeVersionSupportWarning" on Node < 22 the first time a
+    // client is made (through process.emitWarning, so on the user's stderr, from a library
+    // that must not print). AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED is the SDK's
+    // own switch (aws-sdk-js-v3#7983); set it unless the user chose a value.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const [sdk, http, https] = await Promise.all([import('@aws-sdk/client-s3'), import('node:http'), import('node:https')]);
     // Sockets: the semaphore bounds requests; response bodies being drained may hold a few more.
     const agentOptions = { keepAlive: true, maxSockets: s.maxConcurrentRequests * 2, keepAliveMsecs: 1000 };

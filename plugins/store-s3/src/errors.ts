@@ -69,6 +69,20 @@ function isTimeout(err: unknown): boolean {
 }
 
 /** Transient failures worth another attempt: 5xx, throttling, timeouts, dropped connections. */
+/** Network codes that mean nothing is there: no listener, no such host, no route. */
+const ABSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether a failure found no server at all (refused, unknown host, no route, or a
+ * connection that was never established in `connectTimeoutMs`), as opposed to a server
+ * that is there but slow, throttling or dropping connections: those get every retry.
+ */
+export function serverAbsent(err: unknown): boolean {
+  const code = networkCode(err);
+  if (code && ABSENT_CODES.has(code)) return true;
+  return isTimeout(err) && /without establishing a connection/i.test((err as SdkLikeError)?.message ?? '');
+}
+
 export function isRetryable(err: unknown): boolean {
   if (err instanceof AeroError) return err.code === S3ErrorCodes.S3_DIGEST_MISMATCH && Boolean(err.details?.['retryable']);
   const status = statusOf(err);
@@ -165,7 +179,7 @@ export function toAeroError(cause: unknown, ctx: RequestContext): AeroError {
     return err(
       S3ErrorCodes.S3_ENDPOINT_UNREACHABLE,
       `Cannot reach the S3 endpoint ${ctx.endpoint} (${net})${attempts} during ${ctx.op} of ${where(ctx)}. Check the \`endpoint\` option, that the server is running and listening, and any proxy or firewall in between.`,
-      'For a local MinIO started by tools/s3/start.sh, run that script again; its address is in .tools/s3.env.',
+      `Is anything listening there? \`curl -sI ${ctx.endpoint}\` prints the server's answer, or why there is none.`,
       cause,
       ctx,
       { networkCode: net },

@@ -52,12 +52,14 @@ export const s3StoreOptionsSchema = z
     retry: z
       .object({
         attempts: z.number().int().min(1).max(20).default(6),
+        /** Attempts when no server is there (connection refused, unknown host, connect timeout): a wrong endpoint fails at once. */
+        unreachableAttempts: z.number().int().min(1).max(20).default(2),
         baseDelayMs: z.number().int().min(0).default(100),
         maxDelayMs: z.number().int().min(0).default(5_000),
       })
       .prefault({}),
-    /** TCP connect timeout. */
-    connectTimeoutMs: z.number().int().min(1).default(5_000),
+    /** TCP connect timeout: an endpoint that never accepts fails after this (times `retry.unreachableAttempts`). */
+    connectTimeoutMs: z.number().int().min(1).default(3_000),
     /** A request with no bytes moving for this long is aborted and retried. */
     requestTimeoutMs: z.number().int().min(1).default(60_000),
     /**
@@ -91,7 +93,7 @@ export function parseS3StoreOptions(input: unknown): S3StoreSettings {
     const lines = result.error.issues.map((issue) => `s3Store: \`${formatPath(issue.path)}\`: ${issue.message}`);
     throw new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `Invalid options for s3Store:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
       plugin: PLUGIN,
-      hint: 'Fix the listed options in aero.config.ts; see docs/plugins/store-s3.md for every option.',
+      hint: 'Fix the listed options in aero.config.ts; every option is listed in the Options section of the @aeroml/store-s3 README.',
       details: { issues: lines },
     });
   }

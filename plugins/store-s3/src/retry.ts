@@ -1,7 +1,9 @@
-import { isRetryable } from './errors.js';
+import { isRetryable, serverAbsent } from './errors.js';
 
 export interface RetryPolicy {
   attempts: number;
+  /** Attempts when no server is there at all (see errors.ts serverAbsent); at most `attempts`. */
+  unreachableAttempts?: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
@@ -28,7 +30,9 @@ export async function withRetry<T>(policy: RetryPolicy, fn: (state: RetryState) 
     try {
       return await fn({ attempt });
     } catch (error) {
-      if (attempt >= policy.attempts || !retryable(error)) {
+      // A wrong endpoint is not retried six times: the error should appear at once.
+      const limit = serverAbsent(error) ? Math.min(policy.attempts, policy.unreachableAttempts ?? policy.attempts) : policy.attempts;
+      if (attempt >= limit || !retryable(error)) {
         if (error && typeof error === 'object') Object.assign(error, { aeroAttempts: attempt });
         throw error;
       }

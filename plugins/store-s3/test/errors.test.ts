@@ -122,6 +122,8 @@ describe('clear errors: each says what happened and what to check', () => {
       expect(e.message).toBe(
         `Cannot reach the S3 endpoint http://127.0.0.1:${port} (ECONNREFUSED) after 2 attempts during ListObjectsV2 of s3://${env.bucket}. Check the \`endpoint\` option, that the server is running and listening, and any proxy or firewall in between.`,
       );
+      // A command that works anywhere, not a script of aero's own repository.
+      expect(e.hint).toBe(`Is anything listening there? \`curl -sI http://127.0.0.1:${port}\` prints the server's answer, or why there is none.`);
       await store.close();
     });
 

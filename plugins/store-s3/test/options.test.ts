@@ -28,7 +28,8 @@ describe('s3Store options', () => {
     expect(e.message).toContain('s3Store: `retry.attempts`: Too small: expected number to be >=1');
     expect(e.message).toContain('s3Store: `partSize`: Too small: expected number to be >=5242880');
     expect(e.message).toContain('s3Store: `(options)`: Unrecognized key: "typo"');
-    expect(e.hint).toContain('docs/plugins/store-s3.md');
+    // Names the package's README, not a path that exists only in aero's repository.
+    expect(e.hint).toBe('Fix the listed options in aero.config.ts; every option is listed in the Options section of the @aeroml/store-s3 README.');
   });
 
   it('rejects a missing bucket, a bad bucket name and a prefix starting with /', () => {
@@ -43,7 +44,8 @@ describe('s3Store options', () => {
     expect(custom.checksums).toBe('when_required');
     expect(custom.prefix).toBe('team/aero/');
     expect(custom.partConcurrency).toBe(8);
-    expect(custom.retry).toEqual({ attempts: 6, baseDelayMs: 100, maxDelayMs: 5000 });
+    expect(custom.retry).toEqual({ attempts: 6, unreachableAttempts: 2, baseDelayMs: 100, maxDelayMs: 5000 });
+    expect(custom.connectTimeoutMs).toBe(3000);
     const aws = parseS3StoreOptions({ bucket: 'b-1', prefix: 'x' });
     expect(aws.forcePathStyle).toBe(false);
     expect(aws.checksums).toBe('when_supported');

@@ -1,9 +1,9 @@
-import type { ArtifactStore } from './artifacts.js';
-import type { Store } from './contracts/store.js';
-import { ErrorCodes, isAeroError } from './errors.js';
-import { StoreKeys } from './keys.js';
-import { quarantineKey } from './quarantine.js';
-import type { CacheEntry } from './runs.js';
+import type { ArtifactStore } from '../artifacts.js';
+import type { Store } from '../contracts/store.js';
+import { ErrorCodes, isAeroError } from '../errors.js';
+import { StoreKeys } from '../keys.js';
+import { quarantineKey } from '../quarantine.js';
+import type { CacheEntry } from '../runs.js';
 
 /**
  * What the store holds for one cache key. A cache hit needs all of it: the entry

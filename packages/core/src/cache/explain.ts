@@ -1,10 +1,10 @@
-import type { CacheBacking } from './cache-backing.js';
-import { readNewestPack } from './cache-pack.js';
-import type { Aero } from './engine.js';
-import { describeChange } from './engine.js';
-import { StoreKeys } from './keys.js';
-import type { PlannedInstance } from './planner.js';
-import type { CacheComponents, CacheEntry, RunRecord } from './runs.js';
+import type { CacheBacking } from './backing.js';
+import { describeChange } from './change.js';
+import { readNewestPack } from './pack.js';
+import { StoreKeys } from '../keys.js';
+import type { PlannedInstance } from '../plan-types.js';
+import type { AeroProject } from '../project.js';
+import type { CacheComponents, CacheEntry, RunRecord } from '../runs.js';
 
 /**
  * The sentences `aero why` (and a dry run) give for an instance that is not a cache hit:
@@ -16,7 +16,7 @@ import type { CacheComponents, CacheEntry, RunRecord } from './runs.js';
  * entry still exists would name a change that is not the reason any more (the stale
  * cause this replaced).
  */
-export async function explainMiss(aero: Aero, inst: PlannedInstance, key: string, components: CacheComponents, backing: CacheBacking, runs: RunRecord[]): Promise<string[]> {
+export async function explainMiss(aero: AeroProject, inst: PlannedInstance, key: string, components: CacheComponents, backing: CacheBacking, runs: RunRecord[]): Promise<string[]> {
   const last = lastRecorded(inst.id, runs);
   const reasons: string[] = [];
   if (last && last.cacheKey !== key) reasons.push(...(await changesSince(aero, last, key, components)));
@@ -37,7 +37,7 @@ export async function explainMiss(aero: Aero, inst: PlannedInstance, key: string
  * handlers) since the newest run that recorded it, whatever its inputs will be: for an
  * instance whose upstream must run first, so its input digests are not known yet.
  */
-export async function ownChanges(aero: Aero, inst: PlannedInstance, runs: RunRecord[]): Promise<string[]> {
+export async function ownChanges(aero: AeroProject, inst: PlannedInstance, runs: RunRecord[]): Promise<string[]> {
   const last = lastRecorded(inst.id, runs);
   if (!last) return ['it has never run'];
   const before = await readEntry(aero, last.cacheKey);
@@ -55,7 +55,7 @@ function lastRecorded(instanceId: string, runs: RunRecord[]): { runId: string; c
   return undefined;
 }
 
-async function changesSince(aero: Aero, last: { runId: string; cacheKey: string }, key: string, components: CacheComponents): Promise<string[]> {
+async function changesSince(aero: AeroProject, last: { runId: string; cacheKey: string }, key: string, components: CacheComponents): Promise<string[]> {
   const before = await readEntry(aero, last.cacheKey);
   if (!before) {
     return [`its cache key changed since run ${last.runId} (${last.cacheKey.slice(0, 12)} → ${key.slice(0, 12)}); that key's cache entry is gone, so which part changed cannot be named`];
@@ -64,7 +64,7 @@ async function changesSince(aero: Aero, last: { runId: string; cacheKey: string 
   return changes.length > 0 ? changes : [`its cache key changed since run ${last.runId} (${last.cacheKey.slice(0, 12)} → ${key.slice(0, 12)})`];
 }
 
-async function readEntry(aero: Aero, key: string): Promise<CacheEntry | undefined> {
+async function readEntry(aero: AeroProject, key: string): Promise<CacheEntry | undefined> {
   const bytes = await aero.plugins.store.getBytes(StoreKeys.cacheEntry(key));
   if (!bytes) return undefined;
   try {

@@ -1,8 +1,8 @@
-import type { ArtifactManifest } from './contracts/artifact.js';
-import type { Store } from './contracts/store.js';
-import { sha256Hex } from './hash.js';
-import { StoreKeys } from './keys.js';
-import type { CacheEntry } from './runs.js';
+import type { ArtifactManifest } from '../contracts/artifact.js';
+import type { Store } from '../contracts/store.js';
+import { sha256Hex } from '../hash.js';
+import { StoreKeys } from '../keys.js';
+import type { CacheEntry } from '../runs.js';
 
 /**
  * Cache packs: one file per finished run holding every cache hit that run saw or made,

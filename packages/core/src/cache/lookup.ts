@@ -1,0 +1,74 @@
+import type { ArtifactStore } from '../artifacts.js';
+import type { Store } from '../contracts/store.js';
+import { StoreKeys } from '../keys.js';
+import { checkCacheKey, isHit } from './backing.js';
+import { PackLookup, deletePacks, writePack, type CachePack, type PackedHit } from './pack.js';
+
+/** The outcome of a lookup: a hit, or why a key the store knew is not one. */
+export interface LookupResult {
+  hit?: PackedHit;
+  /** Why a key the store knew is not a hit (its entry, a manifest or a blob is gone). */
+  unbacked?: string;
+}
+
+/**
+ * The cache as one run sees it: the newest cache pack (loaded once) in front of the
+ * per-key entries, and at the end a new pack of every hit the run saw or made.
+ */
+export class RunCache {
+  private pack: Promise<PackLookup | undefined> | undefined;
+  /** Lookups the loaded pack answered. */
+  private packHits = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly artifacts: ArtifactStore,
+  ) {}
+
+  /** `--force`: forced instances overwrite their entries, so no pack may keep the old outputs. */
+  async dropPacks(): Promise<void> {
+    await deletePacks(this.store);
+    this.pack = Promise.resolve(undefined);
+  }
+
+  /** The newest cache pack, loaded once per run; a pack that cannot be read is no pack. */
+  private packLookup(): Promise<PackLookup | undefined> {
+    this.pack ??= PackLookup.load(this.store, (digest, manifest) => this.artifacts.remember(digest, manifest)).catch(() => undefined);
+    return this.pack;
+  }
+
+  async lookup(key: string): Promise<LookupResult> {
+    const pack = await this.packLookup();
+    const packed = pack?.get(key);
+    if (packed) {
+      this.packHits++;
+      return { hit: packed };
+    }
+    const backing = await checkCacheKey(this.store, this.artifacts, key);
+    if (isHit(backing)) return { hit: backing.entry };
+    if (backing.problems.length > 0) return { unbacked: backing.problems.join('; ') };
+    if (pack?.lists(key)) return { unbacked: `its cache entry ${StoreKeys.cacheEntry(key)} is missing from the store (a cache pack lists the key, but a pack alone is no hit)` };
+    return {};
+  }
+
+  /**
+   * Every hit this run saw or made, for the next run to read in one go (see pack.ts).
+   * `hits`: cache key → the hit, for every instance with outputs; `total`: instances in
+   * the run; `selection`: the run covered a selection (`--only`), so the hits of the
+   * pack it read that it did not see are kept for a later full run.
+   */
+  async save(runId: string, hits: Iterable<[string, PackedHit]>, total: number, selection: boolean): Promise<void> {
+    const loaded = await this.pack;
+    // A rerun served wholly by the newest pack, which holds nothing else, would write the
+    // same pack again: keep it.
+    if (loaded && this.packHits === total && loaded.size === this.packHits) return;
+    const pack: CachePack = { schema: 1, runId, hits: {}, manifests: {} };
+    for (const [key, hit] of hits) {
+      for (const o of Object.values(hit.outputs)) pack.manifests[o.digest] ??= await this.artifacts.getManifest(o.name, o.digest);
+      pack.hits[key] = hit;
+    }
+    if (loaded && selection) loaded.carryOver(pack);
+    if (Object.keys(pack.hits).length === 0) return;
+    await writePack(this.store, pack);
+  }
+}

@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import { PACKS_PREFIX, deletePacks } from '../cache/pack.js';
+import { AeroError, ErrorCodes } from '../errors.js';
+import { StoreKeys } from '../keys.js';
+import type { AeroProject } from '../project.js';
+import type { CacheEntry } from '../runs.js';
+import { removeStaleScratch, runLiveness } from '../scratch.js';
+import { listRuns } from './runs.js';
+import { readJson } from './store-json.js';
+
+export interface GcReport {
+  dryRun: boolean;
+  removedBlobs: number;
+  removedBytes: number;
+  removedManifests: number;
+  removedCacheEntries: number;
+  /** Runs whose leftover work folder (`runs/<id>/.scratch`, from a killed run) was removed. */
+  removedScratch: string[];
+  storeHousekeeping: string[];
+}
+
+/**
+ * Delete what no run references any more: keeps every artifact listed in the cache
+ * entries referenced by the newest `keepRuns` runs (default: all runs), removes the rest.
+ */
+export async function gc(aero: AeroProject, options: { dryRun?: boolean; keepRuns?: number } = {}): Promise<GcReport> {
+  const store = aero.plugins.store;
+  const dryRun = Boolean(options.dryRun);
+  const runs = await listRuns(aero);
+  if (runs.some((r) => r.status === 'running')) {
+    throw new AeroError(ErrorCodes.STORE_FAILED, 'A run is in progress; gc would race with it.', { hint: 'Wait for it to finish (see `aero ps`) and run `aero gc` again.' });
+  }
+  const kept = runs.slice(0, options.keepRuns ?? runs.length);
+  const liveKeys = new Set<string>();
+  for (const run of kept) for (const a of run.actions) if (a.cacheKey) liveKeys.add(a.cacheKey);
+  const report: GcReport = { dryRun, removedBlobs: 0, removedBytes: 0, removedManifests: 0, removedCacheEntries: 0, removedScratch: [], storeHousekeeping: [] };
+  report.removedScratch = await removeStaleScratch(join(aero.dir, 'runs'), runLiveness(store), { dryRun });
+  const liveManifests = new Set<string>();
+  const liveBlobs = new Set<string>();
+  // Packs name artifacts that may be removed below; the next run writes a fresh one.
+  if (!dryRun) await deletePacks(store);
+  for await (const key of store.list('cache/')) {
+    if (key.startsWith(PACKS_PREFIX)) continue;
+    const cacheKey = key.slice('cache/'.length, -'.json'.length);
+    const entry = await readJson<CacheEntry>(aero.plugins.store, key);
+    if (!entry || !liveKeys.has(cacheKey)) {
+      report.removedCacheEntries++;
+      if (!dryRun) await store.delete(key);
+      continue;
+    }
+    for (const o of Object.values(entry.outputs)) {
+      liveManifests.add(StoreKeys.manifest(o.name, o.digest));
+      try {
+        const manifest = await aero.artifacts.getManifest(o.name, o.digest);
+        for (const f of manifest.files) liveBlobs.add(StoreKeys.blob(f.sha256));
+      } catch {
+        // already gone: nothing to keep
+      }
+    }
+  }
+  for await (const key of store.list('artifacts/')) {
+    if (liveManifests.has(key)) continue;
+    report.removedManifests++;
+    if (!dryRun) await store.delete(key);
+  }
+  for await (const key of store.list('objects/')) {
+    if (liveBlobs.has(key)) continue;
+    report.removedBlobs++;
+    if (!dryRun) await store.delete(key);
+  }
+  if (store.gc) {
+    const { removed } = await store.gc({ dryRun, olderThanMs: 24 * 3600_000 });
+    report.storeHousekeeping = removed;
+  }
+  return report;
+}

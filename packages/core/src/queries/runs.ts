@@ -1,0 +1,61 @@
+import { AeroError, ErrorCodes } from '../errors.js';
+import { StoreKeys, instanceDirName } from '../keys.js';
+import type { AeroProject } from '../project.js';
+import { isStale, type ActionEntry, type RunRecord } from '../runs.js';
+import { readJson } from './store-json.js';
+
+/** All run records, newest first. Runs whose process died are reported as interrupted. */
+export async function listRuns(aero: AeroProject): Promise<RunRecord[]> {
+  const keys: string[] = [];
+  for await (const key of aero.plugins.store.list(StoreKeys.runsPrefix)) if (key.endsWith('/run.json') && key.split('/').length === 3) keys.push(key);
+  const records = (await Promise.all(keys.map((k) => readJson<RunRecord>(aero.plugins.store, k)))).filter((r): r is RunRecord => Boolean(r));
+  for (const r of records) if (isStale(r)) r.status = 'interrupted';
+  return records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.id < b.id ? 1 : -1));
+}
+
+/** A run by id, unique id prefix, name, or `latest`. */
+export async function getRun(aero: AeroProject, ref: string): Promise<RunRecord> {
+  const runs = await listRuns(aero);
+  const found = ref === 'latest' ? runs[0] : runs.find((r) => r.id === ref || r.name === ref) ?? uniquePrefix(runs, ref);
+  if (!found) {
+    throw new AeroError(ErrorCodes.RUN_NOT_FOUND, `No run matches \`${ref}\`${runs.length ? '' : ' (there are no runs yet)'}.`, {
+      hint: 'List runs with `aero ps`; use a run id, a unique prefix of one, or `latest`.',
+    });
+  }
+  return found;
+}
+
+function uniquePrefix(runs: RunRecord[], prefix: string): RunRecord | undefined {
+  const matches = runs.filter((r) => r.id.startsWith(prefix));
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** The action entry of a run matching an instance id, or an action name with one instance. */
+export function findEntry(run: RunRecord, selector: string): ActionEntry {
+  const exact = run.actions.find((a) => a.id === selector);
+  if (exact) return exact;
+  const byAction = run.actions.filter((a) => a.action === selector);
+  if (byAction.length === 1) return byAction[0]!;
+  throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, byAction.length > 1
+    ? `\`${selector}\` has ${byAction.length} instances in run ${run.id}; name one, e.g. \`${byAction[0]!.id}\`.`
+    : `Run ${run.id} has no action \`${selector}\`.`, {
+    hint: `Actions in this run: ${[...new Set(run.actions.map((a) => a.action))].join(', ')}.`,
+  });
+}
+
+export async function readLog(aero: AeroProject, run: RunRecord, selector: string): Promise<string> {
+  const entry = findEntry(run, selector);
+  const bytes = await aero.plugins.store.getBytes(StoreKeys.instanceLog(run.id, instanceDirName(entry.id)));
+  return bytes ? Buffer.from(bytes).toString('utf8') : '';
+}
+
+export async function readSnapshot(aero: AeroProject, run: RunRecord): Promise<{ config: unknown; sources: Record<string, string> }> {
+  const config = await readJson<unknown>(aero.plugins.store, StoreKeys.snapshot(run.id, 'config.json'));
+  const sources: Record<string, string> = {};
+  const prefix = StoreKeys.snapshot(run.id, 'sources/');
+  for await (const key of aero.plugins.store.list(prefix)) {
+    const bytes = await aero.plugins.store.getBytes(key);
+    if (bytes) sources[key.slice(prefix.length)] = Buffer.from(bytes).toString('utf8');
+  }
+  return { config, sources };
+}

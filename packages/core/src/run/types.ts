@@ -1,0 +1,30 @@
+import type { ActionStatus, RunStatus } from '../contracts/tracker.js';
+import type { RunRecord } from '../runs.js';
+
+export interface RunOptions {
+  only?: string[];
+  dryRun?: boolean;
+  /** Rerun selected actions even when cached. */
+  force?: boolean;
+  dev?: boolean;
+  concurrency?: number;
+  keepGoing?: boolean;
+  launcher?: string;
+  signal?: AbortSignal;
+  /** Human-friendly run name (default: the run id). */
+  name?: string;
+  sweepId?: string;
+  tags?: Record<string, string>;
+  /** GPU device ids of this machine (`--gpus`); default: config `gpus`, else `nvidia-smi -L`. */
+  gpus?: string[];
+}
+
+export interface RunSummary {
+  runId: string;
+  status: RunStatus;
+  counts: Record<ActionStatus, number>;
+  durationMs: number;
+  record: RunRecord;
+  /** Per instance: what happened (also for dry runs: `would-run` with a reason). */
+  decisions: Array<{ instanceId: string; status: ActionStatus | 'would-run'; reason?: string }>;
+}

@@ -1,0 +1,3 @@
+import { type A } from './a.js';
+export interface B { a?: A }
+export const c = () => import('./c.js');
