@@ -1,13 +1,60 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  /** What to do instead; main prints `Run \`aero <command> --help\`.` when there is none. */
+  hint?: string;
+  constructor(message: string, options: { hint?: string } = {}) {
+    super(message);
+    if (options.hint) this.hint = options.hint;
+  }
+}
+
+/** An option the command does not have: main turns it into a "did you mean" hint. */
+export class UnknownOptionError extends UsageError {
+  constructor(
+    message: string,
+    /** Where it is in argv and how it was typed (`--dryrun`, `-x`), with its `=value` if any. */
+    readonly unknown: UnknownOption | undefined,
+  ) {
+    super(message);
+  }
+}
+
+export interface UnknownOption {
+  index: number;
+  rawName: string;
+  inlineValue?: string;
+}
+
+/**
+ * One option of a command: what node:util parseArgs needs (type, short, multiple) and
+ * what `--help` and the completion scripts show. The help fields never reach parseArgs,
+ * so `default` here is text for the reader: the command itself applies the default.
+ */
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  /** One line for `aero <command> --help`. Optional in the type so entries can be added first; help.test.ts fails for any option without one. */
+  description?: string;
+  /** The value's name in help: `--jobs N`, `--cwd DIR` (VALUE when not given). */
+  value?: string;
+  /** The type shown in help when more exact than string: integer, path, a choice `mermaid|dot`. */
+  valueType?: string;
+  /** What the command does when the option is absent, shown as `(default: …)`. */
+  default?: string;
+  /** Values the completion scripts offer after this option: a fixed list, or the project's action names. */
+  complete?: readonly string[] | 'actions' | 'files' | 'dirs';
+}
 
 export interface CommandSpec {
   summary: string;
   usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  options: Record<string, OptionSpec>;
   /** Positional arguments allowed (names for help), or 'many'. */
   positionals?: string[] | 'many';
+  /** What the completion scripts offer for positionals: a fixed list or the project's action names. */
+  completePositionals?: readonly string[] | 'actions';
   details?: string;
   load: () => Promise<Command>;
 }
@@ -20,18 +67,34 @@ export interface ParsedArgs {
 export type Command = (args: ParsedArgs, io: import('./io.js').IO) => Promise<number>;
 
 /** Options every command accepts. */
-export const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
-  cwd: { type: 'string', short: 'C' },
-  config: { type: 'string' },
-  json: { type: 'boolean' },
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  cwd: { type: 'string', short: 'C', value: 'DIR', valueType: 'path', default: 'the current directory', complete: 'dirs', description: 'Project directory: where aero.config.ts and .aero/ are.' },
+  config: { type: 'string', value: 'FILE', valueType: 'path', default: 'aero.config.ts, .mts, .js or .mjs', complete: 'files', description: 'Config file to load, relative to the project directory.' },
+  json: { type: 'boolean', description: 'Machine-readable output: NDJSON events for run, JSON for the commands that list or report; an error adds {"type":"error",...} on stdout.' },
 };
 
+/** -h and -v: handled by main before any parsing, listed in help like the others. */
+export const HELP_OPTIONS: Record<string, OptionSpec> = {
+  help: { type: 'boolean', short: 'h', description: 'Print the help of the command: aero run --help.' },
+  version: { type: 'boolean', short: 'v', description: 'Print the version of aero.' },
+};
+
+/** Only what parseArgs understands: the help fields stay out of parsing. */
+function parseArgsOptions(options: Record<string, OptionSpec>): NonNullable<ParseArgsConfig['options']> {
+  const out: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, o] of Object.entries(options)) out[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  return out;
+}
+
 export function parseCommandArgs(name: string, spec: CommandSpec, argv: string[]): ParsedArgs {
+  const options = parseArgsOptions({ ...GLOBAL_OPTIONS, ...spec.options });
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...spec.options }, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/^TypeError \[\w+\]: /, '').replace(/\. To specify.*$/s, '.'));
+    const message = (error as Error).message.replace(/^TypeError \[\w+\]: /, '').replace(/\. To specify.*$/s, '.');
+    if ((error as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UnknownOptionError(message, unknownOption(argv, options));
+    throw new UsageError(message);
   }
   const positionals = parsed.positionals;
   if (spec.positionals !== 'many') {
@@ -41,6 +104,18 @@ export function parseCommandArgs(name: string, spec: CommandSpec, argv: string[]
     }
   }
   return { values: parsed.values as ParsedArgs['values'], positionals };
+}
+
+/** The first option in argv that `options` lacks. */
+function unknownOption(argv: string[], options: NonNullable<ParseArgsConfig['options']>): UnknownOption | undefined {
+  const { tokens } = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true });
+  const shorts = new Set(Object.values(options).map((o) => o.short));
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const known = token.rawName.startsWith('--') ? token.name in options : shorts.has(token.rawName.slice(1));
+    if (!known) return { index: token.index, rawName: token.rawName, ...(token.inlineValue && token.value !== undefined ? { inlineValue: token.value } : {}) };
+  }
+  return undefined;
 }
 
 /** `--only a,b --only c` → ['a','b','c'] */

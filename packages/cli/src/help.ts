@@ -1,5 +1,5 @@
 import { repository } from '../package.json';
-import type { CommandSpec } from './args.js';
+import { GLOBAL_OPTIONS, HELP_OPTIONS, type CommandSpec, type OptionSpec } from './args.js';
 
 /** The getting-started guide, on the repository named in package.json (a URL, not a path in a checkout). */
 export const DOCS_URL = `${repository.url.replace(/^git\+/, '').replace(/\.git$/, '')}/blob/main/docs/getting-started.md`;
@@ -11,18 +11,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
     summary: 'Run the pipeline (only what changed)',
     usage: 'aero run [--only a,b] [--dry-run] [--force] [--dev] [-j N] [--launcher L] [--keep-going] [-m] [--from RUN] [--gpus N|IDS] [key=value ...]',
     options: {
-      only: { type: 'string', multiple: true },
-      'dry-run': { type: 'boolean', short: 'n' },
-      force: { type: 'boolean', short: 'f' },
-      dev: { type: 'boolean' },
-      jobs: { type: 'string', short: 'j' },
-      launcher: { type: 'string', short: 'l' },
-      'keep-going': { type: 'boolean', short: 'k' },
-      multirun: { type: 'boolean', short: 'm' },
-      from: { type: 'string' },
-      name: { type: 'string' },
-      tag: { type: 'string', multiple: true },
-      gpus: { type: 'string' },
+      only: { type: 'string', multiple: true, value: 'SELECTORS', complete: 'actions', default: 'every action', description: 'Run only these actions (comma-separated names, groups, types, output names or simulate[split=test]) and the upstream they need.' },
+      'dry-run': { type: 'boolean', short: 'n', description: 'Plan and print, per instance, cached or would run with the reason; run nothing.' },
+      force: { type: 'boolean', short: 'f', description: 'Rerun the selected actions even when they are cached.' },
+      dev: { type: 'boolean', description: "Development run: no tracker records it; the docker launcher binds your local source over the image's copy." },
+      jobs: { type: 'string', short: 'j', value: 'N', valueType: 'integer', default: 'config concurrency, else the number of CPUs', description: 'How many actions run at once.' },
+      launcher: { type: 'string', short: 'l', value: 'NAME', default: "config launcher, else inline", description: "Where actions run: inline, process, or a launcher plugin's name (docker, slurm)." },
+      'keep-going': { type: 'boolean', short: 'k', description: 'After an action fails, keep running the actions that do not depend on it.' },
+      multirun: { type: 'boolean', short: 'm', description: 'Sweep: expand comma lists and range(...) in key=value into one run per combination.' },
+      from: { type: 'string', value: 'RUN', description: 'Rerun with exactly the params and overrides RUN recorded (warns when the code differs).' },
+      name: { type: 'string', value: 'NAME', default: 'the run id', description: 'Name of the run, for aero show NAME (a sweep appends -0, -1, ...).' },
+      tag: { type: 'string', multiple: true, value: 'KEY=VALUE', description: 'Tag the run for its trackers.' },
+      gpus: { type: 'string', value: 'N|IDS', default: 'config gpus, else nvidia-smi -L', description: 'GPUs of this machine to hand out by resources.gpus: a count (2) or device ids (0,3).' },
     },
     positionals: 'many',
     details: `Selectors for --only match an action name, group, type, output name, or a partition: simulate[split=test].
@@ -38,16 +38,16 @@ Exit codes: 0 ok, 1 an action failed, 2 usage or config error, 130 interrupted.`
     summary: 'Search hyperparameters: each trial a cached run, the study resumable (Optuna samplers)',
     usage: 'aero tune [space and fixed overrides...] --objective ACTION.METRIC[:min|max|last] --direction minimize|maximize --trials N [--sampler grid|random|tpe|cmaes|gp] [--pruner none|median|asha] [--seed S] [-j N] [--launcher L] [--study NAME] [--python PY] | aero tune show [--study NAME]',
     options: {
-      objective: { type: 'string', multiple: true },
-      direction: { type: 'string', multiple: true },
-      trials: { type: 'string', short: 'n' },
-      sampler: { type: 'string', short: 's' },
-      pruner: { type: 'string' },
-      seed: { type: 'string' },
-      jobs: { type: 'string', short: 'j' },
-      launcher: { type: 'string', short: 'l' },
-      study: { type: 'string' },
-      python: { type: 'string' },
+      objective: { type: 'string', multiple: true, value: 'ACTION.METRIC[:min|max|last]', default: 'config tune.objective', description: "The metric to optimise: its last value logged by the action, or its min or max; one per objective." },
+      direction: { type: 'string', multiple: true, value: 'minimize|maximize', valueType: 'choice', default: 'config tune.direction, else minimize', complete: ['minimize', 'maximize'], description: 'Whether lower or higher is better, one per --objective.' },
+      trials: { type: 'string', short: 'n', value: 'N', valueType: 'integer', default: 'config tune.trials', description: 'Trials in the study in all, counting those already run (a rerun with more runs only the new ones).' },
+      sampler: { type: 'string', short: 's', value: 'grid|random|tpe|cmaes|gp', valueType: 'choice', default: 'config tune.sampler, else tpe', complete: ['grid', 'random', 'tpe', 'cmaes', 'gp'], description: 'How the next trial is chosen: grid and random in aero, the others in Optuna.' },
+      pruner: { type: 'string', value: 'none|median|asha', valueType: 'choice', default: 'config tune.pruner, else none', complete: ['none', 'median', 'asha'], description: 'Stop unpromising trials early from their logged metrics (Optuna).' },
+      seed: { type: 'string', value: 'S', valueType: 'integer', default: 'config tune.seed, else 0', description: "The samplers' random seed: the same seed proposes the same trials." },
+      jobs: { type: 'string', short: 'j', value: 'N', valueType: 'integer', default: 'config tune.parallel, else 1', description: 'How many trials run at once.' },
+      launcher: { type: 'string', short: 'l', value: 'NAME', default: 'config launcher, else inline', description: "Where each trial's actions run: inline, process, or a launcher plugin's name." },
+      study: { type: 'string', value: 'NAME', default: 'config tune.study, else ACTION-METRIC-<hash of the study>', description: 'Name of the study under .aero/tune/; the same name resumes it.' },
+      python: { type: 'string', value: 'PY', valueType: 'path', default: '$AERO_OPTUNA_PYTHON, else python3', complete: 'files', description: 'Python that has optuna, for tpe, cmaes, gp and the pruners.' },
     },
     positionals: 'many',
     details: `The space uses the Hydra Optuna sweeper's grammar: x=interval(-10,10), lr=tag(log, interval(1e-5,1e-1)),
@@ -63,28 +63,40 @@ Exit codes: 0 a trial completed, 1 none did, 2 usage or config error, 130 interr
   graph: {
     summary: 'Print the DAG as Mermaid or Graphviz dot',
     usage: 'aero graph [--format mermaid|dot] [--instances]',
-    options: { format: { type: 'string' }, instances: { type: 'boolean' } },
+    options: {
+      format: { type: 'string', value: 'mermaid|dot', valueType: 'choice', default: 'mermaid', complete: ['mermaid', 'dot'], description: 'Output format: Mermaid (GitHub renders it) or Graphviz dot.' },
+      instances: { type: 'boolean', description: 'One node per action instance (each partition key) instead of one per action.' },
+    },
     load: cmd(() => import('./commands/graph.js')),
   },
   ps: {
     summary: 'List runs (newest first; the runs of a sweep together)',
     usage: 'aero ps [--limit N] [--all] [--sweep ID]',
-    options: { limit: { type: 'string' }, all: { type: 'boolean', short: 'a' }, sweep: { type: 'string' } }, load: cmd(() => import('./commands/ps.js')) },
-  show: { summary: 'Show one run: status, params, actions, snapshot', usage: 'aero show [RUN] [--sources]', options: { sources: { type: 'boolean' } }, positionals: ['run'], load: cmd(() => import('./commands/show.js')) },
+    options: {
+      limit: { type: 'string', value: 'N', valueType: 'integer', default: '20', description: 'Show at most N runs.' },
+      all: { type: 'boolean', short: 'a', description: 'Show every run (no limit).' },
+      sweep: { type: 'string', value: 'ID', description: 'Only the runs of this sweep (its id, as in the SWEEP column).' },
+    },
+    load: cmd(() => import('./commands/ps.js')),
+  },
+  show: { summary: 'Show one run: status, params, actions, snapshot', usage: 'aero show [RUN] [--sources]', options: { sources: { type: 'boolean', description: "Also print the source files saved in the run's snapshot." } }, positionals: ['run'], load: cmd(() => import('./commands/show.js')) },
   logs: { summary: 'Print the log of an action in a run', usage: 'aero logs RUN ACTION', options: {}, positionals: ['run', 'action'], load: cmd(() => import('./commands/logs.js')) },
-  why: { summary: 'Explain why an action would run or be cached', usage: 'aero why ACTION [key=value ...]', options: {}, positionals: 'many', load: cmd(() => import('./commands/why.js')) },
+  why: { summary: 'Explain why an action would run or be cached', usage: 'aero why ACTION [key=value ...]', options: {}, positionals: 'many', completePositionals: 'actions', load: cmd(() => import('./commands/why.js')) },
   artifacts: { summary: 'List artifact versions in the store', usage: 'aero artifacts [NAME]', options: {}, positionals: ['name'], load: cmd(() => import('./commands/artifacts.js')) },
   lineage: { summary: 'Show how an artifact was produced, recursively', usage: 'aero lineage NAME[@DIGEST]', options: {}, positionals: ['artifact'], load: cmd(() => import('./commands/lineage.js')) },
   gc: {
     summary: 'Delete artifacts, blobs and cache entries no run references',
     usage: 'aero gc [--dry-run] [--keep-runs N]',
-    options: { 'dry-run': { type: 'boolean', short: 'n' }, 'keep-runs': { type: 'string' } },
+    options: {
+      'dry-run': { type: 'boolean', short: 'n', description: 'Report what would be removed; remove nothing.' },
+      'keep-runs': { type: 'string', value: 'N', valueType: 'integer', default: 'every run', description: 'Keep only what the newest N runs reference.' },
+    },
     load: cmd(() => import('./commands/gc.js')),
   },
   verify: {
     summary: 'Rehash the store; move blobs and manifests that do not match their digest to quarantine/',
     usage: 'aero verify [--dry-run]',
-    options: { 'dry-run': { type: 'boolean', short: 'n' } },
+    options: { 'dry-run': { type: 'boolean', short: 'n', description: 'Report the blobs and manifests that do not match; move nothing.' } },
     details: `Every blob and manifest is read and hashed. One whose bytes do not match the digest in its name
 is moved to .aero/quarantine/<key> (not deleted), so the next \`aero run\` reruns the actions that produced it.
 --dry-run only reports. Exit codes: 0 the store is sound, 1 something did not match (STORE_CORRUPT).`,
@@ -93,7 +105,11 @@ is moved to .aero/quarantine/<key> (not deleted), so the next \`aero run\` rerun
   ui: {
     summary: 'Browse runs, metric charts, the DAG, lineage and sweeps in a browser (read-only, local)',
     usage: 'aero ui [--port 4173] [--host 127.0.0.1] [--open]',
-    options: { port: { type: 'string', short: 'p' }, host: { type: 'string' }, open: { type: 'boolean' } },
+    options: {
+      port: { type: 'string', short: 'p', value: 'PORT', valueType: 'integer', default: '4173', description: 'Port to listen on; 0 picks a free one.' },
+      host: { type: 'string', value: 'HOST', default: '127.0.0.1', description: 'Address to listen on; one that is not loopback serves every machine that can reach this one (there is no login).' },
+      open: { type: 'boolean', description: "Open the page in the desktop's browser." },
+    },
     details: `Serves the project's store (local or S3) read-only on http://127.0.0.1:4173/ until Ctrl-C; pages update while a run is going.
 --port 0 picks a free port. --host 0.0.0.0 serves every machine that can reach this one (a warning is printed: there is no login).
 --open opens the page in the desktop's browser.`,
@@ -102,31 +118,31 @@ is moved to .aero/quarantine/<key> (not deleted), so the next \`aero run\` rerun
   report: {
     summary: 'Write one self-contained HTML report of runs (offline, no network requests)',
     usage: 'aero report [RUN...] [--out report.html]',
-    options: { out: { type: 'string', short: 'o' } },
+    options: { out: { type: 'string', short: 'o', value: 'FILE', valueType: 'path', default: 'report.html', complete: 'files', description: 'File to write, relative to the project directory.' } },
     positionals: 'many',
     details: `RUN is a run id, a unique prefix, a name or latest (the default). The file holds the pages of aero ui for those runs
 (DAG, timing, metrics, params, logs, artifact previews, lineage, sweep) with its scripts and data inline; it makes no request.`,
     load: cmd(() => import('./commands/report.js')),
   },
-  sync: { summary: "Push trackers' spooled data (offline runs) to their servers", usage: 'aero sync [TRACKER] [--run RUN]', options: { run: { type: 'string' } }, positionals: ['tracker'], load: cmd(() => import('./commands/sync.js')) },
+  sync: { summary: "Push trackers' spooled data (offline runs) to their servers", usage: 'aero sync [TRACKER] [--run RUN]', options: { run: { type: 'string', value: 'RUN', default: 'every run', description: "Push only this run's spooled data." } }, positionals: ['tracker'], load: cmd(() => import('./commands/sync.js')) },
   init: {
     summary: 'Start an aero project in this folder (the npm create aeroml templates)',
     usage: 'aero init [--template ts|yaml|python|plugin] [--plugin-kind handler|tracker|store|launcher] [--name NAME] [--from-tarballs DIR] [--install | --no-install] [--yes]',
     options: {
-      template: { type: 'string', short: 't' },
-      'plugin-kind': { type: 'string' },
-      name: { type: 'string' },
-      'from-tarballs': { type: 'string' },
-      install: { type: 'boolean' },
-      'no-install': { type: 'boolean' },
-      yes: { type: 'boolean', short: 'y' },
+      template: { type: 'string', short: 't', value: 'ts|yaml|python|plugin', valueType: 'choice', default: 'asked on a terminal; ts with --yes', complete: ['ts', 'yaml', 'python', 'plugin'], description: 'Project template: a TypeScript pipeline, one configured in YAML, one running Python scripts, or an aero plugin package.' },
+      'plugin-kind': { type: 'string', value: 'handler|tracker|store|launcher', valueType: 'choice', default: 'asked on a terminal; handler with --yes', complete: ['handler', 'tracker', 'store', 'launcher'], description: 'Kind of plugin, for --template plugin.' },
+      name: { type: 'string', value: 'NAME', default: 'the folder name, made a valid npm name', description: 'Package name written to package.json.' },
+      'from-tarballs': { type: 'string', value: 'DIR', valueType: 'path', complete: 'dirs', description: 'Depend on the aero packages packed in DIR (npm pack --workspaces) instead of the registry.' },
+      install: { type: 'boolean', description: 'Run npm install after writing the files (the default with --yes).' },
+      'no-install': { type: 'boolean', description: 'Write the files only; do not run npm install.' },
+      yes: { type: 'boolean', short: 'y', description: 'Take the defaults for every choice not given, without asking.' },
     },
     details: `Writes the template's files into the project folder (-C DIR or the current one), next to what is there;
 it refuses, writing nothing, when any of those files exists. On a terminal it asks for each choice not given;
 otherwise pass them as flags, or --yes for the defaults (template ts, install on).`,
     load: cmd(() => import('./commands/init.js')),
   },
-  exec: { summary: 'Run one job spec (used by launchers)', usage: 'aero exec --spec JOB.json', options: { spec: { type: 'string' } }, load: cmd(() => import('./commands/exec.js')) },
+  exec: { summary: 'Run one job spec (used by launchers)', usage: 'aero exec --spec JOB.json', options: { spec: { type: 'string', value: 'FILE', valueType: 'path', complete: 'files', description: 'The job spec to run (launchers write it).' } }, load: cmd(() => import('./commands/exec.js')) },
 };
 
 export const HELP = `aero — machine-learning pipelines with versioned artifacts, tracked runs and caching
@@ -139,18 +155,42 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Options for every command:
-  -C, --cwd DIR      project directory (default: current directory)
-      --config FILE  config file (default: aero.config.ts)
-      --json         machine-readable output (NDJSON events for run)
-  -h, --help         help for a command: aero run --help
-  -v, --version      print the version
+${optionTable([{ ...GLOBAL_OPTIONS, ...HELP_OPTIONS }]).join('\n')}
 
 Docs: ${DOCS_URL}`;
 
+/** `aero <command> --help`: usage, every option with its type, default and description, then the details. */
 export function commandHelp(name: string): string {
   const spec = COMMANDS[name]!;
-  const opts = Object.entries(spec.options)
-    .map(([k, o]) => `  ${o.short ? `-${o.short}, ` : '    '}--${k}${o.type === 'string' ? ' VALUE' : ''}`)
-    .join('\n');
-  return `${spec.summary}\n\nUsage: ${spec.usage}\n${opts ? `\nOptions:\n${opts}\n` : ''}${spec.details ? `\n${spec.details}\n` : ''}`;
+  const [own = [], global = []] = splitRows(optionTable([spec.options, { ...GLOBAL_OPTIONS, help: HELP_OPTIONS.help! }]), Object.keys(spec.options).length);
+  const options = own.length ? `\nOptions:\n${own.join('\n')}\n` : '';
+  return `${spec.summary}\n\nUsage: ${spec.usage}\n${options}\nOptions for every command:\n${global.join('\n')}\n${spec.details ? `\n${spec.details}\n` : ''}`;
+}
+
+/**
+ * One aligned line per option: `  -j, --jobs N    integer  How many actions run at once. (default: …)`,
+ * the columns sized over every group so a command's own and global options line up.
+ */
+function optionTable(groups: Array<Record<string, OptionSpec>>): string[] {
+  const rows = groups.flatMap((options) => Object.entries(options).map(([name, o]) => [flags(name, o), typeOf(o), describe(o)] as const));
+  const flagWidth = Math.max(...rows.map((r) => r[0].length));
+  const typeWidth = Math.max(...rows.map((r) => r[1].length));
+  return rows.map(([f, t, d]) => `  ${f.padEnd(flagWidth)}  ${t.padEnd(typeWidth)}  ${d}`);
+}
+
+function splitRows(rows: string[], at: number): [string[], string[]] {
+  return [rows.slice(0, at), rows.slice(at)];
+}
+
+function flags(name: string, o: OptionSpec): string {
+  return `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+}
+
+function typeOf(o: OptionSpec): string {
+  return o.type === 'boolean' ? 'boolean' : (o.valueType ?? 'string');
+}
+
+function describe(o: OptionSpec): string {
+  const repeat = o.multiple ? ' Repeatable.' : '';
+  return `${o.description ?? ''}${repeat}${o.default ? ` (default: ${o.default})` : ''}`;
 }

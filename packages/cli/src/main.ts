@@ -1,5 +1,5 @@
 import { COMMANDS, HELP, commandHelp } from './help.js';
-import { parseCommandArgs, UsageError } from './args.js';
+import { parseCommandArgs, UnknownOptionError, UsageError } from './args.js';
 import { reportError, USAGE_CODE } from './errors.js';
 import { createIO } from './io.js';
 
@@ -18,7 +18,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const spec = COMMANDS[first];
   if (!spec) {
-    return reportError({ name: 'AeroError', code: USAGE_CODE, message: `Unknown command \`${first}\`.`, hint: `Run \`aero --help\` for the list of commands.` }, io, { json: rest.includes('--json') });
+    const { unknownCommandHint } = await import('./did-you-mean.js');
+    const hint = (await unknownCommandHint(first, rest, COMMANDS)) ?? `Run \`aero --help\` for the list of commands.`;
+    return reportError({ name: 'AeroError', code: USAGE_CODE, message: `Unknown command \`${first}\`.`, hint }, io, { json: rest.includes('--json') });
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(commandHelp(first));
@@ -30,7 +32,10 @@ export async function main(argv: string[]): Promise<number> {
     return await command(args, io);
   } catch (error) {
     const json = rest.includes('--json');
-    if (error instanceof UsageError) return reportError({ name: 'AeroError', code: USAGE_CODE, message: error.message, hint: `Run \`aero ${first} --help\`.` }, io, { json });
+    if (error instanceof UsageError) {
+      const suggested = error instanceof UnknownOptionError && error.unknown ? await (await import('./did-you-mean.js')).unknownOptionHint(first, spec, rest, error.unknown) : undefined;
+      return reportError({ name: 'AeroError', code: USAGE_CODE, message: error.message, hint: suggested ?? error.hint ?? `Run \`aero ${first} --help\`.` }, io, { json });
+    }
     return reportError(error, io, { json });
   }
 }

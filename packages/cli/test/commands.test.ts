@@ -23,7 +23,8 @@ describe('aero CLI commands', () => {
   it('rejects unknown commands and options with exit 2', async () => {
     const unknown = await aero(dir, 'fly');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('[aero] USAGE_INVALID: Unknown command `fly`.\n  hint: Run `aero --help` for the list of commands.\n');
+    // `fly` is two edits from `why`: the hint names it, and its help (a bare `aero why` needs an action).
+    expect(unknown.stderr).toBe('[aero] USAGE_INVALID: Unknown command `fly`.\n  hint: Did you mean `why`? Run `aero why --help`.\n');
     const badFlag = await aero(dir, 'run', '--fast');
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain("[aero] USAGE_INVALID: Unknown option '--fast'");
