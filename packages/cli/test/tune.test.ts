@@ -49,7 +49,7 @@ describe('aero tune (CLI)', () => {
     expect(r.code).toBe(0);
     const trials = events(r.stdout).filter((e) => e.event === 'tune.trial');
     expect(trials.map((t) => t.number).sort()).toEqual([0, 1, 2, 3]);
-    expect(existsSync(join(dir, '.aero/tune/lr/optuna.db'))).toBe(true);
+    expect(existsSync(join(dir, '.aero/tune/lr/optuna-journal.log'))).toBe(true);
     const show = await aero(dir, 'tune', 'show', '--study', 'lr');
     expect(show.code).toBe(0);
     const lines = show.stdout.split('\n');
@@ -59,7 +59,7 @@ describe('aero tune (CLI)', () => {
     expect(values).toEqual([...values].sort((a, b) => b - a));
     const best = events(r.stdout).at(-1)!.best;
     expect(show.stdout).toContain(`Run it: aero run ${best.overrides.join(' ')}`);
-    expect(show.stdout).toContain('Dashboard: optuna-dashboard sqlite:///.aero/tune/lr/optuna.db');
+    expect(show.stdout).toContain('Dashboard: optuna-dashboard .aero/tune/lr/optuna-journal.log');
     const missing = await aero(dir, 'tune', 'show', '--study', 'rl');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('TUNE_STUDY_NOT_FOUND: No study named `rl` (studies: lr). Did you mean `lr`?');

@@ -19,6 +19,9 @@ function optunaPython(): string {
   return line!.slice('AERO_OPTUNA_PYTHON='.length);
 }
 
+/** Python that opens a study's journal file the way optuna-dashboard does. */
+const JOURNAL = 'import optuna; from optuna.storages import JournalStorage; from optuna.storages.journal import JournalFileBackend; journal = lambda p: JournalStorage(JournalFileBackend(p))';
+
 const state = { runs: 0, prunedReasons: [] as string[], interruptAt: -1, abort: undefined as (() => void) | undefined };
 
 /** loss = (x - 1)² + (y + 2)², logged over `steps` steps (it approaches the final value from above). */
@@ -175,21 +178,21 @@ describe('aero tune with Optuna (the real bridge and optuna 5.x)', () => {
     python = optunaPython();
   }, 300_000);
 
-  it('tpe: trials run two at a time, the study lives in optuna.db and resumes', async () => {
+  it('tpe: trials run two at a time, the study lives in Optuna\'s journal file and resumes', async () => {
     const p = await project();
     state.runs = 0;
     const args = ['quad.x=interval(-4, 4)', 'quad.y=interval(-4, 4)'];
     const first = await study(p, { args, sampler: 'tpe', seed: 1, trials: 8, parallel: 2, python });
     expect(first.trials).toHaveLength(8);
     expect(new Set(first.trials.map((t) => t.number))).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7]));
-    expect(existsSync(join(p.cwd, '.aero/tune', first.summary.study, 'optuna.db'))).toBe(true);
+    expect(existsSync(join(p.cwd, '.aero/tune', first.summary.study, 'optuna-journal.log'))).toBe(true);
     const studyEvent = first.events[0] as Extract<TuneEvent, { event: 'tune.study' }>;
-    expect(studyEvent.optunaStorage).toBe(join(p.cwd, '.aero/tune', first.summary.study, 'optuna.db'));
+    expect(studyEvent.optunaStorage).toBe(join(p.cwd, '.aero/tune', first.summary.study, 'optuna-journal.log'));
     const more = await study(p, { args, sampler: 'tpe', seed: 1, trials: 10, parallel: 2, python });
     expect(more.trials.map((t) => t.number).sort()).toEqual([8, 9]);
     expect(state.runs).toBe(10);
     // Optuna's own view of the study agrees with aero's record.
-    const out = execFileSync(python, ['-c', `import optuna; s = optuna.load_study(study_name='${first.summary.study}', storage='sqlite:///${join(p.cwd, '.aero/tune', first.summary.study, 'optuna.db')}'); print(len([t for t in s.trials if t.state.name == 'COMPLETE']), s.best_value)`], { encoding: 'utf8' });
+    const out = execFileSync(python, ['-c', `${JOURNAL}; s = optuna.load_study(study_name='${first.summary.study}', storage=journal('${join(p.cwd, '.aero/tune', first.summary.study, 'optuna-journal.log')}')); print(len([t for t in s.trials if t.state.name == 'COMPLETE']), s.best_value)`], { encoding: 'utf8' });
     const [complete, bestValue] = out.trim().split(' ');
     expect(Number(complete)).toBe(10);
     expect(Number(bestValue)).toBeCloseTo(more.summary.best!.value!, 10);
@@ -212,7 +215,7 @@ describe('aero tune with Optuna (the real bridge and optuna 5.x)', () => {
     expect(state.prunedReasons).toContain('TUNE_TRIAL_PRUNED');
     expect(summary.counts.pruned).toBe(pruned.length);
     // Pruned trials are pruned in Optuna's storage too.
-    const out = execFileSync(python, ['-c', `import optuna; s = optuna.load_study(study_name='${summary.study}', storage='sqlite:///${join(p.cwd, '.aero/tune', summary.study, 'optuna.db')}'); print(len([t for t in s.trials if t.state.name == 'PRUNED']))`], { encoding: 'utf8' });
+    const out = execFileSync(python, ['-c', `${JOURNAL}; s = optuna.load_study(study_name='${summary.study}', storage=journal('${join(p.cwd, '.aero/tune', summary.study, 'optuna-journal.log')}')); print(len([t for t in s.trials if t.state.name == 'PRUNED']))`], { encoding: 'utf8' });
     expect(Number(out.trim())).toBe(pruned.length);
   }, 120_000);
 

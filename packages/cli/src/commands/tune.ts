@@ -1,5 +1,5 @@
 import type { Aero, StudyRecord, TuneEvent } from '@aeroml/core';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { ParsedArgs } from '../args.js';
 import { intOption, UsageError } from '../args.js';
 import { table, type IO } from '../io.js';
@@ -113,7 +113,7 @@ async function show(args: ParsedArgs, io: IO): Promise<number> {
   }
   const trials = core.sortedTrials(record);
   const best = core.bestTrials(record);
-  const storage = record.optunaStorage ? `sqlite:///${relative(aero.cwd, core.studyDir(aero.dir, record.name))}/${record.optunaStorage}` : undefined;
+  const storage = record.optunaStorage ? join(relative(aero.cwd, core.studyDir(aero.dir, record.name)), record.optunaStorage) : undefined;
   if (args.values.json) {
     io.out(JSON.stringify({ study: record.name, objectives: record.objectives, sampler: record.sampler, pruner: record.pruner, trials, best, command: best[0] ? core.runCommand(best[0]) : null, ...(storage ? { optunaStorage: storage } : {}) }));
     return 0;

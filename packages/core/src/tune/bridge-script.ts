@@ -6,7 +6,7 @@
 export const BRIDGE_SOURCE = String.raw`"""The Optuna side of aero tune: one long-lived process per study, speaking
 line-delimited JSON over stdin/stdout (one request per line, one answer per line).
 
-    {"id": 1, "op": "open", "storage": "sqlite:///…/optuna.db", "study": "name",
+    {"id": 1, "op": "open", "storage": "…/optuna-journal.log", "study": "name",
      "directions": ["minimize"], "sampler": {"name": "tpe", "seed": 0}, "pruner": {"name": "median"}}
     {"id": 2, "op": "ask", "distributions": {"x": {"kind": "float", "low": -5, "high": 5, "log": false}},
      "fixed": {"x": 1.5}}                    # fixed: enqueue these params (retries, built-in samplers)
@@ -104,8 +104,14 @@ class Bridge:
     def op_open(self, req):
         directions = req["directions"]
         sampler = make_sampler(req.get("sampler") or {}, len(directions) > 1)
+        storage = req["storage"]
+        if "://" not in storage:
+            # A journal file: appends a line per change (SQLite's commits cost ~20x more per trial).
+            from optuna.storages import JournalStorage
+            from optuna.storages.journal import JournalFileBackend
+            storage = JournalStorage(JournalFileBackend(storage))
         self.study = optuna.create_study(
-            storage=req["storage"],
+            storage=storage,
             study_name=req["study"],
             directions=directions,
             sampler=sampler,

@@ -52,7 +52,7 @@ export interface StudyRecord extends StudyIdentity {
   name: string;
   createdAt: string;
   updatedAt: string;
-  /** File name of the Optuna storage in the study folder, when the study uses Optuna. */
+  /** File name of the Optuna storage (a JournalFileStorage file) in the study folder, when the study uses Optuna. */
   optunaStorage?: string;
   trials: TrialRecord[];
 }

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Aero } from '../engine.js';
 import { AeroError, ErrorCodes } from '../errors.js';
 import { canonicalJson, sha256Hex } from '../hash.js';
@@ -24,6 +25,9 @@ import {
 } from './study-record.js';
 import { runTrial, type TrialOutcome } from './trial-run.js';
 import { closeTrialProject } from './trial-project.js';
+
+/** Optuna's JournalFileStorage in the study folder: `optuna-dashboard <that file>` opens it. */
+export const OPTUNA_JOURNAL = 'optuna-journal.log';
 
 export type TuneEvent =
   | { event: 'tune.study'; study: string; dir: string; optunaStorage?: string; sampler: SamplerName; pruner: PrunerName; resumed: number; budget: number }
@@ -119,7 +123,7 @@ function describeMismatch(before: StudyIdentity, after: StudyIdentity): string {
 
 /**
  * `aero tune`: a study of trials, each one pipeline run with sampled overrides. The
- * study resumes from `.aero/tune/<study>/` (and Optuna's optuna.db beside it), so the
+ * study resumes from `.aero/tune/<study>/` (and Optuna's journal file beside it), so the
  * same command twice runs no trial twice and `--trials 50` after 40 runs 10 more.
  * Everything that can be checked is checked before the first trial runs. The core
  * never prints: progress goes to `onEvent`.
@@ -172,7 +176,7 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
       hint: `Resume it with the arguments it was started with (aero tune show --study ${name}), or start another study with --study <new name>.`,
     });
   }
-  record ??= { schema: 1, name, createdAt: now, updatedAt: now, ...identity, ...(useOptuna ? { optunaStorage: 'optuna.db' } : {}), trials: [] };
+  record ??= { schema: 1, name, createdAt: now, updatedAt: now, ...identity, ...(useOptuna ? { optunaStorage: OPTUNA_JOURNAL } : {}), trials: [] };
   const dir = studyDir(aeroDir, name);
 
   let bridge: OptunaBridge | undefined;
@@ -184,7 +188,7 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
     if (useOptuna) {
       bridge = await OptunaBridge.start({ python: options.python });
       const opened = await bridge.open({
-        storage: `sqlite:///${dir}/optuna.db`,
+        storage: join(dir, OPTUNA_JOURNAL),
         study: name,
         directions: objectives.map((o) => o.direction),
         // A resumed sampler must not replay the first run's draws: seed it past them.
@@ -204,7 +208,7 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
     const retries = record.trials.filter((t) => t.state === 'interrupted' && !retried.has(t.number));
     let draws = record.trials.filter((t) => t.retryOf === undefined).length;
     let toAsk = Math.max(0, options.trials - counted());
-    emit({ event: 'tune.study', study: name, dir, ...(useOptuna ? { optunaStorage: `${dir}/optuna.db` } : {}), sampler, pruner, resumed: counted(), budget: options.trials });
+    emit({ event: 'tune.study', study: name, dir, ...(useOptuna ? { optunaStorage: join(dir, OPTUNA_JOURNAL) } : {}), sampler, pruner, resumed: counted(), budget: options.trials });
 
     const distributions = Object.fromEntries(space.dimensions.map((d) => [d.key, describeDimension(d)]));
     const label = (params: Record<string, ParamValue>) => Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
