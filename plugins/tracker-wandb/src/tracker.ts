@@ -253,14 +253,15 @@ export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker 
         ...(info.git ? { git: info.git } : {}),
         ...(info.sweepId ? { sweepId: info.sweepId } : {}),
       };
-      ctx.pipeline = newWbRun(ctx, wbRunId(info.runId), info.runName, info.runId, 'pipeline', info.params, aero, info.tags);
+      // The runs of one sweep (aero run -m, aero tune's trials) share one W&B group: the sweep id.
+      ctx.pipeline = newWbRun(ctx, wbRunId(info.runId), info.runName, info.sweepId ?? info.runId, 'pipeline', info.params, aero, info.tags);
       await append(ctx, { type: 'upsert', run: ctx.pipeline.ref, fields: upsertFields(ctx, ctx.pipeline) });
     },
 
     async startAction(action: ActionInfo) {
       const ctx = context(action.runId);
       if (ctx.inert) return;
-      const groupName = options.group === 'run' ? action.runId : (action.group ?? action.action);
+      const groupName = options.group === 'run' ? (ctx.info.sweepId ?? action.runId) : (action.group ?? action.action);
       const aero = {
         runId: action.runId,
         runName: ctx.info.runName,
