@@ -301,10 +301,12 @@ export interface AeroConfig {
   vars?: Record<string, string | number>;
   /** Defaults for `aero tune` (space, objective, direction, trials, sampler...); the command line overrides them. */
   tune?: TuneConfig;
+  /** Pinned input versions, as `aero run --use` takes them: `['prep.data@best']` (docs/guides/reproduce.md). */
+  use?: readonly string[];
 }
 
 /** The keys `defineConfig` accepts, checked at load so a misspelled one is not ignored. */
-export const CONFIG_KEYS = ['project', 'actions', 'plugins', 'params', 'launcher', 'concurrency', 'dir', 'gpus', 'logger', 'vars', 'tune'] as const satisfies ReadonlyArray<keyof AeroConfig>;
+export const CONFIG_KEYS = ['project', 'actions', 'plugins', 'params', 'launcher', 'concurrency', 'dir', 'gpus', 'logger', 'vars', 'tune', 'use'] as const satisfies ReadonlyArray<keyof AeroConfig>;
 
 /** Keys of `C` that AeroConfig does not have, typed `never` so `tsc` refuses them. */
 export type NoUnknownConfigKeys<C> = { [K in Exclude<keyof C, keyof AeroConfig>]: never };

@@ -24,6 +24,7 @@ import { resolvePlugins, type PluginDefaults, type PluginSet } from './plugins.j
 import type { RunHost } from './project.js';
 import type { CacheComponents, CacheEntry } from './runs.js';
 import { RunExecution } from './run/execution.js';
+import { resolvePins, type PinnedOutput } from './reproduce/pins.js';
 import type { RunOptions, RunSummary } from './run/types.js';
 
 export type { RunOptions, RunSummary } from './run/types.js';
@@ -83,6 +84,8 @@ export class Aero implements RunHost {
   overrides: string[] = [];
   /** Dot paths interpolations read (sources, not unknown keys); see PlanOptions.references. */
   references: string[] = [];
+  /** A `tune:` block a config loader took out of params (YAML), for aero tune. */
+  tuneBlock: unknown = undefined;
   readonly logger: Logger;
   private readonly fingerprinter: Fingerprinter;
   private readonly keyer: CacheKeyer;
@@ -137,6 +140,7 @@ export class Aero implements RunHost {
       this.sources.push(...result.sources);
       Object.assign(this.origins, result.origins ?? {});
       this.references.push(...(result.references ?? []));
+      if (result.tune !== undefined) this.tuneBlock = result.tune;
     }
     this.params = params;
   }
@@ -146,7 +150,7 @@ export class Aero implements RunHost {
     return () => this.listeners.delete(listener);
   }
 
-  plan(options: { only?: string[] } = {}): Plan {
+  plan(options: { only?: string[]; pins?: readonly PinnedOutput[] } = {}): Plan {
     refusePluginOptionKeys(this.params, this.plugins, this.actions, this.origins);
     return buildPlan(this.config.actions, {
       params: this.params,
@@ -155,6 +159,7 @@ export class Aero implements RunHost {
       vars: (this.config as { vars?: Record<string, unknown> }).vars,
       origins: this.origins,
       references: this.references,
+      ...(options.pins?.length ? { pins: options.pins } : {}),
     });
   }
 
@@ -225,7 +230,9 @@ export class Aero implements RunHost {
   }
 
   async run(options: RunOptions = {}): Promise<RunSummary> {
-    return new RunExecution(this, options, this.execCommand).execute();
+    // Pins resolve against the store before the plan is made: their errors come before anything runs.
+    const pins = options.pins ?? (await resolvePins(this, [...(this.config.use ?? []), ...(options.use ?? [])]));
+    return new RunExecution(this, { ...options, pins }, this.execCommand).execute();
   }
 
   /** @internal used by RunExecution */

@@ -114,6 +114,26 @@ export const ErrorCodes = {
   TUNE_OPTUNA_FAILED: 'TUNE_OPTUNA_FAILED',
   /** aero tune: the signal a pruned trial's action sees (signal.reason), and the trial's recorded error. */
   TUNE_TRIAL_PRUNED: 'TUNE_TRIAL_PRUNED',
+  /** --use / aero tag / aero export: a ref that is not `<action>.<output>[@<version>]`, or two pins of one output. */
+  PIN_INVALID: 'PIN_INVALID',
+  /** --use / aero tag / aero export: no such action or output in the pipeline (nearest names suggested). */
+  PIN_UNKNOWN_OUTPUT: 'PIN_UNKNOWN_OUTPUT',
+  /** --use / aero tag: `@x` is no tag, run or digest prefix of that artifact. */
+  PIN_UNKNOWN_TAG: 'PIN_UNKNOWN_TAG',
+  /** --use / aero tag: a digest or run id prefix that matches more than one version. */
+  PIN_AMBIGUOUS: 'PIN_AMBIGUOUS',
+  /** --use: no action reads the pinned output. */
+  PIN_NOT_CONSUMED: 'PIN_NOT_CONSUMED',
+  /** --use: a consumer's partition has no version in the pin. */
+  PIN_PARTITIONS_MISSING: 'PIN_PARTITIONS_MISSING',
+  /** aero tag: a tag name that could be read as something else (a digest prefix, `latest`). */
+  TAG_INVALID: 'TAG_INVALID',
+  /** aero rerun: the run has neither a complete snapshot nor a git commit to rebuild its code from. */
+  RERUN_SOURCE_MISSING: 'RERUN_SOURCE_MISSING',
+  /** aero export: a --layout with an unknown tag or bad syntax. */
+  EXPORT_LAYOUT_INVALID: 'EXPORT_LAYOUT_INVALID',
+  /** aero export: two exported files would land on the same path. */
+  EXPORT_PATH_COLLISION: 'EXPORT_PATH_COLLISION',
   /** Printed by the CLI (which keeps its own copy so `--help` loads no core). */
   USAGE_INVALID: 'USAGE_INVALID',
   INTERNAL_ERROR: 'INTERNAL_ERROR',

@@ -29,3 +29,4 @@ export { Semaphore } from './util/semaphore.js';
 export * from './overrides/index.js';
 export { appendLogTail, failedJobResult, FileTail, JobEventTail, jobFilePaths, readJobResult } from './job-files.js';
 export * from './tune/index.js';
+export * from './reproduce/index.js';

@@ -1,4 +1,5 @@
 import type { Action, InputRef, PartitionKey } from './define.js';
+import type { PinnedOutput } from './reproduce/pins.js';
 
 // The shapes of a plan, apart from the planner that builds them, so modules the
 // planner uses (selection.ts) can name them without importing the planner back.
@@ -23,6 +24,17 @@ export interface PlannedInstance {
   deps: number[];
   /** Selected by --only (or everything when no selection); ancestors are pulled in unselected. */
   selected: boolean;
+  /** A stand-in for a version pinned with `--use`: nothing runs, its digest is handed on (reproduce/plan-pins.ts). */
+  pinned?: PinnedVersion;
+}
+
+export interface PinnedVersion {
+  artifact: string;
+  output: string;
+  digest: string;
+  /** `prep.data@best` */
+  label: string;
+  producer?: { runId: string; instanceId: string; cacheKey?: string };
 }
 
 export interface Plan {
@@ -30,4 +42,6 @@ export interface Plan {
   instances: PlannedInstance[];
   /** Action name → its instance indices. */
   byAction: Map<string, number[]>;
+  /** The `--use` pins this plan was made with (kept in the run record). */
+  pins?: PinnedOutput[];
 }

@@ -11,6 +11,8 @@ import { fillTemplate, templateSyntaxProblems, templateTags, varIssues } from '.
 
 export type { PlannedInput, PlannedInstance, Plan } from './plan-types.js';
 import type { PlannedInput, PlannedInstance, Plan } from './plan-types.js';
+import { PlanPins } from './reproduce/plan-pins.js';
+import type { PinnedOutput } from './reproduce/pins.js';
 
 export interface PlanOptions {
   params: Record<string, unknown>;
@@ -23,6 +25,8 @@ export interface PlanOptions {
   origins?: Record<string, string>;
   /** Dot paths `${...}` interpolations read: value sources, not unknown keys (config loaders report them). */
   references?: readonly string[];
+  /** `--use` pins: these outputs come from the store, their producers do not run (reproduce/plan-pins.ts). */
+  pins?: readonly PinnedOutput[];
 }
 
 /** Normalise `actions` (array or record) to a list. */
@@ -136,6 +140,7 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
 
   // Resolve output templates, wire instance inputs.
   const ordered = topoActions(byName);
+  const pins = options.pins?.length ? new PlanPins(options.pins) : undefined;
   const instances: PlannedInstance[] = [];
   const byAction = new Map<string, number[]>();
   const indexCache = new Map<string, Map<string, number[]>>();
@@ -150,11 +155,16 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
       const inputs: Record<string, PlannedInput> = {};
       const deps = new Set<number>();
       for (const [inputName, ref] of Object.entries(action.inputs)) {
-        const producerIdx = byAction.get(ref.action) ?? [];
-        let matches = matchProducers(instances, producerIdx, partition, ref.action, indexCache);
+        const pinned = pins?.producersOf(ref.action, ref.output);
+        const producerIdx = pinned?.indices ?? byAction.get(ref.action) ?? [];
+        let matches = matchProducers(instances, producerIdx, partition, pinned?.cacheName ?? ref.action, indexCache);
         if (ref.where) {
           const where = Object.entries(ref.where);
           matches = matches.filter((m) => where.every(([k, v]) => String(instances[m]!.partition?.[k]) === String(v)));
+        }
+        if (pinned && matches.length === 0) {
+          issues.push(PlanPins.mismatch(`${ref.action}.${ref.output}`, id, inputName));
+          continue;
         }
         if (!ref.gather && matches.length !== 1) {
           issues.push(new AeroError(ErrorCodes.PLAN_PARTITION_MISMATCH, matches.length === 0
@@ -195,11 +205,13 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
       indices.push(index);
     }
     byAction.set(action.name, indices);
+    pins?.addStandIns(action, params, instances);
   }
   issues.push(...escapes.issues());
   if (issues.length > 0) throw aggregate(issues);
 
   const result: Plan = { actions: ordered, instances, byAction };
+  pins?.dropReplaced(result);
   if (options.only && options.only.length > 0) applySelection(result, options.only);
   return result;
 }

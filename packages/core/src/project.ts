@@ -10,6 +10,7 @@ import type { CodeFingerprint } from './fingerprint.js';
 import type { Plan, PlannedInstance } from './plan-types.js';
 import type { PluginSet } from './plugins.js';
 import type { CacheComponents } from './runs.js';
+import type { PinnedOutput } from './reproduce/pins.js';
 
 /**
  * What the parts of a run (run/), the cache (cache/) and the read side (queries/) need
@@ -30,7 +31,7 @@ export interface AeroProject {
   readonly overrides: string[];
   readonly sources: ConfigSource[];
   readonly actions: Action[];
-  plan(options?: { only?: string[] }): Plan;
+  plan(options?: { only?: string[]; pins?: readonly PinnedOutput[] }): Plan;
   launcher(name: string): Launcher;
   fingerprint(action: Action): Promise<CodeFingerprint>;
   cacheComponents(inst: PlannedInstance, inputDigests: Record<string, string[]>): Promise<CacheComponents>;

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ActionStatus, RunStatus } from './contracts/tracker.js';
 import type { PartitionKey } from './define.js';
+import type { PinRecord } from './reproduce/pins.js';
 
 /** run.json: everything about one pipeline run, in the store under runs/<id>/run.json. */
 export interface RunRecord {
@@ -24,6 +25,8 @@ export interface RunRecord {
   pid: number;
   counts: Record<ActionStatus, number>;
   actions: ActionEntry[];
+  /** `--use` pins: the versions this run took instead of running their producers (aero rerun replays them). */
+  pins?: PinRecord[];
 }
 
 export interface ActionEntry {

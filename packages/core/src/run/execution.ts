@@ -8,7 +8,8 @@ import { AeroAggregateError, AeroError, ErrorCodes } from '../errors.js';
 import type { AeroEvent } from '../events.js';
 import { toJobError } from '../failure.js';
 import { checkGpuDemand, gpuDevices } from '../launchers/gpus.js';
-import type { Plan, PlannedInstance } from '../plan-types.js';
+import type { PinnedVersion, Plan, PlannedInstance } from '../plan-types.js';
+import { pinRecords } from '../reproduce/pins.js';
 import type { RunHost } from '../project.js';
 import { emptyCounts, gitInfo, newRunId, thisHost, type ActionEntry, type CacheComponents, type CacheEntry, type RunRecord } from '../runs.js';
 import { removeStaleScratch, runLiveness } from '../scratch.js';
@@ -58,7 +59,7 @@ export class RunExecution {
     private readonly options: RunOptions,
     private readonly execCommand: string[] | undefined,
   ) {
-    this.plan = host.plan({ only: options.only });
+    this.plan = host.plan({ only: options.only, ...(options.pins?.length ? { pins: options.pins } : {}) });
     this.entries = this.plan.instances.map((inst) => ({
       id: inst.id,
       action: inst.action.name,
@@ -124,6 +125,7 @@ export class RunExecution {
       pid: process.pid,
       counts: emptyCounts(),
       actions: this.entries,
+      ...(this.plan.pins?.length ? { pins: pinRecords(this.plan.pins) } : {}),
     };
     this.recorder = new RunRecorder(host.plugins.store, record, host.cwd);
     this.emit({ type: 'run:start', runId: this.runId, total: this.plan.instances.length, dryRun: Boolean(options.dryRun), launcher: this.launcherName });
@@ -200,6 +202,7 @@ export class RunExecution {
   private async processInstance(index: number): Promise<void> {
     const inst = this.plan.instances[index]!;
     const began = Date.now();
+    if (inst.pinned) return this.usePinned(index, inst.pinned, began);
     // Anything upstream that did not produce outputs means this one cannot run.
     const blocked = inst.deps.find((d) => this.outputs[d] === undefined);
     if (blocked !== undefined) {
@@ -371,6 +374,14 @@ export class RunExecution {
       }
     }
     return refs;
+  }
+
+  /** A `--use` stand-in: its pinned version is handed on; nothing runs (reproduce/plan-pins.ts). */
+  private usePinned(index: number, pin: PinnedVersion, began: number): void {
+    this.outputs[index] = { [pin.output]: { name: pin.artifact, digest: pin.digest } };
+    if (pin.producer?.cacheKey) this.producedBy[index] = { runId: pin.producer.runId, instanceId: pin.producer.instanceId, cacheKey: pin.producer.cacheKey };
+    this.entries[index]!.outputs = { [pin.output]: pin.digest };
+    this.finish(index, 'cached', began, { reason: `pinned by --use ${pin.label}` });
   }
 
   private finish(index: number, status: ActionStatus | 'would-run', began: number, extra: { reason?: string; error?: ActionEntry['error'] }): void {

@@ -1,5 +1,6 @@
 import type { ActionStatus, RunStatus } from '../contracts/tracker.js';
 import type { RunRecord } from '../runs.js';
+import type { PinnedOutput } from '../reproduce/pins.js';
 
 export interface RunOptions {
   only?: string[];
@@ -17,6 +18,10 @@ export interface RunOptions {
   tags?: Record<string, string>;
   /** GPU device ids of this machine (`--gpus`); default: config `gpus`, else `nvidia-smi -L`. */
   gpus?: string[];
+  /** `--use <action>.<output>@<tag|digest-prefix|run-id>` pins, added to the config's `use`. */
+  use?: string[];
+  /** Pins already resolved (aero rerun replays a run's); when given, `use` and the config's `use` are not read. */
+  pins?: PinnedOutput[];
 }
 
 export interface RunSummary {

@@ -1,0 +1,180 @@
+import { execFile } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Store } from '../contracts/store.js';
+import type { RunStatus } from '../contracts/tracker.js';
+import { sourceFilesOf } from '../code-identity/index.js';
+import { findConfigFile, loadConfigFile } from '../config-file.js';
+import { createAero, type Aero } from '../engine.js';
+import { AeroError, ErrorCodes } from '../errors.js';
+import { canonicalJson } from '../hash.js';
+import { StoreKeys } from '../keys.js';
+import { flattenPlugins, type PluginDefaults } from '../plugins.js';
+import { readJson } from '../queries/store-json.js';
+import { getRun, readSnapshot } from '../queries/runs.js';
+import { newRunId, type CacheEntry, type RunRecord } from '../runs.js';
+import { overlayStore } from './overlay-store.js';
+import { pinsFromRecords } from './pins.js';
+
+const run$ = promisify(execFile);
+
+export interface RerunOptions {
+  /** The scratch store for the rerun's own writes, in `root` (the CLI passes a local store). */
+  scratchStore: (root: string) => Store;
+  /** Handlers (and other defaults) for kinds the recreated config leaves empty. Trackers are never used. */
+  defaults?: Omit<PluginDefaults, 'store' | 'trackers'>;
+  execCommand?: string[];
+  signal?: AbortSignal;
+  /** Keep the recreated folder (for inspection) instead of removing it. */
+  keep?: boolean;
+}
+
+export interface RerunArtifact {
+  instance: string;
+  output: string;
+  original: string;
+  /** Absent when the instance did not produce it in the rerun (it failed or was skipped). */
+  rerun?: string;
+  identical: boolean;
+}
+
+export interface RerunReport {
+  runId: string;
+  rerunId: string;
+  /** Where the code came from: the run's snapshot, or its git commit (with the snapshot's files over it). */
+  source: 'snapshot' | 'git';
+  commit: string | null;
+  /** Why git was used, a dirty tree, params that came out different... */
+  notes: string[];
+  status: RunStatus;
+  artifacts: RerunArtifact[];
+  identical: boolean;
+  /** The folder the code was recreated in (removed unless `keep`). */
+  workDir: string;
+}
+
+/**
+ * `aero rerun RUN`: runs RUN again as it was — its code (snapshot, or its git commit in a
+ * temporary worktree when the snapshot does not hold every file its actions' code
+ * identities name), its recorded overrides and `--only`, its pinned input versions — in a
+ * scratch store that reads the project's blobs and writes nothing to the project, with
+ * no trackers. Then compares every artifact digest with the original's.
+ */
+export async function rerunRun(project: Aero, ref: string, options: RerunOptions): Promise<RerunReport> {
+  const original = await getRun(project, ref);
+  const snapshot = await readSnapshot(project, original);
+  const missing = await filesMissingFromSnapshot(project, original, snapshot.sources);
+  const rerunId = newRunId();
+  const root = join(project.dir, 'reruns', rerunId);
+  const notes: string[] = [];
+  let source: RerunReport['source'] = 'snapshot';
+  let cwd = join(root, 'code');
+  let worktree: string | undefined;
+  try {
+    if (missing.length > 0) {
+      const commit = original.git.commit;
+      if (!commit) {
+        throw new AeroError(ErrorCodes.RERUN_SOURCE_MISSING, `Run ${original.id} cannot be recreated: its snapshot lacks ${listFew(missing)} and it has no git commit to take them from.`, {
+          hint: 'Runs made in a git checkout record their commit; commit the project and run it again to make it reproducible.',
+        });
+      }
+      source = 'git';
+      notes.push(`the snapshot lacks ${listFew(missing)}: code from git commit ${commit.slice(0, 12)} in a temporary worktree, with the snapshot's files over it`);
+      if (original.git.dirty) notes.push('the run was made from a working tree with uncommitted changes; files outside the snapshot are as committed');
+      const top = (await run$('git', ['rev-parse', '--show-toplevel'], { cwd: project.cwd })).stdout.trim();
+      worktree = join(root, 'worktree');
+      await mkdir(root, { recursive: true });
+      try {
+        await run$('git', ['worktree', 'add', '--detach', worktree, commit], { cwd: top });
+      } catch (error) {
+        throw new AeroError(ErrorCodes.RERUN_SOURCE_MISSING, `Run ${original.id} cannot be recreated: git could not check out its commit ${commit.slice(0, 12)} (${((error as { stderr?: string }).stderr ?? String(error)).trim()}).`, {
+          hint: 'Fetch the commit into this repository (git fetch) and run aero rerun again.',
+        });
+      }
+      cwd = join(worktree, relative(top, project.cwd));
+    }
+    // The snapshot holds exactly the sources that ran: they win over the commit's.
+    for (const [file, content] of Object.entries(snapshot.sources)) {
+      const target = resolve(cwd, file);
+      if (relative(cwd, target).startsWith('..')) continue; // never outside the recreated folder
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, content);
+    }
+    const report = await runRecreated(project, original, snapshot.config, cwd, root, options, notes);
+    return { ...report, runId: original.id, rerunId, source, commit: original.git.commit, notes, workDir: cwd };
+  } finally {
+    if (!options.keep) {
+      if (worktree) await run$('git', ['worktree', 'remove', '--force', worktree], { cwd: project.cwd }).catch(() => undefined);
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+}
+
+async function runRecreated(project: Aero, original: RunRecord, config: unknown, cwd: string, root: string, options: RerunOptions, notes: string[]) {
+  const configFile = await findConfigFile(cwd);
+  if (!configFile) {
+    throw new AeroError(ErrorCodes.RERUN_SOURCE_MISSING, `Run ${original.id} cannot be recreated: neither its snapshot nor its commit has an aero.config.ts for this project.`, {
+      hint: 'A run records its config file in its snapshot; this run may predate snapshots. Run the pipeline again to make a reproducible run.',
+    });
+  }
+  const loaded = await loadConfigFile(configFile);
+  const store = overlayStore(project.plugins.store, options.scratchStore(join(root, 'store')));
+  // The project's store and trackers are replaced: the rerun writes only to its scratch store.
+  const plugins = flattenPlugins(loaded.plugins).filter((p) => p.kind !== 'store' && p.kind !== 'tracker');
+  const aero = await createAero({
+    cwd,
+    configFile,
+    config: { ...loaded, plugins: [...plugins, store], dir: join(root, 'state') },
+    overrides: original.overrides,
+    defaults: { ...options.defaults },
+    ...(options.execCommand ? { execCommand: options.execCommand } : {}),
+  });
+  try {
+    if (canonicalJson(aero.params) !== canonicalJson(original.params)) notes.push('the recreated config resolves to other params than the run recorded (an environment variable or file outside the snapshot?)');
+    const recorded = (config as { options?: { only?: string[] } } | undefined)?.options ?? {};
+    const summary = await aero.run({
+      ...(recorded.only?.length ? { only: recorded.only } : {}),
+      pins: pinsFromRecords(original.pins ?? []),
+      launcher: original.launcher,
+      name: `rerun of ${original.id}`,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const artifacts = compareOutputs(original, summary.record);
+    return { status: summary.status, artifacts, identical: summary.status === 'succeeded' && artifacts.every((a) => a.identical) };
+  } finally {
+    await aero.close();
+  }
+}
+
+/** Every output digest of the original next to the rerun's. */
+export function compareOutputs(original: RunRecord, rerun: RunRecord): RerunArtifact[] {
+  const byId = new Map(rerun.actions.map((e) => [e.id, e]));
+  const out: RerunArtifact[] = [];
+  for (const entry of original.actions) {
+    for (const [output, digest] of Object.entries(entry.outputs ?? {})) {
+      const again = byId.get(entry.id)?.outputs?.[output];
+      out.push({ instance: entry.id, output, original: digest, ...(again ? { rerun: again } : {}), identical: again === digest });
+    }
+  }
+  return out;
+}
+
+/**
+ * Source files the run's code identities name that its snapshot does not hold (files
+ * outside the project, or a snapshot written before this file was a dependency).
+ */
+async function filesMissingFromSnapshot(project: Aero, run: RunRecord, sources: Record<string, string>): Promise<string[]> {
+  const missing = new Set<string>();
+  for (const entry of run.actions) {
+    if (!entry.cacheKey) continue;
+    const cached = await readJson<CacheEntry>(project.plugins.store, StoreKeys.cacheEntry(entry.cacheKey));
+    for (const file of sourceFilesOf(cached?.components.codeFiles ?? {})) if (!(file in sources)) missing.add(file);
+  }
+  if (Object.keys(sources).length === 0) missing.add('every source (the run has no snapshot)');
+  return [...missing].sort();
+}
+
+function listFew(files: string[]): string {
+  return files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
+}

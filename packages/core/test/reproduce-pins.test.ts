@@ -1,0 +1,126 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAero, defineAction, defineConfig, listArtifacts, listRuns, listTags, readTag, tagArtifact, type Action, type AeroError } from '../src/index.js';
+import { jsonHandler, memoryStore } from './fixtures.js';
+
+/** ingest → prep(n) → train; `ran` hears each action that really ran. */
+function pipeline(ran: string[]): Action[] {
+  const ingest = defineAction({ name: 'ingest', version: '1', outputs: { raw: { handler: 'json' } }, async run({ outputs }) { ran.push('ingest'); await outputs.raw.write([1, 2, 3, 4, 5]); } });
+  const prep = defineAction({
+    name: 'prep', version: '1', params: z.object({ n: z.number().default(3) }), inputs: { raw: ingest.output('raw') }, outputs: { data: { handler: 'json' }, unused: { handler: 'json' } },
+    async run({ params, inputs, outputs }) { ran.push('prep'); await outputs.data.write((await inputs.raw.read<number[]>()).slice(0, params.n)); await outputs.unused.write(0); },
+  });
+  const train = defineAction({
+    name: 'train', version: '1', inputs: { data: prep.output('data') }, outputs: { model: { handler: 'json' } },
+    async run({ inputs, outputs }) { ran.push('train'); const d = await inputs.data.read<number[]>(); await outputs.model.write({ sum: d.reduce((a, b) => a + b, 0) }); },
+  });
+  return [ingest, prep, train];
+}
+
+async function project() {
+  const cwd = await mkdtemp(join(tmpdir(), 'aero-pins-'));
+  const store = memoryStore();
+  const ran: string[] = [];
+  const open = (overrides: string[] = [], use?: string[]) => createAero({ cwd, overrides, config: defineConfig({ actions: pipeline(ran), plugins: [store, jsonHandler()], ...(use ? { use } : {}) }) });
+  return { store, ran, open };
+}
+
+async function fails(p: Promise<unknown>): Promise<AeroError> {
+  try {
+    await p;
+  } catch (error) {
+    return error as AeroError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('tags', () => {
+  it('names the newest version, records every move, and refuses names that read as something else', async () => {
+    const { store, open } = await project();
+    const aero = await open();
+    const first = await aero.run();
+    const created = await tagArtifact(aero, 'prep.data', 'best', new Date('2026-01-01T00:00:00Z'));
+    expect(created.change).toBe('created');
+    expect(created.record.versions.map((v) => v.digest)).toEqual([first.record.actions.find((a) => a.id === 'prep')!.outputs!.data]);
+    expect((await tagArtifact(aero, 'prep.data', 'best')).change).toBe('unchanged');
+
+    const other = await (await open(['prep.n=5'])).run();
+    const moved = await tagArtifact(await open(), `prep.data@${other.runId}`, 'best', new Date('2026-01-02T00:00:00Z'));
+    expect(moved.change).toBe('moved');
+    expect(moved.previous).toEqual(created.record.versions.map((v) => v.digest));
+    const record = (await readTag(store, 'prep.data', 'best'))!;
+    expect(record.history.map((h) => [h.at, h.previous === null ? null : h.previous.length])).toEqual([['2026-01-01T00:00:00.000Z', null], ['2026-01-02T00:00:00.000Z', 1]]);
+    expect((await listTags(store)).map((t) => `${t.artifact}@${t.tag}`)).toEqual(['prep.data@best']);
+
+    expect((await fails(tagArtifact(aero, 'prep.data', 'cafe'))).message).toBe('`cafe` cannot be a tag: it would read as a digest prefix (only hex letters).');
+    expect((await fails(tagArtifact(aero, 'prep.data', 'latest'))).code).toBe('TAG_INVALID');
+    const typo = await fails(tagArtifact(aero, 'prep.dat', 'x1'));
+    expect(typo.code).toBe('PIN_UNKNOWN_OUTPUT');
+    expect(typo.hint).toBe('Did you mean `prep.data`?');
+  });
+});
+
+describe('--use pins', () => {
+  it('feeds the pinned version to every consumer; the producer and what only it needed do not run', async () => {
+    const { ran, open } = await project();
+    const base = await (await open(['prep.n=2'])).run();
+    await tagArtifact(await open(), 'prep.data', 'small');
+    await (await open(['prep.n=4'])).run();
+    ran.length = 0;
+    // --force: whatever is in the plan runs again; the pinned producer is not in it.
+    const pinned = await (await open(['prep.n=4'])).run({ use: ['prep.data@small'], force: true });
+    expect(pinned.status).toBe('succeeded');
+    expect(ran).toEqual(['train']);
+    // train read the two pinned values (1 + 2), not the four prep.n=4 would make.
+    expect(pinned.record.actions.find((a) => a.id === 'train')!.outputs).toEqual(base.record.actions.find((a) => a.id === 'train')!.outputs);
+    expect(pinned.record.pins).toEqual([expect.objectContaining({ spec: 'prep.data@small', artifact: 'prep.data', via: 'tag', label: 'prep.data@small' })]);
+    const standIn = pinned.record.actions.find((a) => a.id === 'prep.data@small')!;
+    expect(standIn).toMatchObject({ status: 'cached', reason: 'pinned by --use prep.data@small', outputs: { data: base.record.actions.find((a) => a.id === 'prep')!.outputs!.data } });
+    expect(pinned.record.actions.map((a) => a.id)).toEqual(['prep.data@small', 'train']);
+    expect(pinned.record.actions.find((a) => a.id === 'train')!.inputs).toEqual({ data: [standIn.outputs!.data] });
+  });
+
+  it('a config `use:` pins too, and the same model comes from the cache as in the run it was tagged from', async () => {
+    const { ran, open } = await project();
+    const base = await (await open(['prep.n=2'])).run();
+    ran.length = 0;
+    const again = await (await open(['prep.n=4'], [`prep.data@${base.runId}`])).run();
+    expect(ran).toEqual([]);
+    expect(again.record.actions.find((a) => a.id === 'train')!.outputs).toEqual(base.record.actions.find((a) => a.id === 'train')!.outputs);
+  });
+
+  it('refuses an unknown tag, an ambiguous prefix, an output nobody reads and an unknown output, all before anything runs', async () => {
+    const { ran, open } = await project();
+    await (await open(['prep.n=2'])).run();
+    await (await open(['prep.n=3'])).run();
+    await tagArtifact(await open(), 'prep.data', 'best');
+    ran.length = 0;
+    const aero = await open();
+    const unknown = await fails(aero.run({ use: ['prep.data@bets'] }));
+    expect(unknown.code).toBe('PIN_UNKNOWN_TAG');
+    expect(unknown.message).toBe('--use prep.data@bets: no tag, run or version of prep.data is called `bets`.');
+    expect(unknown.hint).toBe('Did you mean `prep.data@best`?');
+    const notRead = await fails(aero.run({ use: ['prep.unused@latest'] }));
+    expect(notRead.code).toBe('PIN_NOT_CONSUMED');
+    expect(notRead.message).toBe('--use `prep.unused@latest`: no action takes prep.unused as an input, so pinning it changes nothing.');
+    const noOutput = await fails(aero.run({ use: ['prep.dta@best'] }));
+    expect(noOutput).toMatchObject({ code: 'PIN_UNKNOWN_OUTPUT', message: '--use `prep.dta@best`: action `prep` has no output `dta`.', hint: 'Did you mean `prep.data`?' });
+    // Two runs made two versions of prep.data; the start their run ids share names both.
+    const runs = await listRuns(aero);
+    const shared = runs[0]!.id.slice(0, 9); // `YYYYMMDD-`
+    expect(runs[1]!.id.startsWith(shared)).toBe(true);
+    const ambiguous = await fails(aero.run({ use: [`prep.data@${shared}`] }));
+    expect(ambiguous.code).toBe('PIN_AMBIGUOUS');
+    expect(ambiguous.message).toBe(`--use prep.data@${shared} is ambiguous: it matches run ${runs[0]!.id}, run ${runs[1]!.id}.`);
+    const digests = (await listArtifacts(aero, 'prep.data')).map((a) => a.digest);
+    const both = await fails(aero.run({ use: ['prep.data@bets', 'prep.unused@latest'] }));
+    expect(both.message).toBe('--use has 2 problems; nothing was run:\n  - --use prep.data@bets: no tag, run or version of prep.data is called `bets`. (Did you mean `prep.data@best`?)\n  - --use `prep.unused@latest`: no action takes prep.unused as an input, so pinning it changes nothing. (Pin an output some action reads; `aero graph` shows which outputs feed which actions.)');
+    const prefix = digests[0]!.slice(0, 8);
+    const byDigest = await aero.run({ use: [`prep.data@${prefix}`], dryRun: true });
+    expect(byDigest.record.pins![0]!.versions[0]!.digest).toBe(digests[0]);
+    expect(ran).toEqual([]);
+  });
+});
