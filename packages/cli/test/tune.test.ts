@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aero, copyQuickstart, startAero, waitFor } from './helpers.js';
+import { aero, copyQuickstart, makeProject, startAero, waitFor } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const events = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
@@ -63,6 +63,41 @@ describe('aero tune (CLI)', () => {
     const missing = await aero(dir, 'tune', 'show', '--study', 'rl');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('TUNE_STUDY_NOT_FOUND: No study named `rl` (studies: lr). Did you mean `lr`?');
+  });
+
+  it('reads a tune: block from a YAML config (conf/config.yaml), under the command line', { timeout: 120_000 }, async () => {
+    const dir = await makeProject('tune-yaml', {
+      'aero.config.ts': `import { yamlConfig } from '@aeroml/config-yaml';
+import { defineAction, defineConfig } from '@aeroml/core';
+import { z } from 'zod';
+const quad = defineAction({
+  name: 'quad',
+  params: z.object({ x: z.number(), y: z.number() }),
+  outputs: { result: { handler: 'json' } },
+  async run({ params, log, outputs }) {
+    const loss = (params.x - 1) ** 2 + params.y ** 2;
+    log.metric('loss', loss);
+    await outputs.result.write({ loss });
+  },
+});
+export default defineConfig({ actions: [quad], plugins: [yamlConfig({ dir: 'conf' })] });
+`,
+      'conf/config.yaml': ['quad:', '  x: 0', '  y: 0', 'tune:', '  space:', "    quad.x: 'interval(-2, 2)'", "    quad.y: 'choice(0, 1)'", '  objective: quad.loss', '  trials: 3', '  sampler: random', ''].join('\n'),
+    });
+    const r = await aero(dir, 'tune', 'quad.y=1', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const trials = events(r.stdout).filter((e) => e.event === 'tune.trial');
+    expect(trials).toHaveLength(3);
+    // The command line's quad.y=1 replaced the YAML dimension for quad.y: only quad.x is searched.
+    for (const t of trials) {
+      expect(Object.keys(t.params)).toEqual(['quad.x']);
+      expect(t.value).toBeCloseTo(((t.params['quad.x'] as number) - 1) ** 2 + 1, 10);
+    }
+    const bad = await makeProject('tune-yaml-bad', { 'aero.config.ts': "import { yamlConfig } from '@aeroml/config-yaml';\nimport { defineConfig } from '@aeroml/core';\nexport default defineConfig({ actions: [], plugins: [yamlConfig({ dir: 'conf' })] });\n", 'conf/config.yaml': 'tune:\n  trails: 3\n' });
+    const refused = await aero(bad, 'tune', 'x=interval(0, 1)', '--objective', 'a.b');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('CONFIG_INVALID: the YAML config: the tune block is invalid:\n  - unknown key `tune.trails`');
   });
 
   it('Ctrl-C stops the study (exit 130); the same command then finishes it without rerunning what was done', { timeout: 300_000 }, async () => {

@@ -16,6 +16,7 @@ import { ConfigYamlErrorCodes, PLUGIN, yamlError } from './errors.js';
 import { ConfigRepository, type ParseCache, type YamlParse } from './files.js';
 import { ParamsTree } from './merge.js';
 import type { YamlConfigSettings } from './options.js';
+import { takeTuneBlock } from './tune-block.js';
 
 export const BASE_SOURCE = '<aero.config.ts>';
 export const CLI_SOURCE = '<cli>';
@@ -124,9 +125,11 @@ export async function loadYamlConfig(
   // Group values copied into actions' params by `${...}` are sources: the planner checks
   // them where they land (train.model.*), not as unknown top-level keys.
   const references = new Set<string>();
-  const params = resolveInterpolations(overridden, { origins, env: process.env, missing: settings.missing, references });
+  const resolved = resolveInterpolations(overridden, { origins, env: process.env, missing: settings.missing, references });
+  const { params, tune } = takeTuneBlock(resolved);
   return {
     params,
+    ...(tune !== undefined ? { tune } : {}),
     references: [...references],
     sources: repo.used.map((file) => ({ file: file.rel, content: file.text })),
     origins,

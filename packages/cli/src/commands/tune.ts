@@ -28,11 +28,13 @@ export default async function tuneCommand(args: ParsedArgs, io: IO): Promise<num
     first ??= aero;
     return aero;
   };
-  // The config's tune block under the command line's flags.
+  // The config's tune blocks (aero.config.ts, then YAML) under the command line's flags.
   const probe = await openProject(args);
   let fileConfig;
   try {
-    fileConfig = core.parseTuneConfig(probe.config.tune, probe.configFile ? relative(probe.cwd, probe.configFile) : 'aero.config.ts');
+    const fromTs = core.parseTuneConfig(probe.config.tune, probe.configFile ? relative(probe.cwd, probe.configFile) : 'aero.config.ts');
+    // A YAML config's top-level tune: block (config-yaml hands it over, out of params).
+    fileConfig = probe.tuneBlock === undefined ? fromTs : core.mergeTuneConfigs(fromTs, core.parseTuneConfig(probe.tuneBlock, 'the YAML config'));
   } finally {
     await probe.close();
   }

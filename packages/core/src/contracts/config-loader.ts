@@ -19,6 +19,11 @@ export interface ConfigLoadResult {
    * resolveInterpolations' `references` option.
    */
   references?: string[];
+  /**
+   * A top-level `tune:` block of the config (aero tune's settings: space, objective,
+   * trials...), taken out of `params` so no action sees it; aero tune checks it.
+   */
+  tune?: unknown;
 }
 
 /**

@@ -54,6 +54,13 @@ export function parseTuneConfig(value: unknown, source: string): TuneConfig {
   });
 }
 
+/** aero.config.ts's block, then the YAML config's over it (a YAML dimension replaces the same key's). */
+export function mergeTuneConfigs(base: TuneConfig, over: TuneConfig): TuneConfig {
+  const merged: TuneConfig = { ...base, ...over };
+  if (base.space || over.space) merged.space = { ...base.space, ...over.space };
+  return merged;
+}
+
 /** The key an override sets, without `+`/`++`/`~` (`+train.lr=1` → `train.lr`). */
 function overrideKey(text: string): string {
   const eq = text.indexOf('=');
