@@ -76,7 +76,7 @@ describe('aero <command> --help', () => {
         child.stderr.on('data', (d) => (stderr += d));
         child.on('close', (code) => resolve({ code, stdout, stderr }));
       });
-    for (const args of [['--help'], ['run', '--help']]) {
+    for (const args of [['--help'], ['run', '--help'], ['completion', '--help']]) {
       const r = await run(...args);
       expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
     }
