@@ -35,6 +35,8 @@ describe('a failed action', () => {
       expect(lines[2]).toBe('      at explode (src/boom.ts:3:9)');
       expect(lines[3]).toBe(`    hint: The log is .aero/runs/${runId}/boom/log.txt; print it with \`aero logs ${runId} boom\`.`);
       expect(r.stdout).not.toContain('at at');
+      // Once: the worker does not print the error into the output as well.
+      expect(r.stdout.split('kaboom').length - 1).toBe(1);
 
       const logs = await aero(dir, 'logs', runId, 'boom');
       expect(logs.code).toBe(0);

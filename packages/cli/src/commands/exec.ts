@@ -20,7 +20,10 @@ export default async function exec(args: ParsedArgs, io: IO): Promise<number> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   const result = await runWorker(specPath, { defaults: await embeddedDefaults(cwd), signal: controller.signal });
-  if (!result.ok && result.error) io.err(`[aero] ${result.error.code}: ${result.error.message}${result.error.hint ? `\n  hint: ${result.error.hint}` : ''}`);
+  // Under the process launcher (an IPC channel) the engine reports the failure itself, and
+  // this line would reach the action's log and the run's output a second time. Containers
+  // and Slurm jobs keep it: their own logs are read without aero.
+  if (!result.ok && result.error && !process.send) io.err(`[aero] ${result.error.code}: ${result.error.message}${result.error.hint ? `\n  hint: ${result.error.hint}` : ''}`);
   if (process.connected) process.disconnect();
   return result.ok ? 0 : result.error?.code === 'INTERRUPTED' ? 130 : 1;
 }
