@@ -9,7 +9,7 @@ const cmd = (m: () => Promise<{ default: CommandSpec['load'] extends () => Promi
 export const COMMANDS: Record<string, CommandSpec> = {
   run: {
     summary: 'Run the pipeline (only what changed)',
-    usage: 'aero run [--only a,b] [--dry-run] [--force] [--dev] [-j N] [--launcher L] [--keep-going] [-m] [--from RUN] [--gpus N|IDS] [key=value ...]',
+    usage: 'aero run [--only a,b] [--dry-run] [--force] [--dev] [-j N] [--launcher L] [--keep-going] [-m] [--from RUN] [--use ACTION.OUTPUT@VERSION] [--gpus N|IDS] [key=value ...]',
     options: {
       only: { type: 'string', multiple: true, value: 'SELECTORS', complete: 'actions', default: 'every action', description: 'Run only these actions (comma-separated names, groups, types, output names or simulate[split=test]) and the upstream they need.' },
       'dry-run': { type: 'boolean', short: 'n', description: 'Plan and print, per instance, cached or would run with the reason; run nothing.' },
@@ -19,7 +19,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
       launcher: { type: 'string', short: 'l', value: 'NAME', default: "config launcher, else inline", description: "Where actions run: inline, process, or a launcher plugin's name (docker, slurm)." },
       'keep-going': { type: 'boolean', short: 'k', description: 'After an action fails, keep running the actions that do not depend on it.' },
       multirun: { type: 'boolean', short: 'm', description: 'Sweep: expand comma lists and range(...) in key=value into one run per combination.' },
-      from: { type: 'string', value: 'RUN', description: 'Rerun with exactly the params and overrides RUN recorded (warns when the code differs).' },
+      from: { type: 'string', value: 'RUN', description: "Replay RUN's recorded params and overrides on today's code (warns when the code differs; aero rerun RUN runs RUN's own code)." },
+      use: { type: 'string', multiple: true, value: 'ACTION.OUTPUT@VERSION', default: "config use, else none", description: 'Pin an input: every consumer of ACTION.OUTPUT reads that version (a tag, digest prefix or run id) and ACTION does not run. Repeatable.' },
       name: { type: 'string', value: 'NAME', default: 'the run id', description: 'Name of the run, for aero show NAME (a sweep appends -0, -1, ...).' },
       tag: { type: 'string', multiple: true, value: 'KEY=VALUE', description: 'Tag the run for its trackers.' },
       gpus: { type: 'string', value: 'N|IDS', default: 'config gpus, else nvidia-smi -L', description: 'GPUs of this machine to hand out by resources.gpus: a count (2) or device ids (0,3).' },
@@ -30,7 +31,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
 key=value arguments override params (train.lr=0.01); with a config loader also its own syntax (model=large, +x=1, ~y).
 -m/--multirun expands comma lists and range(...) into one run per combination (a sweep).
 --gpus N (a count) or --gpus 0,3 (device ids): the GPUs of this machine, handed out to actions by resources.gpus (default: config gpus, else nvidia-smi -L).
---from RUN reruns with exactly the params and overrides recorded by RUN (and warns when an action's code differs from RUN's).
+--from RUN replays the params and overrides recorded by RUN on today's code (and warns when an action's code differs; aero rerun RUN runs RUN's code).
+--use prep.data@best pins an input version (a tag from aero tag, a digest prefix, a run id or latest): prep does not run, its consumers read that version.
 Exit codes: 0 ok, 1 an action failed, 2 usage or config error, 130 interrupted.`,
     load: cmd(() => import('./commands/run.js')),
   },
@@ -81,8 +83,50 @@ Exit codes: 0 a trial completed, 1 none did, 2 usage or config error, 130 interr
   },
   show: { summary: 'Show one run: status, params, actions, snapshot', usage: 'aero show [RUN] [--sources]', options: { sources: { type: 'boolean', description: "Also print the source files saved in the run's snapshot." } }, positionals: ['run'], load: cmd(() => import('./commands/show.js')) },
   logs: { summary: 'Print the log of an action in a run', usage: 'aero logs RUN ACTION', options: {}, positionals: ['run', 'action'], load: cmd(() => import('./commands/logs.js')) },
-  why: { summary: 'Explain why an action would run or be cached', usage: 'aero why ACTION [key=value ...]', options: {}, positionals: 'many', completePositionals: 'actions', load: cmd(() => import('./commands/why.js')) },
+  why: { summary: 'Explain why an action would run or be cached', usage: 'aero why ACTION [--use ACTION.OUTPUT@VERSION] [key=value ...]', options: { use: { type: 'string', multiple: true, value: 'ACTION.OUTPUT@VERSION', default: 'config use, else none', description: 'Explain as aero run --use would run: with these inputs pinned.' } }, positionals: 'many', completePositionals: 'actions', load: cmd(() => import('./commands/why.js')) },
   artifacts: { summary: 'List artifact versions in the store', usage: 'aero artifacts [NAME]', options: {}, positionals: ['name'], load: cmd(() => import('./commands/artifacts.js')) },
+  tag: {
+    summary: 'Name an artifact version (the newest by default), or list tags',
+    usage: 'aero tag ACTION.OUTPUT[@DIGEST|RUN] TAG | aero tag --list [ACTION.OUTPUT]',
+    options: { list: { type: 'boolean', description: 'List the tags (of one artifact, or all) with their versions and how often they moved.' } },
+    positionals: 'many',
+    details: `A tag names the versions of an output: one, or one per partition when made from a run. Moving a tag to another version
+is recorded in its history (aero tag --list --json). Trackers with aliases mirror it (W&B artifact alias, MLflow tag).
+Use a tag with aero run --use ACTION.OUTPUT@TAG. Tags start with a letter; an all-hex name or latest is refused.`,
+    load: cmd(() => import('./commands/tag.js')),
+  },
+  rerun: {
+    summary: "Run a past run again exactly (its code, params, input versions) in a scratch store; compare every digest",
+    usage: 'aero rerun RUN|latest [--keep] [--json]',
+    options: { keep: { type: 'boolean', description: 'Keep the recreated code folder (.aero/reruns/<id>/) for inspection.' } },
+    positionals: ['run'],
+    details: `The code comes from the run's snapshot, or from its git commit in a temporary worktree when the snapshot lacks a file
+its actions' code identity names (the output says which). Params, overrides, --only and pinned inputs are the run's.
+It runs in a scratch store that reads the project's blobs and writes nothing to the project's cache, with no trackers.
+Exit codes: 0 every artifact digest is identical, 1 some differ (a table lists them) or an action failed, 2 usage error.`,
+    load: cmd(() => import('./commands/rerun.js')),
+  },
+  diff: {
+    summary: 'Compare two runs: params, config, code (unified diff), input versions, final metrics',
+    usage: 'aero diff RUN_A RUN_B [--json]',
+    options: {},
+    positionals: ['run-a', 'run-b'],
+    load: cmd(() => import('./commands/diff.js')),
+  },
+  export: {
+    summary: "Write an action's artifacts as plain files (hard links or copies), never stale",
+    usage: "aero export ACTION[.OUTPUT] --to DIR [--run RUN] [--layout '{action}/{split}/{sim:04d}.{ext}'] [--copy]",
+    options: {
+      to: { type: 'string', value: 'DIR', valueType: 'path', complete: 'dirs', description: 'Folder the files are written to (made when missing).' },
+      run: { type: 'string', value: 'RUN', default: 'the newest run that produced it', description: 'Export the versions this run produced or used.' },
+      layout: { type: 'string', value: 'TEMPLATE', default: "each output's own path", description: 'Path of each file under DIR: tags {action} {output} {file} {stem} {ext} {path}, partition keys and config vars.' },
+      copy: { type: 'boolean', description: "Copy instead of hard-linking (a hard link shares the store's blob: copy when the receiver edits files in place)." },
+    },
+    positionals: ['target'],
+    details: `A file whose content differs is replaced, an identical one is left alone; the output says written, replaced or unchanged.
+Every path is checked before the first file is written: nothing leaves DIR, and no two files share a path.`,
+    load: cmd(() => import('./commands/export.js')),
+  },
   lineage: { summary: 'Show how an artifact was produced, recursively', usage: 'aero lineage NAME[@DIGEST]', options: {}, positionals: ['artifact'], load: cmd(() => import('./commands/lineage.js')) },
   gc: {
     summary: 'Delete artifacts, blobs and cache entries no run references',

@@ -35,7 +35,7 @@ export const train = defineAction({
     await writeFile(file, (await readFile(file, 'utf8')).replace('w: params.lr', 'w: params.lr * 2'));
     const changed = await aero(dir, 'run', '--from', runId, '--dry-run');
     expect(changed.code).toBe(0);
-    expect(changed.stderr).toBe(`[aero] warning: --from ${runId} replays that run's params on today's code, which differs for \`train\` (src/train.ts). See what changed: aero why train\n`);
+    expect(changed.stderr).toBe(`[aero] warning: --from ${runId} replays that run's params on today's code, which differs for \`train\` (src/train.ts). To run it exactly as it was (its code, params and input versions): aero rerun ${runId}; to see what changed: aero why train\n`);
     const why = await aero(dir, 'why', 'train');
     expect(why.code).toBe(0);
     expect(why.stdout).toContain('code changed');

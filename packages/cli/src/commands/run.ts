@@ -17,7 +17,7 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
     overrides = [...record.overrides, ...overrides];
     if (drift.length > 0) {
       const list = drift.map((d) => `\`${d.action}\`${d.files.length ? ` (${d.files.join(', ')})` : ''}`).join(', ');
-      const message = `--from ${record.id} replays that run's params on today's code, which differs for ${list}. See what changed: aero why ${drift[0]!.action}`;
+      const message = `--from ${record.id} replays that run's params on today's code, which differs for ${list}. To run it exactly as it was (its code, params and input versions): aero rerun ${record.id}; to see what changed: aero why ${drift[0]!.action}`;
       if (args.values.json) io.out(JSON.stringify({ type: 'warning', message }));
       else io.err(`[aero] warning: ${message}`);
     }
@@ -62,6 +62,7 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
           force: Boolean(args.values.force),
           dev: Boolean(args.values.dev),
           keepGoing: Boolean(args.values['keep-going']),
+          ...(listOption(args.values.use).length ? { use: listOption(args.values.use) } : {}),
           signal: controller.signal,
           ...(concurrency ? { concurrency } : {}),
           ...(gpus ? { gpus } : {}),

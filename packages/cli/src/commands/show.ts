@@ -18,6 +18,8 @@ export default async function show(args: ParsedArgs, io: IO): Promise<number> {
   io.out(`git       ${run.git.commit ?? '(not a git checkout)'}${run.git.dirty ? ' (dirty)' : ''}${run.git.branch ? ` on ${run.git.branch}` : ''}`);
   io.out(`launcher  ${run.launcher}${run.dev ? ' (dev)' : ''}${run.sweepId ? `  sweep ${run.sweepId}` : ''}`);
   io.out(`overrides ${run.overrides.length ? run.overrides.join(' ') : '(none)'}`);
+  // --use pins: the versions this run took instead of running their producers.
+  for (const pin of run.pins ?? []) io.out(`pinned    ${pin.spec} → ${pin.versions.map((v) => v.digest.slice(0, 12)).join(', ')}${pin.via === 'tag' ? ' (tag)' : pin.via === 'run' ? ' (run)' : ''}`);
   io.out('\nparams:');
   io.out(indent(JSON.stringify(run.params, null, 2)));
   io.out('\nactions:');

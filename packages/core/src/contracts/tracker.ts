@@ -79,6 +79,12 @@ export interface Tracker extends PluginBase<'tracker'> {
   endRun(scope: TrackerScope, result: { status: RunStatus; durationMs: number }): Promise<void>;
   flush(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional: `aero tag` names an artifact version; a tracker with its own names for
+   * versions mirrors it (W&B: an artifact alias; MLflow: a tag on the run that logged it).
+   * Called once per version the tag names, after `init`; a failure is a warning.
+   */
+  tagArtifact?(ref: ArtifactRef, tag: string): Promise<void>;
   /** Push whatever was spooled while offline (`aero sync`). */
   sync?(options: { runDir?: string; runsRoot: string }): Promise<{ pushed: number; remaining: number }>;
 }

@@ -1,14 +1,15 @@
 import { isHit } from '../cache/backing.js';
 import { explainMiss, ownChanges } from '../cache/explain.js';
 import { AeroError, ErrorCodes } from '../errors.js';
-import type { Plan } from '../plan-types.js';
+import type { PinnedVersion, Plan } from '../plan-types.js';
+import type { PinnedOutput } from '../reproduce/pins.js';
 import type { AeroProject } from '../project.js';
 import type { CacheEntry } from '../runs.js';
 import { listRuns } from './runs.js';
 
 export interface WhyReport {
   instanceId: string;
-  decision: 'cached' | 'would-run' | 'blocked';
+  decision: 'cached' | 'would-run' | 'blocked' | 'pinned';
   reasons: string[];
   cacheKey?: string;
 }
@@ -17,8 +18,8 @@ export interface WhyReport {
  * Explains, per instance of an action, whether the next run would use the cache and
  * which component of the key changed since it last ran.
  */
-export async function why(aero: AeroProject, selector: string): Promise<WhyReport[]> {
-  const plan = aero.plan();
+export async function why(aero: AeroProject, selector: string, options: { pins?: readonly PinnedOutput[] } = {}): Promise<WhyReport[]> {
+  const plan = aero.plan(options.pins?.length ? { pins: options.pins } : {});
   const targets = plan.instances.filter((i) => i.action.name === selector || i.id === selector);
   if (targets.length === 0) {
     throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, `No action \`${selector}\` in this pipeline.`, { hint: `Actions: ${plan.actions.map((a) => a.name).join(', ')}.` });
@@ -38,6 +39,12 @@ export async function why(aero: AeroProject, selector: string): Promise<WhyRepor
   const runs = await listRuns(aero);
   for (const inst of plan.instances) {
     if (!needed.has(inst.index)) continue;
+    if (inst.pinned) {
+      // A --use stand-in: its version is known without running anything (reproduce/plan-pins.ts).
+      outputs[inst.index] = { [inst.pinned.output]: { name: inst.pinned.artifact, digest: inst.pinned.digest } };
+      if (wanted.has(inst.index)) reports.push({ instanceId: inst.id, decision: 'pinned', reasons: [pinSentence(inst.pinned)] });
+      continue;
+    }
     const blocked = inst.deps.filter((d) => !outputs[d]);
     if (blocked.length > 0) {
       // Every cause: the instance's own changes as well as the upstream that runs first.
@@ -56,7 +63,18 @@ export async function why(aero: AeroProject, selector: string): Promise<WhyRepor
     }
     reports.push({ instanceId: inst.id, decision: 'would-run', reasons: await explainMiss(aero, inst, key, components, backing, runs), cacheKey: key });
   }
+  for (const report of reports) {
+    const inst = plan.instances.find((i) => i.id === report.instanceId)!;
+    for (const [name, input] of Object.entries(inst.inputs)) {
+      const pinned = input.producers.map((p) => plan.instances[p]!.pinned).find(Boolean);
+      if (pinned) report.reasons.push(`input \`${name}\` is ${pinSentence(pinned)}`);
+    }
+  }
   return reports;
+}
+
+function pinSentence(pin: PinnedVersion): string {
+  return `pinned by --use ${pin.label} (version ${pin.digest.slice(0, 12)}): \`${pin.artifact.split('.')[0]}\` does not run for it`;
 }
 
 function upstreamSentence(instances: Plan['instances'], blocked: number[]): string {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ManifestFile } from '../contracts/artifact.js';
 import { fetchBlob } from '../blob-fetch.js';
@@ -28,6 +28,12 @@ export interface ExportOptions {
    * instance's partition keys and the config `vars`. Default: each output's own path.
    */
   layout?: string;
+  /**
+   * Copies instead of hard links. A hard link shares the store's blob: code that edits an
+   * exported file in place (instead of replacing it) would change the blob too (which
+   * `aero verify` then finds). Copy when the receiver may edit files in place.
+   */
+  copy?: boolean;
 }
 
 export interface ExportedFile {
@@ -93,7 +99,7 @@ export async function exportArtifacts(aero: AeroProject, options: ExportOptions)
   const verified = new Set<string>();
   for (const p of placements) {
     const target = join(to, ...p.path.split('/'));
-    const status = await place(aero, p, target, verified);
+    const status = await place(aero, p, target, verified, Boolean(options.copy));
     files.push({ path: p.path, artifact: p.artifact, digest: p.digest, source: p.file.path, status });
   }
   const counts = { written: 0, replaced: 0, unchanged: 0 };
@@ -168,7 +174,7 @@ function checkPlacements(placements: Placement[], layout: string | undefined): v
 }
 
 /** One file, placed atomically: an identical file stays, anything else is replaced. */
-async function place(aero: AeroProject, p: Placement, target: string, verified: Set<string>): Promise<ExportedFile['status']> {
+async function place(aero: AeroProject, p: Placement, target: string, verified: Set<string>, copy: boolean): Promise<ExportedFile['status']> {
   const existing = await sha256File(target).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw error;
@@ -180,7 +186,15 @@ async function place(aero: AeroProject, p: Placement, target: string, verified: 
   const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await fetchBlob(aero.plugins.store, p.artifact, p.file, tmp, verified);
-    await rename(tmp, target);
+    if (copy) {
+      const own = `${tmp}.copy`;
+      try {
+        await copyFile(tmp, own);
+        await rename(own, target);
+      } finally {
+        await rm(own, { force: true });
+      }
+    } else await rename(tmp, target);
   } finally {
     await rm(tmp, { force: true });
   }

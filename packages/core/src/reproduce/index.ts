@@ -7,3 +7,4 @@ export { overlayStore } from './overlay-store.js';
 export { rerunRun, compareOutputs, type RerunOptions, type RerunReport, type RerunArtifact } from './rerun.js';
 export { diffRuns, valueChanges, type RunDiff, type ValueChange, type CodeChange, type InputChange, type MetricRow } from './diff.js';
 export { exportArtifacts, type ExportOptions, type ExportReport, type ExportedFile } from './export.js';
+export { mirrorTag } from './tag-mirror.js';

@@ -1,0 +1,283 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { aero, makeProject, readJson } from './helpers.js';
+
+// aero tag, run --use, rerun, diff and export through the real CLI (docs/guides/reproduce.md).
+
+const PIPELINE = `import { defineAction } from '@aeroml/core';
+import { z } from 'zod';
+export const ingest = defineAction({
+  name: 'ingest',
+  outputs: { raw: { handler: 'json' } },
+  async run({ outputs }) {
+    await outputs.raw.write([1, 2, 3, 4, 5, 6]);
+  },
+});
+export const prep = defineAction({
+  name: 'prep',
+  params: z.object({ n: z.number().int() }),
+  inputs: { raw: ingest.output('raw') },
+  outputs: { data: { handler: 'json' }, stats: { handler: 'json' } },
+  async run({ params, inputs, outputs }) {
+    const raw = await inputs.raw.read<number[]>();
+    await outputs.data.write(raw.slice(0, params.n));
+    await outputs.stats.write({ n: params.n });
+  },
+});
+export const train = defineAction({
+  name: 'train',
+  inputs: { data: prep.output('data') },
+  outputs: { model: { handler: 'json' } },
+  async run({ inputs, outputs, log }) {
+    const data = await inputs.data.read<number[]>();
+    const sum = data.reduce((a, b) => a + b, 0);
+    log.metric('loss', 1 / sum);
+    await outputs.model.write({ sum });
+  },
+});
+export const sims = defineAction({
+  name: 'sims',
+  partitions: { split: ['train', 'test'], sim: [0, 1] },
+  outputs: { map: { handler: 'json', path: '{split}/{sim:04d}/map.json' } },
+  async run({ partition, outputs }) {
+    await outputs.map.write({ split: partition!.split, sim: partition!.sim });
+  },
+});
+`;
+
+const CONFIG = `import { defineConfig } from '@aeroml/core';
+import { ingest, prep, train, sims } from './src/pipeline.js';
+export default defineConfig({ actions: [ingest, prep, train, sims], params: { prep: { n: 3 } } });
+`;
+
+const runIdOf = (stdout: string) => /\(run (\S+)\)/.exec(stdout)![1]!;
+
+async function project(name: string) {
+  return makeProject(name, { 'aero.config.ts': CONFIG, 'src/pipeline.ts': PIPELINE });
+}
+
+describe('aero tag', () => {
+  it('tags the newest version, moves it with a recorded history, lists tags, and refuses bad refs and names', async () => {
+    const dir = await project('tag');
+    expect((await aero(dir, 'run', 'prep.n=2')).code).toBe(0);
+    const first = await aero(dir, 'tag', 'prep.data', 'best');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Tagged prep\.data@best → [0-9a-f]{12} \(from prep\.data@\S+\)\.\n$/);
+    const run2 = await aero(dir, 'run', 'prep.n=4');
+    const moved = await aero(dir, 'tag', `prep.data@${runIdOf(run2.stdout)}`, 'best');
+    expect(moved.stdout).toContain('Moved prep.data@best: ');
+    expect(moved.stdout).toContain('The move is kept in its history: aero tag --list prep.data --json');
+    const history = await aero(dir, 'tag', '--list', 'prep.data', '--json');
+    const record = JSON.parse(history.stdout.trim());
+    expect(record.history).toHaveLength(2);
+    expect(record.history[1].previous).toEqual(record.history[0].digests);
+    const list = await aero(dir, 'tag', '--list');
+    expect(list.stdout.split('\n')[0]).toMatch(/^ARTIFACT\s+TAG\s+VERSION\s+UPDATED\s+MOVES$/);
+    expect(list.stdout).toMatch(/prep\.data\s+best\s+[0-9a-f]{12}\s+\S+\s+1/);
+    const artifacts = await aero(dir, 'artifacts', 'prep.data');
+    expect(artifacts.stdout).toMatch(/prep\.data\s+[0-9a-f]{12}.*best/);
+
+    const typo = await aero(dir, 'tag', 'prep.dat', 'x1');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe('[aero] PIN_UNKNOWN_OUTPUT: aero tag `prep.dat`: action `prep` has no output `dat`.\n  hint: Did you mean `prep.data`?\n');
+    const hex = await aero(dir, 'tag', 'prep.data', 'beef');
+    expect(hex.code).toBe(2);
+    expect(hex.stderr).toBe('[aero] TAG_INVALID: `beef` cannot be a tag: it would read as a digest prefix (only hex letters).\n  hint: Pick a name like best, prod or v1.\n');
+    const unknown = await aero(dir, 'tag', 'prep.data@bst', 'prod');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('[aero] PIN_UNKNOWN_TAG: aero tag prep.data@bst: no tag, run or version of prep.data is called `bst`.\n  hint: Did you mean `prep.data@best`?\n');
+  });
+});
+
+describe('aero run --use', () => {
+  it('feeds the pinned version to the consumers; the producer does not run; show and why say so', async () => {
+    const dir = await project('use');
+    const small = await aero(dir, 'run', 'prep.n=2');
+    expect((await aero(dir, 'tag', 'prep.data', 'small')).code).toBe(0);
+    expect((await aero(dir, 'run', 'prep.n=5')).code).toBe(0);
+    const pinned = await aero(dir, 'run', 'prep.n=5', '--use', 'prep.data@small', '--only', 'train', '--force');
+    expect(pinned.code).toBe(0);
+    expect(pinned.stdout).toMatch(/cached\s+prep\.data@small: pinned by --use prep\.data@small/);
+    expect(pinned.stdout).toMatch(/ran\s+train/);
+    expect(pinned.stdout).not.toMatch(/ran\s+(prep|ingest)\b/);
+    const runId = runIdOf(pinned.stdout);
+    const record = await readJson(join(dir, '.aero/runs', runId, 'run.json'));
+    const smallRecord = await readJson(join(dir, '.aero/runs', runIdOf(small.stdout), 'run.json'));
+    const trainOf = (r: any) => r.actions.find((a: any) => a.id === 'train');
+    expect(trainOf(record).outputs).toEqual(trainOf(smallRecord).outputs); // trained on the two pinned values
+    expect(record.pins).toEqual([expect.objectContaining({ spec: 'prep.data@small', via: 'tag' })]);
+    const show = await aero(dir, 'show', runId);
+    expect(show.stdout).toMatch(/pinned {4}prep\.data@small → [0-9a-f]{12} \(tag\)/);
+    const why = await aero(dir, 'why', 'train', '--use', 'prep.data@small', 'prep.n=5');
+    expect(why.stdout).toContain('is cached');
+    expect(why.stdout).toMatch(/input `data` is pinned by --use prep\.data@small \(version [0-9a-f]{12}\): `prep` does not run for it/);
+
+    const notRead = await aero(dir, 'run', '--use', 'prep.stats@latest');
+    expect(notRead.code).toBe(2);
+    expect(notRead.stderr).toBe('[aero] PIN_NOT_CONSUMED: --use `prep.stats@latest`: no action takes prep.stats as an input, so pinning it changes nothing.\n  hint: Pin an output some action reads; `aero graph` shows which outputs feed which actions.\n');
+    const noTag = await aero(dir, 'run', '--use', 'prep.data@smal');
+    expect(noTag.code).toBe(2);
+    expect(noTag.stderr).toContain('PIN_UNKNOWN_TAG: --use prep.data@smal: no tag, run or version of prep.data is called `smal`.\n  hint: Did you mean `prep.data@small`?');
+    const noOutput = await aero(dir, 'run', '--use', 'prepp.data@small');
+    expect(noOutput.stderr).toBe('[aero] PIN_UNKNOWN_OUTPUT: --use `prepp.data@small`: no action `prepp` in this pipeline.\n  hint: Did you mean `prep.data`?\n');
+    const day = runId.slice(0, 9);
+    const ambiguous = await aero(dir, 'run', '--use', `prep.data@${day}`);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain(`PIN_AMBIGUOUS: --use prep.data@${day} is ambiguous: it matches run `);
+  });
+});
+
+describe('aero rerun', () => {
+  it('a deterministic run reruns identical from its snapshot, in a scratch store, exit 0; the --from hint names it', async () => {
+    const dir = await project('rerun-ok');
+    const first = await aero(dir, 'run', 'prep.n=4');
+    const runId = runIdOf(first.stdout);
+    const cacheBefore = (await readdir(join(dir, '.aero/cache'))).sort();
+    const runsBefore = (await readdir(join(dir, '.aero/runs'))).sort();
+    const r = await aero(dir, 'rerun', runId);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`Reran ${runId} from its snapshot in a scratch store (the project's cache was not read or written).\nAll 8 artifact(s) are identical to the original run's.\n`);
+    expect((await readdir(join(dir, '.aero/cache'))).sort()).toEqual(cacheBefore);
+    expect((await readdir(join(dir, '.aero/runs'))).sort()).toEqual(runsBefore);
+    expect(await readdir(join(dir, '.aero/reruns'))).toEqual([]);
+
+    // --from on changed code points to aero rerun, and that command works.
+    const file = join(dir, 'src/pipeline.ts');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('log.metric(\'loss\', 1 / sum);', 'log.metric(\'loss\', 2 / sum);'));
+    const from = await aero(dir, 'run', '--from', runId, '--dry-run');
+    expect(from.stderr).toBe(`[aero] warning: --from ${runId} replays that run's params on today's code, which differs for \`train\` (src/pipeline.ts). To run it exactly as it was (its code, params and input versions): aero rerun ${runId}; to see what changed: aero why train\n`);
+    const hinted = /aero rerun (\S+);/.exec(from.stderr)![1]!;
+    const again = await aero(dir, 'rerun', hinted, '--json');
+    expect(again.code).toBe(0);
+    const report = JSON.parse(again.stdout);
+    expect(report).toMatchObject({ runId, source: 'snapshot', identical: true, status: 'succeeded' });
+  });
+
+  it('a nondeterministic action makes the rerun exit 1 with a table of what differs', async () => {
+    const dir = await makeProject('rerun-noisy', {
+      'aero.config.ts': `import { defineAction, defineConfig } from '@aeroml/core';
+const steady = defineAction({ name: 'steady', outputs: { v: { handler: 'json' } }, async run({ outputs }) { await outputs.v.write(1); } });
+const noisy = defineAction({ name: 'noisy', inputs: { v: steady.output('v') }, outputs: { v: { handler: 'json' } }, async run({ outputs }) { await outputs.v.write(Math.random()); } });
+export default defineConfig({ actions: [steady, noisy] });
+`,
+    });
+    const runId = runIdOf((await aero(dir, 'run')).stdout);
+    const r = await aero(dir, 'rerun', 'latest');
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[1]).toBe('1 of 2 artifact(s) differ from the original run\'s:');
+    expect(lines[2]).toMatch(/^INSTANCE\s+OUTPUT\s+ORIGINAL\s+RERUN$/);
+    expect(lines[3]).toMatch(/^noisy\s+v\s+[0-9a-f]{12}\s+[0-9a-f]{12}$/);
+    expect(lines[0]).toBe(`Reran ${runId} from its snapshot in a scratch store (the project's cache was not read or written).`);
+  });
+
+  it('takes the code from the git commit in a temporary worktree when the snapshot lacks a file, and says so', async () => {
+    const dir = await project('rerun-git');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' }).toString();
+    git('init', '-q');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'add', 'aero.config.ts', 'src');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'pipeline');
+    const first = await aero(dir, 'run');
+    const runId = runIdOf(first.stdout);
+    // A snapshot that lost a file (as one written before that file was a dependency).
+    const { rm } = await import('node:fs/promises');
+    await rm(join(dir, '.aero/runs', runId, 'snapshot/sources/src/pipeline.ts'));
+    const r = await aero(dir, 'rerun', runId);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const commit = git('rev-parse', 'HEAD').trim();
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+      `Reran ${runId} from git commit ${commit.slice(0, 12)} in a temporary worktree in a scratch store (the project's cache was not read or written).`,
+      `note: the snapshot lacks src/pipeline.ts: code from git commit ${commit.slice(0, 12)} in a temporary worktree, with the snapshot's files over it`,
+    ]);
+    expect(git('worktree', 'list').trim().split('\n')).toHaveLength(1); // the worktree is gone
+  });
+
+  it('a run that cannot be recreated and an unknown run are clear errors', async () => {
+    const dir = await project('rerun-missing');
+    // A checkout with no commit yet: the run records none (outside a repository it is the same).
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    const runId = runIdOf((await aero(dir, 'run')).stdout);
+    const { rm } = await import('node:fs/promises');
+    await rm(join(dir, '.aero/runs', runId, 'snapshot'), { recursive: true });
+    const r = await aero(dir, 'rerun', runId);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`[aero] RERUN_SOURCE_MISSING: Run ${runId} cannot be recreated: its snapshot lacks `);
+    expect(r.stderr).toContain('and it has no git commit to take them from.');
+    const none = await aero(dir, 'rerun', 'nope');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('RUN_NOT_FOUND: No run matches `nope`.');
+  });
+});
+
+describe('aero diff', () => {
+  it('prints params, config, code as a unified diff, inputs and metrics side by side; --json gives the same data', async () => {
+    const dir = await project('diff');
+    const a = runIdOf((await aero(dir, 'run', 'prep.n=3')).stdout);
+    const file = join(dir, 'src/pipeline.ts');
+    await writeFile(file, (await readFile(file, 'utf8')).replace("log.metric('loss', 1 / sum);", "log.metric('loss', 10 / sum);"));
+    const b = runIdOf((await aero(dir, 'run', 'prep.n=5')).stdout);
+    const r = await aero(dir, 'diff', a, b);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\nparams:\n  prep.n: 3 → 5\n');
+    expect(r.stdout).toContain('\nconfig:\n  overrides: ["prep.n=3"] → ["prep.n=5"]\n');
+    expect(r.stdout).toMatch(/\ninputs:\n {2}train data: [0-9a-f]{12} → [0-9a-f]{12}\n/);
+    expect(r.stdout).toContain('\ncode: 1 file(s) src/pipeline.ts (changed)\n');
+    expect(r.stdout).toContain("-    log.metric('loss', 1 / sum);\n+    log.metric('loss', 10 / sum);");
+    expect(r.stdout).toMatch(/\nmetrics:\n {2}INSTANCE\s+METRIC\s+\S+\s+\S+\n {2}train\s+loss\s+0\.166667\s+0\.666667/);
+    const json = JSON.parse((await aero(dir, 'diff', a, b, '--json')).stdout);
+    expect(json.params).toEqual([{ path: 'prep.n', before: 3, after: 5 }]);
+    expect(json.metrics).toEqual([{ instance: 'train', metric: 'loss', a: 1 / 6, b: 10 / 15 }]);
+    expect(json.code.map((c: any) => c.file)).toEqual(['src/pipeline.ts']);
+    const missing = await aero(dir, 'diff', a);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('`aero diff` needs two runs: aero diff <run-a> <run-b>');
+  });
+});
+
+describe('aero export', () => {
+  it('writes a CMB-ML style tree by hard link, replaces stale files, leaves identical ones, and refuses bad layouts', async () => {
+    const dir = await project('export');
+    expect((await aero(dir, 'run', '--only', 'sims')).code).toBe(0);
+    const r = await aero(dir, 'export', 'sims', '--to', 'out', '--layout', '{action}/{split}/{sim:04d}.{ext}');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^written {3}sims\/test\/0000\.json {2}\(sims\.map@[0-9a-f]{12}\)$/m);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^Exported 4 file\(s\) of sims from run \S+ to out: 4 written, 0 replaced, 0 unchanged\.$/);
+    expect(JSON.parse(await readFile(join(dir, 'out/sims/train/0001.json'), 'utf8'))).toEqual({ split: 'train', sim: 1 });
+    expect((await stat(join(dir, 'out/sims/train/0001.json'))).nlink).toBeGreaterThan(1); // a hard link to the store's blob
+
+    // A stale file left by someone (a new file: editing the exported hard link in place would edit the store's blob; see --copy).
+    const { rm } = await import('node:fs/promises');
+    await rm(join(dir, 'out/sims/train/0001.json'));
+    await writeFile(join(dir, 'out/sims/train/0001.json'), 'stale');
+    const again = await aero(dir, 'export', 'sims', '--to', 'out', '--layout', '{action}/{split}/{sim:04d}.{ext}');
+    expect(again.stdout).toMatch(/^replaced {2}sims\/train\/0001\.json/m);
+    expect(again.stdout).toContain(': 0 written, 1 replaced, 3 unchanged.');
+    expect(JSON.parse(await readFile(join(dir, 'out/sims/train/0001.json'), 'utf8'))).toEqual({ split: 'train', sim: 1 });
+
+    const plain = await aero(dir, 'export', 'sims.map', '--to', 'plain', '--copy');
+    expect(plain.code).toBe(0);
+    expect(existsSync(join(dir, 'plain/test/0001/map.json'))).toBe(true); // the output's own path template
+    expect((await stat(join(dir, 'plain/test/0001/map.json'))).nlink).toBe(1); // --copy: a file of its own
+
+    const badTag = await aero(dir, 'export', 'sims', '--to', 'out', '--layout', '{action}/{splt}.{ext}');
+    expect(badTag.code).toBe(2);
+    expect(badTag.stderr).toBe('[aero] EXPORT_LAYOUT_INVALID: --layout `{action}/{splt}.{ext}` uses `{splt}`, which is not a tag here.\n  hint: Did you mean `{split}`? Tags here: {action}, {ext}, {file}, {output}, {path}, {sim}, {split}, {stem}.\n');
+    const escape = await aero(dir, 'export', 'sims', '--to', 'out', '--layout', '../{split}/{sim}.{ext}');
+    expect(escape.code).toBe(2);
+    expect(escape.stderr).toContain('PLAN_PATH_ESCAPES: aero export: train/0000/map.json of sims.map would be written to `../train/0.json`, outside the export folder.');
+    const collide = await aero(dir, 'export', 'sims', '--to', 'out', '--layout', '{split}.{ext}');
+    expect(collide.code).toBe(2);
+    expect(collide.stderr).toContain('EXPORT_PATH_COLLISION: aero export: ');
+    expect(collide.stderr).toContain('hint: Add the tags that tell them apart to --layout, e.g. {action}, {output}, a partition key or {file}.');
+    const unknown = await aero(dir, 'export', 'simz', '--to', 'out');
+    expect(unknown.stderr).toBe('[aero] PIN_UNKNOWN_OUTPUT: aero export `simz`: no action `simz` in this pipeline.\n  hint: Did you mean `sims`?\n');
+    const notYet = await aero(dir, 'export', 'train', '--to', 'out');
+    expect(notYet.code).toBe(2);
+    expect(notYet.stderr).toBe('[aero] ARTIFACT_NOT_FOUND: No run has produced `train` yet, so there is nothing to export.\n  hint: Run it first: aero run --only train\n');
+  });
+});
