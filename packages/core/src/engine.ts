@@ -86,6 +86,8 @@ export class Aero implements RunHost {
   references: string[] = [];
   /** A `tune:` block a config loader took out of params (YAML), for aero tune. */
   tuneBlock: unknown = undefined;
+  /** Pins from the config (`use:` of defineConfig, then of config loaders, e.g. YAML); `--use` adds to them. */
+  use: string[] = [];
   readonly logger: Logger;
   private readonly fingerprinter: Fingerprinter;
   private readonly keyer: CacheKeyer;
@@ -120,6 +122,7 @@ export class Aero implements RunHost {
   /** Compose params: aero.config.ts `params`, then config loaders, then overrides. */
   async resolveParams(overrides: string[]): Promise<void> {
     this.overrides = overrides;
+    this.use = [...(this.config.use ?? [])];
     const base = structuredClone(this.config.params ?? {});
     this.sources = this.configFile ? [{ file: relative(this.cwd, this.configFile), content: await readFile(this.configFile, 'utf8') }] : [];
     // Values from aero.config.ts `params` name their file when they fail validation.
@@ -141,6 +144,7 @@ export class Aero implements RunHost {
       Object.assign(this.origins, result.origins ?? {});
       this.references.push(...(result.references ?? []));
       if (result.tune !== undefined) this.tuneBlock = result.tune;
+      if (result.use) this.use.push(...result.use);
     }
     this.params = params;
   }
@@ -231,7 +235,7 @@ export class Aero implements RunHost {
 
   async run(options: RunOptions = {}): Promise<RunSummary> {
     // Pins resolve against the store before the plan is made: their errors come before anything runs.
-    const pins = options.pins ?? (await resolvePins(this, [...(this.config.use ?? []), ...(options.use ?? [])]));
+    const pins = options.pins ?? (await resolvePins(this, [...this.use, ...(options.use ?? [])]));
     return new RunExecution(this, { ...options, pins }, this.execCommand).execute();
   }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createAero, defineAction, defineConfig, listArtifacts, listRuns, listTags, readTag, tagArtifact, type Action, type AeroError } from '../src/index.js';
+import { createAero, defineAction, defineConfig, listArtifacts, listRuns, listTags, readTag, tagArtifact, type Action, type AeroError, type ConfigLoader } from '../src/index.js';
 import { jsonHandler, memoryStore } from './fixtures.js';
 
 /** ingest → prep(n) → train; `ran` hears each action that really ran. */
@@ -90,6 +90,19 @@ describe('--use pins', () => {
     const again = await (await open(['prep.n=4'], [`prep.data@${base.runId}`])).run();
     expect(ran).toEqual([]);
     expect(again.record.actions.find((a) => a.id === 'train')!.outputs).toEqual(base.record.actions.find((a) => a.id === 'train')!.outputs);
+  });
+
+  it('a config loader\'s `use` (YAML `use:`) pins like the config\'s', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'aero-pins-loader-'));
+    const store = memoryStore();
+    const ran: string[] = [];
+    const loader = (use: string[]): ConfigLoader => ({ kind: 'config', name: 'use-list', version: '1.0.0', load: async ({ base }) => ({ params: base, sources: [], use }) });
+    const open = (use: string[]) => createAero({ cwd, config: defineConfig({ actions: pipeline(ran), params: { prep: { n: 2 } }, plugins: [store, jsonHandler(), loader(use)] }) });
+    const base = await (await open([])).run();
+    ran.length = 0;
+    const pinned = await (await open([`prep.data@${base.runId}`])).run({ force: true });
+    expect(ran).toEqual(['train']);
+    expect(pinned.record.pins!.map((p) => p.spec)).toEqual([`prep.data@${base.runId}`]);
   });
 
   it('refuses an unknown tag, an ambiguous prefix, an output nobody reads and an unknown output, all before anything runs', async () => {

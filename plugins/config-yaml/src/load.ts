@@ -17,6 +17,7 @@ import { ConfigRepository, type ParseCache, type YamlParse } from './files.js';
 import { ParamsTree } from './merge.js';
 import type { YamlConfigSettings } from './options.js';
 import { takeTuneBlock } from './tune-block.js';
+import { takeUseBlock } from './use-block.js';
 
 export const BASE_SOURCE = '<aero.config.ts>';
 export const CLI_SOURCE = '<cli>';
@@ -126,10 +127,12 @@ export async function loadYamlConfig(
   // them where they land (train.model.*), not as unknown top-level keys.
   const references = new Set<string>();
   const resolved = resolveInterpolations(overridden, { origins, env: process.env, missing: settings.missing, references });
-  const { params, tune } = takeTuneBlock(resolved);
+  const { params: withoutTune, tune } = takeTuneBlock(resolved);
+  const { params, use } = takeUseBlock(withoutTune);
   return {
     params,
     ...(tune !== undefined ? { tune } : {}),
+    ...(use ? { use } : {}),
     references: [...references],
     sources: repo.used.map((file) => ({ file: file.rel, content: file.text })),
     origins,

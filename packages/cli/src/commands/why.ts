@@ -9,7 +9,7 @@ export default async function why(args: ParsedArgs, io: IO): Promise<number> {
   const core = await import('@aeroml/core');
   const aero = await openProject(args, overrides);
   // Pins (config `use:` and --use) change what a consumer reads and remove their producer.
-  const pins = await core.resolvePins(aero, [...(aero.config.use ?? []), ...listOption(args.values.use)]);
+  const pins = await core.resolvePins(aero, [...aero.use, ...listOption(args.values.use)]);
   const reports = await core.why(aero, selector, { pins });
   for (const r of reports) {
     if (args.values.json) {

@@ -24,6 +24,8 @@ export interface ConfigLoadResult {
    * trials...), taken out of `params` so no action sees it; aero tune checks it.
    */
   tune?: unknown;
+  /** A top-level `use:` list (pinned input versions, as `aero run --use` takes them), taken out of `params`. */
+  use?: string[];
 }
 
 /**
