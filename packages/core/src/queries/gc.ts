@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { PACKS_PREFIX, deletePacks } from '../cache/pack.js';
 import { AeroError, ErrorCodes } from '../errors.js';
+import { listTags } from '../reproduce/tags.js';
 import { StoreKeys } from '../keys.js';
 import type { AeroProject } from '../project.js';
 import type { CacheEntry } from '../runs.js';
@@ -56,6 +57,14 @@ export async function gc(aero: AeroProject, options: { dryRun?: boolean; keepRun
       } catch {
         // already gone: nothing to keep
       }
+    }
+  }
+  // Tagged versions (aero tag) are kept whatever runs reference them: a tag names them for later.
+  for (const tag of await listTags(store)) {
+    for (const v of tag.versions) {
+      liveManifests.add(StoreKeys.manifest(tag.artifact, v.digest));
+      const manifest = await aero.artifacts.getManifest(tag.artifact, v.digest).catch(() => undefined);
+      for (const f of manifest?.files ?? []) liveBlobs.add(StoreKeys.blob(f.sha256));
     }
   }
   for await (const key of store.list('artifacts/')) {
