@@ -22,22 +22,22 @@ const formatParams = (params: Record<string, unknown>) =>
 export default async function tuneCommand(args: ParsedArgs, io: IO): Promise<number> {
   if (args.positionals[0] === 'show') return show(args, io);
   const core = await import('@aeroml/core');
-  let first: Aero | undefined;
-  const open = async (overrides: string[]) => {
-    const aero = await openProject(args, overrides, first);
-    first ??= aero;
-    return aero;
-  };
-  // The config's tune blocks (aero.config.ts, then YAML) under the command line's flags.
-  const probe = await openProject(args);
-  let fileConfig;
+  // The config is loaded once: every trial's project is opened from it, and its plugins
+  // (shared by all trials) are closed once, with this project, at the end.
+  const loaded = await openProject(args);
   try {
-    const fromTs = core.parseTuneConfig(probe.config.tune, probe.configFile ? relative(probe.cwd, probe.configFile) : 'aero.config.ts');
-    // A YAML config's top-level tune: block (config-yaml hands it over, out of params).
-    fileConfig = probe.tuneBlock === undefined ? fromTs : core.mergeTuneConfigs(fromTs, core.parseTuneConfig(probe.tuneBlock, 'the YAML config'));
+    return await runTune(args, io, core, loaded);
   } finally {
-    await probe.close();
+    await loaded.close();
   }
+}
+
+async function runTune(args: ParsedArgs, io: IO, core: typeof import('@aeroml/core'), loaded: Aero): Promise<number> {
+  const open = (overrides: string[]) => openProject(args, overrides, loaded);
+  // The config's tune blocks (aero.config.ts, then YAML) under the command line's flags.
+  const fromTs = core.parseTuneConfig(loaded.config.tune, loaded.configFile ? relative(loaded.cwd, loaded.configFile) : 'aero.config.ts');
+  // A YAML config's top-level tune: block (config-yaml hands it over, out of params).
+  const fileConfig = loaded.tuneBlock === undefined ? fromTs : core.mergeTuneConfigs(fromTs, core.parseTuneConfig(loaded.tuneBlock, 'the YAML config'));
   const objectives = strings(args.values.objective);
   const directions = strings(args.values.direction);
   const trials = intOption('trials', args.values.trials) ?? fileConfig.trials;
@@ -80,7 +80,6 @@ export default async function tuneCommand(args: ParsedArgs, io: IO): Promise<num
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-    await first?.close();
   }
 }
 

@@ -107,7 +107,7 @@ export class RunExecution {
     // The caller's reason reaches the actions' signal (aero tune's pruner: TUNE_TRIAL_PRUNED).
     const onAbort = () => this.cancel(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const git = await gitInfo(host.cwd);
+    const git = options.git ?? (await gitInfo(host.cwd));
     const record: RunRecord = {
       schema: 1,
       id: this.runId,

@@ -1,5 +1,5 @@
 import type { ActionStatus, RunStatus } from '../contracts/tracker.js';
-import type { RunRecord } from '../runs.js';
+import type { GitInfo, RunRecord } from '../runs.js';
 import type { PinnedOutput } from '../reproduce/pins.js';
 
 export interface RunOptions {
@@ -18,6 +18,11 @@ export interface RunOptions {
   tags?: Record<string, string>;
   /** GPU device ids of this machine (`--gpus`); default: config `gpus`, else `nvidia-smi -L`. */
   gpus?: string[];
+  /**
+   * The git state to record, when the caller already read it (aero tune reads it once per
+   * study: spawning git was a third of each trial's cost). Default: read for this run.
+   */
+  git?: GitInfo;
   /** `--use <action>.<output>@<tag|digest-prefix|run-id>` pins, added to the config's `use`. */
   use?: string[];
   /** Pins already resolved (aero rerun replays a run's); when given, `use` and the config's `use` are not read. */

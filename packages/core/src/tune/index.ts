@@ -14,3 +14,4 @@ export { bestTrials, sortedTrials, runCommand, loadStudy, trialCounts, type Tune
 export { readStudy, listStudies, studyDir, SAMPLERS, PRUNERS, type StudyRecord, type TrialRecord, type TrialState, type SamplerName, type PrunerName } from './study-record.js';
 export { parseTuneConfig, mergeTuneConfigs, mergeSpaceArgs, asList as asTuneList, type TuneConfig } from './config.js';
 export { prunedError } from './trial-run.js';
+export { closeTrialProject } from './trial-project.js';

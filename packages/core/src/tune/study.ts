@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Aero } from '../engine.js';
 import { AeroError, ErrorCodes } from '../errors.js';
 import { canonicalJson, sha256Hex } from '../hash.js';
+import { gitInfo } from '../runs.js';
 import { didYouMean, nearestNames } from '../suggest.js';
 import { gridSampler, randomSampler, type BuiltinSampler } from './builtin-samplers.js';
 import { parseObjectives, type Direction, type Objective } from './objective.js';
@@ -35,7 +36,12 @@ export type TuneEvent =
   | { event: 'tune.finished'; study: string; best: TuneBest | null; pareto?: TuneBest[]; trials: TrialCounts; interrupted: boolean };
 
 export interface TuneOptions {
-  /** Opens the project with one trial's overrides (fixed ones first); each trial gets its own. */
+  /**
+   * Opens the project with one trial's overrides (fixed ones first); each trial gets its
+   * own. Open them all from one loaded config: tune() closes what each project made for
+   * itself, never the plugins listed in the config (every trial shares them; the caller
+   * closes them, e.g. with the Aero it loaded the config with).
+   */
   open: (overrides: string[]) => Promise<Aero>;
   /** Space and fixed overrides (`x=interval(-5, 5)`, `train.epochs=10`). */
   args: string[];
@@ -141,12 +147,11 @@ export async function tune(options: TuneOptions): Promise<TuneSummary> {
       hint: 'Give at least one, e.g. train.lr=tag(log, interval(1e-4, 1)) or model=choice(small, large).',
     });
   }
-  // The study's first project stays open to the end: closing it closes the plugins every trial shares.
   const base = await options.open(space.fixed);
   try {
     return await runStudy(options, base, { sampler, pruner, seed, space });
   } finally {
-    await base.close();
+    await closeTrialProject(base);
   }
 }
 
@@ -210,6 +215,9 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
     let toAsk = Math.max(0, options.trials - counted());
     emit({ event: 'tune.study', study: name, dir, ...(useOptuna ? { optunaStorage: join(dir, OPTUNA_JOURNAL) } : {}), sampler, pruner, resumed: counted(), budget: options.trials });
 
+    // Git is read once per study (spawning it cost ~17 ms of CPU per trial): every trial's run
+    // records the state the study started from. Code edits still change cache keys.
+    const git = await gitInfo(base.cwd);
     const distributions = Object.fromEntries(space.dimensions.map((d) => [d.key, describeDimension(d)]));
     const label = (params: Record<string, ParamValue>) => Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
     let nextLocalNumber = Math.max(-1, ...record.trials.map((t) => t.number)) + 1;
@@ -249,6 +257,7 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
             launcher: options.launcher,
             concurrency: options.concurrency,
             name: `${name}-trial-${trial.number}`,
+            git,
             sweepId: `tune-${name}`,
             tags: { 'aero.tune.study': name, 'aero.tune.trial': String(trial.number) },
           });

@@ -6,7 +6,7 @@ import { flattenPlugins } from '../plugins.js';
  * is opened from the same loaded config, so the plugins listed in aero.config.ts are the
  * same objects in every trial (closing them while another trial runs would cut it off);
  * the embedded defaults and the built-in launchers are made per project and are closed
- * here. The shared ones are closed once, with the study's first project, at the end.
+ * here. The shared ones belong to whoever loaded the config (the CLI closes them once).
  */
 export async function closeTrialProject(aero: Aero): Promise<void> {
   const shared = new Set<object>(flattenPlugins(aero.config.plugins));

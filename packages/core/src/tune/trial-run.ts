@@ -3,7 +3,7 @@ import type { Aero } from '../engine.js';
 import { AeroError, ErrorCodes } from '../errors.js';
 import { StoreKeys } from '../keys.js';
 import { readRunMetrics } from '../metrics-read.js';
-import type { ActionEntry, RunRecord } from '../runs.js';
+import type { ActionEntry, GitInfo, RunRecord } from '../runs.js';
 import { reduceMetric, type Objective } from './objective.js';
 import type { TrialState } from './study-record.js';
 
@@ -28,6 +28,8 @@ export interface TrialRunOptions {
   launcher?: string | undefined;
   concurrency?: number | undefined;
   name: string;
+  /** Read once per study (see RunOptions.git). */
+  git?: GitInfo | undefined;
   sweepId: string;
   tags: Record<string, string>;
 }
@@ -75,6 +77,7 @@ export async function runTrial(aero: Aero, options: TrialRunOptions): Promise<Tr
       name: options.name,
       sweepId: options.sweepId,
       tags: options.tags,
+      ...(options.git ? { git: options.git } : {}),
       ...(options.launcher ? { launcher: options.launcher } : {}),
       ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     });
