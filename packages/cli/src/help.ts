@@ -118,7 +118,7 @@ Exit codes: 0 every artifact digest is identical, 1 some differ (a table lists t
     usage: "aero export ACTION[.OUTPUT] --to DIR [--run RUN] [--layout '{action}/{split}/{sim:04d}.{ext}'] [--copy]",
     options: {
       to: { type: 'string', value: 'DIR', valueType: 'path', complete: 'dirs', description: 'Folder the files are written to (made when missing).' },
-      run: { type: 'string', value: 'RUN', default: 'the newest run that produced it', description: 'Export the versions this run produced or used.' },
+      run: { type: 'string', value: 'RUN', default: 'the newest run that produced or used it', description: 'Export the versions this run produced or used (pinned ones included).' },
       layout: { type: 'string', value: 'TEMPLATE', default: "each output's own path", description: 'Path of each file under DIR: tags {action} {output} {file} {stem} {ext} {path}, partition keys and config vars.' },
       copy: { type: 'boolean', description: "Copy instead of hard-linking (a hard link shares the store's blob: copy when the receiver edits files in place)." },
     },

@@ -281,3 +281,27 @@ describe('aero export', () => {
     expect(notYet.stderr).toBe('[aero] ARTIFACT_NOT_FOUND: No run has produced `train` yet, so there is nothing to export.\n  hint: Run it first: aero run --only train\n');
   });
 });
+
+describe('docs/guides/reproduce.md', () => {
+  it('the example config runs with every command shown after it, each exit 0 with nothing on stderr', async () => {
+    const guide = await readFile(new URL('../../../docs/guides/reproduce.md', import.meta.url), 'utf8');
+    const blocks = [...guide.matchAll(/^```([^\n]*)\n([\s\S]*?)^```$/gm)].map((m) => ({ info: m[1]!.trim(), code: m[2]! }));
+    const at = blocks.findIndex((b) => b.info === 'ts example');
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(blocks[at + 1]!.info).toBe('sh');
+    const dir = await makeProject('guide-reproduce', { 'aero.config.ts': blocks[at]!.code });
+    const commands = blocks[at + 1]!.code.split('\n').map((l) => l.replace(/#.*$/, '').trim()).filter((l) => l.startsWith('npx aero ')).map((l) => l.slice('npx aero '.length).split(/\s+/));
+    expect(commands.map((c) => c[0])).toEqual(['run', 'tag', 'run', 'run', 'show', 'why', 'diff', 'rerun', 'export', 'tag']);
+    const outputs: string[] = [];
+    for (const args of commands) {
+      const r = await aero(dir, ...args);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
+      outputs.push(r.stdout);
+    }
+    expect(outputs[3]).not.toMatch(/ran\s+prep/);
+    expect(outputs[4]).toMatch(/pinned {4}prep\.data@small → [0-9a-f]{12}/);
+    expect(outputs[6]).toContain('prep.n: 2 → 5');
+    expect(outputs[7]).toContain('are identical to the original run\'s');
+    expect(JSON.parse(await readFile(join(dir, 'handover/data.json'), 'utf8'))).toEqual([1, 2]); // the pinned version the newest run used
+  });
+});
