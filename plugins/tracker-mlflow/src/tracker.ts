@@ -14,6 +14,7 @@ import type { MlflowTrackerSettings, StoreLike } from './options.js';
 import { RunSession } from './session.js';
 import { OPS_FILE, Spool, spoolDirName, STATE_FILE } from './spool.js';
 import { VERSION } from './version.js';
+import { tagProducerRun } from './tag-artifact.js';
 
 export interface MlflowTracker extends Tracker {
   readonly packageName: '@aeroml/tracker-mlflow';
@@ -117,6 +118,10 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
 
     async init(ctx: TrackerContext) {
       context = ctx;
+    },
+
+    async tagArtifact(ref, tag) {
+      await tagProducerRun(getClient(), settings.experimentName ?? context?.project, ref, tag);
     },
 
     mlflowRunId(scope) {
