@@ -37,7 +37,10 @@ export async function runWorker(specPath: string, options: Pick<CreateAeroOption
     appendFileSync(eventsFile, JSON.stringify(event) + '\n');
   };
   const controller = new AbortController();
-  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  // A SIGTERM that came while the spec was read has aborted the signal already: an
+  // 'abort' listener added now would never fire, and the job would run uncancelled.
+  if (options.signal?.aborted) controller.abort();
+  else options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   let result: JobResult;
   try {
     // The run's overrides, so the worker composes the same config (a YAML `???` that the

@@ -75,7 +75,9 @@ export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
     };
     const timer = setInterval(() => void forward(), options.fileIntervalMs);
     const onAbort = () => void stop(spec.jobId, 'cancel');
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    // Cancelled before this submit: a listener added now would never fire.
+    if (ctx.signal.aborted) onAbort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
     const timeout = spec.timeoutMs ? setTimeout(() => void stop(spec.jobId, 'timeout'), spec.timeoutMs) : undefined;
     try {
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {

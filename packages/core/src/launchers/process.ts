@@ -59,7 +59,10 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
               if (event && typeof event === 'object' && typeof event.type === 'string' && event.type !== 'job:finished') ctx.emit(event);
             });
             const onAbort = () => stop(child);
-            ctx.signal.addEventListener('abort', onAbort, { once: true });
+            // The run may have been cancelled between scheduling and this submit: an
+            // 'abort' listener added now would never fire and the worker would run on.
+            if (ctx.signal.aborted) onAbort();
+            else ctx.signal.addEventListener('abort', onAbort, { once: true });
             let timer: NodeJS.Timeout | undefined;
             let timedOut = false;
             if (spec.timeoutMs) {
