@@ -78,6 +78,16 @@ describe('run/dispatch: Dispatcher', () => {
     await b;
   });
 
+  it('counts a job as running while the run announces it, so a cancel right after the announcement reaches it', async () => {
+    const held = heldLauncher('inline');
+    const { d } = dispatcher([held.launcher]);
+    const result = d.run('inline', spec('a'), async () => d.cancelAll());
+    await new Promise((r) => setImmediate(r));
+    expect(held.cancelled).toEqual(['a']);
+    held.finish('a');
+    await result;
+  });
+
   it('gives each launcher its own CPU slots (maxConcurrency, else the run concurrency)', async () => {
     const { d } = dispatcher([heldLauncher('inline').launcher, heldLauncher('slurm', 1).launcher], { concurrency: 2 });
     const first = await d.acquireSlots('slurm', 1);

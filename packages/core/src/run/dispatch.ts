@@ -88,9 +88,11 @@ export class Dispatcher {
 
   /**
    * Runs one job: the spec goes to `<jobDir>/job.json` first for launchers that start a
-   * worker (`aero exec` reads it); in-process jobs need no file.
+   * worker (`aero exec` reads it); in-process jobs need no file. The job counts as running
+   * (a cancel reaches it) before `beforeSubmit` runs — the run announces the job there, and
+   * a Ctrl-C right after that announcement must cancel it.
    */
-  async run(launcherName: string, spec: JobSpec): Promise<JobResult> {
+  async run(launcherName: string, spec: JobSpec, beforeSubmit: () => Promise<void> = async () => undefined): Promise<JobResult> {
     if (launcherName !== 'inline') {
       if (!this.options.execCommand) {
         throw new AeroError(ErrorCodes.LAUNCHER_FAILED, `Launcher \`${launcherName}\` needs a worker command, but none was given.`, {
@@ -102,6 +104,7 @@ export class Dispatcher {
     }
     this.running.set(spec.jobId, launcherName);
     try {
+      await beforeSubmit();
       return await this.submit(launcherName, spec);
     } finally {
       this.running.delete(spec.jobId);

@@ -285,13 +285,14 @@ export class RunExecution {
       });
       this.jobIndex.set(spec.jobId, inst.index);
       this.entries[inst.index]!.status = 'pending';
-      this.emit({ type: 'action:start', runId: this.runId, instanceId: inst.id, action: inst.action.name, launcher: launcherName });
-      const info = this.actionInfo(inst, key, false);
-      // The instance's params reach trackers once, in `info.params` (a separate logParams
-      // call sent them a second time).
-      await this.trackers.call('startAction', (t) => t.startAction(info));
-      for (const ref of await this.inputRefs(inst, inputDigests)) await this.trackers.call('logArtifact', (t) => t.logArtifact(this.scope(inst), ref, 'input'));
-      const result = await this.dispatcher.run(launcherName, spec);
+      const result = await this.dispatcher.run(launcherName, spec, async () => {
+        this.emit({ type: 'action:start', runId: this.runId, instanceId: inst.id, action: inst.action.name, launcher: launcherName });
+        const info = this.actionInfo(inst, key, false);
+        // The instance's params reach trackers once, in `info.params` (a separate logParams
+        // call sent them a second time).
+        await this.trackers.call('startAction', (t) => t.startAction(info));
+        for (const ref of await this.inputRefs(inst, inputDigests)) await this.trackers.call('logArtifact', (t) => t.logArtifact(this.scope(inst), ref, 'input'));
+      });
       if (!result.ok) {
         const status: ActionStatus = result.error?.code === ErrorCodes.INTERRUPTED || this.controller.signal.aborted ? 'interrupted' : 'failed';
         if (result.error && status === 'failed') result.error = recorder.reportFailure(inst, result.error);
