@@ -162,7 +162,7 @@ function splitCall(text: string, expr: string): { name: string; args: string[] }
       if (depth === 0) {
         if (expr.slice(i + 1).trim()) throw spaceError(text, `unexpected \`${expr.slice(i + 1).trim()}\` after ${name}(...)`);
         args.push(expr.slice(start, i));
-        return { name, args: args.filter((a, j) => a.trim() || j < args.length - 1) };
+        return { name, args };
       }
     } else if (ch === ',' && depth === 1) {
       args.push(expr.slice(start, i));

@@ -2,14 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Aero } from '../engine.js';
 import { AeroError, ErrorCodes } from '../errors.js';
-import { canonicalJson, sha256Hex } from '../hash.js';
+import { canonicalJson } from '../hash.js';
 import { gitInfo } from '../runs.js';
-import { didYouMean, nearestNames } from '../suggest.js';
 import { gridSampler, randomSampler, type BuiltinSampler } from './builtin-samplers.js';
-import { parseObjectives, type Direction, type Objective } from './objective.js';
+import { parseObjectives, type Direction } from './objective.js';
 import { OptunaBridge } from './optuna-bridge.js';
 import { bestTrials, trialCounts, type TrialCounts, type TuneBest } from './results.js';
-import { cornerParams, describeDimension, parseSearchSpace, trialOverrides, type ParamValue, type SearchSpace } from './space.js';
+import { checkSampler, defaultStudyName, describeMismatch, identityOf, pick, planCorners } from './study-checks.js';
+import { describeDimension, parseSearchSpace, trialOverrides, type ParamValue, type SearchSpace } from './space.js';
 import {
   checkStudyName,
   countsTowardBudget,
@@ -70,61 +70,6 @@ export interface TuneSummary {
   pareto: TuneBest[];
   counts: TrialCounts;
   interrupted: boolean;
-}
-
-function pick<T extends string>(value: string | undefined, known: readonly T[], fallback: T, flag: string): T {
-  if (value === undefined) return fallback;
-  if ((known as readonly string[]).includes(value)) return value as T;
-  throw new AeroError(ErrorCodes.TUNE_OPTIONS_INVALID, `Unknown ${flag} \`${value}\` (known: ${known.join(', ')}). ${didYouMean(nearestNames(value, known))}`.trim(), {
-    hint: `Pass --${flag} ${fallback}, or one of ${known.join(', ')}.`,
-  });
-}
-
-/** A sampler that cannot search this space or this many objectives, refused before anything runs. */
-function checkSampler(sampler: SamplerName, pruner: PrunerName, space: SearchSpace, objectives: Objective[]): void {
-  const numeric = space.dimensions.filter((d) => d.kind !== 'categorical');
-  if (sampler === 'cmaes' && numeric.length === 0) {
-    throw new AeroError(ErrorCodes.TUNE_SAMPLER_UNSUITABLE, `The cmaes sampler searches numbers, but every dimension here is a choice (${space.dimensions.map((d) => d.key).join(', ')}).`, {
-      hint: 'Use --sampler tpe (handles choices), or add an interval(...) or range(...) dimension.',
-    });
-  }
-  if ((sampler === 'cmaes' || sampler === 'gp') && objectives.length > 1) {
-    throw new AeroError(ErrorCodes.TUNE_SAMPLER_UNSUITABLE, `The ${sampler} sampler optimises one objective; ${objectives.length} were given.`, { hint: 'Use --sampler tpe or random for several objectives.' });
-  }
-  if (pruner !== 'none' && objectives.length > 1) {
-    throw new AeroError(ErrorCodes.TUNE_OPTIONS_INVALID, `--pruner ${pruner} works with one objective (Optuna cannot prune multi-objective trials); ${objectives.length} were given.`, { hint: 'Drop --pruner, or tune one objective.' });
-  }
-  if (sampler === 'grid') gridSampler(space, 0); // throws for continuous dimensions
-}
-
-/** Plans the space's two corners: unknown params (with suggestions) and values the actions' schemas refuse surface now. */
-async function planCorners(options: TuneOptions, space: SearchSpace, objectives: Objective[]): Promise<void> {
-  for (const corner of cornerParams(space)) {
-    const aero = await options.open(trialOverrides(space, corner));
-    try {
-      const plan = aero.plan();
-      for (const objective of objectives) {
-        const count = plan.instances.filter((i) => i.action.name === objective.action).length;
-        if (count !== 1) {
-          throw new AeroError(ErrorCodes.TUNE_OBJECTIVE_UNKNOWN, `--objective ${objective.text}: action \`${objective.action}\` has ${count} instances (partitions); a trial's objective comes from one.`, {
-            hint: 'Score trials by an action that gathers the partitions (an input with .all()) and logs one metric.',
-          });
-        }
-      }
-    } finally {
-      await closeTrialProject(aero);
-    }
-  }
-}
-
-function defaultStudyName(objectives: Objective[], identity: StudyIdentity): string {
-  const head = `${objectives[0]!.action}-${objectives[0]!.metric}`.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 80);
-  return `${head || 'study'}-${sha256Hex(canonicalJson(identity)).slice(0, 8)}`;
-}
-
-function describeMismatch(before: StudyIdentity, after: StudyIdentity): string {
-  const parts = (['objectives', 'space', 'fixed', 'sampler', 'pruner', 'seed'] as const).filter((k) => canonicalJson(before[k]) !== canonicalJson(after[k]));
-  return parts.join(', ');
 }
 
 /**
@@ -296,11 +241,6 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
   const single = objectives.length === 1;
   emit({ event: 'tune.finished', study: name, best: single ? (best[0] ?? null) : null, ...(single ? {} : { pareto: best }), trials: counts, interrupted });
   return { study: name, record: state.record, best: single ? (best[0] ?? null) : null, pareto: best, counts, interrupted };
-}
-
-export function identityOf(record: StudyRecord): StudyIdentity {
-  const { objectives, space, fixed, sampler, pruner, seed } = record;
-  return { objectives, space, fixed, sampler, pruner, seed };
 }
 
 export type { Direction };
