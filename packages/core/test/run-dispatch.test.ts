@@ -32,6 +32,12 @@ function heldLauncher(name: string, maxConcurrency?: number) {
   return { launcher, submits, cancelled, finish };
 }
 
+/** Waits (a turn of the event loop at a time) until `done()` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await new Promise((r) => setImmediate(r));
+  expect(done()).toBe(true);
+}
+
 function spec(jobId: string, jobDir = '/nonexistent'): JobSpec {
   return { schema: 1, jobId, runId: 'r', instanceId: jobId, action: 'a', params: {}, cacheKey: 'k', inputs: {}, outputs: {}, resources: {}, cwd: '/', configFile: '', jobDir, env: {}, overrides: [], dev: false };
 }
@@ -55,9 +61,9 @@ describe('run/dispatch: Dispatcher', () => {
     const held = heldLauncher('inline');
     const { d } = dispatcher([held.launcher]);
     const results = ['a', 'b', 'c'].map((id) => d.run('inline', spec(id)));
-    await new Promise((r) => setImmediate(r));
+    await until(() => held.submits.length === 1);
     const later = d.run('inline', spec('d'));
-    await new Promise((r) => setImmediate(r));
+    await until(() => held.submits.length === 2);
     expect(held.submits).toEqual([['a', 'b', 'c'], ['d']]);
     for (const id of ['a', 'b', 'c', 'd']) held.finish(id);
     expect((await Promise.all([...results, later])).map((r) => r.jobId)).toEqual(['a', 'b', 'c', 'd']);
@@ -68,7 +74,7 @@ describe('run/dispatch: Dispatcher', () => {
     const { d } = dispatcher([held.launcher]);
     const a = d.run('inline', spec('a'));
     const b = d.run('inline', spec('b'));
-    await new Promise((r) => setImmediate(r));
+    await until(() => held.submits.length === 1);
     held.finish('a');
     await a;
     d.cancelAll();
@@ -82,7 +88,7 @@ describe('run/dispatch: Dispatcher', () => {
     const held = heldLauncher('inline');
     const { d } = dispatcher([held.launcher]);
     const result = d.run('inline', spec('a'), async () => d.cancelAll());
-    await new Promise((r) => setImmediate(r));
+    await until(() => held.submits.length === 1);
     expect(held.cancelled).toEqual(['a']);
     held.finish('a');
     await result;
