@@ -3,7 +3,7 @@
 import { hostname } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ActionInfo, ActionStatus, AeroError, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerScope } from '@aeroml/core';
+import type { ActionInfo, ActionStatus, AeroError, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerContext, TrackerScope } from '@aeroml/core';
 import { aeroDirOf, locateFiles } from './artifacts.js';
 import { WandbClient } from './client.js';
 import { resolveConnection, resolveMode, type Connection, type Mode } from './credentials.js';
@@ -13,6 +13,7 @@ import type { ResolvedWandbOptions } from './options.js';
 import { Sender, type SendOutcome } from './sender.js';
 import { OUTBOX, readOutbox, readState, Spool, SPOOL_DIR, STATE, type UpsertFields, type WbRunRef } from './spool.js';
 import { VERSION } from './version.js';
+import { aliasLoggedArtifact } from './tag-alias.js';
 
 interface WbRun {
   ref: WbRunRef;
@@ -53,6 +54,8 @@ const COOL_DOWN_MS = 15_000;
 
 export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker {
   const runs = new Map<string, RunContext>();
+  /** From init(): where the run folders (and their spools) are, for tagArtifact. */
+  let tagContext: TrackerContext | undefined;
   let connection: Promise<Connection> | undefined;
   let client: WandbClient | undefined;
   let sender: Sender | undefined;
@@ -237,6 +240,16 @@ export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker 
     name: 'wandb',
     version: VERSION,
     packageName: PLUGIN,
+
+    async init(ctx: TrackerContext) {
+      tagContext = ctx;
+    },
+
+    async tagArtifact(ref: ArtifactRef, tag: string) {
+      const s = await getSender();
+      if (!s) throw wandbError(WandbErrorCodes.WANDB_NO_API_KEY, 'No W&B API key, so the tag cannot be mirrored as an alias.', { hint: 'Set WANDB_API_KEY (or apiKey in wandbTracker({...})).' });
+      await aliasLoggedArtifact(client!, options.entity ?? process.env.WANDB_ENTITY, tagContext, ref, tag);
+    },
 
     async startRun(info: RunInfo) {
       const inert = info.dev || getMode() === 'disabled';

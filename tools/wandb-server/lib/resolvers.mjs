@@ -306,6 +306,23 @@ export const rootValue = {
     return { artifact: renderArtifact(ctx, artifact) };
   },
 
+  addAliases({ input }, ctx) {
+    const t = ctx.tenant;
+    const artifact = t.requireArtifact(input.artifactID);
+    if (artifact.state !== 'COMMITTED') throw new ApiError('INVALID_INPUT', `artifact ${artifact.id} is not committed yet; aliases name committed versions`);
+    const collection = t.project(artifact.entity, artifact.project, false)?.collections.get(artifact.collection);
+    for (const { alias, artifactCollectionName } of input.aliases) {
+      checkArtifactName(alias, 'alias');
+      if (artifactCollectionName !== artifact.collection) throw new ApiError('INVALID_INPUT', `artifact ${artifact.id} is in collection ${artifact.collection}, not ${artifactCollectionName}`);
+      for (const id of collection?.versions ?? []) {
+        const other = t.artifacts.get(id);
+        if (other && other !== artifact) other.aliases = other.aliases.filter((a) => a !== alias);
+      }
+      if (!artifact.aliases.includes(alias)) artifact.aliases.push(alias);
+    }
+    return { success: true, clientMutationId: input.clientMutationId ?? null };
+  },
+
   useArtifact({ input }, ctx) {
     const t = ctx.tenant;
     requireInput(input, ['entityName', 'projectName', 'runName', 'artifactID']);
