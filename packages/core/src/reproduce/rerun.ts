@@ -132,11 +132,14 @@ async function runRecreated(project: Aero, original: RunRecord, config: unknown,
   });
   try {
     if (canonicalJson(aero.params) !== canonicalJson(original.params)) notes.push('the recreated config resolves to other params than the run recorded (an environment variable or file outside the snapshot?)');
+    if (original.launcher !== 'inline') notes.push(`the run used launcher \`${original.launcher}\`; the rerun runs its actions in this process (inline), so a difference can also come from the machine`);
     const recorded = (config as { options?: { only?: string[] } } | undefined)?.options ?? {};
     const summary = await aero.run({
       ...(recorded.only?.length ? { only: recorded.only } : {}),
       pins: pinsFromRecords(original.pins ?? []),
-      launcher: original.launcher,
+      // In this process: a worker (process, docker, slurm) would open the config's own store,
+      // not the scratch overlay, and could neither read pinned inputs from it nor stay out of it.
+      launcher: 'inline',
       name: `rerun of ${original.id}`,
       ...(options.signal ? { signal: options.signal } : {}),
     });
