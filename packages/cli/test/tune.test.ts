@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aero, copyQuickstart, makeProject, startAero, waitFor } from './helpers.js';
+import { aero, CLI, copyQuickstart, makeProject, plainEnv, startAero, waitFor } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const events = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
@@ -98,6 +98,27 @@ export default defineConfig({ actions: [quad], plugins: [yamlConfig({ dir: 'conf
     const refused = await aero(bad, 'tune', 'x=interval(0, 1)', '--objective', 'a.b');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('CONFIG_INVALID: the YAML config: the tune block is invalid:\n  - unknown key `tune.trails`');
+  });
+
+  it('Ctrl-C at a terminal (SIGINT to the whole process group, Optuna included) still ends cleanly and resumes', { timeout: 300_000 }, async () => {
+    const dir = await copyQuickstart();
+    const args = ['tune', ...space, '--objective', 'evaluate.accuracy', '--direction', 'maximize', '--trials', '6', '--sampler', 'tpe', '--json'];
+    // A process group of its own, like a terminal's foreground job: the signal reaches aero and its Python bridge.
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env: plainEnv({ AERO_OPTUNA_PYTHON: python }), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await waitFor(() => events(stdout).filter((e) => e.event === 'tune.trial').length >= 2, 'two trials');
+    process.kill(-child.pid!, 'SIGINT');
+    expect(await code).toBe(130);
+    expect(stderr).not.toContain('TUNE_OPTUNA_FAILED');
+    expect(events(stdout).at(-1)).toMatchObject({ event: 'tune.finished', interrupted: true });
+    const resumed = await aero(dir, ...args, '--python', python);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(events(resumed.stdout).at(-1)).toMatchObject({ event: 'tune.finished', interrupted: false, trials: { total: 6 } });
   });
 
   it('Ctrl-C stops the study (exit 130); the same command then finishes it without rerunning what was done', { timeout: 300_000 }, async () => {

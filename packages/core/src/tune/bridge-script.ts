@@ -19,7 +19,12 @@ The first line written is {"ready": true, "optuna": "<version>"}, or {"ready": f
 library output is sent to stderr so it can never corrupt the protocol.
 """
 import json
+import signal
 import sys
+
+# Ctrl-C in a terminal reaches every process of the group: aero handles it (it fails the
+# running trials and then closes this process), so the bridge must outlive it.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 PROTOCOL = sys.stdout
 sys.stdout = sys.stderr
