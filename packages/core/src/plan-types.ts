@@ -1,5 +1,5 @@
 import type { Action, InputRef, PartitionKey } from './define.js';
-import type { PinnedOutput } from './reproduce/pins.js';
+import type { PinnedOutput } from './reproduce/pin-types.js';
 
 // The shapes of a plan, apart from the planner that builds them, so modules the
 // planner uses (selection.ts) can name them without importing the planner back.

@@ -12,7 +12,7 @@ import { fillTemplate, templateSyntaxProblems, templateTags, varIssues } from '.
 export type { PlannedInput, PlannedInstance, Plan } from './plan-types.js';
 import type { PlannedInput, PlannedInstance, Plan } from './plan-types.js';
 import { PlanPins } from './reproduce/plan-pins.js';
-import type { PinnedOutput } from './reproduce/pins.js';
+import type { PinnedOutput } from './reproduce/pin-types.js';
 
 export interface PlanOptions {
   params: Record<string, unknown>;

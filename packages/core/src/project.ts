@@ -10,7 +10,7 @@ import type { CodeFingerprint } from './fingerprint.js';
 import type { Plan, PlannedInstance } from './plan-types.js';
 import type { PluginSet } from './plugins.js';
 import type { CacheComponents } from './runs.js';
-import type { PinnedOutput } from './reproduce/pins.js';
+import type { PinnedOutput } from './reproduce/pin-types.js';
 
 /**
  * What the parts of a run (run/), the cache (cache/) and the read side (queries/) need

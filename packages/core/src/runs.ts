@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ActionStatus, RunStatus } from './contracts/tracker.js';
 import type { PartitionKey } from './define.js';
-import type { PinRecord } from './reproduce/pins.js';
+import type { PinRecord } from './reproduce/pin-types.js';
 
 /** run.json: everything about one pipeline run, in the store under runs/<id>/run.json. */
 export interface RunRecord {

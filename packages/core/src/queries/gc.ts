@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { PACKS_PREFIX, deletePacks } from '../cache/pack.js';
 import { AeroError, ErrorCodes } from '../errors.js';
-import { listTags } from '../reproduce/tags.js';
+import { listTags } from '../reproduce/tag-store.js';
 import { StoreKeys } from '../keys.js';
 import type { AeroProject } from '../project.js';
 import type { CacheEntry } from '../runs.js';

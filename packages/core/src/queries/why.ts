@@ -2,7 +2,7 @@ import { isHit } from '../cache/backing.js';
 import { explainMiss, ownChanges } from '../cache/explain.js';
 import { AeroError, ErrorCodes } from '../errors.js';
 import type { PinnedVersion, Plan } from '../plan-types.js';
-import type { PinnedOutput } from '../reproduce/pins.js';
+import type { PinnedOutput } from '../reproduce/pin-types.js';
 import type { AeroProject } from '../project.js';
 import type { CacheEntry } from '../runs.js';
 import { listRuns } from './runs.js';

@@ -1,34 +1,11 @@
 import type { Action } from '../define.js';
 import { AeroAggregateError, AeroError, ErrorCodes } from '../errors.js';
 import type { AeroProject } from '../project.js';
-import { actionList } from '../planner.js';
 import { parseArtifactRef } from './refs.js';
-import { resolveVersions, type ArtifactVersion, type ResolvedVersions } from './versions.js';
+import type { PinnedOutput, PinRecord } from './pin-types.js';
+import { resolveVersions } from './versions.js';
 
-/**
- * `--use prep.data@best`, resolved: every consumer of `prep.data` takes these versions as
- * its input, and `prep` does not run for it (see plan-pins.ts).
- */
-export interface PinnedOutput {
-  /** As typed: `prep.data@best`. */
-  spec: string;
-  action: string;
-  output: string;
-  artifact: string;
-  via: ResolvedVersions['via'];
-  /** `prep.data@best`, `prep.data@<run id>`, `prep.data@<digest12>`. */
-  label: string;
-  versions: ArtifactVersion[];
-}
-
-/** What a run record keeps of a pin (shown by `aero show`, replayed by `aero rerun`). */
-export interface PinRecord {
-  spec: string;
-  artifact: string;
-  via: PinnedOutput['via'];
-  label: string;
-  versions: ArtifactVersion[];
-}
+export type { PinnedOutput, PinRecord } from './pin-types.js';
 
 /**
  * Resolves `--use` specs (and config `use:`) before anything is planned or run. Every
@@ -88,6 +65,6 @@ export function pinsFromRecords(records: readonly PinRecord[]): PinnedOutput[] {
   });
 }
 
-function consumersOf(actions: readonly Action[] | Record<string, Action>, action: string, output: string): string[] {
-  return actionList(actions as readonly Action[]).filter((a) => Object.values(a.inputs).some((ref) => ref.action === action && ref.output === output)).map((a) => a.name);
+function consumersOf(actions: readonly Action[], action: string, output: string): string[] {
+  return actions.filter((a) => Object.values(a.inputs).some((ref) => ref.action === action && ref.output === output)).map((a) => a.name);
 }

@@ -2,7 +2,7 @@ import type { Action } from '../define.js';
 import { AeroError, ErrorCodes } from '../errors.js';
 import { instanceDirName } from '../keys.js';
 import type { Plan, PlannedInstance } from '../plan-types.js';
-import type { PinnedOutput } from './pins.js';
+import type { PinnedOutput } from './pin-types.js';
 
 /**
  * The planner's side of `--use`: a pinned output becomes an external input. Each pinned

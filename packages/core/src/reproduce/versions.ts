@@ -1,27 +1,21 @@
-import type { PartitionKey } from '../define.js';
 import { AeroError, ErrorCodes } from '../errors.js';
 import { StoreKeys } from '../keys.js';
 import type { AeroProject } from '../project.js';
 import { listRuns } from '../queries/runs.js';
 import type { RunRecord } from '../runs.js';
 import { didYouMean, nearestNames } from '../suggest.js';
+import type { ArtifactVersion, PinnedOutput } from './pin-types.js';
 import type { ArtifactRefText } from './refs.js';
-import { listTags, readTag } from './tags.js';
+import { listTags, readTag } from './tag-store.js';
 
-/** One version of an artifact: the digest of its manifest, and the instance's partition. */
-export interface ArtifactVersion {
-  digest: string;
-  partition?: PartitionKey;
-  /** The instance that wrote it, when known (a run or a tag names it). */
-  producer?: { runId: string; instanceId: string; cacheKey?: string };
-}
+export type { ArtifactVersion } from './pin-types.js';
 
 /**
  * The versions a ref names. One for an unpartitioned output; for a partitioned one, a
  * run (or a tag made from a run) names one version per instance.
  */
 export interface ResolvedVersions extends ArtifactRefText {
-  via: 'tag' | 'run' | 'digest' | 'newest';
+  via: PinnedOutput['via'];
   /** How to show it: `prep.data@best`, `prep.data@20260101-…`, `prep.data@3fa9c1d2e4b5`. */
   label: string;
   versions: ArtifactVersion[];

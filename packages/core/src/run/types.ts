@@ -1,6 +1,6 @@
 import type { ActionStatus, RunStatus } from '../contracts/tracker.js';
 import type { GitInfo, RunRecord } from '../runs.js';
-import type { PinnedOutput } from '../reproduce/pins.js';
+import type { PinnedOutput } from '../reproduce/pin-types.js';
 
 export interface RunOptions {
   only?: string[];
