@@ -30,3 +30,4 @@ export * from './overrides/index.js';
 export { appendLogTail, failedJobResult, FileTail, JobEventTail, jobFilePaths, readJobResult } from './job-files.js';
 export * from './tune/index.js';
 export * from './reproduce/index.js';
+export * from './plugin-kit/index.js';

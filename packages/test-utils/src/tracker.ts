@@ -25,13 +25,13 @@ export interface TrackedArtifact {
 /** What a tracker recorded for the run or for one action instance. */
 export interface TrackedScope {
   /**
-   * Every param recorded (RunInfo/ActionInfo params plus `logParams`), nested or
+   * Every param recorded (RunInfo/ActionInfo params plus `logParams` when the tracker has it), nested or
    * flattened to dot paths; values may be strings (`"0.001"`). The suite compares after
    * flattening both sides to `dot.path → string`, and only the params it sent: extra
    * params the tracker adds itself are allowed.
    */
   params: Record<string, unknown>;
-  /** Every tag recorded (RunInfo tags plus `setTags`). Extra tags are allowed. */
+  /** Every tag recorded (RunInfo tags plus `setTags` when the tracker has it). Extra tags are allowed. */
   tags: Record<string, string>;
   /**
    * Every metric point recorded for this scope, each metric's points in step order.
@@ -184,11 +184,14 @@ export function describeTracker(name: string, factory: TrackerFactory, options: 
       const scopeOf = (a: ActionInfo): TrackerScope => ({ runId, instanceId: a.instanceId });
       const runScope: TrackerScope = { runId };
 
+      // logParams and setTags are optional (the engine never calls them): tested when present.
       const logParams = async (scope: TrackerScope, params: Record<string, unknown>, into: Expected) => {
+        if (!tracker.logParams) return;
         await tracker.logParams(scope, params);
         Object.assign(into.params, params);
       };
       const setTags = async (scope: TrackerScope, tags: Record<string, string>, into: Expected) => {
+        if (!tracker.setTags) return;
         await tracker.setTags(scope, tags);
         Object.assign(into.tags, tags);
       };

@@ -33,5 +33,6 @@ export interface ConfigLoadResult {
  * Overrides it does not understand must be reported as AeroError OVERRIDE_INVALID.
  */
 export interface ConfigLoader extends PluginBase<'config'> {
+  /** Required (its only method): once per config resolution, with the CLI's overrides and aero.config.ts's params as `base`. */
   load(options: { cwd: string; overrides: string[]; base: Record<string, unknown> }): Promise<ConfigLoadResult>;
 }

@@ -7,11 +7,13 @@ import type { PluginBase } from './plugin.js';
  */
 export interface AssetHandler<T = unknown, ReadOptions = Record<string, unknown>, WriteOptions = Record<string, unknown>>
   extends PluginBase<'handler'> {
-  /** File extensions without the dot, first one is the default for new outputs. */
+  /** Required: file extensions without the dot, first one is the default for new outputs. */
   readonly extensions: readonly string[];
+  /** Required: an action reads an input (`inputs.x.read()`) or the worker loads one. */
   read(path: string, options?: ReadOptions): Promise<T>;
+  /** Required: an action writes an output (`outputs.x.write(value)`) into its work dir. */
   write(path: string, value: T, options?: WriteOptions): Promise<void>;
-  /** Small JSON-able summary of a value (shape, dtype, rows) stored in the manifest. */
+  /** Optional: small JSON-able summary of a value (shape, dtype, rows) stored in the manifest when an output is written. */
   describe?(value: T): Record<string, unknown>;
   /**
    * Optional: a small preview of the file at `path` for `aero ui` / `aero report` (shape,

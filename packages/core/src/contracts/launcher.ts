@@ -82,14 +82,17 @@ export interface LaunchContext {
  * returned promises, in the same order. `cancel` stops jobs by id (Ctrl-C).
  */
 export interface Launcher extends PluginBase<'launcher'> {
+  /** Required: the scheduler hands it each batch of ready jobs. */
   submit(jobs: JobSpec[], ctx: LaunchContext): Promise<JobResult>[];
+  /** Required: a cancelled run (Ctrl-C, the caller's abort signal) stops the jobs it submitted. */
   cancel(jobIds: string[]): Promise<void>;
-  /** Most jobs this launcher runs at once, if it limits them itself. */
+  /** Optional: most jobs this launcher runs at once, if it limits them itself. */
   readonly maxConcurrency?: number;
   /**
-   * The launcher allocates GPUs itself (Slurm `--gres`, `docker --gpus`): the engine then
+   * Optional: the launcher allocates GPUs itself (Slurm `--gres`, `docker --gpus`): the engine then
    * passes `resources.gpus` through instead of handing out devices from `config.gpus`.
    */
   readonly managesGpus?: boolean;
+  /** Optional: called when the engine is closed. */
   close?(): Promise<void>;
 }

@@ -16,12 +16,20 @@ import type { PluginBase } from './plugin.js';
  * - `delete` of a missing key is not an error.
  */
 export interface Store extends PluginBase<'store'> {
+  /** Required: cache lookups (is every blob still there?) and `aero verify`. */
   has(key: string): Promise<boolean>;
+  /** Required: blob reads as a stream (inputs of a job, trackers uploading artifact bytes). */
   get(key: string): Promise<Readable | null>;
-  /** Convenience for small values (records, manifests). Missing → null. */
+  /**
+   * Required: small values (records, manifests, cache entries). Missing → null.
+   * defineStore() builds it on `get` when a store leaves it out.
+   */
   getBytes(key: string): Promise<Uint8Array | null>;
+  /** Required: every write (blobs with `ifAbsent`, records, manifests, cache entries). */
   put(key: string, body: Uint8Array | string | Readable, options?: PutOptions): Promise<PutResult>;
+  /** Required: `aero ps`, `aero artifacts`, `aero gc` and `aero verify` walk prefixes. */
   list(prefix: string): AsyncIterable<string>;
+  /** Required: `aero gc` and quarantining a corrupt blob. */
   delete(key: string): Promise<void>;
   /** Optional fast path: upload a local file (hardlink/copy for local, multipart for S3). */
   putFile?(key: string, filePath: string, options?: PutOptions): Promise<PutResult>;
@@ -30,12 +38,13 @@ export interface Store extends PluginBase<'store'> {
   /** Optional batch existence check (many blobs at once on a cache lookup). */
   hasMany?(keys: string[]): Promise<boolean[]>;
   /**
-   * A local directory that mirrors the store, if the store is on this filesystem. Used by
+   * Optional: a local directory that mirrors the store, if the store is on this filesystem. Used by
    * launchers to mount it into containers, and by `aero exec` to find it again.
    */
   readonly localRoot?: string;
-  /** Store-specific housekeeping for `aero gc` (e.g. abort orphan multipart uploads). */
+  /** Optional: store-specific housekeeping for `aero gc` (e.g. abort orphan multipart uploads). */
   gc?(options: { dryRun: boolean; olderThanMs: number }): Promise<{ removed: string[] }>;
+  /** Optional: called when the engine is closed. */
   close?(): Promise<void>;
 }
 

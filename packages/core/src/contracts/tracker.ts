@@ -65,19 +65,39 @@ export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
  * Receives everything a run produces. Several trackers run at once. A tracker must not
  * lose data when its server is down: spool locally, retry on `flush`, and offer `sync`.
  * A tracker that throws does not fail the pipeline: the engine reports a warning.
+ *
+ * Required: the methods the engine calls on every run (startRun … close). Optional: the
+ * rest, called only when present. defineTracker() fills no-op `flush`/`close` for a
+ * tracker that writes through.
  */
 export interface Tracker extends PluginBase<'tracker'> {
   /** Optional: called once before `startRun` with the store (to upload artifact bytes) and a logger. */
   init?(context: TrackerContext): Promise<void>;
+  /** Required: the engine calls it once per run, before any action starts. */
   startRun(run: RunInfo): Promise<void>;
+  /** Required: once per instance that runs or is served from cache; `action.params` are its params. */
   startAction(action: ActionInfo): Promise<void>;
-  logParams(scope: TrackerScope, params: Record<string, unknown>): Promise<void>;
+  /**
+   * Optional: more params for a scope. The engine never calls it (a run's and an
+   * instance's params arrive in `startRun`/`startAction`); for code that drives a tracker itself.
+   */
+  logParams?(scope: TrackerScope, params: Record<string, unknown>): Promise<void>;
+  /** Required: batches of metric points as a running instance (or the run) reports them. */
   logMetrics(scope: TrackerScope, batch: MetricPoint[]): Promise<void>;
+  /** Required: each input an instance reads and each output it produces. */
   logArtifact(scope: TrackerScope, ref: ArtifactRef, direction: 'input' | 'output'): Promise<void>;
-  setTags(scope: TrackerScope, tags: Record<string, string>): Promise<void>;
+  /**
+   * Optional: more tags for a scope. The engine never calls it (a run's tags arrive in
+   * `startRun`); for code that drives a tracker itself.
+   */
+  setTags?(scope: TrackerScope, tags: Record<string, string>): Promise<void>;
+  /** Required: once per started instance, with how it ended. */
   endAction(scope: TrackerScope, result: { status: ActionStatus; durationMs: number; error?: string | undefined }): Promise<void>;
+  /** Required: once per run, after every instance ended. */
   endRun(scope: TrackerScope, result: { status: RunStatus; durationMs: number }): Promise<void>;
+  /** Required: after the run (and before `aero tag` mirrors): send what is queued. */
   flush(): Promise<void>;
+  /** Required: when the engine is closed; release connections and files. */
   close(): Promise<void>;
   /**
    * Optional: `aero tag` names an artifact version; a tracker with its own names for
@@ -85,6 +105,6 @@ export interface Tracker extends PluginBase<'tracker'> {
    * Called once per version the tag names, after `init`; a failure is a warning.
    */
   tagArtifact?(ref: ArtifactRef, tag: string): Promise<void>;
-  /** Push whatever was spooled while offline (`aero sync`). */
+  /** Optional: push whatever was spooled while offline (`aero sync`). */
   sync?(options: { runDir?: string; runsRoot: string }): Promise<{ pushed: number; remaining: number }>;
 }

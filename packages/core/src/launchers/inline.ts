@@ -1,5 +1,6 @@
 import type { JobResult, JobSpec, Launcher, LaunchContext } from '../contracts/launcher.js';
 import { executeJob, type ExecuteRuntime } from '../executor.js';
+import { defineLauncher, type LauncherMembers } from '../plugin-kit/define-launcher.js';
 import { name, version } from '../../package.json';
 
 /**
@@ -10,11 +11,11 @@ import { name, version } from '../../package.json';
  * fan-outs), so `cancel(ids)` has nothing of its own to do.
  */
 export function inlineLauncher(runtimeFor: (spec: JobSpec, ctx: LaunchContext) => Omit<ExecuteRuntime, 'signal' | 'emit'>): Launcher {
+  return defineLauncher({ name: 'inline', packageName: name, version, setup: () => inlineMembers(runtimeFor) })();
+}
+
+function inlineMembers(runtimeFor: (spec: JobSpec, ctx: LaunchContext) => Omit<ExecuteRuntime, 'signal' | 'emit'>): LauncherMembers {
   return {
-    kind: 'launcher',
-    name: 'inline',
-    version,
-    packageName: name,
     submit(jobs, ctx) {
       return jobs.map((spec): Promise<JobResult> => executeJob(spec, { ...runtimeFor(spec, ctx), emit: ctx.emit, signal: ctx.signal }));
     },

@@ -1,23 +1,38 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { z } from 'zod';
 import type { JobEvent, JobResult, Launcher } from '../contracts/launcher.js';
 import { ErrorCodes } from '../errors.js';
 import { appendLogTail, failedJobResult, jobFilePaths, readJobResult } from '../job-files.js';
+import { defineLauncher, type LauncherMembers } from '../plugin-kit/define-launcher.js';
 import { name, version } from '../../package.json';
 
-export interface ProcessLauncherOptions {
-  /** Grace period between SIGTERM and SIGKILL on cancel/timeout. */
-  killGraceMs?: number;
-  /** Extra environment for every job. */
-  env?: Record<string, string>;
-}
+const processLauncherOptionsSchema = z
+  .object({
+    /** Grace period between SIGTERM and SIGKILL on cancel/timeout. */
+    killGraceMs: z.number().int().nonnegative().optional(),
+    /** Extra environment for every job. */
+    env: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+export type ProcessLauncherOptions = z.input<typeof processLauncherOptionsSchema>;
 
 /**
  * Runs each action instance in a child process (`aero exec --spec <job.json>`): a crash
  * or a native-library abort cannot take the pipeline down, and stdout/stderr of the
  * action go to its log. Events travel over the IPC channel.
  */
-export function processLauncher(options: ProcessLauncherOptions = {}): Launcher {
+export const processLauncher: (options?: ProcessLauncherOptions) => Launcher = defineLauncher({
+  name: 'process',
+  packageName: name,
+  version,
+  factory: 'processLauncher',
+  options: processLauncherOptionsSchema,
+  setup: (options) => createProcessLauncher(options),
+});
+
+function createProcessLauncher(options: z.output<typeof processLauncherOptionsSchema>): LauncherMembers {
   const grace = options.killGraceMs ?? 5_000;
   const children = new Map<string, ChildProcess>();
   const stop = (child: ChildProcess) => {
@@ -28,10 +43,6 @@ export function processLauncher(options: ProcessLauncherOptions = {}): Launcher 
     }, grace).unref();
   };
   return {
-    kind: 'launcher',
-    name: 'process',
-    version,
-    packageName: name,
     submit(jobs, ctx) {
       return jobs.map(
         (spec) =>
