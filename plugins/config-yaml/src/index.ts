@@ -1,8 +1,8 @@
-import type { ConfigLoader } from '@aeroml/core';
+import { defineConfigLoader } from '@aeroml/core';
 import pkg from '../package.json' with { type: 'json' };
 import { PLUGIN } from './errors.js';
 import { loadYamlConfig } from './load.js';
-import { parseYamlConfigOptions, type YamlConfigOptions } from './options.js';
+import { yamlConfigOptionsSchema } from './options.js';
 
 export { yamlConfigOptionsSchema, type YamlConfigOptions, type YamlConfigSettings } from './options.js';
 export { ConfigYamlErrorCodes } from './errors.js';
@@ -17,17 +17,17 @@ export { BASE_SOURCE, CLI_SOURCE } from './load.js';
  * export default defineConfig({ actions, plugins: [yamlConfig({ dir: 'conf' })] });
  * ```
  */
-export function yamlConfig(options: YamlConfigOptions = {}): ConfigLoader {
-  const settings = parseYamlConfigOptions(options);
-  // Parsed files, reused by later loads while a file's mtime and size are unchanged (one load per sweep run).
-  const cache = new Map();
-  return {
-    kind: 'config',
-    name: 'yaml',
-    version: pkg.version,
-    packageName: PLUGIN,
-    load: (loadOptions) => loadYamlConfig(settings, loadOptions, cache),
-  };
-}
+export const yamlConfig = defineConfigLoader({
+  name: 'yaml',
+  packageName: PLUGIN,
+  version: pkg.version,
+  factory: 'yamlConfig',
+  options: yamlConfigOptionsSchema,
+  setup(settings) {
+    // Parsed files, reused by later loads while a file's mtime and size are unchanged (one load per sweep run).
+    const cache = new Map();
+    return { load: (loadOptions) => loadYamlConfig(settings, loadOptions, cache) };
+  },
+});
 
 export default yamlConfig;

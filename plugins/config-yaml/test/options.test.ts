@@ -21,10 +21,18 @@ describe('yamlConfig options', () => {
     const e = error as AeroError;
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
     expect(e.plugin).toBe('@aeroml/config-yaml');
-    expect(e.message.split('\n')[0]).toBe('Invalid options for yamlConfig:');
-    expect(e.message).toContain('  - yamlConfig: `dir`: Too small: expected string to have >=1 characters');
-    expect(e.message).toContain('  - yamlConfig: `missing`: Invalid option: expected one of "error"|"omit"|"keep"');
-    expect(e.message).toContain('  - yamlConfig: `(options)`: Unrecognized key: "extra"');
-    expect(e.format()).toContain('[aero] [@aeroml/config-yaml] Invalid options for yamlConfig:');
+    expect(e.message).toBe(
+      [
+        'Invalid options for yamlConfig():',
+        '  - `dir`: Too small: expected string to have >=1 characters',
+        '  - `missing`: Invalid option: expected one of "error"|"omit"|"keep"',
+        '  - `extra`: unknown option.',
+      ].join('\n'),
+    );
+    expect(e.format()).toContain('[aero] [@aeroml/config-yaml] Invalid options for yamlConfig():');
+  });
+
+  it('an unknown option gets the nearest valid name', () => {
+    expect(() => yamlConfig({ configname: 'main' } as never)).toThrow('  - `configname`: unknown option. Did you mean `configName`?');
   });
 });
