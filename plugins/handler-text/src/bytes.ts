@@ -1,17 +1,16 @@
-import type { AssetHandler } from '@aeroml/core';
+import { defineHandler, type AssetHandler } from '@aeroml/core';
 import { PLUGIN, TextErrorCodes, textError } from './errors.js';
 import { readBytes, writeAtomic } from './fs.js';
-import { noOptionsSchema, parseOptions } from './options.js';
+import type { HandlerOf } from './options.js';
 import { VERSION } from './version.js';
 
 /** Raw bytes: a Uint8Array (a Buffer is one too) in, a Uint8Array out. */
-export function bytesHandler(options?: Record<string, never>): AssetHandler<Uint8Array> {
-  parseOptions('bytesHandler', noOptionsSchema, options);
-  return {
-    kind: 'handler',
-    name: 'bytes',
-    version: VERSION,
-    packageName: PLUGIN,
+export const bytesHandler: (options?: Record<string, never>) => AssetHandler<Uint8Array> = defineHandler({
+  name: 'bytes',
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 'bytesHandler',
+  setup: (): HandlerOf<Uint8Array> => ({
     extensions: ['bin', 'bytes'],
     async read(path) {
       const buf = await readBytes('bytes', path);
@@ -28,5 +27,5 @@ export function bytesHandler(options?: Record<string, never>): AssetHandler<Uint
     describe(value) {
       return { length: value.byteLength };
     },
-  };
-}
+  }),
+});

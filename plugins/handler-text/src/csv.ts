@@ -1,8 +1,8 @@
-import type { AssetHandler } from '@aeroml/core';
+import { defineHandler, type AssetHandler } from '@aeroml/core';
 import { PLUGIN, TextErrorCodes, textError } from './errors.js';
 import { readBytes, writeAtomic } from './fs.js';
 import { CsvSyntaxError, formatCsv, maybeNumber, parseCsv } from './csv-format.js';
-import { csvOptionsSchema, parseOptions, type CsvOptions, type ResolvedCsvOptions } from './options.js';
+import { csvOptionsSchema, parseOptions, type CsvOptions, type HandlerOf, type ResolvedCsvOptions } from './options.js';
 import { decodeUtf8, stripBom } from './utf8.js';
 import { VERSION } from './version.js';
 
@@ -39,15 +39,20 @@ function valueError(path: string, reason: string) {
  * with `header: false` it is an array of rows. Cells read back as strings, or as numbers
  * where they look like one when `numbers: true`.
  */
-export function csvHandler(options?: CsvOptions): AssetHandler<CsvValue, Partial<CsvOptions>, Partial<CsvOptions>> {
-  const base = parseOptions('csvHandler', csvOptionsSchema, options);
+export const csvHandler: (options?: CsvOptions) => AssetHandler<CsvValue, Partial<CsvOptions>, Partial<CsvOptions>> = defineHandler({
+  name: 'csv',
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 'csvHandler',
+  options: csvOptionsSchema,
+  setup: (base) => csvMembers(base),
+});
+
+// Per-call read/write options are checked like the factory's, over the factory's values.
+function csvMembers(base: ResolvedCsvOptions): HandlerOf<CsvValue, Partial<CsvOptions>, Partial<CsvOptions>> {
   const resolve = (extra: Partial<CsvOptions> | undefined): ResolvedCsvOptions => (extra && Object.keys(extra).length > 0 ? parseOptions('csvHandler', csvOptionsSchema, { ...base, ...extra }) : base);
 
   return {
-    kind: 'handler',
-    name: 'csv',
-    version: VERSION,
-    packageName: PLUGIN,
     extensions: ['csv'],
     async read(path, readOptions) {
       const opts = resolve(readOptions);

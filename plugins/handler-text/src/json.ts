@@ -1,8 +1,8 @@
-import type { AssetHandler } from '@aeroml/core';
+import { defineHandler, type AssetHandler } from '@aeroml/core';
 import { PLUGIN, TextErrorCodes, lineColumn, textError } from './errors.js';
 import { readBytes, writeAtomic } from './fs.js';
 import { JsonValueError, canonicalJson, locateJsonError } from './json-format.js';
-import { noOptionsSchema, parseOptions } from './options.js';
+import type { HandlerOf } from './options.js';
 import { decodeUtf8, stripBom } from './utf8.js';
 import { VERSION } from './version.js';
 
@@ -44,13 +44,12 @@ function kindOf(value: unknown): string {
  * Any JSON value. Written canonically (sorted keys, 2-space indent, trailing newline) so
  * equal values give byte-identical files and therefore the same artifact digest.
  */
-export function jsonHandler(options?: Record<string, never>): AssetHandler<unknown> {
-  parseOptions('jsonHandler', noOptionsSchema, options);
-  return {
-    kind: 'handler',
-    name: 'json',
-    version: VERSION,
-    packageName: PLUGIN,
+export const jsonHandler: (options?: Record<string, never>) => AssetHandler<unknown> = defineHandler({
+  name: 'json',
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 'jsonHandler',
+  setup: (): HandlerOf<unknown> => ({
     extensions: ['json'],
     async read(path) {
       const text = stripBom(decodeUtf8('json', path, await readBytes('json', path)));
@@ -68,5 +67,5 @@ export function jsonHandler(options?: Record<string, never>): AssetHandler<unkno
       }
       return { type };
     },
-  };
-}
+  }),
+});

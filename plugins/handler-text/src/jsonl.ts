@@ -1,8 +1,8 @@
-import type { AssetHandler } from '@aeroml/core';
+import { defineHandler, type AssetHandler } from '@aeroml/core';
 import { PLUGIN, TextErrorCodes, textError } from './errors.js';
 import { readBytes, writeAtomic } from './fs.js';
 import { parseJsonText, serializeJson } from './json.js';
-import { noOptionsSchema, parseOptions } from './options.js';
+import type { HandlerOf } from './options.js';
 import { decodeUtf8, stripBom } from './utf8.js';
 import { VERSION } from './version.js';
 
@@ -10,13 +10,12 @@ import { VERSION } from './version.js';
  * JSON Lines: an array of JSON values, one per line, each written canonically and
  * compactly. Blank lines are skipped on read; a bad line is reported by its number.
  */
-export function jsonlHandler(options?: Record<string, never>): AssetHandler<unknown[]> {
-  parseOptions('jsonlHandler', noOptionsSchema, options);
-  return {
-    kind: 'handler',
-    name: 'jsonl',
-    version: VERSION,
-    packageName: PLUGIN,
+export const jsonlHandler: (options?: Record<string, never>) => AssetHandler<unknown[]> = defineHandler({
+  name: 'jsonl',
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 'jsonlHandler',
+  setup: (): HandlerOf<unknown[]> => ({
     extensions: ['jsonl', 'ndjson'],
     async read(path) {
       const text = stripBom(decodeUtf8('jsonl', path, await readBytes('jsonl', path)));
@@ -45,5 +44,5 @@ export function jsonlHandler(options?: Record<string, never>): AssetHandler<unkn
     describe(value) {
       return { rows: value.length };
     },
-  };
-}
+  }),
+});

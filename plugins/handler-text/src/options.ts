@@ -1,4 +1,4 @@
-import { AeroAggregateError, AeroError, ErrorCodes } from '@aeroml/core';
+import { parsePluginOptions, type AssetHandler, type PluginBase } from '@aeroml/core';
 import { z } from 'zod';
 import { PLUGIN } from './errors.js';
 
@@ -26,28 +26,14 @@ export const textHandlersOptionsSchema = z.strictObject({
 });
 export type TextHandlersOptions = z.input<typeof textHandlersOptionsSchema>;
 
-/** The handlers without options take none; anything passed is a mistake worth reporting. */
-export const noOptionsSchema = z.strictObject({});
+/** What a handler's setup returns for values of type T (the contract without identity). */
+export type HandlerOf<T, R = Record<string, unknown>, W = Record<string, unknown>> = Omit<AssetHandler<T, R, W>, keyof PluginBase>;
 
 /**
- * Validates factory options; throws PLUGIN_OPTIONS_INVALID listing every problem with its
- * dot path, e.g. ``csvHandler: `delimiter`: Too big: expected string to have <=1 characters``.
+ * Validates options with core's parsePluginOptions: one PLUGIN_OPTIONS_INVALID listing
+ * every problem with its dot path, e.g. ``- `delimiter`: must be exactly one character``.
+ * Used where a value is checked outside a factory (textHandlers(), csv per-call options).
  */
 export function parseOptions<S extends z.ZodType>(factory: string, schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const issues = result.error.issues.flatMap((issue) => {
-    const base = issue.path.map(String);
-    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...base, k].join('.')) : [base.join('.') || '(options)'];
-    const message = issue.code === 'unrecognized_keys' ? 'unknown option' : issue.message;
-    return paths.map((path) => new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `${factory}: \`${path}\`: ${message}`, { plugin: PLUGIN }));
-  });
-  return throwInvalid(factory, issues);
-}
-
-function throwInvalid(factory: string, issues: AeroError[]): never {
-  throw new AeroAggregateError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `Invalid options for ${factory}():`, issues, {
-    plugin: PLUGIN,
-    hint: 'Fix the options listed above in aero.config.ts; see the @aeroml/handler-text README for every option.',
-  });
+  return parsePluginOptions(schema, input, { packageName: PLUGIN, factory });
 }

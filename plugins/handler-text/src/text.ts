@@ -1,18 +1,17 @@
-import type { AssetHandler } from '@aeroml/core';
+import { defineHandler, type AssetHandler } from '@aeroml/core';
 import { PLUGIN, TextErrorCodes, textError } from './errors.js';
 import { readBytes, writeAtomic } from './fs.js';
-import { noOptionsSchema, parseOptions } from './options.js';
+import type { HandlerOf } from './options.js';
 import { decodeUtf8 } from './utf8.js';
 import { VERSION } from './version.js';
 
 /** Plain UTF-8 text: a string in, the same string out (line endings and BOM kept). */
-export function textHandler(options?: Record<string, never>): AssetHandler<string> {
-  parseOptions('textHandler', noOptionsSchema, options);
-  return {
-    kind: 'handler',
-    name: 'text',
-    version: VERSION,
-    packageName: PLUGIN,
+export const textHandler: (options?: Record<string, never>) => AssetHandler<string> = defineHandler({
+  name: 'text',
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 'textHandler',
+  setup: (): HandlerOf<string> => ({
     extensions: ['txt', 'text', 'md', 'log'],
     async read(path) {
       return decodeUtf8('text', path, await readBytes('text', path));
@@ -31,5 +30,5 @@ export function textHandler(options?: Record<string, never>): AssetHandler<strin
       if (value.length > 0 && !value.endsWith('\n')) lines++;
       return { length: value.length, bytes: Buffer.byteLength(value, 'utf8'), lines };
     },
-  };
-}
+  }),
+});

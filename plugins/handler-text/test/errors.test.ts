@@ -121,12 +121,13 @@ describe('errors', () => {
     expect(e.plugin).toBe('@aeroml/handler-text');
     expect(e.message.split('\n')).toEqual([
       'Invalid options for csvHandler():',
-      '  - csvHandler: `header`: Invalid input: expected boolean, received string',
-      '  - csvHandler: `delimiter`: must be exactly one character',
-      '  - csvHandler: `bogus`: unknown option',
+      '  - `header`: expected boolean, received string',
+      '  - `delimiter`: must be exactly one character',
+      '  - `bogus`: unknown option.',
     ]);
-    expect(() => textHandlers({ csv: { newline: '\r' } } as never)).toThrow('textHandlers: `csv.newline`: must be "\\n" or "\\r\\n"');
-    expect(() => jsonHandler({ indent: 4 } as never)).toThrow('jsonHandler: `indent`: unknown option');
-    expect(() => csvHandler({ delimiter: '"' })).toThrow('csvHandler: `delimiter`: must not be a quote or a line break');
+    expect(() => textHandlers({ csv: { newline: '\r' } } as never)).toThrow('Invalid options for textHandlers():\n  - `csv.newline`: must be "\\n" or "\\r\\n"');
+    expect(() => jsonHandler({ indent: 4 } as never)).toThrow('Invalid options for jsonHandler():\n  - `indent`: unknown option.');
+    expect(() => csvHandler({ delimiter: '"' })).toThrow('  - `delimiter`: must not be a quote or a line break');
+    expect(() => csvHandler({ delimeter: ';' } as never)).toThrow('  - `delimeter`: unknown option. Did you mean `delimiter`?');
   });
 });
