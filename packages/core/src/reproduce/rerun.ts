@@ -169,13 +169,27 @@ export function compareOutputs(original: RunRecord, rerun: RunRecord): RerunArti
  */
 async function filesMissingFromSnapshot(project: Aero, run: RunRecord, sources: Record<string, string>): Promise<string[]> {
   const missing = new Set<string>();
+  const entryOf = await cacheEntryReader(project);
   for (const entry of run.actions) {
     if (!entry.cacheKey) continue;
-    const cached = await readJson<CacheEntry>(project.plugins.store, StoreKeys.cacheEntry(entry.cacheKey));
+    const cached = await entryOf(entry.cacheKey);
     for (const file of sourceFilesOf(cached?.components.codeFiles ?? {})) if (!(file in sources)) missing.add(file);
   }
   if (Object.keys(sources).length === 0) missing.add('every source (the run has no snapshot)');
   return [...missing].sort();
+}
+
+/**
+ * Reads cache entries through the project's cache index when it has one (entries derived
+ * from run journals), else from `cache/<key>.json` in the store.
+ */
+async function cacheEntryReader(project: Aero): Promise<(key: string) => Promise<CacheEntry | undefined>> {
+  const withIndex = project as unknown as { cacheEntries?: () => Promise<{ get(key: string): Promise<{ entry?: CacheEntry }> }> };
+  if (typeof withIndex.cacheEntries === 'function') {
+    const index = await withIndex.cacheEntries();
+    return async (key) => (await index.get(key)).entry;
+  }
+  return (key) => readJson<CacheEntry>(project.plugins.store, StoreKeys.cacheEntry(key));
 }
 
 function listFew(files: string[]): string {
