@@ -136,4 +136,29 @@ describe('--use pins', () => {
     expect(byDigest.record.pins![0]!.versions[0]!.digest).toBe(digests[0]);
     expect(ran).toEqual([]);
   });
+
+  it('refuses a pin without a version, one output pinned twice, and a pinned version missing a consumer partition', async () => {
+    const { open } = await project();
+    await (await open()).run();
+    const aero = await open();
+    const noVersion = await fails(aero.run({ use: ['prep.data'] }));
+    expect(noVersion).toMatchObject({ code: 'PIN_INVALID', message: '--use `prep.data` names no version.', hint: 'Add @<tag|digest-prefix|run-id>, e.g. --use prep.data@latest for the newest.' });
+    const twice = await fails(aero.run({ use: ['prep.data@latest', 'prep.data@x1'] }));
+    expect(twice).toMatchObject({ code: 'PIN_INVALID', message: '--use pins prep.data twice: `prep.data@latest` and `prep.data@x1`.' });
+
+    const cwd = await mkdtemp(join(tmpdir(), 'aero-pins-parts-'));
+    const store = memoryStore();
+    const make = defineAction({ name: 'make', version: '1', partitions: { split: ['a', 'b'] }, outputs: { v: { handler: 'json' } }, async run({ partition, outputs }) { await outputs.v.write(partition!.split); } });
+    const use = defineAction({ name: 'use', version: '1', partitions: { split: ['a', 'b'] }, inputs: { v: make.output('v') }, outputs: { w: { handler: 'json' } }, async run({ inputs, outputs }) { await outputs.w.write(await inputs.v.read()); } });
+    const parted = () => createAero({ cwd, config: defineConfig({ actions: [make, use], plugins: [store, jsonHandler()] }) });
+    const first = await (await parted()).run();
+    const aDigest = first.record.actions.find((e) => e.id === 'make[split=a]')!.outputs!.v!;
+    const missing = await fails((await parted()).run({ use: [`make.v@${aDigest.slice(0, 10)}`] }));
+    expect(missing.code).toBe('PIN_PARTITIONS_MISSING');
+    expect(missing.message).toBe('Input `v` of `use[split=b]` needs a version of make.v for its partition, and the pin has none.');
+    // A run pins every partition it produced.
+    const all = await (await parted()).run({ use: [`make.v@${first.runId}`] });
+    expect(all.record.actions.map((e) => e.id)).toEqual([`make.v@${first.runId}[split=a]`, `make.v@${first.runId}[split=b]`, 'use[split=a]', 'use[split=b]']);
+  });
 });
+
