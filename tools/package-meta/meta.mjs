@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// One place that says what every published package.json carries, so 16 packages cannot
+// One place that says what every published package.json carries, so the packages cannot
 // drift apart: `--check` (part of `npm run lint`) lists every field that differs and
 // exits 1; `--fix` writes the expected fields.
 //   node tools/package-meta/meta.mjs --check | --fix
@@ -33,7 +33,6 @@ function conditions(name) {
     require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
   };
 }
-
 
 /** The fields every public package must have, given its folder and current manifest. */
 export function expectedFields(dir, pkg) {
