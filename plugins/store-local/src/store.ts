@@ -1,11 +1,11 @@
 import { lstat, open, stat, unlink } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import type { PutOptions, PutResult, Store } from '@aeroml/core';
+import { defineStore, type PutOptions, type PutResult, type Store, type StoreMembers } from '@aeroml/core';
 import { LocalStoreErrorCodes, PLUGIN, errnoOf, ioError, storeError } from './errors.js';
 import { checkKey, checkPrefix } from './keys.js';
 import { listKeys, listTemps } from './list.js';
-import { parseOptions, type LocalStoreOptions } from './options.js';
+import { localStoreOptionsSchema, type LocalStoreOptions, type ResolvedLocalStoreOptions } from './options.js';
 import { SMALL_WRITE_BYTES, commit, copyToTemp, fsyncPath, linkHandedOver, putSmallSync, writeTemp } from './write.js';
 import { readSmallFast } from './read.js';
 import { filesPresent, isFile } from './presence.js';
@@ -32,8 +32,16 @@ export interface LocalStore extends Store {
  * file in the same directory, then rename; `ifAbsent` via `link`, which fails atomically
  * when the key exists), so several `aero` processes can share one project.
  */
-export function localStore(options?: LocalStoreOptions): LocalStore {
-  const opts = parseOptions(options);
+export const localStore: (options?: LocalStoreOptions) => LocalStore = defineStore({
+  name: 'local',
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 'localStore',
+  options: localStoreOptionsSchema,
+  setup: (opts) => createLocalStore(opts),
+});
+
+function createLocalStore(opts: ResolvedLocalStoreOptions): StoreMembers & { localRoot: string } {
   const cwd = opts.cwd ?? process.cwd();
   const root = isAbsolute(opts.dir) ? resolve(opts.dir) : resolve(cwd, opts.dir);
   const durable = opts.durable;
@@ -48,10 +56,6 @@ export function localStore(options?: LocalStoreOptions): LocalStore {
   }
 
   return {
-    kind: 'store',
-    name: 'local',
-    version: VERSION,
-    packageName: PLUGIN,
     localRoot: root,
 
     async has(key) {

@@ -114,10 +114,10 @@ describe('PLUGIN_OPTIONS_INVALID', () => {
     expect(e.plugin).toBe('@aeroml/store-local');
     expect(e.message.split('\n')).toEqual([
       'Invalid options for localStore():',
-      '  - localStore: `dir`: Invalid input: expected string, received number',
-      '  - localStore: `durable`: Invalid input: expected boolean, received string',
-      '  - localStore: `root`: unknown option',
+      '  - `dir`: expected string, received number',
+      '  - `durable`: expected boolean, received string',
+      '  - `root`: unknown option.',
     ]);
-    expect(() => localStore({ dir: '' })).toThrow('localStore: `dir`: must not be empty');
+    expect(() => localStore({ dir: '' })).toThrow('Invalid options for localStore():\n  - `dir`: must not be empty');
   });
 });
