@@ -1,4 +1,4 @@
-export { fileTracker } from './tracker.js';
+export { fileTracker, type FileTracker } from './tracker.js';
 export { readFileTracker, readMetrics } from './read.js';
 export type { FileTrackerRecord, RecordedAction, RecordedArtifact, RecordedScope } from './read.js';
 export { fileTrackerOptionsSchema } from './options.js';

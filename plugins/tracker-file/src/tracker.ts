@@ -1,5 +1,5 @@
 import { join, resolve, sep } from 'node:path';
-import type { ActionInfo, ActionStatus, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerScope } from '@aeroml/core';
+import { defineTracker, type ActionInfo, type ActionStatus, type ArtifactRef, type MetricPoint, type RunInfo, type RunStatus, type Tracker, type TrackerMembers, type TrackerScope } from '@aeroml/core';
 import { FileTrackerErrorCodes, PLUGIN, trackerError } from './errors.js';
 import { Appenders, writeJsonAtomic } from './files.js';
 import {
@@ -15,7 +15,7 @@ import {
   type StartFields,
   type TrackerJson,
 } from './format.js';
-import { parseOptions, type FileTrackerOptions } from './options.js';
+import { fileTrackerOptionsSchema, type FileTrackerOptions } from './options.js';
 import { VERSION } from './version.js';
 
 interface RunState {
@@ -81,8 +81,19 @@ function startFields(info: ActionInfo): StartFields {
  * descriptor that stays open for the run. Every call has written its data when it
  * resolves: JSON files atomically (temp + rename), JSON Lines as one append per call.
  */
-export function fileTracker(options?: FileTrackerOptions): Tracker {
-  const { fsync } = parseOptions(options);
+/** The file tracker also takes logParams and setTags (written like the engine's calls). */
+export type FileTracker = Tracker & Required<Pick<Tracker, 'logParams' | 'setTags'>>;
+
+export const fileTracker: (options?: FileTrackerOptions) => FileTracker = defineTracker({
+  name: 'file',
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 'fileTracker',
+  options: fileTrackerOptionsSchema,
+  setup: ({ fsync }) => createFileTracker(fsync),
+});
+
+function createFileTracker(fsync: boolean): TrackerMembers & Required<Pick<Tracker, 'logParams' | 'setTags'>> {
   const runs = new Map<string, RunState>();
   const appenders = new Appenders(fsync);
 
@@ -185,11 +196,6 @@ export function fileTracker(options?: FileTrackerOptions): Tracker {
   }
 
   return {
-    kind: 'tracker',
-    name: 'file',
-    version: VERSION,
-    packageName: PLUGIN,
-
     async startRun(run: RunInfo) {
       const dir = resolve(run.runDir);
       const info: TrackerJson = {

@@ -135,8 +135,8 @@ describe('errors', () => {
     expect(e.plugin).toBe('@aeroml/tracker-file');
     expect(e.message.split('\n')).toEqual([
       'Invalid options for fileTracker():',
-      '  - fileTracker: `fsync`: Invalid input: expected boolean, received string',
-      '  - fileTracker: `dir`: unknown option',
+      '  - `fsync`: expected boolean, received string',
+      '  - `dir`: unknown option.',
     ]);
   });
 
@@ -149,7 +149,7 @@ describe('errors', () => {
     }
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
     expect(e.plugin).toBe('@aeroml/tracker-file');
-    expect(e.message.split('\n')).toEqual(['Invalid options for fileTracker():', '  - fileTracker: `cachedActionFiles`: unknown option']);
+    expect(e.message.split('\n')).toEqual(['Invalid options for fileTracker():', '  - `cachedActionFiles`: unknown option.']);
     expect(e.hint).toMatch(/@aeroml\/tracker-file README/);
   });
 });
