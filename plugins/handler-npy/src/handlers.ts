@@ -1,18 +1,18 @@
-import type { AssetHandler } from '@aeroml/core';
+import { defineHandler, parsePluginOptions, type AssetHandler, type PluginBase } from '@aeroml/core';
 import { version } from '../package.json';
 import { DTYPES, type NDArray } from './ndarray.js';
 import { readNpy, toNDArray, writeNpy } from './npy.js';
 import { readNpz, writeNpz, type NpzArrays, type NpzReadOptions } from './npz.js';
-import { npyOptionsSchema, npyWriteOptionsSchema, parseOptions, type NpyOptions, type NpyWriteOptions, type ResolvedNpyOptions } from './options.js';
+import { npyOptionsSchema, npyWriteOptionsSchema, type NpyOptions, type NpyWriteOptions, type ResolvedNpyOptions } from './options.js';
 import { PLUGIN } from './errors.js';
 import { previewNpy } from './preview.js';
 
 export type NpyHandler = AssetHandler<NDArray, Record<string, never>, NpyWriteOptions>;
 export type NpzHandler = AssetHandler<NpzArrays, NpzReadOptions, NpyWriteOptions>;
 
-function settings(base: ResolvedNpyOptions, perWrite: NpyWriteOptions | undefined, context: string): ResolvedNpyOptions {
+function settings(base: ResolvedNpyOptions, perWrite: NpyWriteOptions | undefined, handler: string): ResolvedNpyOptions {
   if (perWrite === undefined) return base;
-  return { ...base, ...stripUndefined(parseOptions(npyWriteOptionsSchema, perWrite, context)) };
+  return { ...base, ...stripUndefined(parsePluginOptions(npyWriteOptionsSchema, perWrite, { packageName: PLUGIN, subject: `write options of the ${handler} handler` })) };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -28,34 +28,41 @@ function describeArray(array: NDArray): Record<string, unknown> {
   };
 }
 
+const npyHandler = defineHandler({
+  name: 'npy',
+  packageName: PLUGIN,
+  version,
+  factory: 'npyHandlers',
+  options: npyOptionsSchema,
+  setup: (base): Omit<NpyHandler, keyof PluginBase> => ({
+    extensions: ['npy'],
+    read: (path) => readNpy(path),
+    write: async (path, value, writeOptions) => writeNpy(path, value, settings(base, writeOptions, 'npy')),
+    describe: (value) => describeArray(toNDArray(value, 'value')),
+    preview: previewNpy,
+  }),
+});
+
+const npzHandler = defineHandler({
+  name: 'npz',
+  packageName: PLUGIN,
+  version,
+  factory: 'npyHandlers',
+  options: npyOptionsSchema,
+  setup: (base): Omit<NpzHandler, keyof PluginBase> => ({
+    extensions: ['npz'],
+    read: (path, readOptions) => readNpz(path, readOptions ?? {}),
+    write: async (path, value, writeOptions) => writeNpz(path, value, settings(base, writeOptions, 'npz')),
+    describe: (value) => ({
+      arrays: Object.fromEntries(Object.entries(value).map(([name, array]) => [name, describeArray(toNDArray(array, name))])),
+    }),
+  }),
+});
+
 /**
  * The `npy` and `npz` handlers: `plugins: [npyHandlers()]`.
  * Values are `NDArray`s (`.npy`) and `{ name: NDArray }` objects (`.npz`).
  */
 export function npyHandlers(options: NpyOptions = {}): [NpyHandler, NpzHandler] {
-  const base = parseOptions(npyOptionsSchema, options, 'npyHandlers');
-  const npy: NpyHandler = {
-    kind: 'handler',
-    name: 'npy',
-    version,
-    packageName: PLUGIN,
-    extensions: ['npy'],
-    read: (path) => readNpy(path),
-    write: async (path, value, writeOptions) => writeNpy(path, value, settings(base, writeOptions, 'npy.write')),
-    describe: (value) => describeArray(toNDArray(value, 'value')),
-    preview: previewNpy,
-  };
-  const npz: NpzHandler = {
-    kind: 'handler',
-    name: 'npz',
-    version,
-    packageName: PLUGIN,
-    extensions: ['npz'],
-    read: (path, readOptions) => readNpz(path, readOptions ?? {}),
-    write: async (path, value, writeOptions) => writeNpz(path, value, settings(base, writeOptions, 'npz.write')),
-    describe: (value) => ({
-      arrays: Object.fromEntries(Object.entries(value).map(([name, array]) => [name, describeArray(toNDArray(array, name))])),
-    }),
-  };
-  return [npy, npz];
+  return [npyHandler(options), npzHandler(options)];
 }

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { AeroError, ErrorCodes } from '@aeroml/core';
-import { PLUGIN } from './errors.js';
 
 /** Options of `npyHandlers()`; every write option can also be passed per write. */
 export const npyOptionsSchema = z
@@ -29,18 +27,3 @@ export type ResolvedNpyOptions = z.output<typeof npyOptionsSchema>;
 /** Per-write options (override the factory's). */
 export const npyWriteOptionsSchema = npyOptionsSchema.partial();
 export type NpyWriteOptions = z.input<typeof npyWriteOptionsSchema>;
-
-/** Validates options; problems become one PLUGIN_OPTIONS_INVALID listing each with its dot path. */
-export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, context: string): z.output<S> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const lines = result.error.issues.flatMap((issue) => {
-    const path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${context}: \`${[...path, key].join('.')}\`: unknown option`);
-    return [`${context}: \`${path.join('.') || '(options)'}\`: ${issue.message}`];
-  });
-  throw new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `Invalid options:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
-    plugin: PLUGIN,
-    hint: 'Fix the options listed above (see the @aeroml/handler-npy README, section Options).',
-  });
-}

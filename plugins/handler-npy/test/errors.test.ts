@@ -223,10 +223,10 @@ describe('options', () => {
     expect(error?.plugin).toBe('@aeroml/handler-npy');
     expect(error?.message).toBe(
       [
-        'Invalid options:',
-        '  - npyHandlers: `byteOrder`: Invalid option: expected one of "little"|"big"',
-        '  - npyHandlers: `compressionLevel`: Too big: expected number to be <=9',
-        '  - npyHandlers: `colour`: unknown option',
+        'Invalid options for npyHandlers():',
+        '  - `byteOrder`: Invalid option: expected one of "little"|"big"',
+        '  - `compressionLevel`: Too big: expected number to be <=9',
+        '  - `colour`: unknown option.',
       ].join('\n'),
     );
   });
@@ -234,6 +234,7 @@ describe('options', () => {
   it('per-write options are validated too', async () => {
     const e = await failure(npy.write(join(dir, 'v.npy'), ndarray('int8', [1]), { version: '4.0' } as never));
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.message).toBe('Invalid options:\n  - npy.write: `version`: Invalid option: expected one of "auto"|"1.0"|"2.0"|"3.0"');
+    expect(e.message).toBe('Invalid write options of the npy handler:\n  - `version`: Invalid option: expected one of "auto"|"1.0"|"2.0"|"3.0"');
+    expect((await failure(npy.write(join(dir, 'w.npy'), ndarray('int8', [1]), { byteorder: 'big' } as never))).message).toBe('Invalid write options of the npy handler:\n  - `byteorder`: unknown option. Did you mean `byteOrder`?');
   });
 });
