@@ -1,6 +1,5 @@
 import type { Aero } from './engine.js';
-import { StoreKeys } from './keys.js';
-import type { CacheEntry, RunRecord } from './runs.js';
+import type { RunRecord } from './runs.js';
 
 export interface CodeDrift {
   action: string;
@@ -20,14 +19,8 @@ export async function codeDriftSince(aero: Aero, run: RunRecord): Promise<CodeDr
   for (const action of aero.actions) {
     const entry = run.actions.find((a) => a.action === action.name && a.cacheKey && (a.status === 'ran' || a.status === 'cached'));
     if (!entry) continue;
-    const bytes = await aero.plugins.store.getBytes(StoreKeys.cacheEntry(entry.cacheKey!));
-    if (!bytes) continue;
-    let then: CacheEntry;
-    try {
-      then = JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry;
-    } catch {
-      continue;
-    }
+    const then = (await (await aero.cacheEntries()).get(entry.cacheKey!)).entry;
+    if (!then?.components) continue;
     const now = await aero.fingerprint(action);
     if (now.digest === then.components.code) continue;
     const before = then.components.codeFiles ?? {};

@@ -9,6 +9,7 @@ import type { AeroConfig, Action } from './define.js';
 import { ArtifactStore } from './artifacts.js';
 import { SCRATCH_DIR, ScratchPool } from './scratch.js';
 import { checkCacheKey, isHit, type CacheBacking } from './cache/backing.js';
+import { CacheEntryIndex } from './cache/entries.js';
 import { CacheKeyer } from './cache/key.js';
 import { checkConfigKeys, findConfigFile, loadConfigFile } from './config-file.js';
 import { AeroError, ErrorCodes } from './errors.js';
@@ -219,9 +220,25 @@ export class Aero implements RunHost {
     return isHit(backing) ? backing.entry : undefined;
   }
 
-  /** The entry of a key and what the store lacks to back it (see cache-backing.ts). */
+  /** The entry of a key and what the store lacks to back it (see cache/backing.ts). */
   async inspectCache(key: string): Promise<CacheBacking> {
-    return checkCacheKey(this.plugins.store, this.artifacts, key);
+    return checkCacheKey(this.plugins.store, this.artifacts, key, await this.cacheEntries());
+  }
+
+  private entryIndex: Promise<CacheEntryIndex> | undefined;
+
+  /**
+   * The cache index (cache/entries.ts), read from the run journals once per Aero; runs of
+   * this Aero add their entries to it. `aero gc` starts a new one.
+   */
+  cacheEntries(options: { reload?: boolean } = {}): Promise<CacheEntryIndex> {
+    if (options.reload || !this.entryIndex) this.entryIndex = CacheEntryIndex.load(this.plugins.store);
+    const loading = this.entryIndex;
+    // A store that could not be listed is tried again by the next caller.
+    loading.catch(() => {
+      if (this.entryIndex === loading) this.entryIndex = undefined;
+    });
+    return loading;
   }
 
   private readonly initialized = new WeakSet<Tracker>();

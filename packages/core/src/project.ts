@@ -1,5 +1,6 @@
 import type { ArtifactStore } from './artifacts.js';
 import type { CacheBacking } from './cache/backing.js';
+import type { CacheEntryIndex } from './cache/entries.js';
 import type { ConfigSource } from './contracts/config-loader.js';
 import type { Launcher } from './contracts/launcher.js';
 import type { Logger } from './contracts/plugin.js';
@@ -37,6 +38,8 @@ export interface AeroProject {
   cacheComponents(inst: PlannedInstance, inputDigests: Record<string, string[]>): Promise<CacheComponents>;
   cacheKey(inst: PlannedInstance, inputDigests: Record<string, string[]>): Promise<{ key: string; components: CacheComponents }>;
   inspectCache(key: string): Promise<CacheBacking>;
+  /** The cache index, derived from the run journals (cache/entries.ts). */
+  cacheEntries(options?: { reload?: boolean }): Promise<CacheEntryIndex>;
 }
 
 /** What a run needs beyond the project: events out, tracker setup and scratch cleanup. */

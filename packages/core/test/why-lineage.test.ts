@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PACKS_PREFIX } from '../src/cache/pack.js';
-import { createAero, defineAction, defineConfig, lineage, why, type Action, type CacheEntry } from '../src/index.js';
+import { createAero, defineAction, defineConfig, lineage, why, type Action } from '../src/index.js';
 import { jsonHandler, memoryStore } from './fixtures.js';
+import { dropEntry, journalEntries } from './journal-helpers.js';
 
 /** prepare(k) → fit(k), both with a param `k`; `version` lets a test change the code identity. */
 function pipeline(version = '1') {
@@ -38,13 +38,11 @@ async function project() {
   return { store, open };
 }
 
+/** The cache key of the entry `runId` journaled for an instance. */
 function entryOf(store: { data: Map<string, Buffer> }, runId: string, instanceId: string): string {
-  for (const [key, bytes] of store.data) {
-    if (!key.startsWith('cache/') || key.startsWith(PACKS_PREFIX)) continue;
-    const entry = JSON.parse(bytes.toString('utf8')) as CacheEntry;
-    if (entry.instanceId === instanceId && entry.runId === runId) return key;
-  }
-  throw new Error(`no entry of ${instanceId} from run ${runId}`);
+  const found = journalEntries(store).find((e) => e.entry.instanceId === instanceId && e.entry.runId === runId);
+  if (!found) throw new Error(`no entry of ${instanceId} from run ${runId}`);
+  return found.entry.key;
 }
 
 describe('aero why names every cause', () => {
@@ -64,14 +62,14 @@ describe('aero why names every cause', () => {
     await (await p.open()).run();
     const second = await (await p.open({ prepare: { k: 2 } })).run();
     const key = entryOf(p.store, second.runId, 'prepare');
-    p.store.data.delete(key);
+    dropEntry(p.store, key);
     const [report] = await why(await p.open({ prepare: { k: 2 } }), 'prepare');
     expect(report).toEqual({
       instanceId: 'prepare',
       decision: 'would-run',
-      cacheKey: key.slice('cache/'.length, -'.json'.length),
+      cacheKey: key,
       reasons: [
-        `its cache entry ${key} (used by run ${second.runId}) is missing from the store (a cache pack still lists the key, but a pack alone is no hit)`,
+        `its cache entry (key ${key.slice(0, 12)}, used by run ${second.runId}) is missing from the store (a cache pack still lists the key, but a pack alone is no hit)`,
         'the next run reruns it and rewrites what is missing',
       ],
     });

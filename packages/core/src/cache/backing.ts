@@ -4,16 +4,19 @@ import { ErrorCodes, isAeroError } from '../errors.js';
 import { StoreKeys } from '../keys.js';
 import { quarantineKey } from '../quarantine.js';
 import type { CacheEntry } from '../runs.js';
+import type { CacheEntryIndex, FoundEntry } from './entries.js';
 
 /**
  * What the store holds for one cache key. A cache hit needs all of it: the entry
- * (`cache/<key>.json`), the manifest of every output and every blob those manifests list.
+ * (in a run journal, or `cache/<key>.json` in an older store), the manifest of every output and every blob those manifests list.
  * Anything less is a miss — the instance runs again and rewrites what is missing — and
  * `problems` says, in words for `aero why` and the run's output, what was missing.
  */
 export interface CacheBacking {
   /** The readable entry, if any (a hit only when `problems` is empty). */
   entry?: CacheEntry;
+  /** The journal segment the entry was read from (none for a `cache/<key>.json` entry). */
+  journal?: string;
   /** Why an existing entry is not a hit; empty for a hit and for a key with no entry. */
   problems: string[];
 }
@@ -22,18 +25,27 @@ export function isHit(backing: CacheBacking): backing is CacheBacking & { entry:
   return backing.entry !== undefined && backing.problems.length === 0;
 }
 
-/** Reads the entry of `key` and checks that the store backs it (one presence batch). */
-export async function checkCacheKey(store: Store, artifacts: ArtifactStore, key: string): Promise<CacheBacking> {
+/**
+ * Reads the entry of `key` — from the cache index (journals, cache/entries.ts) when given,
+ * else from `cache/<key>.json` — and checks that the store backs it (one presence batch).
+ */
+export async function checkCacheKey(store: Store, artifacts: ArtifactStore, key: string, index?: CacheEntryIndex): Promise<CacheBacking> {
+  const found = index ? await index.get(key) : await entryFile(store, key);
+  if (found.unreadable) return { problems: [`its cache entry ${StoreKeys.cacheEntry(key)} is unreadable`] };
+  if (!found.entry) return { problems: [] };
+  return { entry: found.entry, ...(found.journal ? { journal: found.journal } : {}), problems: await missingBacking(store, artifacts, found.entry.outputs) };
+}
+
+async function entryFile(store: Store, key: string): Promise<FoundEntry> {
   const bytes = await store.getBytes(StoreKeys.cacheEntry(key));
-  if (!bytes) return { problems: [] };
-  let entry: CacheEntry;
+  if (!bytes) return {};
   try {
-    entry = JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry;
+    const entry = JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry;
     if (!entry || typeof entry.outputs !== 'object' || entry.outputs === null) throw new Error('no outputs');
+    return { entry };
   } catch {
-    return { problems: [`its cache entry ${StoreKeys.cacheEntry(key)} is unreadable`] };
+    return { unreadable: true };
   }
-  return { entry, problems: await missingBacking(store, artifacts, entry.outputs) };
 }
 
 /**

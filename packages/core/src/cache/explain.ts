@@ -1,7 +1,6 @@
 import type { CacheBacking } from './backing.js';
 import { describeChange } from './change.js';
 import { readNewestPack } from './pack.js';
-import { StoreKeys } from '../keys.js';
 import type { PlannedInstance } from '../plan-types.js';
 import type { AeroProject } from '../project.js';
 import type { CacheComponents, CacheEntry, RunRecord } from '../runs.js';
@@ -24,7 +23,7 @@ export async function explainMiss(aero: AeroProject, inst: PlannedInstance, key:
   reasons.push(...backing.problems);
   if (!backing.entry && backing.problems.length === 0 && last?.cacheKey === key) {
     const packed = (await readNewestPack(aero.plugins.store).catch(() => undefined))?.hits[key] !== undefined;
-    reasons.push(`its cache entry ${StoreKeys.cacheEntry(key)} (used by run ${last.runId}) is missing from the store${packed ? ' (a cache pack still lists the key, but a pack alone is no hit)' : ''}`);
+    reasons.push(`its cache entry (key ${key.slice(0, 12)}, used by run ${last.runId}) is missing from the store${packed ? ' (a cache pack still lists the key, but a pack alone is no hit)' : ''}`);
     unbacked = true;
   }
   if (unbacked) reasons.push('the next run reruns it and rewrites what is missing');
@@ -65,12 +64,6 @@ async function changesSince(aero: AeroProject, last: { runId: string; cacheKey: 
 }
 
 async function readEntry(aero: AeroProject, key: string): Promise<CacheEntry | undefined> {
-  const bytes = await aero.plugins.store.getBytes(StoreKeys.cacheEntry(key));
-  if (!bytes) return undefined;
-  try {
-    const entry = JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry;
-    return entry?.components ? entry : undefined;
-  } catch {
-    return undefined;
-  }
+  const { entry } = await (await aero.cacheEntries()).get(key);
+  return entry?.components ? entry : undefined;
 }

@@ -2,6 +2,7 @@ import type { ArtifactStore } from '../artifacts.js';
 import type { Store } from '../contracts/store.js';
 import { StoreKeys } from '../keys.js';
 import { checkCacheKey, isHit } from './backing.js';
+import type { CacheEntryIndex } from './entries.js';
 import { PackLookup, deletePacks, writePack, type CachePack, type PackedHit } from './pack.js';
 
 /** The outcome of a lookup: a hit, or why a key the store knew is not one. */
@@ -12,8 +13,9 @@ export interface LookupResult {
 }
 
 /**
- * The cache as one run sees it: the newest cache pack (loaded once) in front of the
- * per-key entries, and at the end a new pack of every hit the run saw or made.
+ * The cache as one run sees it: the newest cache pack (loaded once) in front of the cache
+ * index (every run journal, cache/entries.ts, loaded on the first key the pack does not
+ * answer), and at the end a new pack of every hit the run saw or made.
  */
 export class RunCache {
   private pack: Promise<PackLookup | undefined> | undefined;
@@ -23,9 +25,10 @@ export class RunCache {
   constructor(
     private readonly store: Store,
     private readonly artifacts: ArtifactStore,
+    private readonly index: () => Promise<CacheEntryIndex>,
   ) {}
 
-  /** `--force`: forced instances overwrite their entries, so no pack may keep the old outputs. */
+  /** `--force`: forced instances journal new entries, so no pack may keep the old outputs. */
   async dropPacks(): Promise<void> {
     await deletePacks(this.store);
     this.pack = Promise.resolve(undefined);
@@ -44,18 +47,22 @@ export class RunCache {
       this.packHits++;
       return { hit: packed };
     }
-    const backing = await checkCacheKey(this.store, this.artifacts, key);
-    if (isHit(backing)) return { hit: backing.entry };
+    const backing = await checkCacheKey(this.store, this.artifacts, key, await this.index());
+    if (isHit(backing)) {
+      const { outputs, runId, instanceId } = backing.entry;
+      return { hit: { outputs, runId, instanceId, ...(backing.journal ? { journal: backing.journal } : {}) } };
+    }
     if (backing.problems.length > 0) return { unbacked: backing.problems.join('; ') };
-    if (pack?.lists(key)) return { unbacked: `its cache entry ${StoreKeys.cacheEntry(key)} is missing from the store (a cache pack lists the key, but a pack alone is no hit)` };
+    if (pack?.lists(key)) return { unbacked: `its cache entry is missing from the store (a cache pack lists key ${key.slice(0, 12)}, but a pack alone is no hit)` };
     return {};
   }
 
   /**
    * Every hit this run saw or made, for the next run to read in one go (see pack.ts).
-   * `hits`: cache key → the hit, for every instance with outputs; `total`: instances in
-   * the run; `selection`: the run covered a selection (`--only`), so the hits of the
-   * pack it read that it did not see are kept for a later full run.
+   * `hits`: cache key → the hit, for every instance with outputs, each naming the journal
+   * segment of its entry (a hit whose entry has no readable witness is left out);
+   * `total`: instances in the run; `selection`: the run covered a selection (`--only`), so
+   * the hits of the pack it read that it did not see are kept for a later full run.
    */
   async save(runId: string, hits: Iterable<[string, PackedHit]>, total: number, selection: boolean): Promise<void> {
     const loaded = await this.pack;

@@ -2,6 +2,7 @@ import type { ArtifactManifest } from '../contracts/artifact.js';
 import type { Store } from '../contracts/store.js';
 import { sha256Hex } from '../hash.js';
 import { StoreKeys } from '../keys.js';
+import { parseSegment } from '../run/journal.js';
 import type { CacheEntry } from '../runs.js';
 
 /**
@@ -10,10 +11,11 @@ import type { CacheEntry } from '../runs.js';
  * instead of a cache entry and a manifest per instance (20,000 small reads at 10,000
  * actions, which dominated no-op reruns, all the more on a cold page cache or S3).
  *
- * A pack only ever says "key K produced these outputs", which stays true: per-key cache
- * entries (`cache/<key>.json`) remain the source of truth and are still written for
- * every instance, so a missing, old or unreadable pack only costs speed, and a packed hit
- * whose entry, manifest or blob is gone is no hit (see PackLookup). The cases where
+ * A pack only ever says "key K produced these outputs", which stays true: the entries in
+ * the run journals (run/journal.ts; `cache/<key>.json` in stores written before them)
+ * remain the source of truth, and each packed hit names the journal segment of its entry,
+ * so a missing, old or unreadable pack only costs speed, and a packed hit whose entry,
+ * manifest or blob is gone is no hit (see PackLookup). The cases where
  * a pack could name other outputs than the entry do not arise: a normal run writes an
  * entry only for a key that was not a usable hit, `--force` deletes the packs before it
  * overwrites entries, and `aero gc` deletes them with what they reference.
@@ -31,7 +33,10 @@ export interface CachePack {
   manifests: Record<string, ArtifactManifest>;
 }
 
-export type PackedHit = Pick<CacheEntry, 'outputs' | 'runId' | 'instanceId'>;
+export type PackedHit = Pick<CacheEntry, 'outputs' | 'runId' | 'instanceId'> & {
+  /** The journal segment holding the key's entry (run/journal.ts); absent for a `cache/<key>.json` entry. */
+  journal?: string;
+};
 
 export const PACKS_PREFIX = 'cache/packs/';
 
@@ -94,7 +99,7 @@ export async function deletePacks(store: Store): Promise<number> {
  */
 export function backingKeysOf(pack: CachePack): string[] {
   const keys = new Set<string>();
-  for (const key of Object.keys(pack.hits)) keys.add(StoreKeys.cacheEntry(key));
+  for (const [key, hit] of Object.entries(pack.hits)) if (!hit.journal) keys.add(StoreKeys.cacheEntry(key));
   for (const [digest, manifest] of Object.entries(pack.manifests)) {
     keys.add(StoreKeys.manifest(manifest.name, digest));
     for (const f of manifest.files) keys.add(StoreKeys.blob(f.sha256));
@@ -147,16 +152,18 @@ export class PackLookup {
   private constructor(
     private readonly pack: CachePack,
     private readonly present: Set<string>,
+    /** Keys whose entry was found, with the same outputs, in the journal segment the pack names. */
+    private readonly journaled: Set<string>,
   ) {}
 
   static async load(store: Store, remember: (digest: string, manifest: ArtifactManifest) => void): Promise<PackLookup | undefined> {
     const pack = await readNewestPack(store);
     if (!pack) return undefined;
-    const present = await presentKeys(store, backingKeysOf(pack));
+    const [present, journaled] = await Promise.all([presentKeys(store, backingKeysOf(pack)), journalWitnesses(store, pack)]);
     for (const [digest, manifest] of Object.entries(pack.manifests)) {
       if (present.has(StoreKeys.manifest(manifest.name, digest))) remember(digest, manifest);
     }
-    return new PackLookup(pack, present);
+    return new PackLookup(pack, present, journaled);
   }
 
   /** Number of hits in the pack. */
@@ -184,7 +191,7 @@ export class PackLookup {
   /** The packed hit for `key` if its entry, every output manifest and every blob are present. */
   get(key: string): PackedHit | undefined {
     const hit = this.pack.hits[key];
-    if (!hit || !this.present.has(StoreKeys.cacheEntry(key))) return undefined;
+    if (!hit || !(hit.journal ? this.journaled.has(key) : this.present.has(StoreKeys.cacheEntry(key)))) return undefined;
     for (const { digest } of Object.values(hit.outputs)) {
       const manifest = this.pack.manifests[digest];
       if (!manifest || !this.present.has(StoreKeys.manifest(manifest.name, digest))) return undefined;
@@ -192,4 +199,37 @@ export class PackLookup {
     }
     return hit;
   }
+}
+
+/**
+ * The packed hits whose entry the journal backs: each segment the pack names is read and
+ * checksummed once (a segment holds a batch of thousands of entries), and a hit counts only
+ * when its segment holds the key's entry with the same outputs.
+ */
+async function journalWitnesses(store: Store, pack: CachePack): Promise<Set<string>> {
+  const bySegment = new Map<string, string[]>();
+  for (const [key, hit] of Object.entries(pack.hits)) {
+    if (!hit.journal) continue;
+    const keys = bySegment.get(hit.journal) ?? [];
+    keys.push(key);
+    bySegment.set(hit.journal, keys);
+  }
+  const witnessed = new Set<string>();
+  await Promise.all(
+    [...bySegment].map(async ([segment, keys]) => {
+      const records = parseSegment(await store.getBytes(segment));
+      if (!records) return;
+      const entries = new Map(records.flatMap((r) => (r.type === 'entry' ? [[r.entry.key, r.entry] as const] : [])));
+      for (const key of keys) {
+        const entry = entries.get(key);
+        if (entry && sameOutputs(entry.outputs, pack.hits[key]!.outputs)) witnessed.add(key);
+      }
+    }),
+  );
+  return witnessed;
+}
+
+function sameOutputs(a: CacheEntry['outputs'], b: CacheEntry['outputs']): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((n) => a[n]?.digest === b[n]?.digest && a[n]?.name === b[n]?.name);
 }

@@ -6,6 +6,7 @@ import { StoreKeys } from '../keys.js';
 import type { AeroProject } from '../project.js';
 import type { CacheEntry } from '../runs.js';
 import { removeStaleScratch, runLiveness } from '../scratch.js';
+import { formatSegment, isSegmentKey, parseSegment } from '../run/journal.js';
 import { listRuns } from './runs.js';
 import { readJson } from './store-json.js';
 
@@ -40,6 +41,8 @@ export async function gc(aero: AeroProject, options: { dryRun?: boolean; keepRun
   const liveBlobs = new Set<string>();
   // Packs name artifacts that may be removed below; the next run writes a fresh one.
   if (!dryRun) await deletePacks(store);
+  const liveEntries: CacheEntry[] = [];
+  // Entries in files (stores written before run journals).
   for await (const key of store.list('cache/')) {
     if (key.startsWith(PACKS_PREFIX)) continue;
     const cacheKey = key.slice('cache/'.length, -'.json'.length);
@@ -49,6 +52,26 @@ export async function gc(aero: AeroProject, options: { dryRun?: boolean; keepRun
       if (!dryRun) await store.delete(key);
       continue;
     }
+    liveEntries.push(entry);
+  }
+  // Entries in run journals: a segment loses the entries no kept run names (rewritten whole,
+  // atomically), and goes when none is left.
+  const segments: string[] = [];
+  for await (const key of store.list(StoreKeys.runsPrefix)) if (isSegmentKey(key)) segments.push(key);
+  for (const segment of segments) {
+    const records = parseSegment(await store.getBytes(segment));
+    if (!records) continue;
+    const kept = records.filter((r) => r.type !== 'entry' || liveKeys.has(r.entry.key));
+    for (const r of kept) if (r.type === 'entry') liveEntries.push(r.entry);
+    const removed = records.length - kept.length;
+    if (removed === 0) continue;
+    report.removedCacheEntries += removed;
+    if (dryRun) continue;
+    if (kept.length === 0) await store.delete(segment);
+    else await store.put(segment, formatSegment(kept), { contentType: 'application/x-ndjson' });
+  }
+  if (!dryRun) await aero.cacheEntries({ reload: true }).catch(() => undefined);
+  for (const entry of liveEntries) {
     for (const o of Object.values(entry.outputs)) {
       liveManifests.add(StoreKeys.manifest(o.name, o.digest));
       try {

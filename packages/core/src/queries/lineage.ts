@@ -1,4 +1,3 @@
-import { PACKS_PREFIX } from '../cache/pack.js';
 import type { ArtifactManifest } from '../contracts/artifact.js';
 import { AeroError, ErrorCodes } from '../errors.js';
 import { StoreKeys } from '../keys.js';
@@ -92,9 +91,7 @@ async function newestVersion(aero: AeroProject, name: string): Promise<string | 
  * recorded for it; entries no run names come after, newest first.
  */
 async function cacheEntriesByOutput(aero: AeroProject): Promise<Map<string, CacheEntry>> {
-  const keys: string[] = [];
-  for await (const key of aero.plugins.store.list('cache/')) if (!key.startsWith(PACKS_PREFIX)) keys.push(key);
-  const entries = (await Promise.all(keys.map((k) => readJson<CacheEntry>(aero.plugins.store, k)))).filter((e): e is CacheEntry => Boolean(e?.outputs && e.key));
+  const entries = (await (await aero.cacheEntries()).all()).filter((e) => Boolean(e.outputs && e.key));
   const byKey = new Map(entries.map((e) => [e.key, e]));
   const map = new Map<string, CacheEntry>();
   for (const run of await listRuns(aero)) {

@@ -73,7 +73,7 @@ export class RunExecution {
     this.launcherName = options.launcher ?? host.config.launcher ?? 'inline';
     host.launcher(this.launcherName);
     for (const inst of this.plan.instances) if (inst.action.launcher) host.launcher(inst.action.launcher);
-    this.cache = new RunCache(host.plugins.store, host.artifacts);
+    this.cache = new RunCache(host.plugins.store, host.artifacts, () => host.cacheEntries());
     this.dispatcher = new Dispatcher({
       launcher: (name) => host.launcher(name),
       concurrency: Math.max(1, options.concurrency ?? host.config.concurrency ?? cpus().length),
@@ -127,7 +127,10 @@ export class RunExecution {
       actions: this.entries,
       ...(this.plan.pins?.length ? { pins: pinRecords(this.plan.pins) } : {}),
     };
-    this.recorder = new RunRecorder(host.plugins.store, record, host.cwd);
+    this.recorder = new RunRecorder(host.plugins.store, record, host.cwd, {
+      onError: (error, records) =>
+        this.emit({ type: 'warning', message: `Could not write ${records} cache entries to the run journal (those instances run again next time): ${(error as Error)?.message ?? String(error)}` }),
+    });
     this.emit({ type: 'run:start', runId: this.runId, total: this.plan.instances.length, dryRun: Boolean(options.dryRun), launcher: this.launcherName });
     let sweep: Promise<void> | undefined;
     if (!options.dryRun) {
@@ -161,6 +164,8 @@ export class RunExecution {
     try {
       await runDag(this.plan.instances, (index) => this.processInstance(index));
     } finally {
+      // What finished is journaled also when the run was interrupted or an error escaped.
+      await this.recorder.flushJournal();
       this.recorder.stopCheckpoints();
       options.signal?.removeEventListener('abort', onAbort);
       await host.disposeScratch(this.runId).catch(() => undefined);
@@ -183,14 +188,24 @@ export class RunExecution {
     return { runId: this.runId, status, counts, durationMs, record, decisions: this.decisions };
   }
 
-  /** Cache key → hit, for every instance that has outputs (for the next run's pack). */
+  /**
+   * Cache key → hit, for every instance that has outputs (for the next run's pack), each
+   * with the journal segment of its entry; an entry of this run whose batch could not be
+   * written has no witness and is left out.
+   */
   private *hits(): Generator<[string, PackedHit]> {
     for (const inst of this.plan.instances) {
       const outputs = this.outputs[inst.index];
       const producer = this.producedBy[inst.index];
-      if (outputs && producer) yield [producer.cacheKey, { outputs, runId: producer.runId, instanceId: producer.instanceId }];
+      if (!outputs || !producer) continue;
+      const journal = producer.runId === this.runId ? this.recorder.segmentOf(producer.cacheKey) : this.journalOf[inst.index];
+      if (producer.runId === this.runId && !journal) continue;
+      yield [producer.cacheKey, { outputs, runId: producer.runId, instanceId: producer.instanceId, ...(journal ? { journal } : {}) }];
     }
   }
+
+  /** The journal segment of each cache hit's entry, by plan index (none for an older store's entry file). */
+  private readonly journalOf: Array<string | undefined> = [];
 
   private cancel(reason?: unknown): void {
     if (this.stopping && this.controller.signal.aborted) return;
@@ -234,6 +249,7 @@ export class RunExecution {
     if (hit) {
       this.outputs[index] = hit.outputs;
       this.producedBy[index] = { runId: hit.runId, instanceId: hit.instanceId, cacheKey: key };
+      this.journalOf[index] = hit.journal;
       entry.outputs = Object.fromEntries(Object.entries(hit.outputs).map(([k, v]) => [k, v.digest]));
       if (this.trackers.active) {
         const refs = await outputRefs(this.host.artifacts, hit.outputs, { runId: hit.runId, instanceId: hit.instanceId, cacheKey: key });
@@ -303,7 +319,8 @@ export class RunExecution {
       const outputs: Outputs = {};
       for (const [name, digest] of Object.entries(result.outputs)) outputs[name] = { name: `${inst.action.name}.${name}`, digest };
       const entry: CacheEntry = { schema: 1, key, action: inst.action.name, instanceId: inst.id, outputs, components, runId: this.runId, createdAt: new Date().toISOString() };
-      await recorder.writeCacheEntry(entry);
+      recorder.writeCacheEntry(entry);
+      (await host.cacheEntries()).add(entry);
       this.outputs[inst.index] = outputs;
       this.producedBy[inst.index] = { runId: this.runId, instanceId: inst.id, cacheKey: key };
       this.entries[inst.index]!.outputs = result.outputs;

@@ -8,10 +8,12 @@ import { StoreKeys } from '../keys.js';
 import type { Plan, PlannedInstance } from '../plan-types.js';
 import type { AeroProject } from '../project.js';
 import type { ActionEntry, CacheEntry, RunRecord } from '../runs.js';
+import { RunJournal, type JournalOptions } from './journal.js';
 
 /**
  * Everything a run writes about itself to the store: run.json (at the start, every few
- * seconds while it changes, at the end), the cache entry of each instance that ran, the
+ * seconds while it changes, at the end), the cache entry of each instance that ran (in
+ * the run journal, journal.ts: one file per batch, not per instance), the
  * record and log of instances that have more to say than their run.json entry, and the
  * snapshot of config and sources.
  */
@@ -22,12 +24,17 @@ export class RunRecorder {
   private nextCheckpoint = 0;
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly journal: RunJournal;
+
   constructor(
     private readonly store: Store,
     readonly record: RunRecord,
     /** The project folder, to show log paths relative to it. */
     private readonly cwd: string,
-  ) {}
+    journal: JournalOptions = {},
+  ) {
+    this.journal = new RunJournal(store, record.id, journal);
+  }
 
   get runId(): string {
     return this.record.id;
@@ -77,9 +84,22 @@ export class RunRecorder {
     return withLogPointer(error, { runId: this.runId, instanceId: inst.id, logPath });
   }
 
-  /** The entry that makes `key` a cache hit for later runs (with its outputs' manifests and blobs). */
-  async writeCacheEntry(entry: CacheEntry): Promise<void> {
-    await this.store.put(StoreKeys.cacheEntry(entry.key), JSON.stringify(entry));
+  /**
+   * The entry that makes `key` a cache hit for later runs (with its outputs' manifests and
+   * blobs, committed before): appended to the run journal, written with its batch.
+   */
+  writeCacheEntry(entry: CacheEntry): void {
+    this.journal.append({ type: 'entry', entry });
+  }
+
+  /** The journal segment holding the entry of `key`, once its batch is written. */
+  segmentOf(key: string): string | undefined {
+    return this.journal.segmentOf(key);
+  }
+
+  /** Writes what the journal still holds (at the end of the run, also when it was interrupted). */
+  flushJournal(): Promise<void> {
+    return this.journal.flush();
   }
 
   /**

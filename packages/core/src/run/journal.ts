@@ -1,0 +1,124 @@
+import type { Store } from '../contracts/store.js';
+import { sha256Hex } from '../hash.js';
+import type { CacheEntry } from '../runs.js';
+
+/**
+ * The run journal: what a run learns about the cache, appended in batches (group commit)
+ * instead of one small file per instance. A journal is a folder of segments,
+ * `runs/<run-id>/journal/<seq>.jsonl`, each written whole by one atomic `put` — one file
+ * (one object on S3, one fsync with `durable: true`) per batch, never a torn one.
+ *
+ * Segment format: the first line is the sha256 (hex) of the rest; the rest is one JSON
+ * record per line (UTF-8 text, the same checksummed framing as cache packs). A segment
+ * whose checksum does not match is ignored as a whole: its instances run again.
+ *
+ * Group commit: a record that arrives while the journal is idle is written on the next
+ * tick (with whatever arrived in the same tick); records that arrive soon after a write
+ * wait until `maxDelayMs` after that write began, so a burst of instances shares one
+ * segment per `maxDelayMs` (or per `maxRecords`), while a lone slow action's entry is on
+ * disk at once. The rest is written when the run ends or is interrupted. A crash (kill -9)
+ * loses at most the batch not yet written: those instances run again next time, with the
+ * same digests, because their blobs and manifests were committed before their entry.
+ */
+export type JournalRecord = { type: 'entry'; entry: CacheEntry };
+
+export const JOURNAL_DIR = 'journal';
+
+export const journalPrefix = (runId: string) => `runs/${runId}/${JOURNAL_DIR}/`;
+export const segmentKey = (runId: string, seq: number) => `${journalPrefix(runId)}${String(seq).padStart(6, '0')}.jsonl`;
+
+/** Whether a store key is a journal segment (`runs/<id>/journal/<seq>.jsonl`). */
+export function isSegmentKey(key: string): boolean {
+  const parts = key.split('/');
+  return parts.length === 4 && parts[0] === 'runs' && parts[2] === JOURNAL_DIR && parts[3]!.endsWith('.jsonl');
+}
+
+export function formatSegment(records: readonly JournalRecord[]): string {
+  const body = records.map((r) => JSON.stringify(r)).join('\n');
+  return `${sha256Hex(body)}\n${body}`;
+}
+
+/** The records of a segment, or undefined when it is missing, damaged or unreadable. */
+export function parseSegment(bytes: Uint8Array | null): JournalRecord[] | undefined {
+  if (!bytes) return undefined;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const newline = text.indexOf('\n');
+  if (newline !== 64) return undefined;
+  const body = text.slice(newline + 1);
+  if (sha256Hex(body) !== text.slice(0, newline)) return undefined;
+  try {
+    return body === '' ? [] : body.split('\n').map((line) => JSON.parse(line) as JournalRecord);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface JournalOptions {
+  /** Records per batch at most (default 4096). */
+  maxRecords?: number;
+  /** Least time between the starts of two batch writes (default 50 ms); see the module comment. */
+  maxDelayMs?: number;
+  /** Told when a batch could not be written (its instances then run again next time). */
+  onError?: (error: unknown, records: number) => void;
+}
+
+/** Appends records to one run's journal in batches; see the module comment. */
+export class RunJournal {
+  private pending: JournalRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  /** Batches are written one after the other, so segment numbers follow the order of records. */
+  private writing: Promise<void> = Promise.resolve();
+  private seq = 0;
+  /** Cache key → the segment its entry went to (once written). */
+  private readonly segments = new Map<string, string>();
+  private readonly maxRecords: number;
+  private readonly maxDelayMs: number;
+
+  constructor(
+    private readonly store: Store,
+    readonly runId: string,
+    private readonly options: JournalOptions = {},
+  ) {
+    this.maxRecords = options.maxRecords ?? 4096;
+    this.maxDelayMs = options.maxDelayMs ?? 50;
+  }
+
+  /** Adds a record to the current batch; it is written with the batch (see flush). */
+  append(record: JournalRecord): void {
+    this.pending.push(record);
+    if (this.pending.length >= this.maxRecords) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), Math.max(0, this.lastStart + this.maxDelayMs - Date.now()));
+      this.timer.unref();
+    }
+  }
+
+  /** When the newest batch write began (0: none yet). */
+  private lastStart = 0;
+
+  /** Writes the current batch (if any) as the next segment; resolves when every batch so far is written. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length > 0) {
+      this.lastStart = Date.now();
+      const key = segmentKey(this.runId, ++this.seq);
+      this.writing = this.writing.then(async () => {
+        try {
+          await this.store.put(key, formatSegment(batch), { contentType: 'application/x-ndjson' });
+          for (const r of batch) if (r.type === 'entry') this.segments.set(r.entry.key, key);
+        } catch (error) {
+          this.options.onError?.(error, batch.length);
+        }
+      });
+    }
+    return this.writing;
+  }
+
+  /** The segment holding the entry of `key`, once written by this journal. */
+  segmentOf(key: string): string | undefined {
+    return this.segments.get(key);
+  }
+}
