@@ -1,17 +1,5 @@
 import type { IO } from './io.js';
 
-/** Error codes that mean "your input is wrong" → exit 2; everything else → 1. */
-const USAGE_CODES = new Set([
-  'CONFIG_NOT_FOUND', 'CONFIG_LOAD_FAILED', 'CONFIG_INVALID', 'PLUGIN_INVALID', 'PLUGIN_OPTIONS_INVALID', 'PLAN_INVALID', 'PLAN_CYCLE',
-  'PLAN_MISSING_PRODUCER', 'PLAN_DUPLICATE_ACTION', 'PLAN_UNKNOWN_HANDLER', 'PLAN_INVALID_PARAMS', 'PLAN_UNKNOWN_TEMPLATE_TAG',
-  'PLAN_PARTITION_MISMATCH', 'PLAN_ONLY_NO_MATCH', 'PLAN_UNKNOWN_PARAM', 'PLAN_PATH_ESCAPES', 'PLAN_PARTITION_INVALID', 'PLAN_TEMPLATE_INVALID', 'OVERRIDE_INVALID', 'RUN_NOT_FOUND', 'ACTION_NOT_FOUND',
-  'ARTIFACT_NOT_FOUND', 'LAUNCHER_NOT_FOUND', 'USAGE_INVALID', 'PLAN_GPUS_UNAVAILABLE',
-  'UI_PORT_IN_USE', 'UI_LISTEN_INVALID',
-  'TUNE_SPACE_INVALID', 'TUNE_OBJECTIVE_UNKNOWN', 'TUNE_SAMPLER_UNSUITABLE', 'TUNE_OPTIONS_INVALID', 'TUNE_STUDY_MISMATCH', 'TUNE_STUDY_NOT_FOUND',
-  'PIN_INVALID', 'PIN_UNKNOWN_OUTPUT', 'PIN_UNKNOWN_TAG', 'PIN_AMBIGUOUS', 'PIN_NOT_CONSUMED', 'PIN_PARTITIONS_MISSING', 'TAG_INVALID',
-  'RERUN_SOURCE_MISSING', 'EXPORT_LAYOUT_INVALID', 'EXPORT_PATH_COLLISION',
-]);
-
 interface ErrorLike {
   name?: string;
   code?: string;
@@ -19,6 +7,19 @@ interface ErrorLike {
   hint?: string;
   plugin?: string;
   format?: () => string;
+  exit?: unknown;
+}
+
+/** The same process-wide table `defineErrors` fills in @aeroml/core (errors/registry.ts), read without loading core. */
+const REGISTRY = Symbol.for('aero.errors.registry');
+
+function catalogueExit(code: string): number | undefined {
+  const registry = (globalThis as unknown as Record<symbol, Map<string, { exit: number }> | undefined>)[REGISTRY];
+  return registry?.get(code)?.exit;
+}
+
+function isExitCode(value: unknown): value is 1 | 2 | 130 {
+  return value === 1 || value === 2 || value === 130;
 }
 
 const CONFIG_PHASE = Symbol.for('aero.cli.configPhase');
@@ -29,14 +30,21 @@ export function markConfigPhase(error: unknown): unknown {
   return error;
 }
 
+/**
+ * The exit status of a thrown value: the `exit` of its code's catalogue entry (every
+ * package declares its codes with `defineErrors`), so 2 for input the user can fix, 1 for
+ * a failure, 130 when interrupted. A config-phase error is a config error whatever its code.
+ */
 export function exitCodeFor(error: unknown): number {
   const e = error as ErrorLike;
   if (e && typeof e === 'object' && (e as Record<symbol, boolean>)[CONFIG_PHASE]) return 2;
-  if (e?.code === 'INTERRUPTED') return 130;
-  if (e?.code && USAGE_CODES.has(e.code)) return 2;
-  // Config loaders' codes (CONFIG_YAML_*, CONFIG_INTERPOLATION_*, CONFIG_MISSING_VALUE…)
-  // and any plugin's option errors are input errors too.
-  if (e?.code?.startsWith('CONFIG_') || e?.code?.startsWith('OVERRIDE_') || e?.code?.endsWith('_OPTIONS_INVALID')) return 2;
+  if (typeof e?.code !== 'string') return 1;
+  const fromCatalogue = catalogueExit(e.code);
+  if (fromCatalogue !== undefined) return fromCatalogue;
+  if (isExitCode(e.exit)) return e.exit;
+  // The CLI reports its own usage errors before (or without) loading core, whose
+  // catalogue declares USAGE_INVALID with exit 2 (test/exit-codes.test.ts checks that).
+  if (e.code === USAGE_CODE) return 2;
   return 1;
 }
 

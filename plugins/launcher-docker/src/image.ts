@@ -1,6 +1,7 @@
 import { AeroError } from '@aeroml/core';
 import { PLUGIN, type ResolvedDockerOptions } from './options.js';
 import { daemonUnreachable, runRuntime } from './run-command.js';
+import { DockerErrorCodes } from './errors.js';
 
 /**
  * Makes sure each image exists locally once per launcher: `image inspect`, then `pull`
@@ -11,7 +12,7 @@ export function imageChecker(options: ResolvedDockerOptions) {
   const rt = (args: string[]) => runRuntime(options.runtime, [...options.runtimeArgs, ...args]);
 
   const unreachable = (stderr: string) =>
-    new AeroError('DOCKER_DAEMON_UNREACHABLE', `The container runtime \`${options.runtime}\` cannot reach its daemon: ${stderr.trim()}`, {
+    new AeroError(DockerErrorCodes.DOCKER_DAEMON_UNREACHABLE, `The container runtime \`${options.runtime}\` cannot reach its daemon: ${stderr.trim()}`, {
       plugin: PLUGIN,
       hint: "Start the Docker daemon, or use a daemon-less runtime: dockerLauncher({ runtime: 'podman' }).",
     });
@@ -22,7 +23,7 @@ export function imageChecker(options: ResolvedDockerOptions) {
       if (inspect.code === 0) return;
       if (daemonUnreachable(inspect.stderr)) throw unreachable(inspect.stderr);
       if (options.pull === 'never') {
-        throw new AeroError('DOCKER_IMAGE_NOT_FOUND', `The image \`${image}\` is not present in ${options.runtime}'s local storage and pull is 'never'.`, {
+        throw new AeroError(DockerErrorCodes.DOCKER_IMAGE_NOT_FOUND, `The image \`${image}\` is not present in ${options.runtime}'s local storage and pull is 'never'.`, {
           plugin: PLUGIN,
           hint: `Build or load it first (\`${options.runtime} build -t ${image} .\` or \`${options.runtime} load\`), or set dockerLauncher({ pull: 'missing' }).`,
         });
@@ -32,7 +33,7 @@ export function imageChecker(options: ResolvedDockerOptions) {
     if (pull.code !== 0) {
       if (daemonUnreachable(pull.stderr)) throw unreachable(pull.stderr);
       const last = pull.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit ${pull.code}`;
-      throw new AeroError('DOCKER_IMAGE_PULL_FAILED', `Could not pull the image \`${image}\` with ${options.runtime}: ${last}`, {
+      throw new AeroError(DockerErrorCodes.DOCKER_IMAGE_PULL_FAILED, `Could not pull the image \`${image}\` with ${options.runtime}: ${last}`, {
         plugin: PLUGIN,
         hint: `Check the image name and registry access, or build the image locally and set dockerLauncher({ pull: 'never' }).`,
         details: { stderr: pull.stderr },

@@ -7,6 +7,7 @@ import { imageChecker } from './image.js';
 import { PLUGIN, type ResolvedDockerOptions } from './options.js';
 import { planContainer, type ContainerPlan } from './plan.js';
 import { daemonUnreachable, runRuntime, runtimeMissing } from './run-command.js';
+import { DockerErrorCodes } from './errors.js';
 
 /** From package.json, inlined by the build. */
 export const VERSION: string = version;
@@ -91,14 +92,14 @@ export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
       if (result && (code === 0 || !result.ok)) return result;
       if (r.stopping === 'cancel' || ctx.signal.aborted) return interrupted(spec, startedAt, tail);
       if (code === 125 && daemonUnreachable(tail.join('\n'))) {
-        throw new AeroError('DOCKER_DAEMON_UNREACHABLE', `The container runtime \`${options.runtime}\` cannot reach its daemon: ${tail.join(' ').trim()}`, {
+        throw new AeroError(DockerErrorCodes.DOCKER_DAEMON_UNREACHABLE, `The container runtime \`${options.runtime}\` cannot reach its daemon: ${tail.join(' ').trim()}`, {
           plugin: PLUGIN,
           hint: "Start the Docker daemon, or use a daemon-less runtime: dockerLauncher({ runtime: 'podman' }).",
         });
       }
       const how = r.stopping === 'timeout' ? `was stopped after its timeout of ${spec.timeoutMs} ms` : signal ? `was killed by ${signal}` : `exited with code ${code}${code !== null && RUNTIME_EXIT[code] ? ` (${RUNTIME_EXIT[code]})` : ''}`;
       return failedJobResult(spec.jobId, startedAt, {
-        code: r.stopping === 'timeout' ? 'DOCKER_JOB_TIMEOUT' : 'DOCKER_JOB_FAILED',
+        code: r.stopping === 'timeout' ? DockerErrorCodes.DOCKER_JOB_TIMEOUT : DockerErrorCodes.DOCKER_JOB_FAILED,
         message: appendLogTail(`The container for \`${spec.instanceId}\` (image ${plan.image}) ${how} without writing result.json.`, tail, LOG_TAIL_HEADING),
         hint: r.stopping === 'timeout' ? 'Raise the action’s timeout.' : `Rerun with the same image by hand: ${options.runtime} ${plan.argv.join(' ')}`,
       });

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { AeroError, type JobSpec } from '@aeroml/core';
 import { dockerResourcesSchema, formatIssues, PLUGIN, type DockerResources, type MountInput, type ResolvedDockerOptions } from './options.js';
+import { DockerErrorCodes } from './errors.js';
 
 export interface Mount {
   source: string;
@@ -51,7 +52,7 @@ export function jobResources(spec: JobSpec): DockerResources {
   const parsed = dockerResourcesSchema.safeParse(spec.resources.docker);
   if (parsed.success) return parsed.data;
   const lines = formatIssues(`${spec.action}.resources.docker`, parsed.error);
-  throw new AeroError('DOCKER_RESOURCES_INVALID', `Invalid container resources for action \`${spec.action}\`:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
+  throw new AeroError(DockerErrorCodes.DOCKER_RESOURCES_INVALID, `Invalid container resources for action \`${spec.action}\`:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
     plugin: PLUGIN,
     hint: 'resources.docker accepts image, network, user, env, mounts and extraArgs (see the @aeroml/launcher-docker README).',
   });
@@ -75,7 +76,7 @@ export function planContainer(spec: JobSpec, options: ResolvedDockerOptions, hos
   const res = jobResources(spec);
   const image = res.image ?? options.image;
   if (!image) {
-    throw new AeroError('DOCKER_NO_IMAGE', `No container image for action \`${spec.action}\`: set dockerLauncher({ image }) or resources.docker.image on the action.`, {
+    throw new AeroError(DockerErrorCodes.DOCKER_NO_IMAGE, `No container image for action \`${spec.action}\`: set dockerLauncher({ image }) or resources.docker.image on the action.`, {
       plugin: PLUGIN,
       hint: "e.g. dockerLauncher({ image: 'ghcr.io/acme/train:1.2' })",
     });

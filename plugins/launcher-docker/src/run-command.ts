@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { AeroError } from '@aeroml/core';
 import { PLUGIN } from './options.js';
+import { DockerErrorCodes } from './errors.js';
 
 export interface CommandOutput {
   code: number | null;
@@ -9,7 +10,7 @@ export interface CommandOutput {
 }
 
 export function runtimeMissing(runtime: string, error: NodeJS.ErrnoException): AeroError {
-  return new AeroError('DOCKER_RUNTIME_NOT_FOUND', `Cannot run the container runtime \`${runtime}\` (${error.code}): it is not installed or not on PATH.`, {
+  return new AeroError(DockerErrorCodes.DOCKER_RUNTIME_NOT_FOUND, `Cannot run the container runtime \`${runtime}\` (${error.code}): it is not installed or not on PATH.`, {
     plugin: PLUGIN,
     hint: "Install Docker or Podman, or point dockerLauncher({ runtime: 'podman' }) at the CLI you have.",
     cause: error,

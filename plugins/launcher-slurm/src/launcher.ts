@@ -8,6 +8,7 @@ import { clearTaskState, forgetArray, listArrays, ownerIsDead, readTaskState, re
 import { runCommand, type SlurmCallCounters, type SlurmCommand } from './run-command.js';
 import { batchScript, envScript, jobName, resourceArgs, taskSettings } from './script.js';
 import { lookupTask, parseSacct, parseScontrolShowJob, parseSqueueJson, TERMINAL_STATES, type QueueSnapshot, type TaskState } from './squeue.js';
+import { SlurmErrorCodes } from './errors.js';
 
 /** From package.json, inlined by the build. */
 export const VERSION: string = version;
@@ -62,11 +63,11 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
 
   async function queueSnapshot(): Promise<QueueSnapshot> {
     const out = await run('squeue', ['--json', '--me']);
-    if (out.code !== 0) throw new AeroError('SLURM_STATUS_FAILED', `\`squeue --json\` failed (exit ${out.code}): ${out.stderr.trim() || out.stdout.trim().slice(0, 500)}`, { plugin: PLUGIN });
+    if (out.code !== 0) throw new AeroError(SlurmErrorCodes.SLURM_STATUS_FAILED, `\`squeue --json\` failed (exit ${out.code}): ${out.stderr.trim() || out.stdout.trim().slice(0, 500)}`, { plugin: PLUGIN });
     try {
       return parseSqueueJson(out.stdout);
     } catch (cause) {
-      throw new AeroError('SLURM_STATUS_FAILED', `\`squeue --json\` printed something that is not JSON: ${out.stdout.slice(0, 200)}`, {
+      throw new AeroError(SlurmErrorCodes.SLURM_STATUS_FAILED, `\`squeue --json\` printed something that is not JSON: ${out.stdout.slice(0, 200)}`, {
         plugin: PLUGIN,
         hint: 'aero needs Slurm >= 21.08 with the openapi JSON plugins (squeue --json).',
         cause,
@@ -184,7 +185,7 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
                 await finish(
                   t,
                   failedJobResult(t.spec.jobId, t.startedAt, {
-                    code: 'SLURM_STATUS_FAILED',
+                    code: SlurmErrorCodes.SLURM_STATUS_FAILED,
                     message: `Lost track of Slurm job ${t.task.slurmJobId}: ${failures} status queries in a row failed. Last error: ${error instanceof Error ? error.message : String(error)}`,
                     hint: `The job may still be running; check it with \`squeue -j ${t.task.arrayJobId}\` and rerun to reattach.`,
                   }),
@@ -225,36 +226,36 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
     let message: string;
     switch (term.state) {
       case 'TIMEOUT':
-        code = 'SLURM_JOB_TIMEOUT';
+        code = SlurmErrorCodes.SLURM_JOB_TIMEOUT;
         message = `${what} was stopped by Slurm at its time limit (TIMEOUT${reason}).`;
         break;
       case 'NODE_FAIL':
       case 'BOOT_FAIL':
-        code = 'SLURM_NODE_FAIL';
+        code = SlurmErrorCodes.SLURM_NODE_FAIL;
         message = `${what} ended because its node failed (${term.state}${reason}${term.node ? `, node ${term.node}` : ''}).`;
         break;
       case 'OUT_OF_MEMORY':
-        code = 'SLURM_OUT_OF_MEMORY';
+        code = SlurmErrorCodes.SLURM_OUT_OF_MEMORY;
         message = `${what} ran out of memory (OUT_OF_MEMORY${reason}).`;
         break;
       case 'PREEMPTED':
-        code = 'SLURM_JOB_PREEMPTED';
+        code = SlurmErrorCodes.SLURM_JOB_PREEMPTED;
         message = `${what} was preempted (PREEMPTED${reason}).`;
         break;
       case 'CANCELLED':
-        code = t.cancelled || t.ctx.signal.aborted ? 'INTERRUPTED' : 'SLURM_JOB_CANCELLED';
+        code = t.cancelled || t.ctx.signal.aborted ? 'INTERRUPTED' : SlurmErrorCodes.SLURM_JOB_CANCELLED;
         message = t.cancelled || t.ctx.signal.aborted ? `${what} was cancelled (scancel) because the run was interrupted.` : `${what} was cancelled outside aero (CANCELLED${reason}).`;
         break;
       case 'UNSCHEDULABLE':
-        code = 'SLURM_JOB_UNSCHEDULABLE';
+        code = SlurmErrorCodes.SLURM_JOB_UNSCHEDULABLE;
         message = `${what} can never start: it is pending with reason ${term.reason}; aero cancelled it.`;
         break;
       case 'LOST':
-        code = 'SLURM_JOB_LOST';
+        code = SlurmErrorCodes.SLURM_JOB_LOST;
         message = `${what} left the queue without writing result.json; Slurm no longer knows how it ended${exit !== undefined ? ` (the worker exited with code ${exit})` : ''}.`;
         break;
       default:
-        code = 'SLURM_JOB_FAILED';
+        code = SlurmErrorCodes.SLURM_JOB_FAILED;
         message = `${what} ended as ${term.state}${exit !== undefined ? ` with exit code ${exit}` : ''}${reason} without writing result.json.`;
     }
     if (t.cancelled && term.state !== 'CANCELLED') {
@@ -294,7 +295,7 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
     if (ids.length === 0) return;
     const out = await run('scancel', ids);
     if (out.code !== 0 && !/Invalid job id|already completing or completed/i.test(out.stderr)) {
-      throw new AeroError('SLURM_SCANCEL_FAILED', `\`scancel ${ids.join(' ')}\` failed (exit ${out.code}): ${out.stderr.trim()}`, {
+      throw new AeroError(SlurmErrorCodes.SLURM_SCANCEL_FAILED, `\`scancel ${ids.join(' ')}\` failed (exit ${out.code}): ${out.stderr.trim()}`, {
         plugin: PLUGIN,
         hint: `Cancel the jobs by hand: scancel ${ids.join(' ')}`,
       });
@@ -402,7 +403,7 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
     const out = await run('sbatch', argv);
     const arrayJobId = out.stdout.trim().split(';')[0]?.trim() ?? '';
     if (out.code !== 0 || !/^\d+$/.test(arrayJobId)) {
-      throw new AeroError('SLURM_SBATCH_REJECTED', `sbatch rejected the job array for action \`${first.action}\` (${specs.length} task(s), exit ${out.code}): ${out.stderr.trim() || out.stdout.trim() || 'no output'}`, {
+      throw new AeroError(SlurmErrorCodes.SLURM_SBATCH_REJECTED, `sbatch rejected the job array for action \`${first.action}\` (${specs.length} task(s), exit ${out.code}): ${out.stderr.trim() || out.stdout.trim() || 'no output'}`, {
         plugin: PLUGIN,
         hint: `Check the partition/account/qos/time the action asks for (sbatch ${argv.slice(1, -1).join(' ')}); \`sinfo\` lists partitions.`,
         details: { argv, stderr: out.stderr },
@@ -430,7 +431,7 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
       try {
         const exec = options.execCommand ?? entry.ctx.execCommand;
         if (!exec?.length) {
-          throw new AeroError('SLURM_NO_EXEC_COMMAND', 'No worker command: the engine passed no execCommand and slurmLauncher({ execCommand }) is not set.', {
+          throw new AeroError(SlurmErrorCodes.SLURM_NO_EXEC_COMMAND, 'No worker command: the engine passed no execCommand and slurmLauncher({ execCommand }) is not set.', {
             plugin: PLUGIN,
             hint: "Set slurmLauncher({ execCommand: ['aero', 'exec'] }) to the command that runs `aero exec` on the compute nodes.",
           });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { AeroError } from '@aeroml/core';
 import { PLUGIN } from './options.js';
+import { SlurmErrorCodes } from './errors.js';
 
 export interface CommandOutput {
   code: number | null;
@@ -35,7 +36,7 @@ export function runCommand(command: SlurmCommand, binary: string, args: string[]
     child.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'EACCES') {
         reject(
-          new AeroError('SLURM_COMMAND_NOT_FOUND', `Cannot run \`${binary}\` (${error.code}): the Slurm client command \`${command}\` is not installed or not on PATH on this machine.`, {
+          new AeroError(SlurmErrorCodes.SLURM_COMMAND_NOT_FOUND, `Cannot run \`${binary}\` (${error.code}): the Slurm client command \`${command}\` is not installed or not on PATH on this machine.`, {
             plugin: PLUGIN,
             hint: `Run aero on a Slurm login node, load Slurm (e.g. \`module load slurm\`), or set slurmLauncher({ commands: { ${command}: '/path/to/${command}' } }).`,
             cause: error,

@@ -1,6 +1,7 @@
 import type { JobSpec } from '@aeroml/core';
 import { AeroError } from '@aeroml/core';
 import { formatIssues, PLUGIN, slurmResourcesSchema, type ResolvedSlurmOptions, type SlurmResources } from './options.js';
+import { SlurmErrorCodes } from './errors.js';
 
 /** POSIX-shell single quoting. */
 export const shq = (value: string) => `'${value.replaceAll("'", `'"'"'`)}'`;
@@ -26,7 +27,7 @@ export function taskSettings(spec: JobSpec, options: ResolvedSlurmOptions): Task
     const parsed = slurmResourcesSchema.safeParse(raw);
     if (!parsed.success) {
       const lines = formatIssues(`${spec.action}.resources.slurm`, parsed.error);
-      throw new AeroError('SLURM_RESOURCES_INVALID', `Invalid Slurm resources for action \`${spec.action}\`:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
+      throw new AeroError(SlurmErrorCodes.SLURM_RESOURCES_INVALID, `Invalid Slurm resources for action \`${spec.action}\`:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
         plugin: PLUGIN,
         hint: 'resources.slurm accepts partition, account, qos, time, gres, constraint and extraArgs (see the @aeroml/launcher-slurm README).',
       });

@@ -1,21 +1,21 @@
-import { AeroError, ErrorCodes } from '../errors.js';
+import { AeroError, ErrorCodes, configErrors } from '../errors.js';
 
 /**
- * Error codes raised by the override grammar and config resolution. `OVERRIDE_INVALID`
- * is in core's `ErrorCodes`; the others are exported here until they join it.
+ * Error codes raised by the override grammar and config resolution: `OVERRIDE_INVALID`
+ * from core's `ErrorCodes`, the others from the `configErrors` catalogue (errors/core-codes.ts).
  */
 export const ConfigErrorCodes = {
   OVERRIDE_INVALID: ErrorCodes.OVERRIDE_INVALID,
   /** `${a.b}` names a path that does not exist. */
-  CONFIG_INTERPOLATION_UNRESOLVED: 'CONFIG_INTERPOLATION_UNRESOLVED',
+  CONFIG_INTERPOLATION_UNRESOLVED: configErrors.codes.CONFIG_INTERPOLATION_UNRESOLVED,
   /** `a: ${b}`, `b: ${a}`. */
-  CONFIG_INTERPOLATION_CYCLE: 'CONFIG_INTERPOLATION_CYCLE',
+  CONFIG_INTERPOLATION_CYCLE: configErrors.codes.CONFIG_INTERPOLATION_CYCLE,
   /** Malformed `${...}` or an unknown resolver. */
-  CONFIG_INTERPOLATION_INVALID: 'CONFIG_INTERPOLATION_INVALID',
+  CONFIG_INTERPOLATION_INVALID: configErrors.codes.CONFIG_INTERPOLATION_INVALID,
   /** `${env:VAR}` without a default and VAR unset. */
-  CONFIG_ENV_MISSING: 'CONFIG_ENV_MISSING',
+  CONFIG_ENV_MISSING: configErrors.codes.CONFIG_ENV_MISSING,
   /** A mandatory value (`???`) was never given. */
-  CONFIG_MISSING_VALUE: 'CONFIG_MISSING_VALUE',
+  CONFIG_MISSING_VALUE: configErrors.codes.CONFIG_MISSING_VALUE,
 } as const;
 
 export const OVERRIDE_HINT = "Overrides look like key=value, +key=value (add), ++key=value (add or replace), ~key (delete); quote values with special characters: key='a,b'.";

@@ -1,0 +1,88 @@
+import { AeroError, type AeroErrorOptions } from './aero-error.js';
+import { registerEntry, type ErrorEntry, type ExitCode } from './registry.js';
+
+/** How a package declares one of its codes. */
+export interface ErrorSpec<P extends object = Record<string, never>> {
+  /** One line: when this error happens (docs/errors.md's "when"). */
+  title: string;
+  /** The message from the facts of one occurrence; it says what happened and what to do. */
+  message: (params: P) => string;
+  /** What to do, printed after the message; a command in it must be one that works. */
+  hint?: string;
+  /** 2: input the user can fix (usage, config, plan); 1: something failed; 130: interrupted. */
+  exit: ExitCode;
+  /** The anchor in docs/errors.md; defaults to the code in lower case. */
+  docs?: string;
+  /** Markdown shown under the code in docs/errors.md. */
+  details?: string;
+}
+
+export interface CatalogueOptions {
+  /** The package that raises these codes, printed as `[aero] [<plugin>] CODE: …`. */
+  plugin: string;
+  /** The heading in docs/errors.md; defaults to the package name. */
+  section?: string;
+  /** Markdown printed under the section heading. */
+  intro?: string;
+  /** Whether errors built from this catalogue print the plugin scope (core's do not). */
+  scoped?: boolean;
+}
+
+type ParamsOf<S> = S extends ErrorSpec<infer P> ? P : never;
+
+/** What `defineErrors` returns: the codes as constants, and a builder of their errors. */
+export interface Catalogue<T extends Record<string, ErrorSpec<any>>> {
+  readonly plugin: string;
+  readonly section: string;
+  readonly intro: string | undefined;
+  /** `{ CODE: 'CODE' }`, for `error.code === catalogue.codes.CODE`. */
+  readonly codes: { readonly [K in keyof T]: K };
+  readonly entries: readonly ErrorEntry[];
+  /** An AeroError with the catalogue's message and hint (both overridable per occurrence). */
+  error<K extends keyof T & string>(code: K, params: ParamsOf<T[K]>, options?: AeroErrorOptions): AeroError;
+}
+
+/**
+ * Declares a package's error codes once, with everything the CLI and docs/errors.md need,
+ * and registers them so `AeroError` knows each code's exit status:
+ *
+ *   export const errors = defineErrors({
+ *     S3_BUCKET_NOT_FOUND: { title: 'the bucket does not exist', exit: 1,
+ *       message: (p: { bucket: string }) => `Bucket \`${p.bucket}\` does not exist.` },
+ *   }, { plugin: '@aeroml/store-s3' });
+ *   throw errors.error('S3_BUCKET_NOT_FOUND', { bucket });
+ */
+export function defineErrors<const T extends Record<string, ErrorSpec<any>>>(specs: T, options: CatalogueOptions): Catalogue<T> {
+  const section = options.section ?? options.plugin;
+  const entries: ErrorEntry[] = Object.entries(specs).map(([code, spec]) => ({
+    code,
+    title: spec.title,
+    message: spec.message as ErrorEntry['message'],
+    hint: spec.hint,
+    exit: spec.exit,
+    docs: spec.docs ?? code.toLowerCase(),
+    details: spec.details,
+    plugin: options.plugin,
+    section,
+    intro: options.intro,
+  }));
+  for (const entry of entries) registerEntry(entry);
+  const byCode = new Map(entries.map((e) => [e.code, e]));
+  const scoped = options.scoped ?? true;
+  return {
+    plugin: options.plugin,
+    section,
+    intro: options.intro,
+    codes: Object.fromEntries(Object.keys(specs).map((code) => [code, code])) as Catalogue<T>['codes'],
+    entries,
+    error(code, params, errorOptions = {}) {
+      const entry = byCode.get(code)!;
+      const hint = errorOptions.hint ?? entry.hint;
+      return new AeroError(code, entry.message(params as Record<string, unknown>), {
+        ...errorOptions,
+        ...(hint === undefined ? {} : { hint }),
+        ...(scoped ? { plugin: options.plugin } : {}),
+      });
+    },
+  };
+}
