@@ -1,11 +1,11 @@
-import type { AssetHandler } from '@aeroml/core';
+import { defineHandler, parsePluginOptions, type AssetHandler, type PluginBase } from '@aeroml/core';
 import { version } from '../package.json';
 import type { FitsHDU, FitsValue } from './types.js';
 import { isFitsFile, isFitsTable } from './types.js';
 import { readFits } from './reader.js';
 import { writeFits } from './writer.js';
 import { previewFits } from './preview.js';
-import { fitsOptionsSchema, fitsReadOptionsSchema, fitsWriteOptionsSchema, parseOptions, type FitsOptions, type FitsReadOptions, type FitsWriteOptions } from './options.js';
+import { fitsOptionsSchema, fitsReadOptionsSchema, fitsWriteOptionsSchema, type FitsOptions, type ResolvedFitsOptions, type FitsReadOptions, type FitsWriteOptions } from './options.js';
 import { PLUGIN } from './errors.js';
 
 export type FitsHandler = AssetHandler<FitsValue, FitsReadOptions, FitsWriteOptions>;
@@ -25,20 +25,24 @@ function describeHdu(hdu: FitsHDU): Record<string, unknown> {
  * The `fits` handler (extensions fits, fit, fts): images, binary tables and whole
  * multi-HDU files. `plugins: [fitsHandler({ checksum: true })]`.
  */
-export function fitsHandler(options: FitsOptions = {}): FitsHandler {
-  const base = parseOptions(fitsOptionsSchema, options, 'fitsHandler');
+export const fitsHandler: (options?: FitsOptions) => FitsHandler = defineHandler({
+  name: 'fits',
+  packageName: PLUGIN,
+  version,
+  factory: 'fitsHandler',
+  options: fitsOptionsSchema,
+  setup: (base) => fitsMembers(base),
+});
+
+function fitsMembers(base: ResolvedFitsOptions): Omit<FitsHandler, keyof PluginBase> {
   return {
-    kind: 'handler',
-    name: 'fits',
-    version,
-    packageName: PLUGIN,
     extensions: ['fits', 'fit', 'fts'],
     async read(path, readOptions) {
-      const perRead = parseOptions(fitsReadOptionsSchema, readOptions ?? {}, 'fits.read');
+      const perRead = parsePluginOptions(fitsReadOptionsSchema, readOptions ?? {}, { packageName: PLUGIN, subject: 'read options of the fits handler' });
       return readFits(path, { ...base, ...defined(perRead) });
     },
     async write(path, value, writeOptions) {
-      const perWrite = parseOptions(fitsWriteOptionsSchema, writeOptions ?? {}, 'fits.write');
+      const perWrite = parsePluginOptions(fitsWriteOptionsSchema, writeOptions ?? {}, { packageName: PLUGIN, subject: 'write options of the fits handler' });
       await writeFits(path, value, { ...base, ...defined(perWrite) });
     },
     describe(value) {

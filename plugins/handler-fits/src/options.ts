@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { AeroError, ErrorCodes } from '@aeroml/core';
-import { PLUGIN } from './errors.js';
 
 const chunkSize = z
   .number()
@@ -48,18 +46,3 @@ export type FitsReadOptions = z.input<typeof fitsReadOptionsSchema>;
 /** Per-write options. */
 export const fitsWriteOptionsSchema = z.object({ checksum: z.boolean().optional(), chunkSize: chunkSize.optional() }).strict();
 export type FitsWriteOptions = z.input<typeof fitsWriteOptionsSchema>;
-
-/** Validates options; problems become one PLUGIN_OPTIONS_INVALID listing each with its dot path. */
-export function parseOptions<S extends z.ZodType>(schema: S, input: unknown, context: string): z.output<S> {
-  const result = schema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const lines = result.error.issues.flatMap((issue) => {
-    const path = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${context}: \`${[...path, key].join('.')}\`: unknown option`);
-    return [`${context}: \`${path.join('.') || '(options)'}\`: ${issue.message}`];
-  });
-  throw new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `Invalid options:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
-    plugin: PLUGIN,
-    hint: 'Fix the options listed above (see the @aeroml/handler-fits README, section Options).',
-  });
-}

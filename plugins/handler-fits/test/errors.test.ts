@@ -241,10 +241,10 @@ describe('options', () => {
     expect(error?.plugin).toBe('@aeroml/handler-fits');
     expect(error?.message).toBe(
       [
-        'Invalid options:',
-        '  - fitsHandler: `checksum`: Invalid input: expected boolean, received string',
-        '  - fitsHandler: `chunkSize`: Too small: expected number to be >=65536',
-        '  - fitsHandler: `extra`: unknown option',
+        'Invalid options for fitsHandler():',
+        '  - `checksum`: expected boolean, received string',
+        '  - `chunkSize`: Too small: expected number to be >=65536',
+        '  - `extra`: unknown option.',
       ].join('\n'),
     );
   });
@@ -252,6 +252,9 @@ describe('options', () => {
   it('per-read options are validated', async () => {
     const e = await failure(fits.read(join(dir, 'x.fits'), { hdu: -1 } as never));
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.message).toContain('fits.read: `hdu`');
+    expect(e.message.split('\n')[0]).toBe('Invalid read options of the fits handler:');
+    expect(e.message).toContain('\n  - `hdu`: ');
+    const typo = await failure(fits.read(join(dir, 'x.fits'), { colums: ['a'] } as never));
+    expect(typo.message).toBe('Invalid read options of the fits handler:\n  - `colums`: unknown option. Did you mean `columns`?');
   });
 });
