@@ -1,4 +1,6 @@
-import { parseS3StoreOptions, type S3StoreOptions } from './options.js';
+import { defineStore } from '@aeroml/core';
+import { PLUGIN, VERSION } from './meta.js';
+import { resolveS3StoreOptions, s3StoreOptionsSchema, type S3StoreOptions } from './options.js';
 import { S3Store } from './store.js';
 
 /**
@@ -10,9 +12,14 @@ import { S3Store } from './store.js';
  * plugins: [s3Store({ bucket: 'ml-artifacts', prefix: 'aero', region: 'eu-west-1' })]
  * ```
  */
-export function s3Store(options: S3StoreOptions): S3Store {
-  return new S3Store(parseS3StoreOptions(options));
-}
+export const s3Store: (options: S3StoreOptions) => S3Store = defineStore({
+  name: 's3',
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 's3Store',
+  options: s3StoreOptionsSchema,
+  setup: (options) => new S3Store(resolveS3StoreOptions(options)),
+});
 
 export { S3Store } from './store.js';
 export { s3StoreOptionsSchema, s3CredentialsSchema, parseS3StoreOptions } from './options.js';

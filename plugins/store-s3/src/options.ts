@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { AeroError, ErrorCodes } from '@aeroml/core';
+import { parsePluginOptions } from '@aeroml/core';
 import { PLUGIN } from './meta.js';
 
 const MiB = 1024 * 1024;
@@ -57,6 +57,8 @@ export const s3StoreOptionsSchema = z
         baseDelayMs: z.number().int().min(0).default(100),
         maxDelayMs: z.number().int().min(0).default(5_000),
       })
+      // A mistyped retry setting is refused, not silently replaced by its default.
+      .strict()
       .prefault({}),
     /** TCP connect timeout: an endpoint that never accepts fails after this (times `retry.unreachableAttempts`). */
     connectTimeoutMs: z.number().int().min(1).default(3_000),
@@ -82,22 +84,13 @@ export interface S3StoreSettings extends Omit<S3StoreResolvedOptions, 'prefix' |
   cacheDir: string | false;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(options)' : path.map(String).join('.');
+/** Validates options at config time (parsePluginOptions: one PLUGIN_OPTIONS_INVALID listing each problem), then resolves them. */
+export function parseS3StoreOptions(input: unknown): S3StoreSettings {
+  return resolveS3StoreOptions(parsePluginOptions(s3StoreOptionsSchema, input, { packageName: PLUGIN, factory: 's3Store' }));
 }
 
-/** Validates options at config time; bad options throw PLUGIN_OPTIONS_INVALID listing each problem. */
-export function parseS3StoreOptions(input: unknown): S3StoreSettings {
-  const result = s3StoreOptionsSchema.safeParse(input ?? {});
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `s3Store: \`${formatPath(issue.path)}\`: ${issue.message}`);
-    throw new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `Invalid options for s3Store:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
-      plugin: PLUGIN,
-      hint: 'Fix the listed options in aero.config.ts; every option is listed in the Options section of the @aeroml/store-s3 README.',
-      details: { issues: lines },
-    });
-  }
-  const o = result.data;
+/** Fills what depends on other options or the environment: path style and checksums for custom endpoints, the cache directory. */
+export function resolveS3StoreOptions(o: S3StoreResolvedOptions): S3StoreSettings {
   let prefix = o.prefix.replace(/\/+$/, '');
   if (prefix) prefix += '/';
   const custom = o.endpoint !== undefined;

@@ -23,19 +23,23 @@ describe('s3Store options', () => {
     expect(e).toBeInstanceOf(AeroError);
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
     expect(e.plugin).toBe('@aeroml/store-s3');
-    expect(e.message).toContain('s3Store: `bucket`: Invalid input: expected string, received number');
-    expect(e.message).toContain('s3Store: `endpoint`: Invalid URL');
-    expect(e.message).toContain('s3Store: `retry.attempts`: Too small: expected number to be >=1');
-    expect(e.message).toContain('s3Store: `partSize`: Too small: expected number to be >=5242880');
-    expect(e.message).toContain('s3Store: `(options)`: Unrecognized key: "typo"');
+    expect(e.message.split('\n')[0]).toBe('Invalid options for s3Store():');
+    expect(e.message).toContain('\n  - `bucket`: expected string, received number');
+    expect(e.message).toContain('\n  - `endpoint`: Invalid URL');
+    expect(e.message).toContain('\n  - `retry.attempts`: Too small: expected number to be >=1');
+    expect(e.message).toContain('\n  - `partSize`: Too small: expected number to be >=5242880');
+    expect(e.message).toContain('\n  - `typo`: unknown option.');
     // Names the package's README, not a path that exists only in aero's repository.
-    expect(e.hint).toBe('Fix the listed options in aero.config.ts; every option is listed in the Options section of the @aeroml/store-s3 README.');
+    expect(e.hint).toBe('Fix the listed options where s3Store() is created in aero.config.ts; the Options section of the @aeroml/store-s3 README lists every option.');
+    expect(optionsError({ bucket: 'b-1', bukcet: 'b-2' }).message).toContain('\n  - `bukcet`: unknown option. Did you mean `bucket`?');
+    expect(optionsError({ bucket: 'b-1', retry: { attemps: 2 } }).message).toContain('\n  - `retry.attemps`: unknown option. Did you mean `attempts`?');
+    expect(optionsError({ bucket: 'b-1', retry: { maxDelay: 10 } }).message).toContain('\n  - `retry.maxDelay`: unknown option. Did you mean `maxDelayMs`?');
   });
 
   it('rejects a missing bucket, a bad bucket name and a prefix starting with /', () => {
-    expect(optionsError({}).message).toContain('s3Store: `bucket`: Invalid input: expected string, received undefined');
-    expect(optionsError({ bucket: 'My_Bucket' }).message).toContain('s3Store: `bucket`: expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)');
-    expect(optionsError({ bucket: 'ok-bucket', prefix: '/abs' }).message).toContain('s3Store: `prefix`: must not start with `/` or contain `//`');
+    expect(optionsError({}).message).toContain('  - `bucket`: required (expected string)');
+    expect(optionsError({ bucket: 'My_Bucket' }).message).toContain('  - `bucket`: expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)');
+    expect(optionsError({ bucket: 'ok-bucket', prefix: '/abs' }).message).toContain('  - `prefix`: must not start with `/` or contain `//`');
   });
 
   it('defaults: path style and "when required" checksums for custom endpoints, SDK defaults for AWS', () => {
