@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { isAeroError } from '@aeroml/core';
+import { open, type FileHandle } from 'node:fs/promises';
+import { MAX_IO, describeReadFailure, isAeroError, writeFileAtomicWith } from '@aeroml/core';
 import { npyError, NpyErrorCodes } from './errors.js';
 
-/** Largest single read/write handed to the OS (Linux caps one call at ~2 GiB). */
-export const MAX_IO = 1 << 30;
+// The byte-level helpers live in @aeroml/core, shared with @aeroml/handler-fits.
+export { MAX_IO, bytesOf, writeAt, swapBytesInPlace as swapInPlace } from '@aeroml/core';
 
 /** Sequential bytes: a file range, or a decompressed stream. */
 export interface ByteSource {
@@ -82,48 +80,14 @@ export class StreamSource implements ByteSource {
   }
 }
 
-/** Reverses the byte order of every `width`-byte element, in place (native code via Buffer.swap*). */
-export function swapInPlace(bytes: Uint8Array, width: 1 | 2 | 4 | 8): void {
-  if (width === 1) return;
-  for (let offset = 0; offset < bytes.length; offset += MAX_IO) {
-    const view = Buffer.from(bytes.buffer, bytes.byteOffset + offset, Math.min(MAX_IO, bytes.length - offset));
-    if (width === 2) view.swap16();
-    else if (width === 4) view.swap32();
-    else view.swap64();
-  }
-}
-
-/** Byte view of a typed array (no copy). */
-export function bytesOf(data: ArrayBufferView): Uint8Array {
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/** Writes `bytes` fully at `position`. */
-export async function writeAt(fh: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) {
-    const { bytesWritten } = await fh.write(bytes, done, Math.min(MAX_IO, bytes.length - done), position + done);
-    done += bytesWritten;
-  }
-}
-
 /**
  * Creates `path` atomically: writes a temp file next to it, renames on success and
  * removes the temp file on failure, so readers never see half a file.
  */
 export async function writeFileAtomically(path: string, write: (fh: FileHandle) => Promise<void>): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  let fh: FileHandle | undefined;
   try {
-    await mkdir(dirname(path), { recursive: true });
-    fh = await open(tmp, 'w');
-    await write(fh);
-    await fh.close();
-    fh = undefined;
-    await rename(tmp, path);
+    await writeFileAtomicWith(path, write);
   } catch (error) {
-    await fh?.close().catch(() => undefined);
-    await rm(tmp, { force: true }).catch(() => undefined);
     if (isAeroError(error)) throw error;
     throw npyError(NpyErrorCodes.WRITE_FAILED, `Could not write ${path}: ${(error as Error).message}.`, {
       hint: 'Check that the directory is writable and the disk is not full.',
@@ -142,12 +106,8 @@ export async function openForRead(path: string): Promise<FileHandle> {
 }
 
 export function readFailed(path: string, error: unknown) {
-  const code = (error as NodeJS.ErrnoException).code;
-  const what = code === 'ENOENT' ? 'the file does not exist' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-  return npyError(NpyErrorCodes.READ_FAILED, `Could not read ${path}: ${what}.`, {
-    hint: code === 'ENOENT' ? 'Check the path (and that the producing action wrote this output).' : 'Check the file permissions.',
-    cause: error,
-  });
+  const { what, hint } = describeReadFailure(error);
+  return npyError(NpyErrorCodes.READ_FAILED, `Could not read ${path}: ${what}.`, { hint, cause: error });
 }
 
 /** Allocates the one buffer an array's payload is read into. */
