@@ -252,3 +252,26 @@ describe('defineLauncher and defineConfigLoader', () => {
     expect(error.message).toBe('the config `empty` of @acme/aero-kit is not a complete config: it has no `load` method (a config needs load).');
   });
 });
+
+describe('parsePluginOptions for options given per call', () => {
+  it('names what the options are instead of a factory', () => {
+    const error = caught(() => parsePluginOptions(z.object({ level: z.number().optional() }).strict(), { levle: 1 }, { packageName: '@acme/aero-kit', subject: 'write options of the acme handler' }));
+    expect(error.message).toBe('Invalid write options of the acme handler:\n  - `levle`: unknown option. Did you mean `level`?');
+    expect(error.hint).toBe('Fix the listed write options of the acme handler; the Options section of the @acme/aero-kit README lists every option.');
+  });
+});
+
+describe('a name taken from the options', () => {
+  it('names each instance as its options say', () => {
+    const named = defineConfigLoader({
+      name: (o) => o.name,
+      ...identity,
+      factory: 'namedLoader',
+      options: z.object({ name: z.string().default('named') }).strict(),
+      setup: () => ({ load: async () => ({ params: {}, sources: [] }) }),
+    });
+    expect(named().name).toBe('named');
+    expect(named({ name: 'second' }).name).toBe('second');
+    expect(caught(() => named({ nmae: 'x' } as never)).message).toBe('Invalid options for namedLoader():\n  - `nmae`: unknown option. Did you mean `name`?');
+  });
+});

@@ -9,8 +9,11 @@ import { parsePluginOptions } from './parse-options.js';
  * factory takes no options, and any it is given are refused).
  */
 export interface PluginDefinition<Schema extends z.ZodType, Impl> {
-  /** Short name users refer to (`'s3'`, `'json'`, `'slurm'`). */
-  name: string;
+  /**
+   * Short name users refer to (`'s3'`, `'json'`, `'slurm'`), or a function of the options
+   * for a plugin that can be configured twice under different names (`mlflowTracker({ name })`).
+   */
+  name: string | ((options: z.output<Schema>) => string);
   /** The publishing package (`@aeroml/store-s3`): scopes every error the plugin raises. */
   packageName: string;
   /** The publishing package's version (handlers' versions go into cache keys). */
@@ -50,6 +53,8 @@ export interface ContractShape {
   check?: (impl: Record<string, unknown>) => string | undefined;
 }
 
+const displayName = (def: { name: unknown; factory?: string | undefined }) => (typeof def.name === 'string' ? def.name : (def.factory ?? '(named by its options)'));
+
 const label = (kind: string, def: { name: string; packageName: string }) => `the ${kind} \`${def.name}\` of ${def.packageName}`;
 
 function invalid(message: string, def: { packageName: string }, hint: string): AeroError {
@@ -59,11 +64,12 @@ function invalid(message: string, def: { packageName: string }, hint: string): A
 /** Checks the definition itself, once, when the plugin module calls define*(). */
 export function checkDefinition(kind: string, def: PluginDefinition<z.ZodType, unknown>): void {
   for (const field of ['name', 'packageName', 'version'] as const) {
+    if (field === 'name' && typeof def.name === 'function') continue;
     if (typeof def[field] !== 'string' || def[field].length === 0) {
       throw invalid(`define${kind[0]!.toUpperCase()}${kind.slice(1)}() needs a non-empty \`${field}\` (got ${JSON.stringify(def[field])}).`, { packageName: typeof def.packageName === 'string' && def.packageName ? def.packageName : '(unnamed plugin)' }, "Pass `name`, and `packageName`/`version` from the plugin's package.json: `import { name as packageName, version } from '../package.json'`.");
     }
   }
-  if (typeof def.setup !== 'function') throw invalid(`${label(kind, def)} has no \`setup\` function.`, def, 'Give the definition a `setup(options)` that returns the plugin object.');
+  if (typeof def.setup !== 'function') throw invalid(`${label(kind, { name: displayName(def), packageName: def.packageName })} has no \`setup\` function.`, def, 'Give the definition a `setup(options)` that returns the plugin object.');
 }
 
 /**
@@ -73,11 +79,12 @@ export function checkDefinition(kind: string, def: PluginDefinition<z.ZodType, u
 export function buildFactory<K extends string, Plugin>(kind: K, shape: ContractShape, def: PluginDefinition<z.ZodType, unknown>): (options?: unknown) => Plugin {
   checkDefinition(kind, def);
   const schema = def.options ?? noOptions;
-  const ref = { packageName: def.packageName, factory: def.factory ?? def.name };
+  const ref = { packageName: def.packageName, factory: def.factory ?? (typeof def.name === 'string' ? def.name : undefined) };
   return (options?: unknown) => {
     const parsed = parsePluginOptions(schema, options, ref);
+    const name = typeof def.name === 'function' ? def.name(parsed) : def.name;
     const impl = def.setup(parsed) as Record<string, unknown>;
-    return completePlugin(kind, shape, def, impl) as Plugin;
+    return completePlugin(kind, shape, { name, packageName: def.packageName, version: def.version }, impl) as Plugin;
   };
 }
 

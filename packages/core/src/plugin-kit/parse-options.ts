@@ -9,6 +9,11 @@ export interface PluginRef {
   packageName: string;
   /** The factory users call in aero.config.ts (`s3Store`), named in the message. */
   factory?: string | undefined;
+  /**
+   * What the options are, when they are not a factory's argument: `write options of the
+   * npy handler` (options given per call). Printed as `Invalid write options of the npy handler:`.
+   */
+  subject?: string | undefined;
 }
 
 /** One problem with a plugin's options: its dot path (`mounts.0.source`) and what is wrong. */
@@ -35,11 +40,12 @@ export function parsePluginOptions<Schema extends z.ZodType>(schema: Schema, opt
  */
 export function pluginOptionsError(plugin: PluginRef | string, problems: readonly PluginOptionProblem[]): AeroError {
   const ref = typeof plugin === 'string' ? { packageName: plugin } : plugin;
-  const subject = ref.factory ? `${ref.factory}()` : ref.packageName;
+  const factory = ref.factory ? `${ref.factory}()` : ref.packageName;
   const lines = problems.map((p) => `  - \`${p.path}\`: ${p.message}`);
-  return new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `Invalid options for ${subject}:\n${lines.join('\n')}`, {
+  const readme = `the Options section of the ${ref.packageName} README lists every option`;
+  return new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `Invalid ${ref.subject ?? `options for ${factory}`}:\n${lines.join('\n')}`, {
     plugin: ref.packageName,
-    hint: `Fix the listed options where ${subject} is created in aero.config.ts; the Options section of the ${ref.packageName} README lists every option.`,
+    hint: ref.subject ? `Fix the listed ${ref.subject}; ${readme}.` : `Fix the listed options where ${factory} is created in aero.config.ts; ${readme}.`,
     details: { issues: problems.map((p) => ({ ...p })) },
   });
 }
