@@ -3,6 +3,7 @@
 import type { ArtifactRef } from '@aeroml/core';
 import { LOG_BATCH_LIMITS, type KeyValue, type MetricWire } from './client/client.js';
 import { entrySize } from './mapping.js';
+import type { ParentRef } from './study.js';
 
 /** Which MLflow run an op is about: the parent (no instanceId) or one action's child run. */
 export interface OpScope {
@@ -38,6 +39,10 @@ export type SpoolOp =
       userId?: string | undefined;
       /** Tags set at creation (ids the search for an existing run uses). */
       createTags: KeyValue[];
+      /** A trial of aero tune: nest it under its study's MLflow run (study.ts). */
+      parent?: ParentRef | undefined;
+      /** A run started again by a later process (a resumed study): back to RUNNING when it exists. */
+      reopen?: boolean | undefined;
     }
   | {
       seq: number;

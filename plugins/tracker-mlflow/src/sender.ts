@@ -15,6 +15,7 @@ import { mlflowError, MlflowErrorCodes } from './errors.js';
 import { BATCH_BYTES, opSize, scopeKey, type SpooledFile, type SpoolOp } from './ops.js';
 import type { StoreLike } from './options.js';
 import type { Spool } from './spool.js';
+import type { ResolveParent } from './study.js';
 
 /** Errors that no retry will fix while the process lives (bad credentials, deleted experiment). */
 export function isFatal(error: unknown): boolean {
@@ -52,6 +53,8 @@ export class Sender {
     recoveredUpTo: number,
     /** The aero store to read artifact bytes from when they are not on local disk. */
     private readonly getStore: () => StoreLike | undefined = () => undefined,
+    /** Finds the MLflow run a trial's run nests under (op.parent). */
+    private readonly resolveParent?: ResolveParent,
   ) {
     this.recoveredUpTo = recoveredUpTo;
   }
@@ -203,7 +206,13 @@ export class Sender {
 
   private async ensureParentRun(op: Extract<SpoolOp, { t: 'run' }>): Promise<void> {
     const state = this.spool.state;
-    if (state.runIds['']) return;
+    if (state.runIds['']) {
+      if (op.reopen) await this.client.updateRun({ runId: state.runIds[''], status: 'RUNNING' });
+      return;
+    }
+    // A trial nests under its study's run; without a resolver (or a study) it is top-level.
+    const parentId = op.parent && this.resolveParent ? await this.resolveParent(op.parent, this.spool.dir) : undefined;
+    const createTags = parentId ? [{ key: 'mlflow.parentRunId', value: parentId }, ...op.createTags] : op.createTags;
     const experiment = await this.client.ensureExperiment(op.experimentName);
     if (experiment.lifecycle_stage === 'deleted') {
       throw mlflowError(MlflowErrorCodes.MLFLOW_EXPERIMENT_DELETED, `MLflow experiment "${op.experimentName}" (id ${experiment.experiment_id}) is deleted; runs cannot be logged to it.`, {
@@ -211,7 +220,8 @@ export class Sender {
       });
     }
     state.experimentId = experiment.experiment_id;
-    const isParent = (r: MlflowRun) => !r.data.tags.some((t) => t.key === 'mlflow.parentRunId');
+    // The run of this aero run is top-level, or (a trial) the child of its study's run.
+    const isParent = (r: MlflowRun) => r.data.tags.find((t) => t.key === 'mlflow.parentRunId')?.value === parentId;
     let existing: MlflowRun | undefined;
     if (op.resume) {
       const found = await this.client.searchRuns({ experimentIds: [experiment.experiment_id], filter: `attributes.run_name = ${filterString(op.runName)}`, orderBy: ['attributes.start_time DESC'], maxResults: 50 });
@@ -225,11 +235,11 @@ export class Sender {
       if (existing.info.status !== 'RUNNING') await this.client.updateRun({ runId: existing.info.run_id, status: 'RUNNING' });
       if (op.resume) {
         state.resumed = true;
-        await this.logTags(existing.info.run_id, op.createTags);
+        await this.logTags(existing.info.run_id, createTags);
       }
       this.remember('', existing);
     } else {
-      const run = await this.client.createRun({ experimentId: experiment.experiment_id, runName: op.runName, startTime: op.startTime, tags: op.createTags, userId: op.userId });
+      const run = await this.client.createRun({ experimentId: experiment.experiment_id, runName: op.runName, startTime: op.startTime, tags: createTags, userId: op.userId });
       this.remember('', run);
     }
     await this.spool.saveState();

@@ -8,6 +8,7 @@ import type { NewOp } from './ops.js';
 import type { StoreLike } from './options.js';
 import { isFatal, Sender } from './sender.js';
 import { Spool } from './spool.js';
+import type { ResolveParent } from './study.js';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
@@ -31,6 +32,8 @@ export interface SessionSettings {
   retryMaxDelayMs: number;
   /** Connection failures after which a flush stops waiting (see options.ts). */
   offlineAfterAttempts: number;
+  /** The MLflow id of a trial's study run (study.ts). */
+  resolveParent?: ResolveParent | undefined;
 }
 
 /** A send that found no server at all (refused, unknown host), as opposed to a failing or slow one. */
@@ -66,7 +69,7 @@ export class RunSession {
   private constructor(spool: Spool, makeClient: ClientFactory, private readonly logger: Logger, private readonly settings: SessionSettings, recoveredUpTo: number) {
     this.spool = spool;
     const client = makeClient(this.abort.signal);
-    this.sender = new Sender(client, spool, logger, { onReject: (m) => this.rejections.push(m) }, recoveredUpTo, settings.getStore);
+    this.sender = new Sender(client, spool, logger, { onReject: (m) => this.rejections.push(m) }, recoveredUpTo, settings.getStore, settings.resolveParent);
   }
 
   /** Opens (and locks) the spool in `dir`, queueing whatever an earlier process left unsent. */
@@ -82,6 +85,11 @@ export class RunSession {
 
   get pending(): number {
     return this.sender.pending;
+  }
+
+  /** Why the last delivery attempt failed (null after a good one). */
+  get failure(): unknown {
+    return this.lastError;
   }
 
   /** Appends ops to the journal and schedules sending. */

@@ -1,5 +1,6 @@
 // The Tracker: maps aero's run/action lifecycle onto MLflow runs. One parent run per
-// pipeline run, one nested child run (`mlflow.parentRunId`) per action instance. Every call
+// pipeline run, one nested child run (`mlflow.parentRunId`) per action instance; an aero
+// tune study is one more level above its trials' runs (study.ts). Every call
 // is turned into spool ops (see ops.ts) and returns at once; RunSession sends them.
 import { readdir, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
@@ -11,13 +12,17 @@ import { mlflowError, MlflowErrorCodes, PLUGIN } from './errors.js';
 import { flattenParams, runStatusFor, toMetricWire, toParamEntries, toTagEntries, truncateValue, type Truncated } from './mapping.js';
 import { dataOps, type NewOp, type OpScope } from './ops.js';
 import type { MlflowTrackerSettings, StoreLike } from './options.js';
-import { RunSession } from './session.js';
+import { RunSession, type SessionSettings } from './session.js';
 import { OPS_FILE, Spool, spoolDirName, STATE_FILE } from './spool.js';
 import { VERSION } from './version.js';
 import { tagProducerRun } from './tag-artifact.js';
+import { StudyRuns } from './study.js';
 
 export interface MlflowTracker extends Tracker {
   readonly packageName: '@aeroml/tracker-mlflow';
+  /** Optional in the Tracker contract (the engine never calls them); this tracker has both. */
+  logParams(scope: TrackerScope, params: Record<string, unknown>): Promise<void>;
+  setTags(scope: TrackerScope, tags: Record<string, string>): Promise<void>;
   /** The REST client this tracker uses (read-back, tests, scripts). */
   readonly client: MlflowClient;
   /** MLflow run id of the parent run (no instanceId) or an action's child run, once created. */
@@ -57,7 +62,9 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
   let client: MlflowClient | null = null;
   const getClient = () => (client ??= makeClient());
   const sessions = new Map<string, { session: RunSession; run: RunInfo }>();
-  const sessionSettings = { getStore: storeOf, batchDelayMs: settings.batchDelayMs, retryDelayMs: settings.retryDelayMs, retryMaxDelayMs: settings.retryMaxDelayMs, offlineAfterAttempts: settings.offlineAfterAttempts };
+  const sessionSettings: SessionSettings = { getStore: storeOf, batchDelayMs: settings.batchDelayMs, retryDelayMs: settings.retryDelayMs, retryMaxDelayMs: settings.retryMaxDelayMs, offlineAfterAttempts: settings.offlineAfterAttempts };
+  const studies = new StudyRuns(settings.trackingUri, (dir) => RunSession.open(dir, settings.trackingUri, makeClient, logger, sessionSettings, { lock: 'try' }), settings.syncTimeoutMs);
+  sessionSettings.resolveParent = studies.resolve;
   const dirName = spoolDirName(settings.name);
 
   const sessionFor = (scope: TrackerScope, what: string) => {
@@ -135,14 +142,17 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
 
     async startRun(run: RunInfo) {
       if (sessions.has(run.runId)) return;
-      const session = (await RunSession.open(join(run.runDir, dirName), settings.trackingUri, makeClient, logger, sessionSettings, { lock: 'throw' }))!;
+      const spoolDir = join(run.runDir, dirName);
+      const session = (await RunSession.open(spoolDir, settings.trackingUri, makeClient, logger, sessionSettings, { lock: 'throw' }))!;
       sessions.set(run.runId, { session, run });
+      const parent = studies.parentOf(run, spoolDir);
+      if (run.study) studies.register(run.runId, session);
       const scope: OpScope = { runId: run.runId };
       const startTime = Number.isFinite(Date.parse(run.startedAt)) ? Date.parse(run.startedAt) : Date.now();
       const createTags: KeyValue[] = toTagEntries(
         tagsFrom({
           'aero.run_id': run.runId,
-          'aero.kind': 'run',
+          'aero.kind': run.study ? 'study' : 'run',
           'aero.project': run.project,
           'mlflow.source.name': `aero:${run.project}`,
           'mlflow.source.type': 'PROJECT',
@@ -163,6 +173,9 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
           resume: settings.resume,
           userId: currentUser(),
           createTags,
+          ...(parent ? { parent } : {}),
+          // A resumed study starts its run again: the MLflow run is RUNNING until the study ends.
+          ...(run.study ? { reopen: true } : {}),
         },
         ...tagOps(scope, { ...settings.tags, ...run.tags }),
         ...paramOps(scope, run.params),
@@ -266,6 +279,7 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
             errors.push(error);
           } finally {
             sessions.delete(runId);
+            studies.forget(runId);
           }
         }),
       );

@@ -84,7 +84,9 @@ async function runTune(args: ParsedArgs, io: IO, core: typeof import('@aeroml/co
 }
 
 function printEvent(io: IO, event: TuneEvent): void {
-  if (event.event === 'tune.study') {
+  if (event.event === 'tune.warning') {
+    io.err(`[aero] warning: ${event.message}`);
+  } else if (event.event === 'tune.study') {
     const resumed = event.resumed > 0 ? `, resuming after ${event.resumed} trial(s)` : '';
     io.out(`[tune] study ${event.study}: ${event.budget} trials, sampler ${event.sampler}${event.pruner !== 'none' ? `, pruner ${event.pruner}` : ''}${resumed}`);
   } else if (event.event === 'tune.trial') {

@@ -33,6 +33,14 @@ export interface RunInfo {
   dev: boolean;
   /** Sweep this run belongs to, if any. */
   sweepId?: string | undefined;
+  /**
+   * Set on the run that stands for a whole `aero tune` study, not a pipeline run: it has no
+   * actions, its params are the search space and its metrics the trials' objective values
+   * (and the best so far), step = trial number. Its `runId` is the `sweepId` of every trial,
+   * so a tracker can nest the trials under it (MLflow: `mlflow.parentRunId`). A resumed
+   * study starts the same `runId` again.
+   */
+  study?: { name: string } | undefined;
 }
 
 export interface ActionInfo {

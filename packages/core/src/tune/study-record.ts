@@ -54,6 +54,12 @@ export interface StudyRecord extends StudyIdentity {
   updatedAt: string;
   /** File name of the Optuna storage (a JournalFileStorage file) in the study folder, when the study uses Optuna. */
   optunaStorage?: string;
+  /**
+   * The study's own run in the trackers (the parent of its trials, e.g. in MLflow) and the
+   * `sweepId` of every trial. Kept here so a resumed study reuses it; records written
+   * before it existed get `tune-<name>`, the sweep id their trials already carry.
+   */
+  runId?: string;
   trials: TrialRecord[];
 }
 

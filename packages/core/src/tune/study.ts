@@ -25,6 +25,7 @@ import {
   type TrialRecord,
 } from './study-record.js';
 import { runTrial, type TrialOutcome } from './trial-run.js';
+import { StudyTracking, studyRunId } from './study-tracking.js';
 import { closeTrialProject } from './trial-project.js';
 
 /** Optuna's JournalFileStorage in the study folder: `optuna-dashboard <that file>` opens it. */
@@ -33,7 +34,9 @@ export const OPTUNA_JOURNAL = 'optuna-journal.log';
 export type TuneEvent =
   | { event: 'tune.study'; study: string; dir: string; optunaStorage?: string; sampler: SamplerName; pruner: PrunerName; resumed: number; budget: number }
   | { event: 'tune.trial'; number: number; params: Record<string, ParamValue>; state: TrialRecord['state']; value?: number; values?: number[]; runId?: string; cached?: boolean; retryOf?: number; error?: { code: string; message: string } }
-  | { event: 'tune.finished'; study: string; best: TuneBest | null; pareto?: TuneBest[]; trials: TrialCounts; interrupted: boolean };
+  | { event: 'tune.finished'; study: string; best: TuneBest | null; pareto?: TuneBest[]; trials: TrialCounts; interrupted: boolean }
+  /** A tracker failed on the study's own run (RunInfo.study); the study goes on. */
+  | { event: 'tune.warning'; message: string };
 
 export interface TuneOptions {
   /**
@@ -126,10 +129,13 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
       hint: `Resume it with the arguments it was started with (aero tune show --study ${name}), or start another study with --study <new name>.`,
     });
   }
-  record ??= { schema: 1, name, createdAt: now, updatedAt: now, ...identity, ...(useOptuna ? { optunaStorage: OPTUNA_JOURNAL } : {}), trials: [] };
+  record ??= { schema: 1, name, createdAt: now, updatedAt: now, ...identity, ...(useOptuna ? { optunaStorage: OPTUNA_JOURNAL } : {}), runId: `tune-${name}`, trials: [] };
+  record.runId = studyRunId(record);
   const dir = studyDir(aeroDir, name);
 
   let bridge: OptunaBridge | undefined;
+  let tracking: StudyTracking | undefined;
+  let finished = false;
   const state = { record, saving: Promise.resolve() };
   // Writes of the study record are chained: trials finish in any order, the file is always whole.
   const save = () => (state.saving = state.saving.then(() => writeStudy(aeroDir, state.record)));
@@ -163,6 +169,8 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
     // Git is read once per study (spawning it cost ~17 ms of CPU per trial): every trial's run
     // records the state the study started from. Code edits still change cache keys.
     const git = await gitInfo(base.cwd);
+    tracking = new StudyTracking(base, state.record, (message) => emit({ event: 'tune.warning', message }));
+    await tracking.start(space, git);
     const distributions = Object.fromEntries(space.dimensions.map((d) => [d.key, describeDimension(d)]));
     const label = (params: Record<string, ParamValue>) => Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
     let nextLocalNumber = Math.max(-1, ...record.trials.map((t) => t.number)) + 1;
@@ -203,7 +211,7 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
             concurrency: options.concurrency,
             name: `${name}-trial-${trial.number}`,
             git,
-            sweepId: `tune-${name}`,
+            sweepId: studyRunId(state.record),
             tags: { 'aero.tune.study': name, 'aero.tune.trial': String(trial.number) },
           });
         } catch (error) {
@@ -215,6 +223,7 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
         Object.assign(trial, outcome, { finishedAt: new Date().toISOString() });
         if (bridge) await bridge.tell(trial.number, outcome.state === 'complete' ? 'complete' : outcome.state === 'pruned' ? 'pruned' : 'fail', outcome.values);
         await save();
+        await tracking?.trialFinished(trial);
         emit({
           event: 'tune.trial',
           number: trial.number,
@@ -232,7 +241,10 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
     };
     await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 1) }, () => worker()));
     await state.saving;
+    finished = true;
   } finally {
+    // The study's run ends with the command: KILLED on Ctrl-C, FAILED when an error ends the study.
+    await tracking?.end(options.signal?.aborted ? 'interrupted' : finished ? 'succeeded' : 'failed');
     await bridge?.close();
   }
   const best = bestTrials(state.record);
