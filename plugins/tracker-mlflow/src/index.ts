@@ -1,4 +1,7 @@
-import { parseMlflowTrackerOptions, type MlflowTrackerOptions } from './options.js';
+import { defineTracker } from '@aeroml/core';
+import { PLUGIN } from './errors.js';
+import { mlflowTrackerOptionsSchema, resolveMlflowTrackerOptions, type MlflowTrackerOptions } from './options.js';
+import { VERSION } from './version.js';
 import { createMlflowTracker, type MlflowTracker } from './tracker.js';
 
 /**
@@ -11,9 +14,14 @@ import { createMlflowTracker, type MlflowTracker } from './tracker.js';
  * plugins: [mlflowTracker({ trackingUri: 'http://127.0.0.1:5000' })]
  * ```
  */
-export function mlflowTracker(options: MlflowTrackerOptions = {}): MlflowTracker {
-  return createMlflowTracker(parseMlflowTrackerOptions(options));
-}
+export const mlflowTracker: (options?: MlflowTrackerOptions) => MlflowTracker = defineTracker({
+  name: (options) => options.name,
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 'mlflowTracker',
+  options: mlflowTrackerOptionsSchema,
+  setup: (options) => createMlflowTracker(resolveMlflowTrackerOptions(options)),
+});
 
 export { mlflowTrackerOptionsSchema, parseMlflowTrackerOptions } from './options.js';
 export type { MlflowTrackerOptions, MlflowTrackerSettings, ResolveFile, StoreLike } from './options.js';

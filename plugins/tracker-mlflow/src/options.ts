@@ -1,4 +1,4 @@
-import { AeroError, ErrorCodes, type ArtifactRef, type Logger, type ManifestFile, type Store } from '@aeroml/core';
+import { parsePluginOptions, pluginOptionsError, type ArtifactRef, type PluginOptionProblem, type Logger, type ManifestFile, type Store } from '@aeroml/core';
 import { z } from 'zod';
 import { PLUGIN } from './errors.js';
 
@@ -74,27 +74,26 @@ export interface MlflowTrackerSettings extends Omit<z.output<typeof mlflowTracke
   trackingUri: string;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(options)' : path.map(String).join('.');
-}
-
 /** Validates options at config time (env defaults applied); problems become one PLUGIN_OPTIONS_INVALID. */
 export function parseMlflowTrackerOptions(input: unknown, env: NodeJS.ProcessEnv = process.env): MlflowTrackerSettings {
-  const result = mlflowTrackerOptionsSchema.safeParse(input ?? {});
-  const lines = result.success ? [] : result.error.issues.map((issue) => `mlflowTracker: \`${formatPath(issue.path)}\`: ${issue.message}`);
-  const o = result.success ? result.data : undefined;
-  let trackingUri = o?.trackingUri ?? env.MLFLOW_TRACKING_URI ?? 'http://127.0.0.1:5000';
-  if (o && o.trackingUri === undefined && env.MLFLOW_TRACKING_URI !== undefined && !/^https?:\/\/[^/]+/.test(env.MLFLOW_TRACKING_URI)) {
-    lines.push(`mlflowTracker: \`trackingUri\`: MLFLOW_TRACKING_URI=${env.MLFLOW_TRACKING_URI} is not an http(s) URL (file stores and databricks URIs are not supported; run \`mlflow server\`)`);
+  return resolveMlflowTrackerOptions(parsePluginOptions(mlflowTrackerOptionsSchema, input, MLFLOW_TRACKER), env);
+}
+
+export const MLFLOW_TRACKER = { packageName: PLUGIN, factory: 'mlflowTracker' };
+
+/**
+ * Applies the MLFLOW_* environment to schema-valid options and checks what the schema
+ * cannot see (the environment's URI, one delay against the other), reported like the
+ * schema's problems.
+ */
+export function resolveMlflowTrackerOptions(o: z.output<typeof mlflowTrackerOptionsSchema>, env: NodeJS.ProcessEnv = process.env): MlflowTrackerSettings {
+  const problems: PluginOptionProblem[] = [];
+  let trackingUri = o.trackingUri ?? env.MLFLOW_TRACKING_URI ?? 'http://127.0.0.1:5000';
+  if (o.trackingUri === undefined && env.MLFLOW_TRACKING_URI !== undefined && !/^https?:\/\/[^/]+/.test(env.MLFLOW_TRACKING_URI)) {
+    problems.push({ path: 'trackingUri', message: `MLFLOW_TRACKING_URI=${env.MLFLOW_TRACKING_URI} is not an http(s) URL (file stores and databricks URIs are not supported; run \`mlflow server\`)` });
   }
-  if (o && o.retryMaxDelayMs < o.retryDelayMs) lines.push(`mlflowTracker: \`retryMaxDelayMs\`: must be >= retryDelayMs (${o.retryDelayMs})`);
-  if (lines.length > 0 || !o) {
-    throw new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, `Invalid options for mlflowTracker:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
-      plugin: PLUGIN,
-      hint: 'Fix the listed options in aero.config.ts; see docs/plugins/tracker-mlflow.md for every option.',
-      details: { issues: lines },
-    });
-  }
+  if (o.retryMaxDelayMs < o.retryDelayMs) problems.push({ path: 'retryMaxDelayMs', message: `must be >= retryDelayMs (${o.retryDelayMs})` });
+  if (problems.length > 0) throw pluginOptionsError(MLFLOW_TRACKER, problems);
   trackingUri = trackingUri.replace(/\/+$/, '');
   return {
     ...o,

@@ -24,18 +24,19 @@ describe('options', () => {
     }
     expect(error).toMatchObject({ name: 'AeroError', code: 'PLUGIN_OPTIONS_INVALID', plugin: '@aeroml/tracker-mlflow' });
     const message = (error as Error).message;
-    expect(message.split('\n')[0]).toBe('Invalid options for mlflowTracker:');
-    expect(message).toContain('  - mlflowTracker: `trackingUri`: expected an http(s) URL such as http://127.0.0.1:5000');
-    expect(message).toContain('  - mlflowTracker: `uploadThresholdBytes`: ');
-    expect(message).toContain('  - mlflowTracker: `tags.a`: ');
-    expect(message).toContain('  - mlflowTracker: `resolveFile`: expected a function (ref, file) => path | undefined');
-    expect(message).toMatch(/mlflowTracker: `\(options\)`: .*bogus/);
+    expect(message.split('\n')[0]).toBe('Invalid options for mlflowTracker():');
+    expect(message).toContain('\n  - `trackingUri`: expected an http(s) URL such as http://127.0.0.1:5000');
+    expect(message).toContain('\n  - `uploadThresholdBytes`: ');
+    expect(message).toContain('\n  - `tags.a`: ');
+    expect(message).toContain('\n  - `resolveFile`: expected a function (ref, file) => path | undefined');
+    expect(message).toContain('\n  - `bogus`: unknown option.');
+    expect(() => mlflowTracker({ experimentname: 'x' } as never)).toThrow('\n  - `experimentname`: unknown option. Did you mean `experimentName`?');
   });
 
   it('rejects a non-http MLFLOW_TRACKING_URI and inconsistent retry delays', () => {
     expect(() => parseMlflowTrackerOptions({}, { MLFLOW_TRACKING_URI: 'file:///tmp/mlruns' })).toThrow(
-      'mlflowTracker: `trackingUri`: MLFLOW_TRACKING_URI=file:///tmp/mlruns is not an http(s) URL (file stores and databricks URIs are not supported; run `mlflow server`)',
+      'Invalid options for mlflowTracker():\n  - `trackingUri`: MLFLOW_TRACKING_URI=file:///tmp/mlruns is not an http(s) URL (file stores and databricks URIs are not supported; run `mlflow server`)',
     );
-    expect(() => parseMlflowTrackerOptions({ retryDelayMs: 500, retryMaxDelayMs: 100 }, {})).toThrow('mlflowTracker: `retryMaxDelayMs`: must be >= retryDelayMs (500)');
+    expect(() => parseMlflowTrackerOptions({ retryDelayMs: 500, retryMaxDelayMs: 100 }, {})).toThrow('Invalid options for mlflowTracker():\n  - `retryMaxDelayMs`: must be >= retryDelayMs (500)');
   });
 });
