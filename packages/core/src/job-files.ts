@@ -1,6 +1,7 @@
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobEvent, JobResult } from './contracts/launcher.js';
+import { traceCode } from './errors/trace.js';
 
 /**
  * The launcher's side of the job-file protocol. A worker (`aero exec --spec <job.json>`)
@@ -99,6 +100,9 @@ export class JobEventTail {
 
 /** The result a launcher reports for a job that ended without a usable result.json. */
 export function failedJobResult(jobId: string, startedAt: string, error: NonNullable<JobResult['error']>): JobResult {
+  // A launcher's failure code (SLURM_JOB_TIMEOUT…) reaches the user without an AeroError
+  // ever being built, so it is counted for tools/errors/triggered.mjs here.
+  traceCode(error.code);
   return { jobId, ok: false, outputs: {}, startedAt, finishedAt: new Date().toISOString(), error };
 }
 
