@@ -10,6 +10,10 @@ import { loadCatalogue } from './catalogues.mjs';
 /** Codes no test here can trigger, with the reason. Keep this list tiny. */
 const UNTRIGGERABLE = {
   INTERNAL_ERROR: 'printed by the CLI for a thrown value that is not an AeroError: never constructed as an AeroError',
+  // Both are raised by plugins/launcher-slurm/src/launcher.ts (failure()) when squeue/scontrol/sacct report the
+  // state; the test cluster (tools/slurm) can produce neither state:
+  SLURM_OUT_OF_MEMORY: 'Slurm sets OUT_OF_MEMORY only when it enforces memory (TaskPlugin=task/cgroup with ConstrainRAMSpace, or jobacct_gather OverMemoryKill); the test cluster runs TaskPlugin=task/none and JobAcctGatherType=jobacct_gather/none, so a job over its --mem completes (checked: --mem=10M, 300 MB allocated, COMPLETED)',
+  SLURM_JOB_PREEMPTED: 'Slurm sets PREEMPTED only under a preemption policy (PreemptType=preempt/partition_prio or preempt/qos, PreemptMode CANCEL/REQUEUE); the test cluster has PreemptType=preempt/none, and `scontrol requeue` gives REQUEUED/PENDING, never PREEMPTED',
 };
 
 const dir = process.argv[2];
