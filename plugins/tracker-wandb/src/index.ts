@@ -1,5 +1,8 @@
 import { createWandbTracker, type WandbTracker } from './tracker.js';
-import { parseOptions, type WandbTrackerOptions } from './options.js';
+import { defineTracker } from '@aeroml/core';
+import { PLUGIN } from './errors.js';
+import { wandbTrackerOptionsSchema, type WandbTrackerOptions } from './options.js';
+import { VERSION } from './version.js';
 
 export { wandbTrackerOptionsSchema, type WandbTrackerOptions, type ResolvedWandbOptions, type ResolveFile } from './options.js';
 export { WandbErrorCodes, type WandbErrorCode } from './errors.js';
@@ -16,8 +19,13 @@ export type { SendOutcome } from './sender.js';
  * plugins: [wandbTracker({ project: 'my-project' })]
  * ```
  */
-export function wandbTracker(options: WandbTrackerOptions = {}): WandbTracker {
-  return createWandbTracker(parseOptions(options));
-}
+export const wandbTracker: (options?: WandbTrackerOptions) => WandbTracker = defineTracker({
+  name: 'wandb',
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 'wandbTracker',
+  options: wandbTrackerOptionsSchema,
+  setup: (options) => createWandbTracker(options),
+});
 
 export default wandbTracker;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AeroError, ErrorCodes } from '@aeroml/core';
+import { parsePluginOptions } from '@aeroml/core';
 import type { ArtifactRef, ManifestFile } from '@aeroml/core';
 import { PLUGIN } from './errors.js';
 
@@ -55,6 +55,8 @@ export const wandbTrackerOptionsSchema = z
         minDelayMs: z.number().int().min(0).default(500),
         maxDelayMs: z.number().int().min(0).default(30_000),
       })
+      // A mistyped retry setting is refused, not silently replaced by its default.
+      .strict()
       .prefault({}),
     /** Metric lines per file_stream request. */
     maxLinesPerRequest: z.number().int().min(1).max(10_000).default(1000),
@@ -64,22 +66,7 @@ export const wandbTrackerOptionsSchema = z
 export type WandbTrackerOptions = z.input<typeof wandbTrackerOptionsSchema>;
 export type ResolvedWandbOptions = z.output<typeof wandbTrackerOptionsSchema>;
 
-/** Validates options at config time; lists every problem with its dot path. */
+/** Validates options at config time with core's parsePluginOptions (every problem with its dot path). */
 export function parseOptions(input: unknown): ResolvedWandbOptions {
-  const result = wandbTrackerOptionsSchema.safeParse(input ?? {});
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(options)';
-    const message = issue.code === 'unrecognized_keys' ? `unknown option(s) ${issue.keys.map((k) => `\`${k}\``).join(', ')}` : issue.message;
-    return `wandbTracker: \`${path}\`: ${message}`;
-  });
-  return failOptions(lines);
-}
-
-function failOptions(lines: string[]): never {
-  throw new AeroError(ErrorCodes.PLUGIN_OPTIONS_INVALID, lines.join('\n'), {
-    plugin: PLUGIN,
-    hint: 'See the Options table in the @aeroml/tracker-wandb README.',
-    details: { problems: lines },
-  });
+  return parsePluginOptions(wandbTrackerOptionsSchema, input, { packageName: PLUGIN, factory: 'wandbTracker' });
 }

@@ -44,6 +44,9 @@ interface RunContext {
 }
 
 export interface WandbTracker extends Tracker {
+  /** Optional in the Tracker contract (the engine never calls them); this tracker has both. */
+  logParams(scope: TrackerScope, params: Record<string, unknown>): Promise<void>;
+  setTags(scope: TrackerScope, tags: Record<string, string>): Promise<void>;
   /** Spool folder of a run (`<runDir>/wandb`), for tools and tests. */
   spoolDir(runId: string): string | undefined;
   /** What the last send of a run achieved. */

@@ -39,12 +39,14 @@ describe('errors users can see', () => {
     expect(error!.code).toBe('PLUGIN_OPTIONS_INVALID');
     expect(error!.plugin).toBe('@aeroml/tracker-wandb');
     expect(error!.message.split('\n')).toEqual([
-      'wandbTracker: `project`: W&B project names may not contain / \\ # ? % :',
-      'wandbTracker: `mode`: Invalid option: expected one of "online"|"offline"|"disabled"',
-      'wandbTracker: `retry.attempts`: Too small: expected number to be >=1',
-      'wandbTracker: `(options)`: unknown option(s) `colour`',
+      'Invalid options for wandbTracker():',
+      '  - `project`: W&B project names may not contain / \\ # ? % :',
+      '  - `mode`: Invalid option: expected one of "online"|"offline"|"disabled"',
+      '  - `retry.attempts`: Too small: expected number to be >=1',
+      '  - `colour`: unknown option.',
     ]);
-    expect(error!.hint).toBe('See the Options table in the @aeroml/tracker-wandb README.');
+    expect(error!.hint).toBe('Fix the listed options where wandbTracker() is created in aero.config.ts; the Options section of the @aeroml/tracker-wandb README lists every option.');
+    expect(() => wandbTracker({ retry: { atempts: 3 } } as never)).toThrow('\n  - `retry.atempts`: unknown option. Did you mean `attempts`?');
   });
 
   it('WANDB_AUTH_FAILED when the key is refused; the spool survives for a later sync', async () => {

@@ -21,7 +21,7 @@ export interface PipelineOptions {
 
 const loss = (fold: number) => (step: number) => 1 / (step + 1 + fold);
 
-export async function runPipeline(tracker: Tracker, ws: Workspace, options: PipelineOptions = {}): Promise<PipelineRun> {
+export async function runPipeline(tracker: Tracker & Required<Pick<Tracker, 'logParams' | 'setTags'>>, ws: Workspace, options: PipelineOptions = {}): Promise<PipelineRun> {
   const run = runInfo(ws, { ...(options.runId ? { runId: options.runId } : {}), dev: Boolean(options.dev) });
   const cached = Boolean(options.cached);
   const metrics: Record<string, MetricPoint[]> = {};
