@@ -83,7 +83,24 @@ describe('aero ui in Chromium', () => {
       return n;
     });
     expect(inked).toBeGreaterThan(500);
-    expect(await page.locator('table.timing .bar').count()).toBe(5);
+    // The timing chart is uPlot too: one row per instance, a bar drawn for each, pixels on the canvas.
+    await page.waitForSelector('.chart[data-chart="timing"][data-bars] canvas');
+    const timing = page.locator('.chart[data-chart="timing"]');
+    expect({ rows: await timing.getAttribute('data-rows'), bars: await timing.getAttribute('data-bars') }).toEqual({ rows: '5', bars: '5' });
+    // One legend entry per status the run's instances have (estimated ones apart: hatched).
+    const detail = (await (await fetch(`${ui.url}api/runs/${runId('baseline')}`)).json()) as { instances: Array<{ status: string; estimated: boolean }> };
+    const kinds = [...new Set(detail.instances.map((i) => `${i.status}${i.estimated ? ' (estimated)' : ''}`))].sort();
+    expect(kinds.length).toBeGreaterThan(0);
+    expect((await timing.locator('.u-legend .u-series').allTextContents()).sort()).toEqual(kinds);
+    const painted = await timing.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      // Pixels in the colour of --ran (#16a34a): the bars themselves, not the axes' text.
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] === 0x16 && data[i + 1] === 0xa3 && data[i + 2] === 0x4a) n++;
+      return n;
+    });
+    expect(painted).toBeGreaterThan(200);
+    expect(await page.locator('table.timing').count()).toBe(0);
     expect(await page.locator('pre[data-params]').textContent()).toContain(XSS);
     await page.selectOption('#logs select', 'train');
     await page.waitForFunction(() => document.querySelector('#logs pre.log')?.textContent?.includes('note: '));

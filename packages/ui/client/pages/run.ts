@@ -4,6 +4,10 @@ import { badge, clear, formatDuration, formatTime, formatValue, h, link, section
 import { drawGraph, type GraphNode } from '../graph.js';
 import type { Page } from '../router.js';
 import { groupByMetric, metricCharts, type ChartState } from './metrics-section.js';
+import { timingChart, type TimedInstance } from '../timing-chart.js';
+
+/** Rows of the timing chart (22 px each): beyond this, the first ones and a note. */
+const MAX_TIMING_ROWS = 500;
 
 /** Above this many instances the DAG shows one node per action (with counts), not per instance. */
 const MAX_GRAPH_NODES = 300;
@@ -78,21 +82,19 @@ function dagSection(d: RunDetail, onPick: (instance: string) => void): HTMLEleme
   return section('DAG', legend, body);
 }
 
-/** Gantt-style timing: one bar per instance, placed at its start and as long as it took. */
+/** Gantt chart (uPlot, timing-chart.ts): one bar per instance, placed at its start and as long as it took. */
 function timingSection(d: RunDetail): HTMLElement {
-  const timed = d.instances.filter((i) => i.start !== null && i.end !== null);
-  const total = Math.max(1, d.durationMs ?? 0, ...timed.map((i) => i.end!));
-  const rows = timed.slice(0, 500).map((i) =>
-    h(
-      'tr',
-      null,
-      h('td', { class: 'mono' }, i.id),
-      h('td', { class: 'num' }, formatDuration(i.durationMs)),
-      h('td', { class: 'gantt' }, h('div', { class: `bar node-${i.status}${i.estimated ? ' estimated' : ''}`, style: `left:${((i.start! / total) * 100).toFixed(2)}%;width:${Math.max(0.3, ((i.end! - i.start!) / total) * 100).toFixed(2)}%`, title: `${formatDuration(i.start)} → ${formatDuration(i.end)}${i.estimated ? ' (start estimated from the DAG)' : ''}` })),
-    ),
-  );
-  const note = timed.some((i) => i.estimated) ? h('p', { class: 'muted' }, 'Hatched bars: the store has no finish time for them; they are placed after their inputs were produced.') : null;
-  return section('Timing', note, timed.length ? h('table', { class: 'timing' }, h('tbody', null, ...rows)) : h('p', { class: 'empty' }, 'No timings yet.'));
+  const timed: TimedInstance[] = d.instances.flatMap((i) => (i.start !== null && i.end !== null ? [{ id: i.id, status: i.status, start: i.start, end: i.end, estimated: i.estimated }] : []));
+  const total = Math.max(1, d.durationMs ?? 0, ...timed.map((i) => i.end));
+  const notes = [
+    timed.some((i) => i.estimated) ? h('p', { class: 'muted' }, 'Hatched bars: the store has no finish time for them; they are placed after their inputs were produced.') : null,
+    timed.length > MAX_TIMING_ROWS ? h('p', { class: 'muted' }, `The first ${MAX_TIMING_ROWS} of ${timed.length} instances.`) : null,
+  ];
+  const wrap = section('Timing', ...notes);
+  if (timed.length === 0) wrap.append(h('p', { class: 'empty' }, 'No timings yet.'));
+  // uPlot measures its holder: draw once the section is in the page.
+  else requestAnimationFrame(() => timingChart(wrap, timed.slice(0, MAX_TIMING_ROWS), total));
+  return wrap;
 }
 
 function paramsSection(d: RunDetail): HTMLElement {
