@@ -84,6 +84,14 @@ describe('parsePluginOptions', () => {
     expect(error.message).toContain('`cache.dri`: unknown option. Did you mean `dir`?');
   });
 
+  it('reports inside the union member a value was meant for', () => {
+    const schema = z.object({ mounts: z.array(z.union([z.string(), z.object({ source: z.string(), target: z.string().optional() }).strict()])) }).strict();
+    expect(caught(() => parsePluginOptions(schema, { mounts: ['/a:/b', { source: 1 }] }, '@acme/aero-kit')).message).toBe('Invalid options for @acme/aero-kit:\n  - `mounts.1.source`: expected string, received number');
+    expect(caught(() => parsePluginOptions(schema, { mounts: [{ source: '/a', tagret: '/b' }] }, '@acme/aero-kit')).message).toBe('Invalid options for @acme/aero-kit:\n  - `mounts.0.tagret`: unknown option. Did you mean `target`?');
+    // Neither member fits a number: zod's own union message stays.
+    expect(caught(() => parsePluginOptions(schema, { mounts: [3] }, '@acme/aero-kit')).message).toBe('Invalid options for @acme/aero-kit:\n  - `mounts.0`: Invalid input');
+  });
+
   it('names the options object itself when the whole value is wrong', () => {
     const error = caught(() => parsePluginOptions(mountsSchema, 'bucket', '@acme/aero-kit'));
     expect(error.message).toBe('Invalid options for @acme/aero-kit:\n  - `(options)`: expected object, received string');

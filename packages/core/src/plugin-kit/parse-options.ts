@@ -51,11 +51,16 @@ export function pluginOptionsError(plugin: PluginRef | string, problems: readonl
 }
 
 /** zod issues → one problem per dot path; unknown keys get one line each, with suggestions. */
-export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIssue[]): PluginOptionProblem[] {
+export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): PluginOptionProblem[] {
   return issues.flatMap((issue): PluginOptionProblem[] => {
-    const base = issue.path.map(String);
+    const fullPath = [...prefix, ...issue.path];
+    const base = fullPath.map(String);
+    if (issue.code === 'invalid_union') {
+      const branch = matchingBranch(issue.errors);
+      if (branch) return describeIssues(schema, branch, fullPath);
+    }
     if (issue.code === 'unrecognized_keys') {
-      const known = objectKeysAt(schema, issue.path);
+      const known = objectKeysAt(schema, fullPath);
       return issue.keys.map((key) => {
         const suggestion = didYouMean(nearestNames(key, known));
         return { path: [...base, key].join('.'), message: `unknown option.${suggestion ? ` ${suggestion}` : ''}` };
@@ -63,6 +68,17 @@ export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIs
     }
     return [{ path: base.join('.') || '(options)', message: issueMessage(issue) }];
   });
+}
+
+/**
+ * The union member the value was meant for: the one branch whose problems are inside the
+ * value rather than its type (`{ source: 1 }` is an object mount with a bad `source`, not
+ * a string mount). None when every branch refuses the type itself, or several do not.
+ */
+function matchingBranch(branches: readonly (readonly z.core.$ZodIssue[])[]): readonly z.core.$ZodIssue[] | undefined {
+  const typeOnly = (issues: readonly z.core.$ZodIssue[]) => issues.length > 0 && issues.every((i) => i.path.length === 0 && i.code === 'invalid_type');
+  const candidates = branches.filter((b) => b.length > 0 && !typeOnly(b));
+  return candidates.length === 1 ? candidates[0] : undefined;
 }
 
 /** zod's message without its generic `Invalid input: ` lead, and a missing value said plainly. */
