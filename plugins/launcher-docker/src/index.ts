@@ -1,6 +1,6 @@
-import { createDockerLauncher } from './launcher.js';
-import { parseOptions, type DockerLauncherOptions } from './options.js';
-import type { Launcher } from '@aeroml/core';
+import { defineLauncher, type Launcher } from '@aeroml/core';
+import { createDockerLauncher, VERSION } from './launcher.js';
+import { dockerLauncherOptionsSchema, PLUGIN, type DockerLauncherOptions } from './options.js';
 
 export { dockerLauncherOptionsSchema, dockerResourcesSchema, type DockerLauncherOptions, type DockerResources, type MountInput } from './options.js';
 export { planContainer, type ContainerPlan, type Mount } from './plan.js';
@@ -10,8 +10,13 @@ export { planContainer, type ContainerPlan, type Mount } from './plan.js';
  * (`podman`): the project is mounted at the same absolute path so every path in the job
  * spec stays valid, and the worker is `aero exec --spec <job.json>` inside the image.
  */
-export function dockerLauncher(options: DockerLauncherOptions = {}): Launcher {
-  return createDockerLauncher(parseOptions(options));
-}
+export const dockerLauncher: (options?: DockerLauncherOptions) => Launcher = defineLauncher({
+  name: (options) => options.name,
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 'dockerLauncher',
+  options: dockerLauncherOptionsSchema,
+  setup: (options) => createDockerLauncher(options),
+});
 
 export default dockerLauncher;

@@ -1,4 +1,4 @@
-import { AeroError } from '@aeroml/core';
+import { parsePluginOptions } from '@aeroml/core';
 import { z } from 'zod';
 
 export const PLUGIN = '@aeroml/launcher-docker';
@@ -90,15 +90,7 @@ export function formatIssues(prefix: string, error: z.ZodError): string[] {
   });
 }
 
+/** Validates options with core's parsePluginOptions (one line per problem with its dot path). */
 export function parseOptions(input: unknown): ResolvedDockerOptions {
-  const parsed = dockerLauncherOptionsSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    const lines = formatIssues('dockerLauncher', parsed.error);
-    throw new AeroError('PLUGIN_OPTIONS_INVALID', `Invalid options for dockerLauncher():\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
-      plugin: PLUGIN,
-      hint: 'Fix the options passed to dockerLauncher() in aero.config.ts; see the Options table in the @aeroml/launcher-docker README.',
-      details: { issues: lines },
-    });
-  }
-  return parsed.data;
+  return parsePluginOptions(dockerLauncherOptionsSchema, input, { packageName: PLUGIN, factory: 'dockerLauncher' });
 }

@@ -12,9 +12,9 @@ describe('dockerLauncher options', () => {
         plugin: '@aeroml/launcher-docker',
         message: [
           'Invalid options for dockerLauncher():',
-          '  - dockerLauncher: `pull`: Invalid option: expected one of "never"|"missing"|"always"',
-          '  - dockerLauncher: `imageProjectDir`: Invalid string: must start with "/"',
-          '  - dockerLauncher: `mounts.0`: Invalid input',
+          '  - `pull`: Invalid option: expected one of "never"|"missing"|"always"',
+          '  - `imageProjectDir`: Invalid string: must start with "/"',
+          '  - `mounts.0.source`: expected string, received number',
         ].join('\n'),
       }),
     );
@@ -70,5 +70,11 @@ describe('dockerLauncher version', () => {
   it('is the version in package.json (inlined at build time, no literal to forget)', () => {
     expect(dockerLauncher().version).toBe(pkg.version);
     expect(dockerLauncher().packageName ?? pkg.name).toBe(pkg.name);
+  });
+});
+
+describe('dockerLauncher unknown options', () => {
+  it('names the nearest valid option', () => {
+    expect(() => dockerLauncher({ imgae: 'img:1' } as never)).toThrow('Invalid options for dockerLauncher():\n  - `imgae`: unknown option. Did you mean `image`?');
   });
 });
