@@ -1,5 +1,6 @@
-import { createSlurmLauncher, type SlurmLauncher } from './launcher.js';
-import { parseOptions, type SlurmLauncherOptions } from './options.js';
+import { defineLauncher } from '@aeroml/core';
+import { createSlurmLauncher, VERSION, type SlurmLauncher } from './launcher.js';
+import { checkOptions, PLUGIN, slurmLauncherOptionsSchema, type SlurmLauncherOptions } from './options.js';
 
 export { slurmLauncherOptionsSchema, slurmResourcesSchema, type SlurmLauncherOptions, type SlurmResources } from './options.js';
 export type { SlurmLauncher } from './launcher.js';
@@ -11,8 +12,13 @@ export { parseSqueueJson, parseScontrolShowJob, parseArrayTaskString, type TaskS
  * becomes one job array (`sbatch --parsable --array=0-N%limit`), status comes from one
  * `squeue --json` per poll, Ctrl-C runs `scancel`.
  */
-export function slurmLauncher(options: SlurmLauncherOptions = {}): SlurmLauncher {
-  return createSlurmLauncher(parseOptions(options));
-}
+export const slurmLauncher: (options?: SlurmLauncherOptions) => SlurmLauncher = defineLauncher({
+  name: (options) => options.name,
+  packageName: PLUGIN,
+  version: VERSION,
+  factory: 'slurmLauncher',
+  options: slurmLauncherOptionsSchema,
+  setup: (options) => createSlurmLauncher(checkOptions(options)),
+});
 
 export default slurmLauncher;

@@ -1,4 +1,4 @@
-import { AeroError } from '@aeroml/core';
+import { parsePluginOptions, pluginOptionsError } from '@aeroml/core';
 import { z } from 'zod';
 
 export const PLUGIN = '@aeroml/launcher-slurm';
@@ -121,21 +121,17 @@ export function formatIssues(prefix: string, error: z.ZodError): string[] {
   });
 }
 
+export const SLURM_LAUNCHER = { packageName: PLUGIN, factory: 'slurmLauncher' };
+
+/** Validates options with core's parsePluginOptions, then what the schema cannot see. */
 export function parseOptions(input: unknown): ResolvedSlurmOptions {
-  const parsed = slurmLauncherOptionsSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    const lines = formatIssues('slurmLauncher', parsed.error);
-    throw new AeroError('PLUGIN_OPTIONS_INVALID', `Invalid options for slurmLauncher():\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
-      plugin: PLUGIN,
-      hint: 'Fix the options passed to slurmLauncher() in aero.config.ts; see the Options table in the @aeroml/launcher-slurm README.',
-      details: { issues: lines },
-    });
+  return checkOptions(parsePluginOptions(slurmLauncherOptionsSchema, input, SLURM_LAUNCHER));
+}
+
+/** One option against another, reported like the schema's problems. */
+export function checkOptions(options: ResolvedSlurmOptions): ResolvedSlurmOptions {
+  if (options.maxPollIntervalMs < options.pollIntervalMs) {
+    throw pluginOptionsError(SLURM_LAUNCHER, [{ path: 'maxPollIntervalMs', message: `must be >= pollIntervalMs (${options.pollIntervalMs}): raise it or lower pollIntervalMs` }]);
   }
-  if (parsed.data.maxPollIntervalMs < parsed.data.pollIntervalMs) {
-    throw new AeroError('PLUGIN_OPTIONS_INVALID', `Invalid options for slurmLauncher():\n  - slurmLauncher: \`maxPollIntervalMs\`: must be >= pollIntervalMs (${parsed.data.pollIntervalMs})`, {
-      plugin: PLUGIN,
-      hint: 'Raise maxPollIntervalMs or lower pollIntervalMs.',
-    });
-  }
-  return parsed.data;
+  return options;
 }

@@ -12,9 +12,9 @@ describe('slurmLauncher options', () => {
         plugin: '@aeroml/launcher-slurm',
         message: [
           'Invalid options for slurmLauncher():',
-          '  - slurmLauncher: `arrayLimit`: Too small: expected number to be >0',
-          '  - slurmLauncher: `commands.sbatch`: Invalid input: expected string, received number',
-          '  - slurmLauncher: Unrecognized key: "bogus"',
+          '  - `arrayLimit`: Too small: expected number to be >0',
+          '  - `commands.sbatch`: expected string, received number',
+          '  - `bogus`: unknown option.',
         ].join('\n'),
       }),
     );
@@ -22,8 +22,9 @@ describe('slurmLauncher options', () => {
 
   it('rejects a poll backoff ceiling below the first interval', () => {
     expect(() => slurmLauncher({ pollIntervalMs: 5_000, maxPollIntervalMs: 1_000 })).toThrowError(
-      'Invalid options for slurmLauncher():\n  - slurmLauncher: `maxPollIntervalMs`: must be >= pollIntervalMs (5000)',
+      'Invalid options for slurmLauncher():\n  - `maxPollIntervalMs`: must be >= pollIntervalMs (5000): raise it or lower pollIntervalMs',
     );
+    expect(() => slurmLauncher({ partiton: 'gpu' } as never)).toThrowError('Invalid options for slurmLauncher():\n  - `partiton`: unknown option. Did you mean `partition`?');
   });
 
   it('has the plugin shape', () => {
