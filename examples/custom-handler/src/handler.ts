@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
-import { isAeroError, type AssetHandler } from '@aeroml/core';
+import { defineHandler, isAeroError, type AssetHandler, type PluginBase } from '@aeroml/core';
 import { version } from '../package.json';
 import type { NetpbmImage } from './image.js';
 import { checkImage, formatNetpbm, parseNetpbm } from './netpbm.js';
-import { parseOptions, type NetpbmOptions } from './options.js';
+import { netpbmOptionsSchema, type NetpbmOptions, type ResolvedNetpbmOptions } from './options.js';
 import { netpbmError, NetpbmErrorCodes, PLUGIN } from './errors.js';
 
 export type NetpbmHandler = AssetHandler<NetpbmImage>;
@@ -14,13 +14,18 @@ export type NetpbmHandler = AssetHandler<NetpbmImage>;
  * The `netpbm` handler for PGM (gray) and PPM (RGB) images: `plugins: [netpbmHandler()]`,
  * then outputs like `{ handler: 'netpbm', path: 'frames/{frame:04d}.pgm' }`.
  */
-export function netpbmHandler(options: NetpbmOptions = {}): NetpbmHandler {
-  const settings = parseOptions(options); // validate at config time, fail early
+export const netpbmHandler: (options?: NetpbmOptions) => NetpbmHandler = defineHandler({
+  name: 'netpbm',
+  packageName: PLUGIN,
+  version,
+  factory: 'netpbmHandler',
+  // Validated when the config is loaded: a typo fails before anything runs.
+  options: netpbmOptionsSchema,
+  setup: (settings) => netpbmMembers(settings),
+});
+
+function netpbmMembers(settings: ResolvedNetpbmOptions): Omit<NetpbmHandler, keyof PluginBase> {
   return {
-    kind: 'handler',
-    name: 'netpbm',
-    version,
-    packageName: PLUGIN,
     extensions: ['pgm', 'ppm', 'pnm'],
 
     async read(path) {

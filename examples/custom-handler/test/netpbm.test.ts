@@ -129,10 +129,10 @@ describe('errors', () => {
   it('PLUGIN_OPTIONS_INVALID at config time', () => {
     expect(() => netpbmHandler({ plain: 'yes', comment: 'two\nlines', colour: 1 } as never)).toThrow(
       [
-        'Invalid options:',
-        '  - netpbmHandler: `plain`: Invalid input: expected boolean, received string',
-        '  - netpbmHandler: `comment`: must be one line of printable ASCII',
-        '  - netpbmHandler: `colour`: unknown option',
+        'Invalid options for netpbmHandler():',
+        '  - `plain`: expected boolean, received string',
+        '  - `comment`: must be one line of printable ASCII',
+        '  - `colour`: unknown option.',
       ].join('\n'),
     );
   });
