@@ -2,18 +2,57 @@ import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobEvent, JobResult, JobSpec } from './contracts/launcher.js';
-import { createAero, type CreateAeroOptions } from './engine.js';
+import { createAero, type Aero, type CreateAeroOptions } from './engine.js';
 import { AeroError, ErrorCodes } from './errors.js';
 import { executeJob, toJobError } from './executor.js';
+import { JOB_END_MARK, WARM_WORKER_ENV } from './launchers/warm-protocol.js';
 import { writeFileAtomic } from './util/fs.js';
 
 /**
  * The worker behind `aero exec --spec <job.json>`: loads the project's config (for the
- * action code, the store and the handlers), runs the one instance, writes
- * `<jobDir>/result.json` atomically. Events go over the IPC channel when there is one
+ * action code, the store and the handlers), runs the instance, writes
+ * `<jobDir>/result.json` atomically; a warm worker then waits for more specs over IPC. Events go over the IPC channel when there is one
  * (process launcher) and are appended to `<jobDir>/events.jsonl` always.
  */
 export async function runWorker(specPath: string, options: Pick<CreateAeroOptions, 'defaults'> & { signal?: AbortSignal } = {}): Promise<JobResult> {
+  const projects = new Map<string, Promise<Aero>>();
+  let result = await runOneJob(specPath, options, projects);
+  // A warm worker of the process launcher (launchers/worker-pool.ts) stays for more jobs of
+  // the same project, environment and overrides, sent over IPC, until told to stop.
+  if (process.env[WARM_WORKER_ENV] === '1' && process.send) {
+    for (;;) {
+      const next = await nextJob(options.signal);
+      if (!next) break;
+      result = await runOneJob(next, options, projects);
+    }
+  }
+  for (const aero of projects.values()) await (await aero.catch(() => undefined))?.plugins.store.close?.();
+  return result;
+}
+
+/** The next job spec path sent by the launcher, or undefined when it says stop (or goes away). */
+function nextJob(signal: AbortSignal | undefined): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    if (signal?.aborted || !process.connected) return resolve(undefined);
+    const done = (value: string | undefined) => {
+      process.off('message', onMessage);
+      process.off('disconnect', onGone);
+      signal?.removeEventListener('abort', onGone);
+      resolve(value);
+    };
+    const onMessage = (message: unknown) => {
+      const m = message as { type?: string; spec?: string };
+      if (m?.type === 'aero:job' && typeof m.spec === 'string') done(m.spec);
+      else if (m?.type === 'aero:stop') done(undefined);
+    };
+    const onGone = () => done(undefined);
+    process.on('message', onMessage);
+    process.once('disconnect', onGone);
+    signal?.addEventListener('abort', onGone, { once: true });
+  });
+}
+
+async function runOneJob(specPath: string, options: Pick<CreateAeroOptions, 'defaults'> & { signal?: AbortSignal }, projects: Map<string, Promise<Aero>>): Promise<JobResult> {
   let spec: JobSpec;
   try {
     spec = JSON.parse(await readFile(specPath, 'utf8')) as JobSpec;
@@ -44,17 +83,30 @@ export async function runWorker(specPath: string, options: Pick<CreateAeroOption
   let result: JobResult;
   try {
     // The run's overrides, so the worker composes the same config (a YAML `???` that the
-    // command line filled would otherwise fail to load here).
-    const aero = await createAero({ cwd: spec.cwd, ...(spec.configFile ? { configFile: spec.configFile } : {}), overrides: spec.overrides ?? [], dev: Boolean(spec.dev), defaults: options.defaults ?? {} });
+    // command line filled would otherwise fail to load here). A warm worker loads each
+    // project once: the launcher only sends it jobs of the same project and overrides.
+    const key = JSON.stringify([spec.cwd, spec.configFile, spec.overrides ?? [], Boolean(spec.dev)]);
+    let loading = projects.get(key);
+    if (!loading) {
+      loading = createAero({ cwd: spec.cwd, ...(spec.configFile ? { configFile: spec.configFile } : {}), overrides: spec.overrides ?? [], dev: Boolean(spec.dev), defaults: options.defaults ?? {} });
+      projects.set(key, loading);
+      loading.catch(() => projects.delete(key));
+    }
+    const aero = await loading;
     const action = aero.actions.find((a) => a.name === spec.action);
     if (!action) throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, `The config has no action \`${spec.action}\` any more.`, { hint: 'The config changed after the job was submitted; rerun the pipeline.' });
     emit({ type: 'job:started', jobId: spec.jobId });
     result = await executeJob(spec, { action, artifacts: aero.artifacts, handlers: aero.plugins.handlers, emit, signal: controller.signal });
-    await aero.plugins.store.close?.();
   } catch (error) {
     const now = new Date().toISOString();
     result = { jobId: spec.jobId, ok: false, outputs: {}, error: toJobError(error, spec), startedAt: now, finishedAt: now };
   }
   await writeFileAtomic(join(spec.jobDir, 'result.json'), JSON.stringify(result, null, 2));
+  if (process.env[WARM_WORKER_ENV] === '1' && process.send) {
+    // The job's output is complete once both marks have come through the pipes.
+    await new Promise<void>((resolve) => process.stdout.write(`${JOB_END_MARK} ${spec.jobId}\n`, () => resolve()));
+    await new Promise<void>((resolve) => process.stderr.write(`${JOB_END_MARK} ${spec.jobId}\n`, () => resolve()));
+    process.send({ type: 'aero:job-done', jobId: spec.jobId });
+  }
   return result;
 }
