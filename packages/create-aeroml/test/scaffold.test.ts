@@ -14,7 +14,7 @@ async function tree(dir: string, prefix = ''): Promise<string[]> {
 }
 
 const readJson = async (file: string) => JSON.parse(await readFile(file, 'utf8'));
-const PLUGIN_BASE = ['.gitignore', 'CHANGELOG.md', 'README.md', 'package.json', 'src/errors.ts', 'src/index.ts', 'src/options.ts', 'test/conformance.test.ts', 'tsconfig.json', 'tsup.config.ts', 'vitest.config.ts'];
+const PLUGIN_BASE = ['.gitignore', 'CHANGELOG.md', 'README.md', 'package.json', 'src/errors.ts', 'src/index.ts', 'test/conformance.test.ts', 'tsconfig.json', 'tsup.config.ts', 'vitest.config.ts'];
 
 describe('templates', () => {
   const cases: Array<{ argv: string[]; files: string[]; deps: string[]; devDeps: string[]; contains: [string, string] }> = [

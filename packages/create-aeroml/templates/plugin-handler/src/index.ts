@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type AssetHandler } from '@aeroml/core';
+import { defineHandler, type AssetHandler, type HandlerMembers } from '@aeroml/core';
 import { z } from 'zod';
 import { version } from '../package.json';
 import { PLUGIN, pluginError } from './errors.js';
-import { parseOptions } from './options.js';
 
 /** Options of `linesHandler()`, validated when the config is loaded. */
 export const linesOptionsSchema = z
@@ -27,14 +26,19 @@ export const LinesErrorCodes = {
  * The `lines` handler: a `string[]` as a text file, one line each.
  * `plugins: [linesHandler()]`, then outputs like `{ handler: 'lines', path: 'words.lines' }`.
  */
-export function linesHandler(options: LinesOptions = {}): AssetHandler<string[]> {
-  const settings = parseOptions('linesHandler', linesOptionsSchema, options);
+export const linesHandler: (options?: LinesOptions) => AssetHandler<string[]> = defineHandler({
+  name: 'lines',
+  packageName: PLUGIN,
+  version,
+  factory: 'linesHandler',
+  // Validated when aero.config.ts is loaded: a mistyped option fails before anything runs.
+  options: linesOptionsSchema,
+  setup: (settings) => createLinesHandler(settings),
+});
+
+function createLinesHandler(settings: z.output<typeof linesOptionsSchema>): HandlerMembers {
   const eol = settings.eol === 'crlf' ? '\r\n' : '\n';
   return {
-    kind: 'handler',
-    name: 'lines',
-    version,
-    packageName: PLUGIN,
     extensions: ['lines'],
 
     async read(path) {

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { appendLogTail, ErrorCodes, failedJobResult, jobFilePaths, readJobResult, type JobEvent, type JobResult, type Launcher } from '@aeroml/core';
+import { defineLauncher, appendLogTail, ErrorCodes, failedJobResult, jobFilePaths, readJobResult, type JobEvent, type JobResult, type Launcher, type LauncherMembers } from '@aeroml/core';
 import { z } from 'zod';
 import { version } from '../package.json';
 import { PLUGIN } from './errors.js';
-import { parseOptions } from './options.js';
 
 /** Options of `niceLauncher()`, validated when the config is loaded. */
 export const niceLauncherOptionsSchema = z
@@ -25,8 +24,17 @@ export type NiceLauncherOptions = z.input<typeof niceLauncherOptionsSchema>;
  * `aero run --launcher nice`. The worker reports progress over the IPC channel (nice
  * execs the worker, which inherits it) and writes its result to the job folder.
  */
-export function niceLauncher(options: NiceLauncherOptions = {}): Launcher {
-  const settings = parseOptions('niceLauncher', niceLauncherOptionsSchema, options);
+export const niceLauncher: (options?: NiceLauncherOptions) => Launcher = defineLauncher({
+  name: 'nice',
+  packageName: PLUGIN,
+  version,
+  factory: 'niceLauncher',
+  // Validated when aero.config.ts is loaded: a mistyped option fails before anything runs.
+  options: niceLauncherOptionsSchema,
+  setup: (settings) => createNiceLauncher(settings),
+});
+
+function createNiceLauncher(settings: z.output<typeof niceLauncherOptionsSchema>): LauncherMembers {
   const children = new Map<string, ChildProcess>();
   const stop = (child: ChildProcess) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -36,10 +44,6 @@ export function niceLauncher(options: NiceLauncherOptions = {}): Launcher {
     }, settings.killGraceMs).unref();
   };
   return {
-    kind: 'launcher',
-    name: 'nice',
-    version,
-    packageName: PLUGIN,
     ...(settings.maxConcurrency ? { maxConcurrency: settings.maxConcurrency } : {}),
     submit(jobs, ctx) {
       return jobs.map(

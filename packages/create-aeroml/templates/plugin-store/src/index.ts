@@ -4,11 +4,10 @@ import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile }
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { PutOptions, PutResult, Store } from '@aeroml/core';
+import { defineStore, type PutOptions, type PutResult, type Store, type StoreMembers } from '@aeroml/core';
 import { z } from 'zod';
 import { version } from '../package.json';
 import { PLUGIN, pluginError } from './errors.js';
-import { parseOptions } from './options.js';
 
 /** Options of `folderStore()`, validated when the config is loaded. */
 export const folderStoreOptionsSchema = z
@@ -29,8 +28,17 @@ const TMP = '.tmp';
  * Writes go to a temp file first, then rename into place (atomic overwrite) or hard-link
  * into place (`ifAbsent`: the link fails when the key exists, even between racing writers).
  */
-export function folderStore(options: FolderStoreOptions = {}): Store {
-  const settings = parseOptions('folderStore', folderStoreOptionsSchema, options);
+export const folderStore: (options?: FolderStoreOptions) => Store = defineStore({
+  name: 'folder',
+  packageName: PLUGIN,
+  version,
+  factory: 'folderStore',
+  // Validated when aero.config.ts is loaded: a mistyped option fails before anything runs.
+  options: folderStoreOptionsSchema,
+  setup: (settings) => createFolderStore(settings),
+});
+
+function createFolderStore(settings: z.output<typeof folderStoreOptionsSchema>): StoreMembers {
   const root = resolve(settings.cwd ?? process.cwd(), settings.dir);
 
   /** No key may leave the root: refuse empty, `.`/`..` segments, absolute keys and backslashes. */
@@ -85,11 +93,7 @@ export function folderStore(options: FolderStoreOptions = {}): Store {
     }
   }
 
-  const store: Store = {
-    kind: 'store',
-    name: 'folder',
-    version,
-    packageName: PLUGIN,
+  const store: StoreMembers = {
     localRoot: root,
 
     async has(key) {

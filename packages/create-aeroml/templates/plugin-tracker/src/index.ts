@@ -1,10 +1,9 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ActionInfo, MetricPoint, RunInfo, Tracker, TrackerScope } from '@aeroml/core';
+import { defineTracker, type ActionInfo, type MetricPoint, type RunInfo, type Tracker, type TrackerScope, type TrackerMembers } from '@aeroml/core';
 import { z } from 'zod';
 import { version } from '../package.json';
 import { PLUGIN, pluginError } from './errors.js';
-import { parseOptions } from './options.js';
 
 /** Options of `jsonlTracker()`, validated when the config is loaded. */
 export const jsonlTrackerOptionsSchema = z
@@ -29,8 +28,17 @@ type Event =
  * Records every tracker call as one JSON line appended to a file in the run's folder:
  * `plugins: [jsonlTracker()]`. Appends are queued in call order; `flush` waits for them.
  */
-export function jsonlTracker(options: JsonlTrackerOptions = {}): Tracker {
-  const settings = parseOptions('jsonlTracker', jsonlTrackerOptionsSchema, options);
+export const jsonlTracker: (options?: JsonlTrackerOptions) => Tracker = defineTracker({
+  name: 'jsonl',
+  packageName: PLUGIN,
+  version,
+  factory: 'jsonlTracker',
+  // Validated when aero.config.ts is loaded: a mistyped option fails before anything runs.
+  options: jsonlTrackerOptionsSchema,
+  setup: (settings) => createJsonlTracker(settings),
+});
+
+function createJsonlTracker(settings: z.output<typeof jsonlTrackerOptionsSchema>): TrackerMembers {
   const files = new Map<string, string>();
   let queue: Promise<void> = Promise.resolve();
   const append = (runId: string, event: Event): Promise<void> => {
@@ -44,10 +52,6 @@ export function jsonlTracker(options: JsonlTrackerOptions = {}): Tracker {
     });
   };
   return {
-    kind: 'tracker',
-    name: 'jsonl',
-    version,
-    packageName: PLUGIN,
     async startRun(run) {
       await mkdir(run.runDir, { recursive: true });
       files.set(run.runId, join(run.runDir, settings.file));
