@@ -17,3 +17,5 @@ export { describeLauncher } from './launcher.js';
 export type { DescribeLauncherOptions } from './launcher.js';
 export { runAero, aeroCliEnv } from './run-aero.js';
 export type { RunAeroOptions, AeroCliResult } from './run-aero.js';
+export { describeConfigLoader } from './config-loader.js';
+export type { DescribeConfigLoaderOptions, ConfigLoaderFactory, ProjectFiles, RefusedInput } from './config-loader.js';

@@ -72,4 +72,22 @@ describe('the suites catch broken plugins', () => {
     expect(status('raw-error-handler', 'rejects reading a missing file')).toBe('failed');
     expect(status('raw-error-handler', 'round-trips sample')).toBe('passed');
   });
+
+  it('describeConfigLoader fails a loader whose overrides stick to the next load', () => {
+    expect(status('sticky-overrides', 'keeps nothing from one load to the next')).toBe('failed');
+    expect(status('sticky-overrides', 'applies overrides')).toBe('passed');
+    expect(status('sticky-overrides', 'loads the project without overrides')).toBe('passed');
+  });
+
+  it('describeConfigLoader fails a loader that lets a raw parse error escape', () => {
+    expect(status('raw-parse-error', 'refuses a file that is not JSON')).toBe('failed');
+    expect(status('raw-parse-error', 'refuses a project without config.json')).toBe('passed');
+    expect(status('raw-parse-error', 'reports its sources')).toBe('passed');
+  });
+
+  it('describeLauncher fails a launcher that drops the worker\'s error message', () => {
+    expect(status('mute-errors', 'reports an error thrown in the worker')).toBe('failed');
+    expect(status('mute-errors', 'runs a partitioned pipeline')).toBe('passed');
+    expect(status('mute-errors', 'reports a worker that dies without a result')).toBe('passed');
+  });
 });

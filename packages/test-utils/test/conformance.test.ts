@@ -1,5 +1,6 @@
-import { describeHandler, describeStore, describeTracker } from '../src/index.js';
-import { linesHandler, memoryStoreFactory, memoryTracker } from './reference.js';
+import { describeConfigLoader, describeHandler, describeStore, describeTracker } from '../src/index.js';
+import { jsonConfig, linesHandler, memoryStoreFactory, memoryTracker } from './reference.js';
+import { jsonConfigSuite } from './fixtures/json-config-suite.js';
 
 describeStore('memory (reference)', memoryStoreFactory());
 
@@ -19,3 +20,5 @@ describeHandler('lines (reference)', () => linesHandler(), {
     { name: 'embedded newline', value: ['a\nb'] },
   ],
 });
+
+describeConfigLoader('json (reference)', () => jsonConfig(), jsonConfigSuite);

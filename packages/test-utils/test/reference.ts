@@ -1,9 +1,9 @@
 // Small, correct in-memory implementations used to prove the suites pass on a correct
 // plugin; test/fixtures/*.fixture.ts break them one way each to prove the suites fail.
 import { Readable } from 'node:stream';
-import { AeroError, type ActionInfo, type AssetHandler, type MetricPoint, type PutOptions, type PutResult, type RunInfo, type Store, type Tracker, type TrackerScope } from '@aeroml/core';
+import { AeroError, defineConfigLoader, type ActionInfo, type AssetHandler, type ConfigLoader, type MetricPoint, type PutOptions, type PutResult, type RunInfo, type Store, type Tracker, type TrackerScope } from '@aeroml/core';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { TrackerReadBack, TrackedScope } from '../src/index.js';
 
 async function toBuffer(body: Uint8Array | string | Readable): Promise<Buffer> {
@@ -176,4 +176,59 @@ export function linesHandler(hooks: LinesHandlerHooks = {}): AssetHandler<string
       return { lines: value.length };
     },
   };
+}
+
+export interface JsonConfigHooks {
+  /** Apply overrides to the parsed file kept from the first load (a state leak between loads). */
+  keepParsed?: boolean;
+  /** Let JSON.parse's own SyntaxError escape instead of an AeroError. */
+  rawParseErrors?: boolean;
+}
+
+/** `config.json` plus `key.path=value` overrides (values parsed as JSON, else strings). */
+export function jsonConfig(hooks: JsonConfigHooks = {}): ConfigLoader {
+  return defineConfigLoader({
+    name: 'json',
+    packageName: '@aeroml/test-utils-reference',
+    version: '0.0.0',
+    setup: () => {
+      let kept: Record<string, unknown> | undefined;
+      return {
+        async load({ cwd, overrides }) {
+          const text = await readFile(join(cwd, 'config.json'), 'utf8').catch(() => {
+            throw new AeroError('CONFIG_NOT_FOUND', `config.json not found in ${cwd}.`);
+          });
+          let params: Record<string, unknown>;
+          if (hooks.keepParsed && kept) params = kept;
+          else {
+            try {
+              params = JSON.parse(text) as Record<string, unknown>;
+            } catch (error) {
+              if (hooks.rawParseErrors) throw error;
+              throw new AeroError('CONFIG_INVALID', `config.json: invalid JSON: ${(error as Error).message}.`, { cause: error });
+            }
+            kept = params;
+          }
+          if (!hooks.keepParsed) params = structuredClone(params);
+          for (const override of overrides) {
+            const eq = override.indexOf('=');
+            const path = override.slice(0, eq).split('.');
+            let node = params;
+            for (const [i, key] of path.entries()) {
+              if (!(key in node)) throw new AeroError('OVERRIDE_INVALID', `Cannot apply \`${override}\`: \`${path.slice(0, i + 1).join('.')}\` is not in config.json.`);
+              if (i === path.length - 1) {
+                const raw = override.slice(eq + 1);
+                try {
+                  node[key] = JSON.parse(raw);
+                } catch {
+                  node[key] = raw;
+                }
+              } else node = node[key] as Record<string, unknown>;
+            }
+          }
+          return { params, sources: [{ file: 'config.json', content: text }] };
+        },
+      };
+    },
+  })();
 }
