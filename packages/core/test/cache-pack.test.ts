@@ -132,7 +132,7 @@ describe('presentKeys (what a pack\'s hits rely on, in few requests)', () => {
   };
   const expected = new Set(['cache/k1.json', 'artifacts/a.o/d2.json', 'objects/sha256/ab/ab1']);
 
-  it('lists cache/ and artifacts/ of a remote store instead of asking per key, and asks per blob', async () => {
+  it('lists cache/, artifacts/ and the shards of objects/ of a remote store instead of asking per key', async () => {
     const store = memoryStore();
     seed(store);
     const asked: string[] = [];
@@ -141,8 +141,14 @@ describe('presentKeys (what a pack\'s hits rely on, in few requests)', () => {
     store.has = async (key) => (asked.push(key), has(key));
     store.list = (prefix) => (listed.push(prefix), list(prefix));
     expect(await presentKeys(store, keys, 2)).toEqual(expected);
-    expect(listed.sort()).toEqual(['artifacts/', 'cache/']);
-    expect(asked).toEqual(['objects/sha256/ab/ab1', 'objects/sha256/ab/ab2']);
+    expect(listed.sort()).toEqual(['artifacts/', 'cache/', 'objects/sha256/ab/']);
+    expect(asked).toEqual([]);
+    // A shard with one asked blob is asked per key.
+    listed.length = 0;
+    expect(await presentKeys(store, [...keys, 'objects/sha256/cd/cd1'], 2)).toEqual(expected);
+    expect(listed.sort()).toEqual(['artifacts/', 'cache/', 'objects/sha256/ab/']);
+    expect(asked).toEqual(['objects/sha256/cd/cd1']);
+    asked.length = 0;
     // Few keys: asked one by one, nothing listed.
     listed.length = 0;
     asked.length = 0;

@@ -15,8 +15,8 @@ import type { CacheEntry } from '../runs.js';
  * Group commit: a record that arrives while the journal is idle is written on the next
  * tick (with whatever arrived in the same tick); records that arrive soon after a write
  * wait until `maxDelayMs` after that write began, so a burst of instances shares one
- * segment per `maxDelayMs` (or per `maxRecords`), while a lone slow action's entry is on
- * disk at once. The rest is written when the run ends or is interrupted. A crash (kill -9)
+ * segment per `maxDelayMs` (50 ms locally, 500 ms on a remote store) or per `maxRecords`,
+ * while a lone slow action's entry is in the store at once. The rest is written when the run ends or is interrupted. A crash (kill -9)
  * loses at most the batch not yet written: those instances run again next time, with the
  * same digests, because their blobs and manifests were committed before their entry.
  */
@@ -56,7 +56,11 @@ export function parseSegment(bytes: Uint8Array | null): JournalRecord[] | undefi
 export interface JournalOptions {
   /** Records per batch at most (default 4096). */
   maxRecords?: number;
-  /** Least time between the starts of two batch writes (default 50 ms); see the module comment. */
+  /**
+   * Least time between the starts of two batch writes; see the module comment. Default:
+   * 50 ms on a local store, 500 ms on a remote one (S3: a request per batch costs more, and
+   * fewer, larger objects make a no-op rerun read fewer).
+   */
   maxDelayMs?: number;
   /** Told when a batch could not be written (its instances then run again next time). */
   onError?: (error: unknown, records: number) => void;
@@ -80,7 +84,7 @@ export class RunJournal {
     private readonly options: JournalOptions = {},
   ) {
     this.maxRecords = options.maxRecords ?? 4096;
-    this.maxDelayMs = options.maxDelayMs ?? 50;
+    this.maxDelayMs = options.maxDelayMs ?? (store.localRoot ? 50 : 500);
   }
 
   /** Adds a record to the current batch; it is written with the batch (see flush). */
