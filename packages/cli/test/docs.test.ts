@@ -25,7 +25,7 @@ function aeroCommands(sh: string): string[][] {
 
 // Every `ts example` block is a complete aero.config.ts; the `sh` block after it (if any)
 // is run command by command against it. Docs examples never drift from the code.
-const DOCS = ['README.md', 'docs/getting-started.md'];
+const DOCS = ['README.md', 'docs/getting-started.md', 'docs/plugins/authoring.md'];
 
 describe('docs examples run', () => {
   for (const doc of DOCS) {
@@ -44,6 +44,22 @@ describe('docs examples run', () => {
       }
     });
   }
+
+  it('docs/plugins/authoring.md: the option errors it shows are the ones a user gets', async () => {
+    const example = blocks(await readFile(join(REPO, 'docs/plugins/authoring.md'), 'utf8')).find((b) => b.info === 'ts example')!;
+    const call = 'linesHandler({ eol: \'lf\' })';
+    expect(example.code).toContain(call);
+    const cases: Array<[string, string]> = [
+      ["linesHandler({ eol: 'cr' } as never)", '[aero] [aero-handler-lines] PLUGIN_OPTIONS_INVALID: Invalid options for linesHandler():\n  - `eol`: Invalid option: expected one of "lf"|"crlf"'],
+      ["linesHandler({ eoll: 'lf' } as never)", '[aero] [aero-handler-lines] PLUGIN_OPTIONS_INVALID: Invalid options for linesHandler():\n  - `eoll`: unknown option. Did you mean `eol`?'],
+    ];
+    for (const [replacement, message] of cases) {
+      const dir = await makeProject('authoring', { 'aero.config.ts': example.code.replace(call, replacement) });
+      const r = await aero(dir, 'run');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+  });
 
   it('docs/concepts.md: the embedding example runs against the getting-started project', async () => {
     const all = blocks(await readFile(join(REPO, 'docs/concepts.md'), 'utf8'));
