@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { version } from '../package.json';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { AeroError, appendLogTail, failedJobResult, JobEventTail, readJobResult, writeFileAtomic, type JobResult, type JobSpec, type LaunchContext, type Launcher } from '@aeroml/core';
+import { AeroError, appendLogTail, failedJobResult, JobEventTail, readJobResult, writeFileAtomic, type JobResult, type JobSpec, type LaunchContext, type LauncherMembers } from '@aeroml/core';
 import { imageChecker } from './image.js';
 import { PLUGIN, type ResolvedDockerOptions } from './options.js';
 import { planContainer, type ContainerPlan } from './plan.js';
@@ -27,7 +27,7 @@ const RUNTIME_EXIT: Record<number, string> = {
 
 const LOG_TAIL_HEADING = 'Last lines of its output:';
 
-export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
+export function createDockerLauncher(options: ResolvedDockerOptions): LauncherMembers {
   const ensureImage = imageChecker(options);
   const running = new Map<string, Running>();
 
@@ -118,13 +118,10 @@ export function createDockerLauncher(options: ResolvedDockerOptions): Launcher {
     });
   }
 
+  // Identity (kind, name, version, packageName) comes from defineLauncher in index.ts.
+  // Containers run on this machine: the engine hands out its GPUs (spec.gpus), so two
+  // jobs never get the same device (no managesGpus).
   return {
-    kind: 'launcher',
-    // Containers run on this machine: the engine hands out its GPUs (spec.gpus), so two
-    // jobs never get the same device.
-    name: options.name,
-    version: VERSION,
-    packageName: PLUGIN,
     ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
     submit(jobs, ctx) {
       return jobs.map((spec) => runOne(spec, ctx));

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { version } from '../package.json';
 import { join, resolve as resolvePath } from 'node:path';
-import { AeroError, appendLogTail, failedJobResult, readJobResult, type JobEvent, type JobResult, type JobSpec, type LaunchContext, type Launcher, type Logger } from '@aeroml/core';
+import { AeroError, appendLogTail, failedJobResult, readJobResult, type JobEvent, type JobResult, type JobSpec, type LaunchContext, type Launcher, type Logger, type PluginBase } from '@aeroml/core';
 import { ensureSpecFile, jobFiles, JobFollower, readExitCode } from './job-files.js';
 import { PLUGIN, type ResolvedSlurmOptions } from './options.js';
 import { clearTaskState, forgetArray, listArrays, ownerIsDead, readTaskState, recordArray, writeTaskState, type SubmittedTask } from './registry.js';
@@ -50,7 +50,7 @@ interface Entry {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLauncher {
+export function createSlurmLauncher(options: ResolvedSlurmOptions): Omit<SlurmLauncher, keyof PluginBase> {
   const calls: SlurmCallCounters = { sbatch: 0, squeue: 0, scancel: 0, scontrol: 0, sacct: 0 };
   const tracked = new Map<string, Tracked>();
   const cleanedWorkDirs = new Set<string>();
@@ -486,12 +486,9 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): SlurmLaunche
     });
   }
 
+  // Identity (kind, name, version, packageName) comes from defineLauncher in index.ts.
   return {
-    kind: 'launcher',
     managesGpus: true,
-    name: options.name,
-    version: VERSION,
-    packageName: PLUGIN,
     get calls() {
       return { ...calls };
     },
