@@ -1,8 +1,8 @@
-import { defineHandler, type AssetHandler } from '@aeroml/core';
+import { defineHandler, parsePluginOptions, type AssetHandler } from '@aeroml/core';
 import { PLUGIN, TextErrorCodes, textError } from './errors.js';
 import { readBytes, writeAtomic } from './fs.js';
 import { CsvSyntaxError, formatCsv, maybeNumber, parseCsv } from './csv-format.js';
-import { csvOptionsSchema, parseOptions, type CsvOptions, type HandlerOf, type ResolvedCsvOptions } from './options.js';
+import { csvOptionsSchema, type CsvOptions, type HandlerOf, type ResolvedCsvOptions } from './options.js';
 import { decodeUtf8, stripBom } from './utf8.js';
 import { VERSION } from './version.js';
 
@@ -50,7 +50,7 @@ export const csvHandler: (options?: CsvOptions) => AssetHandler<CsvValue, Partia
 
 // Per-call read/write options are checked like the factory's, over the factory's values.
 function csvMembers(base: ResolvedCsvOptions): HandlerOf<CsvValue, Partial<CsvOptions>, Partial<CsvOptions>> {
-  const resolve = (extra: Partial<CsvOptions> | undefined): ResolvedCsvOptions => (extra && Object.keys(extra).length > 0 ? parseOptions('csvHandler', csvOptionsSchema, { ...base, ...extra }) : base);
+  const resolve = (extra: Partial<CsvOptions> | undefined): ResolvedCsvOptions => (extra && Object.keys(extra).length > 0 ? parsePluginOptions(csvOptionsSchema, { ...base, ...extra }, { packageName: PLUGIN, subject: 'read/write options of the csv handler' }) : base);
 
   return {
     extensions: ['csv'],

@@ -130,4 +130,10 @@ describe('errors', () => {
     expect(() => csvHandler({ delimiter: '"' })).toThrow('  - `delimiter`: must not be a quote or a line break');
     expect(() => csvHandler({ delimeter: ';' } as never)).toThrow('  - `delimeter`: unknown option. Did you mean `delimiter`?');
   });
+
+  it('per-call csv options are checked the same way', async () => {
+    const e = await rejection(csvHandler().read('/nonexistent.csv', { header: 'no' } as never));
+    expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
+    expect(e.message).toBe('Invalid read/write options of the csv handler:\n  - `header`: expected boolean, received string');
+  });
 });
