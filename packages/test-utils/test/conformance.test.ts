@@ -22,3 +22,14 @@ describeHandler('lines (reference)', () => linesHandler(), {
 });
 
 describeConfigLoader('json (reference)', () => jsonConfig(), jsonConfigSuite);
+
+// logParams and setTags are optional in the contract: a tracker without them passes too.
+const minimal = memoryTracker();
+describeTracker(
+  'memory without logParams and setTags',
+  () => {
+    const { logParams: _params, setTags: _tags, ...required } = minimal.factory();
+    return required;
+  },
+  { readBack: minimal.readBack },
+);
