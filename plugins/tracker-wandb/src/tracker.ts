@@ -3,11 +3,11 @@
 import { hostname } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ActionInfo, ActionStatus, AeroError, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerContext, TrackerScope } from '@aeroml/core';
+import type { ActionInfo, ActionStatus, AeroError, ArtifactRef, MetricPoint, PluginBase, RunInfo, RunStatus, Tracker, TrackerContext, TrackerScope } from '@aeroml/core';
 import { aeroDirOf, locateFiles } from './artifacts.js';
 import { WandbClient } from './client.js';
 import { resolveConnection, resolveMode, type Connection, type Mode } from './credentials.js';
-import { PLUGIN, wandbError, WandbErrorCodes, type WandbErrorCode } from './errors.js';
+import { wandbError, WandbErrorCodes, type WandbErrorCode } from './errors.js';
 import { deepMerge, exitCode, historyRows, metricKey, sanitizeProject, tagList, toJsonSafe, wbRunId, wrapConfig } from './mapping.js';
 import type { ResolvedWandbOptions } from './options.js';
 import { Sender, type SendOutcome } from './sender.js';
@@ -55,7 +55,7 @@ export interface WandbTracker extends Tracker {
 
 const COOL_DOWN_MS = 15_000;
 
-export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker {
+export function createWandbTracker(options: ResolvedWandbOptions): Omit<WandbTracker, keyof PluginBase> {
   const runs = new Map<string, RunContext>();
   /** From init(): where the run folders (and their spools) are, for tagArtifact. */
   let tagContext: TrackerContext | undefined;
@@ -238,11 +238,8 @@ export function createWandbTracker(options: ResolvedWandbOptions): WandbTracker 
     await append(ctx, { type: 'finish', run: run.ref, exitcode: exitCode(status), summary: summaryOf(run, { 'aero/status': status, ...extra }) });
   }
 
-  const tracker: WandbTracker = {
-    kind: 'tracker',
-    name: 'wandb',
-    version: VERSION,
-    packageName: PLUGIN,
+  // Identity (kind, name, version, packageName) comes from defineTracker in index.ts.
+  const tracker: Omit<WandbTracker, keyof PluginBase> = {
 
     async init(ctx: TrackerContext) {
       tagContext = ctx;
