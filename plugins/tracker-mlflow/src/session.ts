@@ -60,6 +60,8 @@ export class RunSession {
   private closed = false;
   /** The last flush found no server: the next one tries once before giving up again. */
   private offline = false;
+  /** While flush() drives delivery itself, a failed attempt schedules no background retry (it would race flush's own). */
+  private flushing = false;
   /** Ops delivered by this session (for sync's count). */
   delivered = 0;
 
@@ -135,7 +137,7 @@ export class RunSession {
       } finally {
         this.pumping = null;
       }
-      if (this.sender.pending > 0) this.schedule(this.fatal ? this.settings.retryMaxDelayMs : this.failures > 0 ? this.backoff() : 0);
+      if (this.sender.pending > 0 && !this.flushing) this.schedule(this.fatal ? this.settings.retryMaxDelayMs : this.failures > 0 ? this.backoff() : 0);
     })();
     return this.pumping;
   }
@@ -151,19 +153,26 @@ export class RunSession {
     let unanswered = 0;
     let offline = false;
     const attempts = this.offline ? 1 : this.settings.offlineAfterAttempts;
-    while (this.sender.pending > 0) {
-      if (this.fatal) throw this.fatal;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) break;
-      // A request may take longer than the time left: stop waiting, it goes on in the background.
-      await raceTimeout(this.pump(), remaining);
-      if (this.sender.pending === 0 || this.pumping || this.fatal) continue;
-      // No server there: waiting out the deadline (on every command) would buy nothing.
-      if (noAnswer(this.lastError) && ++unanswered >= attempts) {
-        offline = this.offline = true;
-        break;
+    this.flushing = true;
+    try {
+      while (this.sender.pending > 0) {
+        if (this.fatal) throw this.fatal;
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) break;
+        // A request may take longer than the time left: stop waiting, it goes on in the background.
+        await raceTimeout(this.pump(), remaining);
+        if (this.sender.pending === 0 || this.pumping || this.fatal) continue;
+        // No server there: waiting out the deadline (on every command) would buy nothing.
+        if (noAnswer(this.lastError) && ++unanswered >= attempts) {
+          offline = this.offline = true;
+          break;
+        }
+        await raceTimeout(sleep(this.backoff()), deadline - Date.now());
       }
-      await raceTimeout(sleep(this.backoff()), deadline - Date.now());
+    } finally {
+      this.flushing = false;
+      // What flush left undelivered is retried in the background, as after any failed attempt.
+      if (this.sender.pending > 0 && !this.fatal) this.schedule(this.backoff());
     }
     await this.spool.saveState();
     if (this.sender.pending > 0) {
