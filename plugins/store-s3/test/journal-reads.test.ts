@@ -49,7 +49,8 @@ describe(`a ${N}-action fan against S3 (MinIO), requests counted`, () => {
     const segments = s3.counts.puts.filter((k) => k.includes('/journal/'));
     expect(s3.counts.puts.filter((k) => k.startsWith('cache/') && !k.startsWith('cache/packs/'))).toEqual([]);
     expect(segments.length).toBeGreaterThan(0);
-    expect(segments.length).toBeLessThan(N / 50);
+    // One object per 500 ms of run, not one per action (the count follows how long the run took).
+    expect(segments.length).toBeLessThan(N / 10);
     // Still one manifest per action (artifacts/<name>/<digest>.json) and one blob per distinct content.
     expect(s3.counts.puts.filter((k) => k.startsWith('artifacts/'))).toHaveLength(N);
 
