@@ -99,3 +99,17 @@ describe('aero lineage', () => {
     expect(model.inputs.map((i) => [i.artifact, i.producedBy?.runId])).toEqual([['prepare.data', second.runId]]);
   });
 });
+
+describe('why of a mistyped action', () => {
+  it('names the nearest action with a command that works, then lists them all', async () => {
+    const p = await project();
+    const aero = await p.open();
+    await expect(why(aero, 'fti')).rejects.toMatchObject({
+      code: 'ACTION_NOT_FOUND',
+      message: 'No action `fti` in this pipeline.',
+      hint: 'Did you mean `fit`? aero why fit. Actions: prepare, fit.',
+    });
+    await expect(why(aero, 'zzzzzz')).rejects.toMatchObject({ code: 'ACTION_NOT_FOUND', hint: 'Actions: prepare, fit.' });
+    expect((await why(aero, 'fit')).map((r) => r.instanceId)).toEqual(['fit']);
+  });
+});

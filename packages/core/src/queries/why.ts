@@ -1,6 +1,7 @@
 import { isHit } from '../cache/backing.js';
 import { explainMiss, ownChanges } from '../cache/explain.js';
 import { AeroError, ErrorCodes } from '../errors.js';
+import { didYouMean, nearestNames } from '../suggest.js';
 import type { PinnedVersion, Plan } from '../plan-types.js';
 import type { PinnedOutput } from '../reproduce/pin-types.js';
 import type { AeroProject } from '../project.js';
@@ -22,7 +23,10 @@ export async function why(aero: AeroProject, selector: string, options: { pins?:
   const plan = aero.plan(options.pins?.length ? { pins: options.pins } : {});
   const targets = plan.instances.filter((i) => i.action.name === selector || i.id === selector);
   if (targets.length === 0) {
-    throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, `No action \`${selector}\` in this pipeline.`, { hint: `Actions: ${plan.actions.map((a) => a.name).join(', ')}.` });
+    const names = plan.actions.map((a) => a.name);
+    const near = nearestNames(selector, names);
+    const suggestion = near.length > 0 ? `${didYouMean(near)} aero why ${near[0]}. ` : '';
+    throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, `No action \`${selector}\` in this pipeline.`, { hint: `${suggestion}Actions: ${names.join(', ')}.` });
   }
   // Resolve upstream outputs in plan order from the cache (what a run would do first).
   const outputs: Array<CacheEntry['outputs'] | undefined> = [];
