@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AeroError, ArtifactStore, createAero, defineAction, defineCommand, defineConfig, runWorker, StoreKeys, type Action } from '../src/index.js';
+import { ArtifactStore, createAero, defineAction, defineCommand, defineConfig, runWorker, StoreKeys, type Action } from '../src/index.js';
 import { dirStore } from './dir-store.js';
 import { jsonHandler, memoryStore } from './fixtures.js';
+import { caught } from './caught.js';
 
 /**
  * Core error codes that no other test made happen, each through the code path a user
@@ -25,16 +26,6 @@ async function failedRun(actions: Action[], use?: string[]) {
   const failed = summary.record.actions.filter((a) => a.status === 'failed');
   expect(failed).toHaveLength(1);
   return { aero, store, error: failed[0]!.error! };
-}
-
-function thrown(fn: () => unknown): AeroError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AeroError) return error;
-    throw error;
-  }
-  throw new Error('expected an AeroError');
 }
 
 describe('COMMAND_FAILED: a defineCommand program that fails', () => {
@@ -58,7 +49,7 @@ describe('COMMAND_FAILED: a defineCommand program that fails', () => {
 describe('COMMAND_TEMPLATE: a command that cannot be filled in', () => {
   it('an empty `cmd` is refused when the command is defined', () => {
     for (const cmd of [[], '   ']) {
-      const error = thrown(() => defineCommand({ name: 'empty', cmd }));
+      const error = caught(() => defineCommand({ name: 'empty', cmd }));
       expect(error.code).toBe('COMMAND_TEMPLATE');
       expect(error.message).toBe('Command `empty` has an empty `cmd`.');
       expect(error.hint).toBe("Give the program and its arguments, e.g. cmd: ['python3', 'train.py'].");

@@ -54,22 +54,18 @@ describe('FileTail', () => {
     expect(await tail.read(true)).toEqual([]);
   });
 
-  it('keeps non-ASCII text intact across reads', async () => {
+  /** A change to the file (write or append some text), then the lines the next read returns. */
+  type Step = [change: (path: string, text: string) => Promise<void>, text: string, lines: string[]];
+  it.each<[string, Step[]]>([
+    ['keeps non-ASCII text intact across reads', [[writeFile, 'Ω-first\nsec', ['Ω-first']], [appendFile, 'ond Ω\n', ['second Ω']]]],
+    ['starts again from the beginning when the file shrank (rewritten)', [[writeFile, 'a long first line\n', ['a long first line']], [writeFile, 'new\n', ['new']]]],
+  ])('%s', async (_name, steps) => {
     const path = join(await jobDir(), 'out.log');
     const tail = new FileTail(path);
-    await writeFile(path, 'Ω-first\nsec');
-    expect(await tail.read()).toEqual(['Ω-first']);
-    await appendFile(path, 'ond Ω\n');
-    expect(await tail.read()).toEqual(['second Ω']);
-  });
-
-  it('starts again from the beginning when the file shrank (rewritten)', async () => {
-    const path = join(await jobDir(), 'out.log');
-    const tail = new FileTail(path);
-    await writeFile(path, 'a long first line\n');
-    expect(await tail.read()).toEqual(['a long first line']);
-    await writeFile(path, 'new\n');
-    expect(await tail.read()).toEqual(['new']);
+    for (const [change, text, lines] of steps) {
+      await change(path, text);
+      expect(await tail.read()).toEqual(lines);
+    }
   });
 });
 

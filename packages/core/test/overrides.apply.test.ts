@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AeroAggregateError, AeroError } from '../src/errors.js';
 import { applyOverrides, parseOverride } from '../src/overrides/index.js';
+import { caught } from './caught.js';
 
 const base = () => ({
   train: { lr: 0.001, epochs: 3, opt: { name: 'adam', betas: [0.9, 0.99] } },
   data: { path: '/data', cache: true },
   tags: ['a', 'b'],
 });
-
-function fail(fn: () => unknown): AeroError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AeroError);
-    return error as AeroError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('applyOverrides (Hydra "Basic Override syntax" → "Modifying the Config Object")', () => {
   it('key=value replaces an existing value, typed, without mutating the input', () => {
@@ -36,11 +27,11 @@ describe('applyOverrides (Hydra "Basic Override syntax" → "Modifying the Confi
   });
 
   it('key=value on a missing key is an error in struct mode and points to +key', () => {
-    const error = fail(() => applyOverrides(base(), ['train.momentum=0.9']));
+    const error = caught(() => applyOverrides(base(), ['train.momentum=0.9']));
     expect(error.code).toBe('OVERRIDE_INVALID');
     expect(error.message).toBe('Cannot apply override `train.momentum=0.9`: `train.momentum` is not in the config.');
     expect(error.hint).toBe('To add it, use +train.momentum=0.9');
-    expect(fail(() => applyOverrides(base(), ['model.depth=3'])).message).toBe('Cannot apply override `model.depth=3`: `model.depth` is not in the config (no `model`).');
+    expect(caught(() => applyOverrides(base(), ['model.depth=3'])).message).toBe('Cannot apply override `model.depth=3`: `model.depth` is not in the config (no `model`).');
   });
 
   it('strict: false lets key=value add keys (the no-YAML path)', () => {
@@ -49,7 +40,7 @@ describe('applyOverrides (Hydra "Basic Override syntax" → "Modifying the Confi
 
   it('+key=value appends, creating parents; it fails when the key exists', () => {
     expect(applyOverrides(base(), ['+train.momentum=0.9', '+model.depth=4'])).toMatchObject({ train: { momentum: 0.9 }, model: { depth: 4 } });
-    const error = fail(() => applyOverrides(base(), ['+train.lr=0.1']));
+    const error = caught(() => applyOverrides(base(), ['+train.lr=0.1']));
     expect(error.message).toBe('Cannot apply override `+train.lr=0.1`: `train.lr` is already in the config (value 0.001).');
     expect(error.hint).toBe('To replace it use train.lr=0.1, or ++train.lr=0.1 to add or replace.');
   });
@@ -63,27 +54,27 @@ describe('applyOverrides (Hydra "Basic Override syntax" → "Modifying the Confi
     expect(out.data).toEqual({ path: '/data' });
     expect(out.train).toEqual({ lr: 0.001, epochs: 3, opt: { betas: [0.9, 0.99] } });
     expect(out.tags).toEqual(['b']);
-    expect(fail(() => applyOverrides(base(), ['~train.opt.name=sgd'])).message).toBe('Cannot apply override `~train.opt.name=sgd`: the value of `train.opt.name` is adam, not sgd; nothing was deleted.');
-    expect(fail(() => applyOverrides(base(), ['~data.nope'])).message).toBe('Cannot apply override `~data.nope`: `data.nope` does not exist in the config, so it cannot be deleted.');
+    expect(caught(() => applyOverrides(base(), ['~train.opt.name=sgd'])).message).toBe('Cannot apply override `~train.opt.name=sgd`: the value of `train.opt.name` is adam, not sgd; nothing was deleted.');
+    expect(caught(() => applyOverrides(base(), ['~data.nope'])).message).toBe('Cannot apply override `~data.nope`: `data.nope` does not exist in the config, so it cannot be deleted.');
   });
 
   it('list indexes set in place; out of range is an error', () => {
     expect(applyOverrides(base(), ['train.opt.betas.1=0.5']).train).toMatchObject({ opt: { betas: [0.9, 0.5] } });
-    expect(fail(() => applyOverrides(base(), ['++tags.5=x'])).message).toBe('Cannot apply override `++tags.5=x`: index 5 is out of range for the list `tags` (length 2).');
+    expect(caught(() => applyOverrides(base(), ['++tags.5=x'])).message).toBe('Cannot apply override `++tags.5=x`: index 5 is out of range for the list `tags` (length 2).');
   });
 
   it('setting through a value is an error', () => {
-    expect(fail(() => applyOverrides(base(), ['+train.lr.x=1'])).message).toBe('Cannot apply override `+train.lr.x=1`: `train.lr` is a value, not a mapping, so it has no key `x`.');
+    expect(caught(() => applyOverrides(base(), ['+train.lr.x=1'])).message).toBe('Cannot apply override `+train.lr.x=1`: `train.lr` is a value, not a mapping, so it has no key `x`.');
   });
 
   it('a sweep cannot be applied to one run', () => {
-    const error = fail(() => applyOverrides(base(), ['train.lr=0.1,0.2']));
+    const error = caught(() => applyOverrides(base(), ['train.lr=0.1,0.2']));
     expect(error.message).toBe('Cannot apply override `train.lr=0.1,0.2`: `0.1,0.2` is a sweep; it expands into several runs.');
     expect(error.hint).toContain('aero run -m');
   });
 
   it('reports every failing override at once', () => {
-    const error = fail(() => applyOverrides(base(), ['nope=1', 'train.lr=[', 'train.epochs=5']));
+    const error = caught(() => applyOverrides(base(), ['nope=1', 'train.lr=[', 'train.epochs=5']));
     expect(error).toBeInstanceOf(AeroAggregateError);
     expect((error as AeroAggregateError).issues.map((i) => i.details?.['override'])).toEqual(['nope=1', 'train.lr=[']);
     expect(error.message.split('\n')[0]).toBe('2 overrides could not be applied:');

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AeroAggregateError, AeroError } from '../src/errors.js';
+import { AeroAggregateError } from '../src/errors.js';
 import { resolveInterpolations } from '../src/overrides/index.js';
-
-function fail(fn: () => unknown): AeroError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AeroError);
-    return error as AeroError;
-  }
-  throw new Error('expected an error');
-}
+import { caught } from './caught.js';
 
 describe('resolveInterpolations (OmegaConf "Variable interpolation")', () => {
   it('absolute references keep the referenced type; string interpolation makes strings', () => {
@@ -65,37 +56,37 @@ describe('resolveInterpolations (OmegaConf "Variable interpolation")', () => {
   });
 
   it('an unresolved reference names the path, the reference and the file', () => {
-    const error = fail(() => resolveInterpolations({ train: { units: '${model.size}' }, model: {} }, { origins: { 'train.units': 'conf/trainer/default.yaml' } }));
+    const error = caught(() => resolveInterpolations({ train: { units: '${model.size}' }, model: {} }, { origins: { 'train.units': 'conf/trainer/default.yaml' } }));
     expect(error.code).toBe('CONFIG_INTERPOLATION_UNRESOLVED');
     expect(error.message).toBe('Interpolation `${model.size}` in `train.units` (conf/trainer/default.yaml) refers to `model.size`, which does not exist.');
-    expect(fail(() => resolveInterpolations({ a: '${x.y.z}' })).message).toBe('Interpolation `${x.y.z}` in `a` refers to `x.y.z`, which does not exist (no `x`).');
+    expect(caught(() => resolveInterpolations({ a: '${x.y.z}' })).message).toBe('Interpolation `${x.y.z}` in `a` refers to `x.y.z`, which does not exist (no `x`).');
   });
 
   it('a cycle is an error that lists the paths in order, with their files', () => {
-    const error = fail(() => resolveInterpolations({ a: '${b}', b: { c: '${a}' } }, { origins: { a: 'conf/config.yaml', b: 'conf/model/x.yaml' } }));
+    const error = caught(() => resolveInterpolations({ a: '${b}', b: { c: '${a}' } }, { origins: { a: 'conf/config.yaml', b: 'conf/model/x.yaml' } }));
     expect(error.code).toBe('CONFIG_INTERPOLATION_CYCLE');
     expect(error.message).toBe('Interpolation cycle: `a` (conf/config.yaml) → `b.c` (conf/model/x.yaml) → `a` (conf/config.yaml).');
-    expect(fail(() => resolveInterpolations({ a: 'x${a}' })).message).toBe('Interpolation cycle: `a` → `a`.');
+    expect(caught(() => resolveInterpolations({ a: 'x${a}' })).message).toBe('Interpolation cycle: `a` → `a`.');
   });
 
   it('missing env variable without default', () => {
-    const error = fail(() => resolveInterpolations({ db: { pw: '${env:DB_PW}' } }, { env: {} }));
+    const error = caught(() => resolveInterpolations({ db: { pw: '${env:DB_PW}' } }, { env: {} }));
     expect(error.code).toBe('CONFIG_ENV_MISSING');
     expect(error.message).toBe('Environment variable `DB_PW` is not set (interpolation `${env:DB_PW}` in `db.pw`).');
     expect(error.hint).toBe('Set DB_PW, or give a default: ${env:DB_PW,default}');
   });
 
   it('malformed interpolations and unknown resolvers', () => {
-    const unclosed = fail(() => resolveInterpolations({ a: 'x ${b' }));
+    const unclosed = caught(() => resolveInterpolations({ a: 'x ${b' }));
     expect(unclosed.code).toBe('CONFIG_INTERPOLATION_INVALID');
     expect(unclosed.message).toBe('Invalid interpolation `x ${b` in `a`: `${b` has no closing `}`.');
-    expect(fail(() => resolveInterpolations({ a: '${now:}' })).message).toBe('Invalid interpolation `${now:}` in `a`: unknown resolver `now` (known: env, oc.env, oc.select).');
-    expect(fail(() => resolveInterpolations({ a: { b: '${....x}' } })).message).toContain('goes above the top of the config');
-    expect(fail(() => resolveInterpolations({ a: '${}' })).message).toContain('`${}` is empty');
+    expect(caught(() => resolveInterpolations({ a: '${now:}' })).message).toBe('Invalid interpolation `${now:}` in `a`: unknown resolver `now` (known: env, oc.env, oc.select).');
+    expect(caught(() => resolveInterpolations({ a: { b: '${....x}' } })).message).toContain('goes above the top of the config');
+    expect(caught(() => resolveInterpolations({ a: '${}' })).message).toContain('`${}` is empty');
   });
 
   it('missing mandatory values (???): error by default, listing each path and file', () => {
-    const error = fail(() => resolveInterpolations({ data: { path: '???', n: '???' } }, { origins: { 'data.path': 'conf/data/mnist.yaml' } }));
+    const error = caught(() => resolveInterpolations({ data: { path: '???', n: '???' } }, { origins: { 'data.path': 'conf/data/mnist.yaml' } }));
     expect(error).toBeInstanceOf(AeroAggregateError);
     expect(error.message).toBe(
       'The config has 2 problems:\n' +
@@ -111,7 +102,7 @@ describe('resolveInterpolations (OmegaConf "Variable interpolation")', () => {
   });
 
   it('a reference to a missing value is an error naming both paths', () => {
-    const error = fail(() => resolveInterpolations({ a: '???', b: '${a}' }, { missing: 'keep' }));
+    const error = caught(() => resolveInterpolations({ a: '???', b: '${a}' }, { missing: 'keep' }));
     expect(error.code).toBe('CONFIG_MISSING_VALUE');
     expect(error.message).toBe('Interpolation `${a}` in `b` refers to `a`, which is a missing mandatory value (???).');
   });

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AeroError } from '../src/errors.js';
 import { parseOverride } from '../src/overrides/index.js';
+import { caught } from './caught.js';
 
-function fail(text: string): AeroError {
-  try {
-    parseOverride(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(AeroError);
-    return error as AeroError;
-  }
-  throw new Error(`expected ${text} to fail`);
-}
+const fail = (text: string): AeroError => caught(() => parseOverride(text), `${text} to fail`);
 
 describe('parseOverride: kinds and keys (Hydra "Basic Override syntax" → "Modifying the Config Object")', () => {
   it('key=value is a set', () => {
@@ -74,23 +67,22 @@ describe('parseOverride: typed values (Hydra "Basic Override syntax" → "Primit
     expect(Number.isNaN(parseOverride('k=nan').value)).toBe(true);
   });
 
-  it('quoted values are always strings, with escaped quotes ("Quoted values")', () => {
-    expect(parseOverride("k='10'").value).toBe('10');
-    expect(parseOverride('k="hello, world"').value).toBe('hello, world');
-    expect(parseOverride("k='it\\'s'").value).toBe("it's");
-    expect(parseOverride('k="null"').value).toBe('null');
-  });
-
-  it('whitespace inside unquoted values is kept, leading/trailing is dropped ("Whitespaces in unquoted values")', () => {
-    expect(parseOverride('msg=  hello world  ').value).toBe('hello world');
-  });
-
-  it('escaped characters in unquoted values ("Escaped characters in unquoted values")', () => {
-    expect(parseOverride('k=a\\,b').value).toBe('a,b');
-    expect(parseOverride('k=x\\ y').value).toBe('x y');
-    expect(parseOverride('k=C:\\path').value).toBe('C:\\path');
-    // An escape makes it a string even when it looks like a number.
-    expect(parseOverride('k=1\\,000').value).toBe('1,000');
+  it.each([
+    // quoted values are always strings, with escaped quotes ("Quoted values")
+    ["k='10'", '10'],
+    ['k="hello, world"', 'hello, world'],
+    ["k='it\\'s'", "it's"],
+    ['k="null"', 'null'],
+    // whitespace inside unquoted values is kept, leading/trailing is dropped ("Whitespaces in unquoted values")
+    ['msg=  hello world  ', 'hello world'],
+    // escaped characters in unquoted values ("Escaped characters in unquoted values")
+    ['k=a\\,b', 'a,b'],
+    ['k=x\\ y', 'x y'],
+    ['k=C:\\path', 'C:\\path'],
+    // an escape makes it a string even when it looks like a number
+    ['k=1\\,000', '1,000'],
+  ])('%s is the string %j', (text, value) => {
+    expect(parseOverride(text).value).toBe(value);
   });
 
   it('lists and dictionaries, nested, with whitespace ("Dictionaries and Lists")', () => {
@@ -172,66 +164,56 @@ describe('parseOverride: malformed overrides point at the column', () => {
     expect(error.hint).toContain('key=value');
   });
 
-  it('missing =', () => {
-    expect(fail('lr').message).toBe('Invalid override `lr` at column 3: expected `=` after the key (to delete the key write ~lr).\n    lr\n      ^');
-    expect(fail('+lr').message).toContain('at column 4: expected `=` after the key');
+  // The whole message: what is wrong, the override, and a caret under the column.
+  it.each([
+    ['missing =', 'lr', 'Invalid override `lr` at column 3: expected `=` after the key (to delete the key write ~lr).\n    lr\n      ^'],
+    ['spaces around =', 'lr =1', 'Invalid override `lr =1` at column 3: whitespace in the key; write key=value without spaces around `=`.\n    lr =1\n      ^'],
+    ['unterminated quote points at the opening quote', "msg='hello", "Invalid override `msg='hello` at column 5: unterminated quoted string: add the closing '.\n    msg='hello\n        ^"],
+  ])('%s', (_name, text, message) => {
+    expect(fail(text).message).toBe(message);
   });
 
-  it('spaces around =', () => {
-    expect(fail('lr =1').message).toBe('Invalid override `lr =1` at column 3: whitespace in the key; write key=value without spaces around `=`.\n    lr =1\n      ^');
-  });
-
-  it('bad key characters and empty segments', () => {
-    expect(fail('model..depth=1').message).toContain('at column 7: empty key segment');
-    expect(fail('1st=1').message).toContain('at column 1: `1st` is not a valid key name');
-    expect(fail('=5').message).toContain('at column 1: missing key before `=`');
-    expect(fail('trainer/call.backs=x').message).toContain('at column 13: a config group path uses `/` only');
-    expect(fail('lr!=1').message).toContain('at column 3: unexpected `!` in the key');
-    expect(fail('').message).toContain('empty override');
-  });
-
-  it('unterminated quote points at the opening quote', () => {
-    expect(fail("msg='hello").message).toBe("Invalid override `msg='hello` at column 5: unterminated quoted string: add the closing '.\n    msg='hello\n        ^");
-  });
-
-  it('text after a quoted string', () => {
-    expect(fail("msg='a'b").message).toContain("at column 8: unexpected `b` after the quoted string");
-  });
-
-  it('dangling comma and stray closers', () => {
-    expect(fail('lr=1,').message).toContain('at column 6: expected a value after `,`');
-    expect(fail('lr=1]').message).toContain('at column 5: unexpected `]`');
-    expect(fail('k=[1,,2]').message).toContain('at column 6: expected a value before `,`');
-  });
-
-  it('dictionaries need key: value', () => {
-    expect(fail('k={a 1}').message).toContain('at column 7: expected `:` after the dictionary key `a 1`');
-    expect(fail('k={a:1').message).toContain('at column 7: expected `}` to close the dictionary opened at column 3');
-  });
-
-  it('functions: unknown, unsupported, unclosed, bad arguments', () => {
-    expect(fail('k=foo(1)').message).toContain('at column 3: unknown function `foo(...)`');
-    expect(fail('k=glob(*)').message).toContain("at column 3: Hydra's `glob(...)` is not supported by aero");
-    expect(fail('k=range(1,3').message).toContain('at column 12: expected `)` to close `range(` opened at column 8');
-    expect(fail('k=range(a,3)').message).toContain('at column 9: range(...) start must be a finite number');
-    expect(fail('k=range(3,1)').message).toContain('range(3, 1, 1) is empty');
-    expect(fail('k=range(0,1,0)').message).toContain('step cannot be 0');
-    expect(fail('k=range(0,1e9)').message).toContain('the limit is 100000');
-    expect(fail('k=int(abc)').message).toContain('at column 7: cannot cast abc to int');
-    expect(fail('k=range(1,2,x=1)').message).toContain('has no argument named `x`');
-    expect(fail('k=a(b').message).toContain('expected `)`');
-  });
-
-  it('sweeps cannot be nested', () => {
-    expect(fail('k=[choice(1,2)]').message).toContain('at column 4: a sweep cannot be nested inside a list');
-    expect(fail('k=a,range(1,3)').message).toContain('at column 5: a sweep function cannot be one element');
-    expect(fail('~k=a,b').message).toContain('at column 4: a delete (~key=value) cannot sweep');
-  });
-
-  it('unexpected characters inside unquoted values', () => {
-    expect(fail('k=a(b)c').message).toContain('at column 3');
-    expect(fail('k=x[1]').message).toContain('at column 4: unexpected `[` inside a value');
-    expect(fail("k=it's").message).toContain('at column 5: unexpected quote inside an unquoted value');
-    expect(fail('k=${a.b').message).toContain('at column 3: unterminated interpolation');
+  // Each override and the part of its message that names the column and what is wrong there.
+  it.each([
+    // missing =
+    ['+lr', 'at column 4: expected `=` after the key'],
+    // bad key characters and empty segments
+    ['model..depth=1', 'at column 7: empty key segment'],
+    ['1st=1', 'at column 1: `1st` is not a valid key name'],
+    ['=5', 'at column 1: missing key before `=`'],
+    ['trainer/call.backs=x', 'at column 13: a config group path uses `/` only'],
+    ['lr!=1', 'at column 3: unexpected `!` in the key'],
+    ['', 'empty override'],
+    // text after a quoted string
+    ["msg='a'b", "at column 8: unexpected `b` after the quoted string"],
+    // dangling comma and stray closers
+    ['lr=1,', 'at column 6: expected a value after `,`'],
+    ['lr=1]', 'at column 5: unexpected `]`'],
+    ['k=[1,,2]', 'at column 6: expected a value before `,`'],
+    // dictionaries need key: value
+    ['k={a 1}', 'at column 7: expected `:` after the dictionary key `a 1`'],
+    ['k={a:1', 'at column 7: expected `}` to close the dictionary opened at column 3'],
+    // functions: unknown, unsupported, unclosed, bad arguments
+    ['k=foo(1)', 'at column 3: unknown function `foo(...)`'],
+    ['k=glob(*)', "at column 3: Hydra's `glob(...)` is not supported by aero"],
+    ['k=range(1,3', 'at column 12: expected `)` to close `range(` opened at column 8'],
+    ['k=range(a,3)', 'at column 9: range(...) start must be a finite number'],
+    ['k=range(3,1)', 'range(3, 1, 1) is empty'],
+    ['k=range(0,1,0)', 'step cannot be 0'],
+    ['k=range(0,1e9)', 'the limit is 100000'],
+    ['k=int(abc)', 'at column 7: cannot cast abc to int'],
+    ['k=range(1,2,x=1)', 'has no argument named `x`'],
+    ['k=a(b', 'expected `)`'],
+    // sweeps cannot be nested
+    ['k=[choice(1,2)]', 'at column 4: a sweep cannot be nested inside a list'],
+    ['k=a,range(1,3)', 'at column 5: a sweep function cannot be one element'],
+    ['~k=a,b', 'at column 4: a delete (~key=value) cannot sweep'],
+    // unexpected characters inside unquoted values
+    ['k=a(b)c', 'at column 3'],
+    ['k=x[1]', 'at column 4: unexpected `[` inside a value'],
+    ["k=it's", 'at column 5: unexpected quote inside an unquoted value'],
+    ['k=${a.b', 'at column 3: unterminated interpolation'],
+  ])('%j', (text, part) => {
+    expect(fail(text).message).toContain(part);
   });
 });

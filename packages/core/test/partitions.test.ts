@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AeroAggregateError, AeroError, applyOverrides, defineAction, plan, splits } from '../src/index.js';
+import { AeroAggregateError, applyOverrides, defineAction, plan, splits } from '../src/index.js';
 import { jsonHandler } from './fixtures.js';
+import { caught } from './caught.js';
 
 const handlers = new Map([['json', jsonHandler()]]);
 const noop = () => undefined;
-
-function thrown(fn: () => unknown): AeroError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AeroError);
-    return error as AeroError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('splits() validates its counts (PLAN_PARTITION_INVALID)', () => {
   it('accepts whole counts >= 0', () => {
@@ -26,7 +17,7 @@ describe('splits() validates its counts (PLAN_PARTITION_INVALID)', () => {
     [[1, 2], 'splits() takes an object of split name -> count, like splits({ train: 80, test: 10 }), not [1,2].'],
     [undefined, 'splits() takes an object of split name -> count, like splits({ train: 80, test: 10 }), not undefined.'],
   ])('refuses %j', (counts, message) => {
-    const error = thrown(() => splits(counts as Record<string, number>));
+    const error = caught(() => splits(counts as Record<string, number>));
     expect(error.code).toBe('PLAN_PARTITION_INVALID');
     expect(error.message).toBe(message);
   });
@@ -35,19 +26,19 @@ describe('splits() validates its counts (PLAN_PARTITION_INVALID)', () => {
 
   it('a count deleted on the command line (~counts) names the action, not "Cannot convert undefined"', () => {
     const params = applyOverrides({ counts: { train: 2 } }, ['~counts']);
-    const error = thrown(() => plan([sim], { params, handlers }));
+    const error = caught(() => plan([sim], { params, handlers }));
     expect(error.code).toBe('PLAN_PARTITION_INVALID');
     expect(error.message).toBe('Partitions of `sim`: splits() takes an object of split name -> count, like splits({ train: 80, test: 10 }), not undefined.');
   });
 
   it('a count typed wrong on the command line is refused before anything runs', () => {
     const params = applyOverrides({ counts: { train: 2 } }, ['counts.train=abc']);
-    expect(thrown(() => plan([sim], { params, handlers })).message).toBe('Partitions of `sim`: splits(): counts are whole numbers >= 0, but `train` is "abc".');
+    expect(caught(() => plan([sim], { params, handlers })).message).toBe('Partitions of `sim`: splits(): counts are whole numbers >= 0, but `train` is "abc".');
   });
 
   it('partition values must be strings or finite numbers', () => {
     const bad = defineAction({ name: 'bad', partitions: () => [{ split: 'a' }, { split: undefined as unknown as string }, { split: Number.NaN }], outputs: { o: { handler: 'json' } }, run: noop });
-    const error = thrown(() => plan([bad], { params: {}, handlers }));
+    const error = caught(() => plan([bad], { params: {}, handlers }));
     expect(error.code).toBe('PLAN_PARTITION_INVALID');
     expect(error.message).toBe('Partitions of `bad`: partition 1 has `split` = undefined, partition 2 has `split` = NaN; partition values are strings or finite numbers.');
   });
@@ -56,7 +47,7 @@ describe('splits() validates its counts (PLAN_PARTITION_INVALID)', () => {
 describe('--only refuses names and partition values that match nothing (PLAN_ONLY_NO_MATCH)', () => {
   const simulate = defineAction({ name: 'simulate', group: 'data', partitions: splits({ train: 2, test: 1 }), outputs: { map: { handler: 'json', path: '{split}/{sim}.json' } }, run: noop });
   const train = defineAction({ name: 'train', type: 'train-model', inputs: { maps: simulate.output('map').all() }, outputs: { model: { handler: 'json' } }, run: noop });
-  const only = (selectors: string[]) => thrown(() => plan([simulate, train], { params: {}, handlers, only: selectors }));
+  const only = (selectors: string[]) => caught(() => plan([simulate, train], { params: {}, handlers, only: selectors }));
 
   it('an unknown name among known ones is refused, with the nearest names', () => {
     const error = only(['bogus', 'train']);

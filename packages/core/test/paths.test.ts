@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AeroAggregateError, AeroError, applyOverrides, defineAction, plan, splits, type Action } from '../src/index.js';
 import { jsonHandler } from './fixtures.js';
+import { caught } from './caught.js';
 
 const handlers = new Map([['json', jsonHandler()]]);
 const noop = () => undefined;
 
 function planError(actions: Action[], params: Record<string, unknown> = {}, vars?: Record<string, unknown>): AeroError {
-  try {
-    plan(actions, { params, handlers, ...(vars ? { vars } : {}) });
-  } catch (error) {
-    expect(error).toBeInstanceOf(AeroError);
-    return error as AeroError;
-  }
-  throw new Error('expected plan() to throw');
+  return caught(() => plan(actions, { params, handlers, ...(vars ? { vars } : {}) }), 'plan() to throw');
 }
 
 const HINT = 'Output paths are relative to the artifact folder and stay inside it: no leading `/`, no `..` that climbs out. Check the template and the partition values and vars that fill it.';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AeroAggregateError, AeroError, defineAction, plan, splits, type AssetHandler, type InputRef } from '../src/index.js';
+import { AeroAggregateError, defineAction, plan, splits, type AssetHandler, type InputRef } from '../src/index.js';
+import { caught } from './caught.js';
 
 const handler = (name: string, ext: string): AssetHandler => ({
   kind: 'handler',
@@ -16,16 +17,6 @@ const noop = () => undefined;
 /** A reference to an output by name, for wiring forward references (cycles). */
 function ref(action: string, output: string): InputRef<false> {
   return { __aeroInput: true, action, output, gather: false, all: () => ({ ...ref(action, output), gather: true, all: () => ref(action, output).all() }) };
-}
-
-function planError(fn: () => unknown): AeroError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AeroError);
-    return error as AeroError;
-  }
-  throw new Error('expected plan() to throw');
 }
 
 describe('planner', () => {
@@ -53,36 +44,36 @@ describe('planner', () => {
     const a = defineAction({ name: 'a', inputs: { x: ref('c', 'o') }, outputs: { o: { handler: 'json' } }, run: noop });
     const b = defineAction({ name: 'b', inputs: { x: ref('a', 'o') }, outputs: { o: { handler: 'json' } }, run: noop });
     const c = defineAction({ name: 'c', inputs: { x: ref('b', 'o') }, outputs: { o: { handler: 'json' } }, run: noop });
-    const error = planError(() => plan([a, b, c], { params: {}, handlers }));
+    const error = caught(() => plan([a, b, c], { params: {}, handlers }));
     expect(error.code).toBe('PLAN_CYCLE');
     expect(error.message).toBe('The pipeline has a cycle: a -> c -> b -> a.');
   });
 
   it('reports a missing producer action and a missing output', () => {
     const orphan = defineAction({ name: 'orphan', inputs: { x: ref('nowhere', 'o') }, run: noop });
-    expect(planError(() => plan([orphan], { params: {}, handlers })).message).toBe('Input `x` of `orphan` needs `nowhere.o`, but no action `nowhere` exists.');
+    expect(caught(() => plan([orphan], { params: {}, handlers })).message).toBe('Input `x` of `orphan` needs `nowhere.o`, but no action `nowhere` exists.');
     const wrong = defineAction({ name: 'wrong', inputs: { x: ingest.output('nope') }, run: noop });
-    const error = planError(() => plan([ingest, wrong], { params: {}, handlers }));
+    const error = caught(() => plan([ingest, wrong], { params: {}, handlers }));
     expect(error.code).toBe('PLAN_MISSING_PRODUCER');
     expect(error.message).toBe('Input `x` of `wrong` needs output `nope` of `ingest`, which declares `data`.');
   });
 
   it('reports duplicate names', () => {
     const twin = defineAction({ name: 'ingest', run: noop });
-    const error = planError(() => plan([ingest, twin], { params: {}, handlers }));
+    const error = caught(() => plan([ingest, twin], { params: {}, handlers }));
     expect(error.code).toBe('PLAN_DUPLICATE_ACTION');
     expect(error.message).toBe('Two actions are named `ingest`.');
   });
 
   it('reports an unknown handler and lists the known ones', () => {
     const a = defineAction({ name: 'a', outputs: { o: { handler: 'parquet' } }, run: noop });
-    const error = planError(() => plan([a], { params: {}, handlers }));
+    const error = caught(() => plan([a], { params: {}, handlers }));
     expect(error.code).toBe('PLAN_UNKNOWN_HANDLER');
     expect(error.message).toBe('Output `o` of `a` uses handler `parquet`, which is not installed (known: fits, json).');
   });
 
   it('reports params that fail their schema with dot paths and the file they came from', () => {
-    const error = planError(() => plan([ingest, train], { params: { train: { lr: -1 } }, handlers, origins: { 'train.lr': 'conf/model/small.yaml' } }));
+    const error = caught(() => plan([ingest, train], { params: { train: { lr: -1 } }, handlers, origins: { 'train.lr': 'conf/model/small.yaml' } }));
     expect(error).toBeInstanceOf(AeroAggregateError);
     expect(error.message).toContain('Param `train.lr` of `train`: Too small: expected number to be >0 (set in conf/model/small.yaml).');
     expect(error.message).toContain('Param `train.epochs` of `train`: Invalid input: expected number, received undefined.');
@@ -90,7 +81,7 @@ describe('planner', () => {
 
   it('reports every problem at once', () => {
     const bad = defineAction({ name: 'bad', inputs: { x: ref('ghost', 'o') }, outputs: { o: { handler: 'hdf5' } }, run: noop });
-    const error = planError(() => plan([ingest, train, bad], { params: { train: {} }, handlers })) as AeroAggregateError;
+    const error = caught(() => plan([ingest, train, bad], { params: { train: {} }, handlers })) as AeroAggregateError;
     expect(error.code).toBe('PLAN_INVALID');
     expect(error.issues.map((i) => i.code).sort()).toEqual(['PLAN_INVALID_PARAMS', 'PLAN_MISSING_PRODUCER', 'PLAN_UNKNOWN_HANDLER']);
     expect(error.message.split('\n')[0]).toBe('The pipeline has 3 problems; nothing was run:');
@@ -98,7 +89,7 @@ describe('planner', () => {
 
   it('reports unknown template tags naming the action and template', () => {
     const sim = defineAction({ name: 'simulate', partitions: { split: ['train'] }, outputs: { map: { handler: 'fits', path: '{split}/{simulation:04d}/map.fits' } }, run: noop });
-    const error = planError(() => plan([sim], { params: {}, handlers }));
+    const error = caught(() => plan([sim], { params: {}, handlers }));
     expect(error.code).toBe('PLAN_UNKNOWN_TEMPLATE_TAG');
     expect(error.message).toBe('Output `map` of `simulate` has path template `{split}/{simulation:04d}/map.fits` with unknown tag `{simulation}`.');
   });
@@ -143,7 +134,7 @@ describe('planner', () => {
 
     it('asks for .all() when an input would match several partitions', () => {
       const summary = defineAction({ name: 'summary', inputs: { maps: simulate.output('map') }, run: noop });
-      const error = planError(() => plan([simulate, summary], { params: {}, handlers }));
+      const error = caught(() => plan([simulate, summary], { params: {}, handlers }));
       expect(error.code).toBe('PLAN_PARTITION_MISMATCH');
       expect(error.message).toBe('Input `maps` of `summary` matches 5 instances of `simulate`.');
       expect(error.hint).toBe("Use `simulate.output('map').all()` to gather them, or partition `summary` by the same keys.");
@@ -184,7 +175,7 @@ describe('planner', () => {
     expect(byOutput.instances.map((i) => i.id)).toEqual(['ingest']);
     const byType = plan([ingest, train], { params: { train: { epochs: 1 } }, handlers, only: ['train-model'] });
     expect(byType.instances.filter((i) => i.selected).map((i) => i.id)).toEqual(['train']);
-    const error = planError(() => plan([ingest, train], { params: { train: { epochs: 1 } }, handlers, only: ['nope'] }));
+    const error = caught(() => plan([ingest, train], { params: { train: { epochs: 1 } }, handlers, only: ['nope'] }));
     expect(error.code).toBe('PLAN_ONLY_NO_MATCH');
     expect(error.message).toBe('--only `nope`: no action, group, type or output is named `nope`.');
     expect(error.hint).toBe('Actions: ingest, train; groups: model; types: train-model; outputs: data, model.');

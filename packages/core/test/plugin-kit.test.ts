@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
-  AeroError,
   defineConfigLoader,
   defineHandler,
   defineLauncher,
@@ -12,18 +11,9 @@ import {
   pluginOptionsError,
   type StoreMembers,
 } from '../src/index.js';
+import { caught } from './caught.js';
 
 const identity = { packageName: '@acme/aero-kit', version: '1.2.3' };
-
-function caught(fn: () => unknown): AeroError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AeroError);
-    return error as AeroError;
-  }
-  throw new Error('expected an AeroError, nothing was thrown');
-}
 
 const mountsSchema = z
   .object({

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createAero, defineAction, defineConfig, listArtifacts, listRuns, listTags, readTag, tagArtifact, type Action, type AeroError, type ConfigLoader } from '../src/index.js';
+import { createAero, defineAction, defineConfig, listArtifacts, listRuns, listTags, readTag, tagArtifact, type Action, type ConfigLoader } from '../src/index.js';
+import { rejected } from './caught.js';
 import { jsonHandler, memoryStore } from './fixtures.js';
 
 /** ingest → prep(n) → train; `ran` hears each action that really ran. */
@@ -28,15 +29,6 @@ async function project() {
   return { store, ran, open };
 }
 
-async function fails(p: Promise<unknown>): Promise<AeroError> {
-  try {
-    await p;
-  } catch (error) {
-    return error as AeroError;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('tags', () => {
   it('names the newest version, records every move, and refuses names that read as something else', async () => {
     const { store, open } = await project();
@@ -55,9 +47,9 @@ describe('tags', () => {
     expect(record.history.map((h) => [h.at, h.previous === null ? null : h.previous.length])).toEqual([['2026-01-01T00:00:00.000Z', null], ['2026-01-02T00:00:00.000Z', 1]]);
     expect((await listTags(store)).map((t) => `${t.artifact}@${t.tag}`)).toEqual(['prep.data@best']);
 
-    expect((await fails(tagArtifact(aero, 'prep.data', 'cafe'))).message).toBe('`cafe` cannot be a tag: it would read as a digest prefix (only hex letters).');
-    expect((await fails(tagArtifact(aero, 'prep.data', 'latest'))).code).toBe('TAG_INVALID');
-    const typo = await fails(tagArtifact(aero, 'prep.dat', 'x1'));
+    expect((await rejected(tagArtifact(aero, 'prep.data', 'cafe'))).message).toBe('`cafe` cannot be a tag: it would read as a digest prefix (only hex letters).');
+    expect((await rejected(tagArtifact(aero, 'prep.data', 'latest'))).code).toBe('TAG_INVALID');
+    const typo = await rejected(tagArtifact(aero, 'prep.dat', 'x1'));
     expect(typo.code).toBe('PIN_UNKNOWN_OUTPUT');
     expect(typo.hint).toBe('Did you mean `prep.data`?');
   });
@@ -112,24 +104,24 @@ describe('--use pins', () => {
     await tagArtifact(await open(), 'prep.data', 'best');
     ran.length = 0;
     const aero = await open();
-    const unknown = await fails(aero.run({ use: ['prep.data@bets'] }));
+    const unknown = await rejected(aero.run({ use: ['prep.data@bets'] }));
     expect(unknown.code).toBe('PIN_UNKNOWN_TAG');
     expect(unknown.message).toBe('--use prep.data@bets: no tag, run or version of prep.data is called `bets`.');
     expect(unknown.hint).toBe('Did you mean `prep.data@best`?');
-    const notRead = await fails(aero.run({ use: ['prep.unused@latest'] }));
+    const notRead = await rejected(aero.run({ use: ['prep.unused@latest'] }));
     expect(notRead.code).toBe('PIN_NOT_CONSUMED');
     expect(notRead.message).toBe('--use `prep.unused@latest`: no action takes prep.unused as an input, so pinning it changes nothing.');
-    const noOutput = await fails(aero.run({ use: ['prep.dta@best'] }));
+    const noOutput = await rejected(aero.run({ use: ['prep.dta@best'] }));
     expect(noOutput).toMatchObject({ code: 'PIN_UNKNOWN_OUTPUT', message: '--use `prep.dta@best`: action `prep` has no output `dta`.', hint: 'Did you mean `prep.data`?' });
     // Two runs made two versions of prep.data; the start their run ids share names both.
     const runs = await listRuns(aero);
     const shared = runs[0]!.id.slice(0, 9); // `YYYYMMDD-`
     expect(runs[1]!.id.startsWith(shared)).toBe(true);
-    const ambiguous = await fails(aero.run({ use: [`prep.data@${shared}`] }));
+    const ambiguous = await rejected(aero.run({ use: [`prep.data@${shared}`] }));
     expect(ambiguous.code).toBe('PIN_AMBIGUOUS');
     expect(ambiguous.message).toBe(`--use prep.data@${shared} is ambiguous: it matches run ${runs[0]!.id}, run ${runs[1]!.id}.`);
     const digests = (await listArtifacts(aero, 'prep.data')).map((a) => a.digest);
-    const both = await fails(aero.run({ use: ['prep.data@bets', 'prep.unused@latest'] }));
+    const both = await rejected(aero.run({ use: ['prep.data@bets', 'prep.unused@latest'] }));
     expect(both.message).toBe('--use has 2 problems; nothing was run:\n  - --use prep.data@bets: no tag, run or version of prep.data is called `bets`. (Did you mean `prep.data@best`?)\n  - --use `prep.unused@latest`: no action takes prep.unused as an input, so pinning it changes nothing. (Pin an output some action reads; `aero graph` shows which outputs feed which actions.)');
     const prefix = digests[0]!.slice(0, 8);
     const byDigest = await aero.run({ use: [`prep.data@${prefix}`], dryRun: true });
@@ -141,9 +133,9 @@ describe('--use pins', () => {
     const { open } = await project();
     await (await open()).run();
     const aero = await open();
-    const noVersion = await fails(aero.run({ use: ['prep.data'] }));
+    const noVersion = await rejected(aero.run({ use: ['prep.data'] }));
     expect(noVersion).toMatchObject({ code: 'PIN_INVALID', message: '--use `prep.data` names no version.', hint: 'Add @<tag|digest-prefix|run-id>, e.g. --use prep.data@latest for the newest.' });
-    const twice = await fails(aero.run({ use: ['prep.data@latest', 'prep.data@x1'] }));
+    const twice = await rejected(aero.run({ use: ['prep.data@latest', 'prep.data@x1'] }));
     expect(twice).toMatchObject({ code: 'PIN_INVALID', message: '--use pins prep.data twice: `prep.data@latest` and `prep.data@x1`.' });
 
     const cwd = await mkdtemp(join(tmpdir(), 'aero-pins-parts-'));
@@ -153,7 +145,7 @@ describe('--use pins', () => {
     const parted = () => createAero({ cwd, config: defineConfig({ actions: [make, use], plugins: [store, jsonHandler()] }) });
     const first = await (await parted()).run();
     const aDigest = first.record.actions.find((e) => e.id === 'make[split=a]')!.outputs!.v!;
-    const missing = await fails((await parted()).run({ use: [`make.v@${aDigest.slice(0, 10)}`] }));
+    const missing = await rejected((await parted()).run({ use: [`make.v@${aDigest.slice(0, 10)}`] }));
     expect(missing.code).toBe('PIN_PARTITIONS_MISSING');
     expect(missing.message).toBe('Input `v` of `use[split=b]` needs a version of make.v for its partition, and the pin has none.');
     // A run pins every partition it produced.

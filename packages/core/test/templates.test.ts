@@ -3,19 +3,14 @@ import { z } from 'zod';
 import { AeroAggregateError, AeroError, defineAction, plan, splits } from '../src/index.js';
 import { templateSyntaxProblems } from '../src/templates.js';
 import { jsonHandler } from './fixtures.js';
+import { caught } from './caught.js';
 
 const handlers = new Map([['json', jsonHandler()]]);
 const noop = () => undefined;
 
 function planError(path: string, vars?: Record<string, unknown>): AeroError {
   const sim = defineAction({ name: 'sim', partitions: splits({ train: 1 }), outputs: { o: { handler: 'json', path } }, run: noop });
-  try {
-    plan([sim], { params: {}, handlers, ...(vars ? { vars } : {}) });
-  } catch (error) {
-    expect(error).toBeInstanceOf(AeroError);
-    return error as AeroError;
-  }
-  throw new Error('expected plan() to throw');
+  return caught(() => plan([sim], { params: {}, handlers, ...(vars ? { vars } : {}) }), 'plan() to throw');
 }
 
 describe('output path templates are checked at plan time (PLAN_TEMPLATE_INVALID)', () => {
@@ -73,22 +68,14 @@ describe('config vars', () => {
 
   it('template problems are reported together with param problems, all at once', () => {
     const sim = defineAction({ name: 'sim', params: z.object({ lr: z.number().default(1) }), outputs: { o: { handler: 'json', path: '{split}}.json' }, p: { handler: 'json', path: '{nope}.json' } }, run: noop });
-    try {
-      plan([sim], { params: { sim: { lrr: 1 } }, handlers });
-      throw new Error('expected plan() to throw');
-    } catch (error) {
-      expect((error as AeroAggregateError).issues.map((i) => i.code)).toEqual(['PLAN_UNKNOWN_PARAM', 'PLAN_TEMPLATE_INVALID', 'PLAN_UNKNOWN_TEMPLATE_TAG']);
-    }
+    const error = caught(() => plan([sim], { params: { sim: { lrr: 1 } }, handlers }), 'plan() to throw') as AeroAggregateError;
+    expect(error.issues.map((i) => i.code)).toEqual(['PLAN_UNKNOWN_PARAM', 'PLAN_TEMPLATE_INVALID', 'PLAN_UNKNOWN_TEMPLATE_TAG']);
   });
 
   it('a value a format spec cannot take is named with its instance, once per output', () => {
     const a = defineAction({ name: 'a', partitions: { x: [1, 1.5, 2.5] }, outputs: { o: { handler: 'json', path: '{x:03d}.json' } }, run: noop });
-    try {
-      plan([a], { params: {}, handlers });
-      throw new Error('expected plan() to throw');
-    } catch (error) {
-      expect((error as AeroError).code).toBe('PLAN_UNKNOWN_TEMPLATE_TAG');
-      expect((error as AeroError).message).toBe('Output `o` of `a[x=1.5]`: Template `{x:03d}.json` formats 1.5 with `d`, which needs an integer.');
-    }
+    const error = caught(() => plan([a], { params: {}, handlers }), 'plan() to throw');
+    expect(error.code).toBe('PLAN_UNKNOWN_TEMPLATE_TAG');
+    expect(error.message).toBe('Output `o` of `a[x=1.5]`: Template `{x:03d}.json` formats 1.5 with `d`, which needs an integer.');
   });
 });

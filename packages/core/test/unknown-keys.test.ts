@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AeroAggregateError, AeroError, applyOverrides, createAero, defineAction, defineConfig, loadConfigFile, plan, splits } from '../src/index.js';
 import { checkConfigKeys } from '../src/config-file.js';
 import { jsonHandler, memoryStore } from './fixtures.js';
+import { caught } from './caught.js';
 
 const handlers = new Map([['json', jsonHandler()]]);
 const noop = () => undefined;
@@ -25,13 +26,7 @@ const report = defineAction({ name: 'report', outputs: { text: { handler: 'json'
 const toHealpix = defineAction({ name: 'to_healpix', params: z.object({ ordering: z.enum(['RING', 'NESTED']).default('RING') }), outputs: { map: { handler: 'json' } }, run: noop });
 
 function planError(params: Record<string, unknown>, options: { origins?: Record<string, string>; references?: string[] } = {}): AeroError {
-  try {
-    plan([train, report, toHealpix], { params, handlers, ...options });
-  } catch (error) {
-    expect(error).toBeInstanceOf(AeroError);
-    return error as AeroError;
-  }
-  throw new Error('expected plan() to throw');
+  return caught(() => plan([train, report, toHealpix], { params, handlers, ...options }), 'plan() to throw');
 }
 
 /** What the CLI does without a config loader: overrides applied to the config's params. */
@@ -41,20 +36,15 @@ function fromCli(overrides: string[], base: Record<string, unknown> = {}) {
 }
 
 describe('unknown params are refused at plan time (PLAN_UNKNOWN_PARAM)', () => {
-  it('a misspelled key under an action names the key, the nearest valid one and a command that works', () => {
-    const { params, origins } = fromCli(['train.lrr=0.5']);
+  it.each([
+    ['a misspelled key under an action names the key, the nearest valid one and a command that works', 'train.lrr'],
+    ['a misspelled action name suggests the key under the right action', 'trian.lr'],
+  ])('%s', (_name, key) => {
+    const { params, origins } = fromCli([`${key}=0.5`]);
     const error = planError(params, { origins });
     expect(error.code).toBe('PLAN_UNKNOWN_PARAM');
-    expect(error.message).toBe('Unknown param `train.lrr` (set on the command line): no action reads it.');
+    expect(error.message).toBe(`Unknown param \`${key}\` (set on the command line): no action reads it.`);
     // `train.lr` is only a schema default (not in the params tree), so the command adds it with `+`.
-    expect(error.hint).toBe('Did you mean `train.lr`? aero run +train.lr=0.5');
-  });
-
-  it('a misspelled action name suggests the key under the right action', () => {
-    const { params, origins } = fromCli(['trian.lr=0.5']);
-    const error = planError(params, { origins });
-    expect(error.code).toBe('PLAN_UNKNOWN_PARAM');
-    expect(error.message).toBe('Unknown param `trian.lr` (set on the command line): no action reads it.');
     expect(error.hint).toBe('Did you mean `train.lr`? aero run +train.lr=0.5');
   });
 
@@ -104,14 +94,10 @@ describe('unknown params are refused at plan time (PLAN_UNKNOWN_PARAM)', () => {
 
   it('a partition function reading one key leaves its misspelled sibling unknown', () => {
     const sim = defineAction({ name: 'sim', partitions: (_p, { root }) => splits({ train: (root.sims as Record<string, number>).train! }), outputs: { o: { handler: 'json' } }, run: noop });
-    try {
-      plan([sim], { params: { sims: { train: 2, trian: 1 } }, handlers });
-      throw new Error('expected plan() to throw');
-    } catch (error) {
-      expect((error as AeroError).code).toBe('PLAN_UNKNOWN_PARAM');
-      expect((error as AeroError).message).toBe('Unknown param `sims.trian` (set in `params` of aero.config.ts): no action reads it.');
-      expect((error as AeroError).hint).toBe('Did you mean `sims.train`? Rename it in `params` of aero.config.ts.');
-    }
+    const error = caught(() => plan([sim], { params: { sims: { train: 2, trian: 1 } }, handlers }), 'plan() to throw');
+    expect(error.code).toBe('PLAN_UNKNOWN_PARAM');
+    expect(error.message).toBe('Unknown param `sims.trian` (set in `params` of aero.config.ts): no action reads it.');
+    expect(error.hint).toBe('Did you mean `sims.train`? Rename it in `params` of aero.config.ts.');
   });
 
   it('a partition function that cannot take the tracked root (structuredClone) still works; then every key counts as read', () => {
@@ -126,19 +112,10 @@ describe('unknown params are refused at plan time (PLAN_UNKNOWN_PARAM)', () => {
 
   it('the hint of an invalid param adds `+` when the key is only a schema default', () => {
     const needsEpochs = defineAction({ name: 'fit', params: z.object({ epochs: z.number().int() }), outputs: { m: { handler: 'json' } }, run: noop });
-    try {
-      plan([needsEpochs], { params: {}, handlers });
-      throw new Error('expected plan() to throw');
-    } catch (error) {
-      expect((error as AeroError).code).toBe('PLAN_INVALID_PARAMS');
-      expect((error as AeroError).hint).toBe('Fix it in the config or set it: aero run +fit.epochs=<value>');
-    }
-    try {
-      plan([needsEpochs], { params: { fit: { epochs: 1.5 } }, handlers });
-      throw new Error('expected plan() to throw');
-    } catch (error) {
-      expect((error as AeroError).hint).toBe('Fix it in the config or set it: aero run fit.epochs=<value>');
-    }
+    const missing = caught(() => plan([needsEpochs], { params: {}, handlers }), 'plan() to throw');
+    expect(missing.code).toBe('PLAN_INVALID_PARAMS');
+    expect(missing.hint).toBe('Fix it in the config or set it: aero run +fit.epochs=<value>');
+    expect(caught(() => plan([needsEpochs], { params: { fit: { epochs: 1.5 } }, handlers }), 'plan() to throw').hint).toBe('Fix it in the config or set it: aero run fit.epochs=<value>');
   });
 
   it('through the engine: a misspelled override fails the run before anything runs', async () => {
@@ -155,17 +132,12 @@ describe('unknown top-level keys of defineConfig are refused at load (CONFIG_UNK
   it('names each key and the nearest valid one', () => {
     // @ts-expect-error `plugin` is not a key of AeroConfig: defineConfig refuses it at type level too.
     const config = defineConfig({ actions: [train], plugin: [], paramz: {} });
-    try {
-      checkConfigKeys(config, 'aero.config.ts');
-      throw new Error('expected checkConfigKeys() to throw');
-    } catch (error) {
-      const e = error as AeroAggregateError;
-      expect(e.code).toBe('CONFIG_INVALID');
-      expect(e.issues.map((i) => [i.code, i.message, i.hint])).toEqual([
-        ['CONFIG_UNKNOWN_KEY', 'aero.config.ts: unknown key `plugin` in defineConfig({...}).', 'Did you mean `plugins`?'],
-        ['CONFIG_UNKNOWN_KEY', 'aero.config.ts: unknown key `paramz` in defineConfig({...}).', 'Did you mean `params`?'],
-      ]);
-    }
+    const e = caught(() => checkConfigKeys(config, 'aero.config.ts'), 'checkConfigKeys() to throw') as AeroAggregateError;
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.issues.map((i) => [i.code, i.message, i.hint])).toEqual([
+      ['CONFIG_UNKNOWN_KEY', 'aero.config.ts: unknown key `plugin` in defineConfig({...}).', 'Did you mean `plugins`?'],
+      ['CONFIG_UNKNOWN_KEY', 'aero.config.ts: unknown key `paramz` in defineConfig({...}).', 'Did you mean `params`?'],
+    ]);
   });
 
   it('loadConfigFile refuses a config file with a misspelled key', async () => {
