@@ -25,6 +25,7 @@ export { verify, storeCorruptError, type VerifyReport, type VerifyProblem } from
 export type { RunRecord, ActionEntry, CacheEntry, CacheComponents, GitInfo } from './runs.js';
 export { newRunId, gitInfo } from './runs.js';
 export { writeFileAtomic, writeFileAtomicWith } from './util/fs.js';
+export { ATOMIC_TEMP_PREFIX, atomicTempPath, fsyncPath, fsyncPathSync, publishTemp, writeAtomic, writeAtomicSync, type AtomicBody, type AtomicWriteOptions } from './util/atomic-write.js';
 export { MAX_IO, NATIVE_LITTLE, readAt, writeAt, swapBytesInPlace, bytesOf, describeReadFailure } from './util/byte-io.js';
 export { Semaphore } from './util/semaphore.js';
 export * from './overrides/index.js';

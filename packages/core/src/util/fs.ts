@@ -1,11 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
-
-/** A temp file name beside `path`, so the rename that publishes it stays on one filesystem. */
-function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-}
+import type { FileHandle } from 'node:fs/promises';
+import { writeAtomic } from './atomic-write.js';
 
 /**
  * Creates `path` atomically from whatever `write` puts into the open temp file: readers
@@ -13,32 +7,12 @@ function tempPathFor(path: string): string {
  * and the error is rethrown as it is (callers wrap it in their own AeroError).
  */
 export async function writeFileAtomicWith(path: string, write: (fh: FileHandle) => Promise<void>): Promise<void> {
-  const tmp = tempPathFor(path);
-  let fh: FileHandle | undefined;
-  try {
-    try {
-      fh = await open(tmp, 'w');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(dirname(path), { recursive: true });
-      fh = await open(tmp, 'w');
-    }
-    await write(fh);
-    await fh.close();
-    fh = undefined;
-    await rename(tmp, path);
-  } catch (error) {
-    await fh?.close().catch(() => undefined);
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw error;
-  }
+  await writeAtomic(path, (fh) => write(fh));
 }
 
 /** Write a file atomically: temp file in the same directory, then rename over. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await writeFileAtomicWith(path, async (fh) => {
-    await fh.writeFile(data);
-  });
+  await writeAtomic(path, data);
 }
 
 export async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
