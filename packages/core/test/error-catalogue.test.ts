@@ -20,6 +20,41 @@ describe('error catalogue', () => {
     expect(lookupError('DEMO_BUCKET_MISSING')?.docs).toBe('demo_bucket_missing');
   });
 
+  it('derives the codes without their prefix and builds errors whose message is written where they are raised', () => {
+    const errors = defineErrors(
+      {
+        DEMO_KEY_BAD: { title: 'a key is bad', exit: 1, message: () => 'Key `k` is bad.', hint: 'Only in docs/errors.md.' },
+        DEMO_DISK_FULL: { title: 'the disk is full', exit: 1, message: () => 'Cannot write: ENOSPC.' },
+        OTHER_CODE: { title: 'a code without the prefix', exit: 2, message: () => 'Other.' },
+      },
+      { plugin: '@demo/short' },
+    );
+    const short = errors.codesWithout('DEMO_');
+    expect(short).toEqual({ KEY_BAD: 'DEMO_KEY_BAD', DISK_FULL: 'DEMO_DISK_FULL', OTHER_CODE: 'OTHER_CODE' });
+    expect(Object.keys(short)).toEqual(['KEY_BAD', 'DISK_FULL', 'OTHER_CODE']);
+    // The derived keys are typed: a code that is not declared does not compile.
+    const typed: 'DEMO_KEY_BAD' = short.KEY_BAD;
+    // @ts-expect-error NOT_DECLARED is no code of this catalogue
+    expect(short.NOT_DECLARED).toBeUndefined();
+    expect(typed).toBe('DEMO_KEY_BAD');
+
+    // `create` is detached from the catalogue, as plugins export it under their own name.
+    const { create } = errors;
+    const cause = new Error('ENOSPC');
+    const error = create('DEMO_DISK_FULL', 'Cannot write /p/x: ENOSPC.', { cause, details: { path: '/p/x' } });
+    expect(error).toBeInstanceOf(AeroError);
+    expect(error.format()).toBe('[aero] [@demo/short] Cannot write /p/x: ENOSPC.');
+    expect(error).toMatchObject({ code: 'DEMO_DISK_FULL', plugin: '@demo/short', exit: 1, cause, details: { path: '/p/x' } });
+    // The catalogue's hint is the docs' summary; an occurrence gets only the hint it is given.
+    expect(create('DEMO_KEY_BAD', 'Key `a/../b` is bad.').hint).toBeUndefined();
+    expect(create('DEMO_KEY_BAD', 'Key `a/../b` is bad.', { hint: 'Drop the `..`.' }).format()).toBe('[aero] [@demo/short] Key `a/../b` is bad.\n  hint: Drop the `..`.');
+    expect(create('OTHER_CODE', 'Other.').exit).toBe(2);
+    // @ts-expect-error a code the catalogue does not declare
+    expect(create('DEMO_NOT_DECLARED', 'x').code).toBe('DEMO_NOT_DECLARED');
+    const unscoped = defineErrors({ DEMO_CORE_LIKE: { title: 't', exit: 2, message: () => 'm' } }, { plugin: '@demo/unscoped', scoped: false });
+    expect(unscoped.create('DEMO_CORE_LIKE', 'Unscoped.').format()).toBe('[aero] Unscoped.');
+  });
+
   it('refuses a code another package already declared, and accepts the same package declaring it again', () => {
     const spec = { CONFIG_NOT_FOUND: { title: 't', exit: 1 as const, message: () => 'm' } };
     expect(() => defineErrors(spec, { plugin: '@demo/other' })).toThrow('Error code CONFIG_NOT_FOUND is declared by both @aeroml/core and @demo/other');

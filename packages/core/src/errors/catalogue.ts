@@ -30,6 +30,9 @@ export interface CatalogueOptions {
 
 type ParamsOf<S> = S extends ErrorSpec<infer P> ? P : never;
 
+/** `{ CODE: 'CODE' }` with `prefix` cut from each key that starts with it. */
+export type CodesWithout<Code extends string, Prefix extends string> = { readonly [K in Code as K extends `${Prefix}${infer Rest}` ? Rest : K]: K };
+
 /** What `defineErrors` returns: the codes as constants, and a builder of their errors. */
 export interface Catalogue<T extends Record<string, ErrorSpec<any>>> {
   readonly plugin: string;
@@ -37,9 +40,20 @@ export interface Catalogue<T extends Record<string, ErrorSpec<any>>> {
   readonly intro: string | undefined;
   /** `{ CODE: 'CODE' }`, for `error.code === catalogue.codes.CODE`. */
   readonly codes: { readonly [K in keyof T]: K };
+  /**
+   * `codes` keyed without the package's prefix, `{ NOT_FITS: 'FITS_NOT_FITS' }`: the public
+   * `*ErrorCodes` object of a plugin, derived so that no code is listed twice.
+   */
+  codesWithout<Prefix extends string>(prefix: Prefix): CodesWithout<keyof T & string, Prefix>;
   readonly entries: readonly ErrorEntry[];
   /** An AeroError with the catalogue's message and hint (both overridable per occurrence). */
   error<K extends keyof T & string>(code: K, params: ParamsOf<T[K]>, options?: AeroErrorOptions): AeroError;
+  /**
+   * An AeroError with a message written where it is raised (the catalogue's `message` is then
+   * only its shape for docs/errors.md), scoped like `error`. The catalogue's hint is not
+   * added: the place that raises it says what to do for that occurrence.
+   */
+  create(code: keyof T & string, message: string, options?: Omit<AeroErrorOptions, 'plugin'>): AeroError;
 }
 
 /**
@@ -69,11 +83,14 @@ export function defineErrors<const T extends Record<string, ErrorSpec<any>>>(spe
   for (const entry of entries) registerEntry(entry);
   const byCode = new Map(entries.map((e) => [e.code, e]));
   const scoped = options.scoped ?? true;
+  const scope = scoped ? { plugin: options.plugin } : {};
+  const codeList = Object.keys(specs);
   return {
     plugin: options.plugin,
     section,
     intro: options.intro,
-    codes: Object.fromEntries(Object.keys(specs).map((code) => [code, code])) as Catalogue<T>['codes'],
+    codes: Object.fromEntries(codeList.map((code) => [code, code])) as Catalogue<T>['codes'],
+    codesWithout: (prefix) => Object.fromEntries(codeList.map((code) => [code.startsWith(prefix) ? code.slice(prefix.length) : code, code])) as never,
     entries,
     error(code, params, errorOptions = {}) {
       const entry = byCode.get(code)!;
@@ -81,8 +98,10 @@ export function defineErrors<const T extends Record<string, ErrorSpec<any>>>(spe
       return new AeroError(code, entry.message(params as Record<string, unknown>), {
         ...errorOptions,
         ...(hint === undefined ? {} : { hint }),
-        ...(scoped ? { plugin: options.plugin } : {}),
+        ...scope,
       });
     },
+    // An arrow, so that a plugin can export it under its own name (`export const fitsError = fitsErrors.create`).
+    create: (code, message, errorOptions = {}) => new AeroError(code, message, { ...errorOptions, ...scope }),
   };
 }
