@@ -1,5 +1,6 @@
 import type { Action } from './define.js';
 import { AeroError, ErrorCodes } from './errors.js';
+import { keepInstances } from './keep-instances.js';
 import { aggregate } from './plan-issues.js';
 import type { Plan } from './plan-types.js';
 import { didYouMean, nearestNames } from './suggest.js';
@@ -26,23 +27,8 @@ export function applySelection(result: Plan, selectors: string[]): void {
     keep.add(i);
     stack.push(...result.instances[i]!.deps);
   }
-  const remap = new Map<number, number>();
-  const kept = result.instances.filter((inst) => keep.has(inst.index));
-  kept.forEach((inst, newIndex) => remap.set(inst.index, newIndex));
-  for (const inst of kept) {
-    inst.selected = selected.has(inst.index);
-    inst.deps = inst.deps.map((d) => remap.get(d)!);
-    for (const input of Object.values(inst.inputs)) input.producers = input.producers.map((p) => remap.get(p)!);
-    inst.index = remap.get(inst.index)!;
-  }
-  result.instances = kept;
-  result.byAction = new Map();
-  for (const inst of kept) {
-    const list = result.byAction.get(inst.action.name);
-    if (list) list.push(inst.index);
-    else result.byAction.set(inst.action.name, [inst.index]);
-  }
-  result.actions = result.actions.filter((a) => result.byAction.has(a.name));
+  for (const i of keep) result.instances[i]!.selected = selected.has(i);
+  keepInstances(result, (index) => keep.has(index));
 }
 
 interface Selector {

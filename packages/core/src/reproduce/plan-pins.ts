@@ -1,5 +1,6 @@
 import type { Action } from '../define.js';
 import { AeroError, ErrorCodes } from '../errors.js';
+import { keepInstances } from '../keep-instances.js';
 import { instanceDirName } from '../keys.js';
 import type { Plan, PlannedInstance } from '../plan-types.js';
 import type { PinnedOutput } from './pin-types.js';
@@ -74,23 +75,7 @@ export class PlanPins {
         }
       }
     }
-    if (removed.size > 0) {
-      const kept = instances.filter((inst) => !removed.has(inst.index));
-      const remap = new Map(kept.map((inst, i) => [inst.index, i]));
-      for (const inst of kept) {
-        inst.deps = inst.deps.map((d) => remap.get(d)!);
-        for (const input of Object.values(inst.inputs)) input.producers = input.producers.map((p) => remap.get(p)!);
-        inst.index = remap.get(inst.index)!;
-      }
-      plan.instances = kept;
-      plan.byAction = new Map();
-      for (const inst of kept) {
-        const list = plan.byAction.get(inst.action.name);
-        if (list) list.push(inst.index);
-        else plan.byAction.set(inst.action.name, [inst.index]);
-      }
-      plan.actions = plan.actions.filter((a) => plan.byAction.has(a.name));
-    }
+    if (removed.size > 0) keepInstances(plan, (index) => !removed.has(index));
     plan.pins = [...this.pins];
   }
 
