@@ -6,7 +6,7 @@ import { LocalStoreErrorCodes, PLUGIN, errnoOf, ioError, storeError } from './er
 import { checkKey, checkPrefix } from './keys.js';
 import { listKeys, listTemps } from './list.js';
 import { localStoreOptionsSchema, type LocalStoreOptions, type ResolvedLocalStoreOptions } from './options.js';
-import { SMALL_WRITE_BYTES, commit, copyToTemp, fsyncPath, linkHandedOver, putSmallSync, writeTemp } from './write.js';
+import { SMALL_WRITE_BYTES, commit, copyToTemp, fsyncPath, linkHandedOver, putAsync, putSmallSync } from './write.js';
 import { readSmallFast } from './read.js';
 import { filesPresent, isFile } from './presence.js';
 import { VERSION } from './version.js';
@@ -49,10 +49,7 @@ function createLocalStore(opts: ResolvedLocalStoreOptions): StoreMembers & { loc
   const modeOf = (key: string) => (key.startsWith('objects/') ? BLOB_MODE : FILE_MODE);
 
   async function finish(key: string, tmp: string, ifAbsent: boolean): Promise<PutResult> {
-    const path = pathOf(key);
-    const written = await commit(tmp, path, ifAbsent);
-    if (durable && written) await fsyncPath(parentOf(path));
-    return { written };
+    return { written: await commit(tmp, pathOf(key), ifAbsent, durable) };
   }
 
   return {
@@ -122,8 +119,7 @@ function createLocalStore(opts: ResolvedLocalStoreOptions): StoreMembers & { loc
         // A string's UTF-8 form is at most 3 bytes per UTF-16 unit.
         const small = typeof body === 'string' ? body.length <= SMALL_WRITE_BYTES / 3 : body instanceof Uint8Array && body.byteLength <= SMALL_WRITE_BYTES;
         if (small) return { written: putSmallSync(path, body as string | Uint8Array, modeOf(key), ifAbsent, durable) };
-        const tmp = await writeTemp(parentOf(path), body, modeOf(key), durable);
-        return await finish(key, tmp, ifAbsent);
+        return { written: await putAsync(path, body, modeOf(key), ifAbsent, durable) };
       } catch (error) {
         throw ioError('write', key, path, error);
       }

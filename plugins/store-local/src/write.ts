@@ -1,58 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fsyncSync, linkSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
-import { chmod, copyFile, link, lstat, mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { chmod, copyFile, link, lstat, mkdir, stat, unlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { atomicTempPath, fsyncPath, publishTemp, writeAtomic, writeAtomicSync } from '@aeroml/core';
 import { errnoOf } from './errors.js';
 import { TEMP_PREFIX } from './keys.js';
 
-const tag = `${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
-let counter = 0;
+export { fsyncPath };
 
 /** A temp file path in `dir`, unique across processes and calls. */
 export function tempPath(dir: string): string {
-  counter = (counter + 1) >>> 0;
-  return `${dir}/${TEMP_PREFIX}${tag}-${counter.toString(36)}`;
-}
-
-/** Opens a new temp file in `dir`, creating `dir` only when it is missing. */
-async function openTemp(dir: string, mode: number): Promise<{ handle: FileHandle; tmp: string }> {
-  const tmp = tempPath(dir);
-  try {
-    return { handle: await open(tmp, 'wx', mode), tmp };
-  } catch (error) {
-    if (errnoOf(error) !== 'ENOENT') throw error;
-  }
-  await mkdir(dir, { recursive: true });
-  return { handle: await open(tmp, 'wx', mode), tmp };
+  return atomicTempPath(dir, TEMP_PREFIX);
 }
 
 /**
- * Writes `body` to a new temp file in `dir` and returns its path. The file is created with
- * `mode` directly (0444 for blobs: the descriptor stays writable, nobody else's is).
+ * The streamed (large-value) path of `put`: writes `body` to a temp file created with
+ * `mode` directly (0444 for blobs: the descriptor stays writable, nobody else's is), then
+ * publishes it (see `commit`); `durable` fsyncs the file and then its directory.
  */
-export async function writeTemp(dir: string, body: Uint8Array | string | Readable, mode: number, durable: boolean): Promise<string> {
-  const { handle, tmp } = await openTemp(dir, mode);
-  try {
-    if (typeof body === 'string' || body instanceof Uint8Array) {
-      await handle.writeFile(body);
-    } else {
-      for await (const chunk of body) {
-        const buf: Uint8Array = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
-        let offset = 0;
-        while (offset < buf.byteLength) {
-          const { bytesWritten } = await handle.write(buf, offset, buf.byteLength - offset);
-          offset += bytesWritten;
-        }
-      }
-    }
-    if (durable) await handle.sync();
-  } catch (error) {
-    await handle.close().catch(() => {});
-    await unlink(tmp).catch(() => {});
-    throw error;
-  }
-  await handle.close();
-  return tmp;
+export async function putAsync(target: string, body: Uint8Array | string | Readable, mode: number, ifAbsent: boolean, durable: boolean): Promise<boolean> {
+  return writeAtomic(target, body, { mode, ifAbsent, durable, temp: tempPath(target.slice(0, target.lastIndexOf('/'))) });
 }
 
 /**
@@ -87,59 +53,14 @@ export async function copyToTemp(dir: string, source: string, mode: number, dura
  * Makes a finished temp file visible as `target`. Plain: `rename` (atomic replace).
  * ifAbsent: `link` fails with EEXIST atomically when `target` exists, also when another
  * process links at the same moment, so exactly one writer wins; then the temp is removed.
+ * `durable`: the directory is fsynced after a write.
  */
-export async function commit(tmp: string, target: string, ifAbsent: boolean): Promise<boolean> {
-  if (!ifAbsent) {
-    try {
-      await rename(tmp, target);
-      return true;
-    } catch (error) {
-      await unlink(tmp).catch(() => {});
-      throw error;
-    }
-  }
-  try {
-    await link(tmp, target);
-    return true;
-  } catch (error) {
-    if (errnoOf(error) === 'EEXIST') {
-      // EEXIST also when `target` is a directory: that is a conflict, not "present".
-      const s = await stat(target).catch(() => null);
-      if (s?.isDirectory()) throw Object.assign(new Error(`EISDIR: ${target} is a directory`), { code: 'EISDIR' });
-      return false;
-    }
-    throw error;
-  } finally {
-    await unlink(tmp).catch(() => {});
-  }
-}
-
-/**
- * fsyncs a file or a directory by path: a finished file's bytes, or a directory so a
- * rename/link in it survives power loss.
- */
-export async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+export async function commit(tmp: string, target: string, ifAbsent: boolean, durable = false): Promise<boolean> {
+  return publishTemp(tmp, target, { ifAbsent, durable });
 }
 
 /** Bodies up to this size are written with synchronous calls (see `putSmallSync`). */
 export const SMALL_WRITE_BYTES = 64 * 1024;
-
-function openTempSync(dir: string, mode: number): { fd: number; tmp: string } {
-  const tmp = tempPath(dir);
-  try {
-    return { fd: openSync(tmp, 'wx', mode), tmp };
-  } catch (error) {
-    if (errnoOf(error) !== 'ENOENT') throw error;
-  }
-  mkdirSync(dir, { recursive: true });
-  return { fd: openSync(tmp, 'wx', mode), tmp };
-}
 
 /**
  * The small-value path of `put` (cache entries, manifests, records): temp file, write,
@@ -149,57 +70,7 @@ function openTempSync(dir: string, mode: number): { fd: number; tmp: string } {
  * async path. Returns whether the value was written (false: ifAbsent and present).
  */
 export function putSmallSync(target: string, body: Uint8Array | string, mode: number, ifAbsent: boolean, durable: boolean): boolean {
-  const dir = target.slice(0, target.lastIndexOf('/'));
-  const { fd, tmp } = openTempSync(dir, mode);
-  try {
-    const data = typeof body === 'string' ? Buffer.from(body) : body;
-    let offset = 0;
-    while (offset < data.byteLength) offset += writeSync(fd, data, offset, data.byteLength - offset);
-    if (durable) fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    unlinkQuietly(tmp);
-    throw error;
-  }
-  closeSync(fd);
-  let written = true;
-  let renamed = false;
-  try {
-    if (ifAbsent) {
-      try {
-        linkSync(tmp, target);
-      } catch (error) {
-        if (errnoOf(error) !== 'EEXIST') throw error;
-        if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(`EISDIR: ${target} is a directory`), { code: 'EISDIR' });
-        written = false;
-      }
-    } else {
-      renameSync(tmp, target);
-      renamed = true;
-    }
-  } finally {
-    // Linked or not, the temp name goes; a renamed temp is the value now.
-    if (!renamed) unlinkQuietly(tmp);
-  }
-  if (durable && written) syncDirSync(dir);
-  return written;
-}
-
-function unlinkQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already gone
-  }
-}
-
-function syncDirSync(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  return writeAtomicSync(target, body, { mode, ifAbsent, durable, temp: tempPath(target.slice(0, target.lastIndexOf('/'))) });
 }
 
 /**
