@@ -218,18 +218,7 @@ class Parser {
       const node = this.parseElement('list');
       if (node.t === 'sweep') this.fail(node.col, 'a sweep cannot be nested inside a list');
       items.push(node.value);
-      this.skipWs();
-      const ch = this.peek();
-      if (ch === ',') {
-        this.pos++;
-        continue;
-      }
-      if (ch === ']') {
-        this.pos++;
-        break;
-      }
-      if (ch === undefined) this.fail(this.pos, `expected \`]\` to close the list opened at column ${start + 1}`);
-      this.fail(this.pos, `unexpected \`${ch}\` in a list (expected \`,\` or \`]\`)`);
+      if (!this.commaOrClose(']', start, 'the list', 'a list (expected `,` or `]`)')) break;
     }
     return { t: 'value', value: items, text: this.text.slice(start, this.pos), col: start };
   }
@@ -262,20 +251,25 @@ class Parser {
       const node = this.parseElement('dict');
       if (node.t === 'sweep') this.fail(node.col, 'a sweep cannot be nested inside a dictionary');
       out[key] = node.value;
-      this.skipWs();
-      const ch = this.peek();
-      if (ch === ',') {
-        this.pos++;
-        continue;
-      }
-      if (ch === '}') {
-        this.pos++;
-        break;
-      }
-      if (ch === undefined) this.fail(this.pos, `expected \`}\` to close the dictionary opened at column ${start + 1}`);
-      this.fail(this.pos, `unexpected \`${ch}\` in a dictionary (expected \`,\` or \`}\`)`);
+      if (!this.commaOrClose('}', start, 'the dictionary', 'a dictionary (expected `,` or `}`)')) break;
     }
     return { t: 'value', value: out, text: this.text.slice(start, this.pos), col: start };
+  }
+
+  /**
+   * After an element of a list, dictionary or argument list opened at `open`: steps over a
+   * `,` (true: another element follows) or the `close` bracket (false: the sequence ends);
+   * anything else is an error saying what `what` needs or what is unexpected `where`.
+   */
+  commaOrClose(close: string, open: number, what: string, where: string): boolean {
+    this.skipWs();
+    const ch = this.peek();
+    if (ch === ',' || ch === close) {
+      this.pos++;
+      return ch === ',';
+    }
+    if (ch === undefined) this.fail(this.pos, `expected \`${close}\` to close ${what} opened at column ${open + 1}`);
+    this.fail(this.pos, `unexpected \`${ch}\` in ${where}`);
   }
 
   parseQuotedKey(): string {
@@ -308,18 +302,7 @@ class Parser {
         const node = this.parseElement('arg');
         if (argName !== undefined) named[argName] = node;
         else args.push(node);
-        this.skipWs();
-        const ch = this.peek();
-        if (ch === ',') {
-          this.pos++;
-          continue;
-        }
-        if (ch === ')') {
-          this.pos++;
-          break;
-        }
-        if (ch === undefined) this.fail(this.pos, `expected \`)\` to close \`${name}(\` opened at column ${open + 1}`);
-        this.fail(this.pos, `unexpected \`${ch}\` in the arguments of ${name}(...)`);
+        if (!this.commaOrClose(')', open, `\`${name}(\``, `the arguments of ${name}(...)`)) break;
       }
     }
     const node = this.callFunction(name, start, args, named);
