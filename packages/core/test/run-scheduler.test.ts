@@ -46,4 +46,38 @@ describe('run/scheduler: runDag', () => {
   it('rejects with the first error the process function throws', async () => {
     await expect(trace([{ index: 0, deps: [] }, { index: 1, deps: [0] }], 0)).rejects.toThrow('node 0 broke');
   });
+
+  it('with a limit, keeps at most that many nodes in flight and still runs every node after its dependencies', async () => {
+    // 0..5 are roots; 6 waits for 0 and 5; 7 waits for 6.
+    const nodes: DagNode[] = [...Array.from({ length: 6 }, (_, i) => ({ index: i, deps: [] })), { index: 6, deps: [0, 5] }, { index: 7, deps: [6] }];
+    let inFlight = 0;
+    let most = 0;
+    const started: number[] = [];
+    const ended: number[] = [];
+    await runDag(
+      nodes,
+      async (i) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        started.push(i);
+        await new Promise((r) => setImmediate(r));
+        ended.push(i);
+        inFlight--;
+      },
+      { limit: 2 },
+    );
+    expect(most).toBe(2);
+    // Roots start in order, each only when a slot is free; a newly ready node queues behind them.
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(started.indexOf(6)).toBeGreaterThan(Math.max(ended.indexOf(0), ended.indexOf(5)));
+    expect(started.indexOf(7)).toBeGreaterThan(ended.indexOf(6));
+  });
+
+  it('with a limit, runs a 10,000-node fan and a 10,000-node chain to the end', async () => {
+    for (const nodes of [Array.from({ length: 10_000 }, (_, i) => ({ index: i, deps: [] })), Array.from({ length: 10_000 }, (_, i) => ({ index: i, deps: i === 0 ? [] : [i - 1] }))]) {
+      const order: number[] = [];
+      await runDag(nodes, async (i) => void order.push(i), { limit: 256 });
+      expect(order).toEqual(nodes.map((n) => n.index));
+    }
+  });
 });
