@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -231,16 +231,25 @@ describe('aero tune with Optuna (the real bridge and optuna 5.x)', () => {
     expect(noOptuna.code).toBe('TUNE_OPTUNA_MISSING');
     expect(noOptuna.message).toBe(`Python \`${join(bare, 'bin/python')}\` cannot import optuna, which the tpe, cmaes and gp samplers and the pruners need.`);
     expect(noOptuna.hint).toContain(`${join(bare, 'bin/python')} -m pip install 'optuna>=5,<6' cmaes`);
-    // gp needs torch, which tools/optuna does not install (a multi-GB wheel): without it, the error names the pip command.
-    const hasTorch = spawnSync(python, ['-c', 'import torch, scipy']).status === 0;
-    if (hasTorch) {
-      const { trials } = await study(p, { args: ['quad.x=interval(0, 2)'], sampler: 'gp', trials: 3, python });
-      expect(trials.map((t) => t.state)).toEqual(['complete', 'complete', 'complete']);
-    } else {
+    // gp needs torch and scipy: tools/optuna/start.sh installs them, and gp runs for real.
+    const hasTorch = spawnSync(python, ['-c', 'import torch, scipy']);
+    expect(hasTorch.stderr.toString(), `${python} cannot import torch and scipy: run bash tools/optuna/start.sh`).not.toMatch(/Error/);
+    const { trials } = await study(p, { args: ['quad.x=interval(0, 2)'], sampler: 'gp', trials: 3, python });
+    expect(trials.map((t) => t.state)).toEqual(['complete', 'complete', 'complete']);
+    // Without torch (a package on PYTHONPATH that raises ImportError hides it), the error names the pip command.
+    const shadow = await mkdtemp(join(tmpdir(), 'aero-no-torch-'));
+    await mkdir(join(shadow, 'torch'));
+    await writeFile(join(shadow, 'torch', '__init__.py'), 'raise ImportError("No module named \'torch\'")\n');
+    const saved = process.env.PYTHONPATH;
+    process.env.PYTHONPATH = shadow;
+    try {
       const gp = await thrown(study(p, { args: ['quad.x=interval(0, 1)'], sampler: 'gp', python }));
       expect(gp.code).toBe('TUNE_OPTUNA_MISSING');
-      expect(gp.message).toContain('needs the Python package `torch` for this sampler');
-      expect(gp.hint).toContain(`${python} -m pip install torch scipy`);
+      expect(gp.message).toBe(`Optuna (${python}) needs the Python package \`torch\` for this sampler: No module named 'torch'.`);
+      expect(gp.hint).toBe(`Run ${python} -m pip install torch scipy, or choose another --sampler (tpe needs nothing more).`);
+    } finally {
+      if (saved === undefined) delete process.env.PYTHONPATH;
+      else process.env.PYTHONPATH = saved;
     }
   }, 60_000);
 });
