@@ -100,6 +100,42 @@ export default defineConfig({ actions: [quad], plugins: [yamlConfig({ dir: 'conf
     expect(refused.stderr).toContain('CONFIG_INVALID: the YAML config: the tune block is invalid:\n  - unknown key `tune.trails`');
   });
 
+  it('gp (Optuna GPSampler on torch, CPU only) end to end: every trial told, the study resumed without rerunning one', { timeout: 300_000 }, async () => {
+    const dir = await makeProject('tune-gp', {
+      'aero.config.ts': `import { defineAction, defineConfig } from '@aeroml/core';
+import { z } from 'zod';
+const quad = defineAction({
+  name: 'quad',
+  params: z.object({ x: z.number().default(0), y: z.number().default(0) }),
+  outputs: { result: { handler: 'json' } },
+  async run({ params, log, outputs }) {
+    const loss = (params.x - 1) ** 2 + (params.y + 0.5) ** 2;
+    log.metric('loss', loss);
+    await outputs.result.write({ loss });
+  },
+});
+export default defineConfig({ actions: [quad] });
+`,
+    });
+    const args = ['tune', 'quad.x=interval(-2, 2)', 'quad.y=interval(-2, 2)', '--objective', 'quad.loss', '--trials', '5', '--sampler', 'gp', '--seed', '3', '--study', 'gp', '--python', python, '--json'];
+    const r = await aero(dir, ...args);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const trials = events(r.stdout).filter((e) => e.event === 'tune.trial');
+    expect(trials.map((t) => [t.number, t.state])).toEqual([0, 1, 2, 3, 4].map((n) => [n, 'complete']));
+    for (const t of trials) expect(t.value).toBeCloseTo(((t.params['quad.x'] as number) - 1) ** 2 + ((t.params['quad.y'] as number) + 0.5) ** 2, 10);
+    const finished = events(r.stdout).at(-1)!;
+    expect(finished).toMatchObject({ event: 'tune.finished', trials: { total: 5, ran: 5, failed: 0 } });
+    expect(finished.best.value).toBe(Math.min(...trials.map((t) => t.value as number)));
+    // Optuna's journal has the five trials as COMPLETE, sampled by GPSampler.
+    const told = execFileSync(python, ['-c', `import optuna; from optuna.storages import JournalStorage; from optuna.storages.journal import JournalFileBackend; s = optuna.load_study(study_name='gp', storage=JournalStorage(JournalFileBackend('${join(dir, '.aero/tune/gp/optuna-journal.log')}'))); print(len([t for t in s.trials if t.state.name == 'COMPLETE']))`], { encoding: 'utf8' });
+    expect(told.trim()).toBe('5');
+    const again = await aero(dir, ...args);
+    expect(again.code).toBe(0);
+    expect(events(again.stdout).filter((e) => e.event === 'tune.trial')).toHaveLength(0);
+    expect(events(again.stdout)[0]).toMatchObject({ event: 'tune.study', sampler: 'gp', resumed: 5, budget: 5 });
+  });
+
   it('Ctrl-C at a terminal (SIGINT to the whole process group, Optuna included) still ends cleanly and resumes', { timeout: 300_000 }, async () => {
     const dir = await copyQuickstart();
     const args = ['tune', ...space, '--objective', 'evaluate.accuracy', '--direction', 'maximize', '--trials', '6', '--sampler', 'tpe', '--json'];
