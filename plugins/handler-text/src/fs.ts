@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, renameSync, writeFileSync } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeAtomic as writeAtomicAsync, writeAtomicSync } from '@aeroml/core';
 import { TextErrorCodes, textError } from './errors.js';
 
 /** Values up to this many bytes (or UTF-16 units) are written with synchronous calls. */
@@ -27,61 +25,20 @@ export async function readBytes(handler: string, path: string): Promise<Buffer> 
 }
 
 /**
- * Writes a file atomically: the bytes go to a temp file in the same directory, which is
- * then renamed over the target, so a reader never sees half a file. Parent directories
- * are created when missing.
+ * Writes a file atomically (core's helper: temp file in the same directory, renamed over
+ * the target), so a reader never sees half a file. Parent directories are created when
+ * missing. Small values go through the synchronous variant: for a few bytes of JSON or
+ * text (most outputs of small actions) each call takes microseconds, while a thread-pool
+ * round trip each costs more than the write.
  */
 export async function writeAtomic(handler: string, path: string, data: string | Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  // `.aero-tmp-` is the prefix every aero package uses for temp files (stores skip them).
-  const tmp = join(dir, `.aero-tmp-${process.pid}-${randomBytes(4).toString('hex')}-${basename(path).slice(0, 64)}`);
   try {
-    if (data.length <= SMALL_WRITE) {
-      writeSmallSync(dir, tmp, path, data);
-      return;
-    }
-    let handle;
-    try {
-      handle = await open(tmp, 'wx');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(dir, { recursive: true });
-      handle = await open(tmp, 'wx');
-    }
-    try {
-      await handle.writeFile(data);
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
+    if (data.length <= SMALL_WRITE) writeAtomicSync(path, data);
+    else await writeAtomicAsync(path, data);
   } catch (cause) {
-    await unlink(tmp).catch(() => {});
     throw textError(TextErrorCodes.WRITE_FAILED, `${handler} handler: cannot write ${path}: ${(cause as Error).message}.`, {
       cause,
       hint: 'Check that the directory is writable and that no file stands where a directory should be.',
     });
   }
-}
-
-
-/**
- * The same temp-file-then-rename write, synchronously: for a small value each of the four
- * calls takes microseconds, while a thread-pool round trip each costs more than the write
- * (most outputs of small actions are a few bytes of JSON or text).
- */
-function writeSmallSync(dir: string, tmp: string, path: string, data: string | Uint8Array): void {
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dir, { recursive: true });
-    fd = openSync(tmp, 'wx');
-  }
-  try {
-    writeFileSync(fd, data);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
 }
