@@ -1,29 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fsyncPathSync as syncDir, writeAtomicSync } from '@aeroml/core';
 
 // Synchronous on purpose: each call is one small write that takes microseconds on a
 // local disk, and doing them in call order keeps the files in the order the engine spoke.
 
-const tag = `${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
-let counter = 0;
-
-/**
- * Flushes a directory's entries, so a file just created or renamed in it survives a power
- * loss too (fsyncing the file alone does not persist its name).
- */
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Opens `path`, creating its missing parent folders. With `fsync`, the folders that now
- * hold a new entry are flushed: the file's own folder, and the parent of every folder made.
+ * hold a new entry are flushed (fsyncing the file alone does not persist its name): the
+ * file's own folder, and the parent of every folder made.
  */
 function openCreating(path: string, flags: string, fsync: boolean): number {
   let fd: number;
@@ -55,35 +40,9 @@ function writeAll(fd: number, data: Buffer): void {
   while (offset < data.length) offset += writeSync(fd, data, offset, data.length - offset);
 }
 
-/** Writes a JSON file atomically (temp file in the same directory + rename). */
+/** Writes a JSON file atomically (core's helper: temp file in the same directory + rename; `fsync`: durable). */
 export function writeJsonAtomic(path: string, value: unknown, fsync: boolean): void {
-  counter = (counter + 1) >>> 0;
-  const tmp = `${dirname(path)}/.aero-tmp-${tag}-${counter.toString(36)}`;
-  const fd = openCreating(tmp, 'wx', false);
-  let written = false;
-  try {
-    writeAll(fd, Buffer.from(`${JSON.stringify(value, null, 2)}\n`));
-    if (fsync) fsyncSync(fd);
-    written = true;
-  } finally {
-    closeSync(fd);
-    if (!written) removeQuietly(tmp);
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (error) {
-    removeQuietly(tmp);
-    throw error;
-  }
-  if (fsync) syncDir(dirname(path));
-}
-
-function removeQuietly(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already gone
-  }
+  writeAtomicSync(path, `${JSON.stringify(value, null, 2)}\n`, { durable: fsync });
 }
 
 /**
