@@ -29,10 +29,10 @@ export class ArtifactStore {
     dir: string,
     manifest: Omit<ArtifactManifest, 'files' | 'schema'>,
     options: { handOver?: boolean } = {},
-  ): Promise<{ digest: string; manifest: ArtifactManifest }> {
-    const paths = await listFiles(dir);
+  ): Promise<{ digest: string; manifest: ArtifactManifest; tree: FileTree }> {
+    const tree = listTree(dir);
     const files: ManifestFile[] = [];
-    for (const relPath of paths) {
+    for (const relPath of tree.files) {
       const absolute = join(dir, relPath);
       const { sha256, size } = await sha256File(absolute);
       if (await this.putBlob(absolute, sha256, options.handOver === true)) this.verified.add(sha256);
@@ -44,7 +44,7 @@ export class ArtifactStore {
     const digest = sha256Hex(text);
     await this.store.put(StoreKeys.manifest(full.name, digest), text, { ifAbsent: true, contentType: 'application/json' });
     this.manifestCache.set(digest, full);
-    return { digest, manifest: full };
+    return { digest, manifest: full, tree };
   }
 
   /** Uploads a blob unless the store has it; true when this call wrote it (its bytes are the hashed ones). */
@@ -117,22 +117,41 @@ export class ArtifactStore {
   }
 }
 
+/**
+ * What is below a folder, as relative `/`-separated paths: regular files (sorted), folders
+ * (parents before children) and anything else (symlinks, sockets). A missing folder is empty.
+ */
+export interface FileTree {
+  files: string[];
+  dirs: string[];
+  others: string[];
+}
+
 /** Relative `/`-separated paths of all files below `dir`, sorted. */
 export async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
+  return listTree(dir).files;
+}
+
+/**
+ * One recursive listing of `dir` (see FileTree). Synchronous: an output folder usually holds
+ * one or a few files, and one readdir per folder costs less than the thread-pool round trip.
+ */
+export function listTree(dir: string): FileTree {
+  const tree: FileTree = { files: [], dirs: [], others: [] };
   let entries;
   try {
-    // Synchronous: an output folder usually holds one or a few files, and one readdir
-    // per folder costs less than the thread-pool round trip.
     entries = readdirSync(dir, { recursive: true, withFileTypes: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return out;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return tree;
     throw error;
   }
   for (const entry of entries) {
-    if (!entry.isFile()) continue;
     const parent = (entry as unknown as { parentPath?: string; path?: string }).parentPath ?? (entry as unknown as { path: string }).path;
-    out.push(relative(dir, join(parent, entry.name)).split(sep).join('/'));
+    const rel = relative(dir, join(parent, entry.name)).split(sep).join('/');
+    (entry.isFile() ? tree.files : entry.isDirectory() ? tree.dirs : tree.others).push(rel);
   }
-  return out.sort();
+  tree.files.sort();
+  // Shorter paths first: a parent always sorts before its children.
+  tree.dirs.sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : a > b ? 1 : 0));
+  return tree;
 }

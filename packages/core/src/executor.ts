@@ -5,7 +5,7 @@ import type { AssetHandler } from './contracts/handler.js';
 import type { JobEvent, JobResult, JobSpec } from './contracts/launcher.js';
 import type { Action, ActionLog, InputHandle, OutputHandle, RunContext } from './define.js';
 import { AeroError, ErrorCodes, isAeroError } from './errors.js';
-import type { ArtifactStore } from './artifacts.js';
+import type { ArtifactStore, FileTree } from './artifacts.js';
 import type { ScratchPool } from './scratch.js';
 import { toJobError } from './failure.js';
 
@@ -34,6 +34,9 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
   const ensureDir = (dir: string) => (scratch ? scratch.ensureDir(dir) : mkdir(dir, { recursive: true }).then(() => undefined));
   const outputMeta = new Map<string, Record<string, unknown>>();
   const outputs: Record<string, string> = {};
+  /** Each committed output's folder and what was in it, so the scratch pool need not read it again. */
+  const committed: Array<{ dir: string; tree: FileTree }> = [];
+  let workDirTouched = false;
   const metrics = new MetricBuffer(spec.jobId, emit);
   // The work dir exists only if something needs it: a no-op action costs no syscalls.
   let workDirUsed = Object.keys(spec.inputs).length > 0 || Object.keys(spec.outputs).length > 0;
@@ -99,6 +102,7 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
       get workDir() {
         if (!workDirUsed) mkdirSync(workDir, { recursive: true });
         workDirUsed = true;
+        workDirTouched = true;
         return workDir;
       },
       cwd: spec.cwd,
@@ -114,13 +118,14 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
     for (const [name, out] of Object.entries(spec.outputs)) {
       const dir = join(workDir, 'out', name);
       const handler = handlers.get(out.handler)!;
-      const { digest, manifest } = await artifacts.commitDirectory(dir, {
+      const { digest, manifest, tree } = await artifacts.commitDirectory(dir, {
         name: `${action.name}.${name}`,
         handler: out.handler,
         handlerVersion: handler.version,
         partition: spec.partition,
         metadata: outputMeta.get(name),
       }, { handOver: true });
+      committed.push({ dir, tree });
       if (manifest.files.length === 0) {
         throw new AeroError(ErrorCodes.ACTION_OUTPUT_MISSING, `Action \`${spec.instanceId}\` finished without writing output \`${name}\`.`, {
           hint: `Call \`outputs.${name}.write(value)\` or write a file to \`outputs.${name}.path\` in run().`,
@@ -128,7 +133,7 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
       }
       outputs[name] = digest;
     }
-    if (scratch) scratch.release(workDir);
+    if (scratch) scratch.releaseKnown(workDir, { outputs: committed, inputs: Object.keys(spec.inputs).length > 0, workDirUsed: workDirTouched });
     else if (workDirUsed) await rm(workDir, { recursive: true, force: true });
     return { jobId: spec.jobId, ok: true, outputs, startedAt, finishedAt: new Date().toISOString() };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { FileTree } from './artifacts.js';
 import type { Store } from './contracts/store.js';
 import { StoreKeys } from './keys.js';
 import { isStale, type RunRecord } from './runs.js';
@@ -50,6 +51,29 @@ export class ScratchPool {
     this.free.push(dir);
   }
 
+  /**
+   * `release` for a job whose leftovers are known, without reading the skeleton again: the
+   * listing of each `out/<name>` folder taken when its output was committed (after the action
+   * returned, so it is complete), and whether the job had inputs or used `ctx.workDir`. Those
+   * are the only places an action is given; `in/` and a used work dir are emptied by reading
+   * them as `release` does. Saves four directory reads per job (20 syscalls) on a fan of
+   * trivial actions.
+   */
+  releaseKnown(dir: string, known: { outputs: ReadonlyArray<{ dir: string; tree: FileTree }>; inputs: boolean; workDirUsed: boolean }): void {
+    if (known.workDirUsed) return this.release(dir);
+    for (const { dir: outDir, tree } of known.outputs) {
+      for (const rel of tree.files) unlinkIfPresent(join(outDir, rel));
+      for (const rel of tree.others) unlinkIfPresent(join(outDir, rel));
+      for (let i = tree.dirs.length - 1; i >= 0; i--) {
+        const sub = join(outDir, tree.dirs[i]!);
+        rmdirSync(sub);
+        this.made.delete(sub);
+      }
+    }
+    if (known.inputs) emptyKeepingSkeleton(join(dir, 'in'), 1, (removed) => this.made.delete(removed));
+    this.free.push(dir);
+  }
+
   /** Moves a failed job's dir to `target` (kept for inspection) and forgets it. */
   async retire(dir: string, target: string): Promise<void> {
     for (const d of [...this.made]) if (d === dir || d.startsWith(`${dir}/`)) this.made.delete(d);
@@ -63,6 +87,15 @@ export class ScratchPool {
     this.free.length = 0;
     this.made.clear();
     await rm(this.base, { recursive: true, force: true });
+  }
+}
+
+/** Unlinks a file the job left; one the store took over by rename is gone already. */
+function unlinkIfPresent(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 

@@ -1,0 +1,93 @@
+import { mkdir, mkdtemp, readdir, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createAero, defineAction, defineConfig } from '../src/index.js';
+import { dirStore } from './dir-store.js';
+import { jsonHandler } from './fixtures.js';
+
+/**
+ * In-process jobs reuse one work dir after another (scratch.ts). With concurrency 1 every
+ * job below gets the dir the job before it left, so whatever a job left behind would show up
+ * in the next one: in its output folder (and so in its artifact), its input folder or its
+ * work dir.
+ */
+async function runInOrder(actions: ReturnType<typeof defineAction>[]) {
+  const cwd = await mkdtemp(join(tmpdir(), 'aero-scratch-reuse-'));
+  const aero = await createAero({ cwd, config: defineConfig({ actions, concurrency: 1, plugins: [dirStore(join(cwd, '.aero')), jsonHandler()] }) });
+  return { aero, summary: await aero.run() };
+}
+
+describe('a reused work dir', () => {
+  it('holds nothing of the job before: nested output folders, symlinks and work-dir files are gone', async () => {
+    const seen: Record<string, unknown> = {};
+    const messy = defineAction({
+      name: 'messy',
+      outputs: { out: { handler: 'json' } },
+      async run({ outputs }) {
+        await outputs.out.write({ a: 1 });
+        await mkdir(join(outputs.out.dir, 'deep', 'er'), { recursive: true });
+        await writeFile(join(outputs.out.dir, 'deep', 'er', 'x.txt'), 'x');
+        await mkdir(join(outputs.out.dir, 'empty'));
+        await symlink('/etc/hostname', join(outputs.out.dir, 'link'));
+      },
+    });
+    const tidy = defineAction({
+      name: 'tidy',
+      inputs: { messy: messy.output('out') },
+      outputs: { out: { handler: 'json' } },
+      async run({ inputs, outputs }) {
+        seen.outDir = (await readdir(outputs.out.dir)).sort();
+        seen.inputDir = (await readdir(dirname(inputs.messy.path))).sort();
+        // A sidecar next to an input: outside the places an action is given, yet cleaned.
+        await writeFile(`${inputs.messy.path}.sidecar`, 'junk');
+        await outputs.out.write({ b: 2 });
+      },
+    });
+    const after = defineAction({
+      name: 'after',
+      inputs: { tidy: tidy.output('out') },
+      outputs: { out: { handler: 'json' } },
+      async run({ inputs, outputs }) {
+        seen.afterInputDir = (await readdir(dirname(inputs.tidy.path))).sort();
+        seen.afterOutDir = (await readdir(outputs.out.dir)).sort();
+        await outputs.out.write({ c: 3 });
+      },
+    });
+    // A job that used its work dir leaves files there; the next job's work dir is empty.
+    const usesWorkDir = defineAction({
+      name: 'usesWorkDir',
+      inputs: { after: after.output('out') },
+      outputs: { out: { handler: 'json' } },
+      async run({ outputs, workDir }) {
+        await writeFile(join(workDir, 'scratch.bin'), 'junk');
+        await outputs.out.write({ d: 4 });
+      },
+    });
+    const last = defineAction({
+      name: 'last',
+      inputs: { w: usesWorkDir.output('out') },
+      outputs: { out: { handler: 'json' } },
+      async run({ outputs, workDir }) {
+        seen.workDir = (await readdir(workDir)).sort();
+        await outputs.out.write({ e: 5 });
+      },
+    });
+    const { aero, summary } = await runInOrder([messy, tidy, after, usesWorkDir, last]);
+    expect(summary.status).toBe('succeeded');
+    // messy's listing includes its nested file; the symlink is not a file and is no output.
+    expect(seen.outDir).toEqual([]);
+    expect(seen.workDir).toEqual(['in', 'out']);
+    expect(seen.inputDir).toEqual(['x.txt']); // messy's first file, deep/er/x.txt
+    expect(seen.afterInputDir).toEqual(['out.json']);
+    expect(seen.afterOutDir).toEqual([]);
+    // Each artifact holds what its own job wrote, nothing its predecessor left.
+    const filesOf = async (action: string) => {
+      const digest = summary.record.actions.find((a) => a.action === action)!.outputs!.out!;
+      return (await aero.artifacts.getManifest(`${action}.out`, digest)).files.map((f) => f.path);
+    };
+    expect(await filesOf('messy')).toEqual(['deep/er/x.txt', 'out.json']);
+    expect(await filesOf('tidy')).toEqual(['out.json']);
+    expect(await filesOf('after')).toEqual(['out.json']);
+  });
+});
