@@ -1,5 +1,5 @@
 import type { ActionEntry, Aero, RunRecord } from '@aeroml/core';
-import type { ArtifactInfo, InstanceRow, RunDetail, RunRow, RunsPage } from '../shared/api-types.js';
+import type { ArtifactInfo, InstanceRow, RunDetail, RunRow, RunsPage, RunSummary } from '../shared/api-types.js';
 import { differingKeys, flattenParams } from '../shared/params.js';
 
 /** Instances whose record.json is read for timings; beyond this the Gantt is estimated from the DAG. */
@@ -16,18 +16,18 @@ export async function runsPage(aero: Aero, only?: Set<string>): Promise<RunsPage
   const flat = runs.map((r) => flattenParams(r.params));
   const paramKeys = differingKeys(flat);
   const rows: RunRow[] = runs.map((r, i) => ({
-    id: r.id,
-    name: r.name,
-    status: r.status,
-    startedAt: r.startedAt,
-    durationMs: r.durationMs ?? null,
-    sweepId: r.sweepId ?? null,
+    ...runSummary(r),
     counts: { ...r.counts },
     actions: r.actions.length,
     params: Object.fromEntries(paramKeys.map((k) => [k, flat[i]![k]])),
     metrics: lastMetrics(r),
   }));
   return { project: aero.project, runs: rows, paramKeys, live: runs.some((r) => r.status === 'running') };
+}
+
+/** What the runs list and a run's page both show of a run. */
+function runSummary(run: RunRecord): RunSummary {
+  return { id: run.id, name: run.name, status: run.status, startedAt: run.startedAt, durationMs: run.durationMs ?? null, sweepId: run.sweepId ?? null };
 }
 
 /** Each metric's last value in a run; named `instance/metric` when several instances log one name. */
@@ -56,16 +56,11 @@ export async function runDetail(aero: Aero, ref: string): Promise<RunDetail> {
   const records = await instanceRecords(aero, run);
   const instances = timeline(run, edges, records);
   return {
-    id: run.id,
-    name: run.name,
-    status: run.status,
-    startedAt: run.startedAt,
+    ...runSummary(run),
     finishedAt: run.finishedAt ?? null,
-    durationMs: run.durationMs ?? null,
     git: { commit: run.git.commit, dirty: run.git.dirty, branch: run.git.branch },
     launcher: run.launcher,
     dev: run.dev,
-    sweepId: run.sweepId ?? null,
     host: run.host,
     overrides: run.overrides,
     params: run.params,

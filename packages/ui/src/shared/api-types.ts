@@ -3,13 +3,17 @@
 
 export type Status = 'running' | 'succeeded' | 'failed' | 'interrupted' | string;
 
-export interface RunRow {
+/** What the runs list and a run's page both show of a run. */
+export interface RunSummary {
   id: string;
   name: string;
   status: Status;
   startedAt: string;
   durationMs: number | null;
   sweepId: string | null;
+}
+
+export interface RunRow extends RunSummary {
   counts: Record<string, number>;
   actions: number;
   /** Only the params (dot paths) that differ between the listed runs. */
@@ -52,17 +56,11 @@ export interface ArtifactInfo {
   metadata: Record<string, unknown>;
 }
 
-export interface RunDetail {
-  id: string;
-  name: string;
-  status: Status;
-  startedAt: string;
+export interface RunDetail extends RunSummary {
   finishedAt: string | null;
-  durationMs: number | null;
   git: { commit: string | null; dirty: boolean; branch: string | null };
   launcher: string;
   dev: boolean;
-  sweepId: string | null;
   host: string;
   overrides: string[];
   params: Record<string, unknown>;
