@@ -12,18 +12,10 @@
 //   node tools/s3/fault-proxy.mjs --target http://127.0.0.1:9310 --port 9311 --drop-rate 0.05
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-
-/** mulberry32: tiny seeded PRNG. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded PRNG is pure-rand's (the examples use the same one) rather than one more
+// hand-written copy: the same seed gives the same faults on every machine.
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 const ACTIONS = ['pass', 'drop', 'drop-response', 'truncate', 'error', 'delay', 'reject-checksum'];
 
@@ -55,7 +47,8 @@ export async function startFaultProxy(options) {
   };
   const upstream = new URL(target);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(upstream.hostname)) throw new Error(`fault proxy only forwards to loopback, not ${upstream.hostname}`);
-  const random = prng(seed);
+  const generator = xoroshiro128plus(seed);
+  const random = () => uniformFloat64(generator);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const stats = Object.fromEntries(ACTIONS.map((a) => [a, 0]));
   stats.requests = 0;

@@ -2,7 +2,7 @@ import { defineAction } from '@aeroml/core';
 import { fitsImage } from '@aeroml/handler-fits';
 import { z } from 'zod';
 import { isPowerOfTwo } from './fft.js';
-import { mulberry32, simulationSeed } from './random.js';
+import { uniform, simulationSeed } from './random.js';
 import { simPartitions } from './sims.js';
 import { simulateMap } from './spectrum.js';
 
@@ -39,7 +39,7 @@ export const simulate = defineAction({
     const split = String(partition!['split']);
     const sim = Number(partition!['sim']);
     const seed = simulationSeed(params.seed, split, sim);
-    const draw = mulberry32(seed);
+    const draw = uniform(seed);
     const tilt = params.tilt.min + (params.tilt.max - params.tilt.min) * draw();
     const amplitude = params.amplitude.min * Math.pow(params.amplitude.max / params.amplitude.min, draw());
     const map = simulateMap({ size: params.size, amplitude, tilt, pivot: params.pivot, noise: params.noise }, seed ^ 0x9e3779b9);

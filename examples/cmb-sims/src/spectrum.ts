@@ -1,5 +1,5 @@
 import { fft2, frequency } from './fft.js';
-import { gaussian, mulberry32 } from './random.js';
+import { gaussian, uniform } from './random.js';
 
 /** The sky model of one simulation: a power law plus white instrument noise. */
 export interface SkyModel {
@@ -27,7 +27,7 @@ export function signalPower(model: SkyModel, k: number): number {
  */
 export function simulateMap(model: SkyModel, seed: number): Float64Array {
   const n = model.size;
-  const normal = gaussian(mulberry32(seed));
+  const normal = gaussian(uniform(seed));
   const re = new Float64Array(n * n);
   const im = new Float64Array(n * n);
   for (let i = 0; i < n * n; i++) re[i] = normal();

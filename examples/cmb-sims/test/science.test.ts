@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fft2, frequency } from '../src/fft.js';
-import { gaussian, mulberry32, simulationSeed } from '../src/random.js';
+import { gaussian, uniform, simulationSeed } from '../src/random.js';
 import { fitRidge, predictRidge } from '../src/ridge.js';
 import { bandPowers, binEdges, signalPower, simulateMap, type SkyModel } from '../src/spectrum.js';
 
@@ -22,7 +22,7 @@ function dft2(input: Float64Array, n: number): { re: Float64Array; im: Float64Ar
 describe('fft2', () => {
   it('equals the direct DFT and inverts exactly', () => {
     const n = 8;
-    const normal = gaussian(mulberry32(7));
+    const normal = gaussian(uniform(7));
     const input = Float64Array.from({ length: n * n }, () => normal());
     const re = Float64Array.from(input);
     const im = new Float64Array(n * n);
@@ -92,7 +92,7 @@ describe('simulations', () => {
 
 describe('ridge regression', () => {
   it('recovers known weights, with a non-increasing loss', () => {
-    const rand = mulberry32(3);
+    const rand = uniform(3);
     const truth = [2, -1, 0.5];
     const x = Array.from({ length: 50 }, () => [rand() * 4, rand() * 10 - 5, rand()]);
     const y = x.map((row) => 1 + row.reduce((s, v, j) => s + v * truth[j]!, 0));
@@ -103,7 +103,7 @@ describe('ridge regression', () => {
   });
 
   it('shrinks the weights as alpha grows', () => {
-    const rand = mulberry32(5);
+    const rand = uniform(5);
     const x = Array.from({ length: 30 }, () => [rand(), rand()]);
     const y = x.map((row) => row[0]! - row[1]! + 0.1 * rand());
     const norm = (alpha: number) => Math.hypot(...fitRidge(x, y, alpha).model.weights);
