@@ -186,7 +186,7 @@ export function decodeColumn(table: Uint8Array, rows: number, rowBytes: number, 
   const lanes = code === 'C' || code === 'M' ? 2 : 1;
   const part = lanes === 2 ? size / 2 : size;
   const dtype = CODES[code]!.dtype;
-  const out = makeArray(dtype, n * lanes);
+  const out = new DTYPE_FORMAT[dtype as Exclude<FitsColumnType, 'string'>].ctor(n * lanes);
   const get = getter(view, code);
   for (let r = 0; r < rows; r++) {
     for (let k = 0; k < repeat * lanes; k++) (out as unknown as Array<number | bigint>)[r * repeat * lanes + k] = get(at(r, k, part));
@@ -212,36 +212,11 @@ function getter(view: DataView, code: string): (offset: number) => number | bigi
   }
 }
 
-function makeArray(dtype: FitsColumnType, n: number): FitsImageData {
-  switch (dtype) {
-    case 'uint8':
-      return new Uint8Array(n);
-    case 'int8':
-      return new Int8Array(n);
-    case 'int16':
-      return new Int16Array(n);
-    case 'uint16':
-      return new Uint16Array(n);
-    case 'int32':
-      return new Int32Array(n);
-    case 'uint32':
-      return new Uint32Array(n);
-    case 'int64':
-      return new BigInt64Array(n);
-    case 'uint64':
-      return new BigUint64Array(n);
-    case 'float32':
-    case 'complex64':
-      return new Float32Array(n);
-    default:
-      return new Float64Array(n);
-  }
-}
-
 // ---------------------------------------------------------------------------------------
 // Writing
 
-const DTYPE_FORMAT: Record<Exclude<FitsColumnType, 'string'>, { code: string; tzero?: bigint; ctor: Function; lanes: 1 | 2 }> = {
+/** Each dtype's TFORM code, unsigned TZERO, array type (the reader allocates columns with it too) and lanes. */
+const DTYPE_FORMAT: Record<Exclude<FitsColumnType, 'string'>, { code: string; tzero?: bigint; ctor: new (length: number) => FitsImageData; lanes: 1 | 2 }> = {
   bool: { code: 'L', ctor: Uint8Array, lanes: 1 },
   uint8: { code: 'B', ctor: Uint8Array, lanes: 1 },
   int8: { code: 'B', tzero: -128n, ctor: Int8Array, lanes: 1 },
