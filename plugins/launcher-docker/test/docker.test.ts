@@ -5,7 +5,7 @@ import type { JobEvent } from '@aeroml/core';
 import { describe, expect, it } from 'vitest';
 import { dockerLauncher } from '../src/index.js';
 import { DEV_IMAGE } from './global-setup.js';
-import { context, podman, project, spec, workerScript } from './helpers.js';
+import { context, localVariant, podman, project, spec, workerScript } from './helpers.js';
 
 const containers = (jobId: string) =>
   execFileSync('podman', ['--runtime', 'runc', '--cgroup-manager=cgroupfs', 'ps', '-a', '-q', '--filter', `label=aero.job=${jobId}`], { encoding: 'utf8' }).trim();
@@ -90,7 +90,7 @@ describe('dockerLauncher with podman', () => {
   it('runs the image’s copy of the code, and the local source over it with --dev', async () => {
     const cwd = await project();
     await copyFile(workerScript, join(cwd, 'worker.mjs'));
-    await copyFile(join(workerScript, '..', 'variant.txt'), join(cwd, 'variant.txt'));
+    await copyFile(localVariant, join(cwd, 'variant.txt'));
     const launcher = dockerLauncher({ ...podman, image: DEV_IMAGE, imageProjectDir: '/app', execCommand: ['node', '/app/worker.mjs'] });
     const normal = await spec(cwd, 'code');
     const dev = await spec(cwd, 'code', {}, { dev: true });

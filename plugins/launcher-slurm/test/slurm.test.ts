@@ -8,6 +8,7 @@ import type { JobEvent, JobResult } from '@aeroml/core';
 import { describe, expect, it } from 'vitest';
 import { slurmLauncher } from '../src/index.js';
 import { lookupTask, parseSqueueJson } from '../src/squeue.js';
+import { workerOutputPath } from '@aeroml/test-utils';
 import { context, fast, project, spec } from './helpers.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -19,7 +20,7 @@ const slurmState = (id: string) => {
 const node = execFileSync('hostname', ['-s'], { encoding: 'utf8' }).trim();
 
 async function expectedDigest(cwd: string, jobId: string): Promise<string> {
-  return 'sha256:' + createHash('sha256').update(await readFile(join(cwd, 'store', `${jobId}.json`))).digest('hex');
+  return 'sha256:' + createHash('sha256').update(await readFile(workerOutputPath(cwd, jobId))).digest('hex');
 }
 
 /** The task's state once it has left RUNNING/COMPLETING (polls for at most 60 s). */
@@ -44,7 +45,7 @@ describe('slurmLauncher on the local Slurm cluster', () => {
     expect(launcher.calls.sbatch).toBe(1);
     for (const [i, job] of jobs.entries()) {
       expect(results[i]).toMatchObject({ jobId: job.jobId, ok: true, outputs: { out: await expectedDigest(cwd, job.jobId) } });
-      const stored = JSON.parse(await readFile(join(cwd, 'store', `${job.jobId}.json`), 'utf8'));
+      const stored = JSON.parse(await readFile(workerOutputPath(cwd, job.jobId), 'utf8'));
       expect(stored.env).toBe(`v${i}`);
       expect(stored.cwd).toBe(cwd);
     }
