@@ -50,6 +50,13 @@ interface Entry {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/**
+ * A job's key among everything this launcher tracks. Job ids are unique within one run
+ * only (an instance id such as `train`), and one launcher from aero.config.ts serves every
+ * run of the process: `aero tune -j 4` has four trials, each a run with its own `train`.
+ */
+const trackKey = (spec: JobSpec) => `${spec.runId}\u0000${spec.jobId}`;
+
 export function createSlurmLauncher(options: ResolvedSlurmOptions): Omit<SlurmLauncher, keyof PluginBase> {
   const calls: SlurmCallCounters = { sbatch: 0, squeue: 0, scancel: 0, scontrol: 0, sacct: 0 };
   const tracked = new Map<string, Tracked>();
@@ -277,8 +284,8 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): Omit<SlurmLa
   }
 
   async function finish(t: Tracked, result: JobResult): Promise<void> {
-    if (tracked.get(t.spec.jobId) !== t) return;
-    tracked.delete(t.spec.jobId);
+    if (tracked.get(trackKey(t.spec)) !== t) return;
+    tracked.delete(trackKey(t.spec));
     // A job that ran between two polls still gets its job:started before the result.
     if (!t.started) {
       t.started = true;
@@ -303,7 +310,7 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): Omit<SlurmLa
   }
 
   async function cancelTracked(items: Tracked[]): Promise<void> {
-    const live = items.filter((t) => tracked.get(t.spec.jobId) === t);
+    const live = items.filter((t) => tracked.get(trackKey(t.spec)) === t);
     if (live.length === 0) return;
     for (const t of live) t.cancelled = true;
     await scancel(live.map((t) => t.task.slurmJobId));
@@ -339,7 +346,7 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): Omit<SlurmLa
       missing: 0,
       cancelled: false,
     };
-    tracked.set(spec.jobId, t);
+    tracked.set(trackKey(spec), t);
     return t;
   }
 
@@ -525,7 +532,12 @@ export function createSlurmLauncher(options: ResolvedSlurmOptions): Omit<SlurmLa
     },
     async cancel(jobIds) {
       const ids = new Set(jobIds);
-      await cancelTracked([...tracked.values()].filter((t) => ids.has(t.spec.jobId)));
+      const matching = [...tracked.values()].filter((t) => ids.has(t.spec.jobId));
+      // Runs sharing this launcher can each have a job of that id. The engine cancels the
+      // jobs of a run whose signal aborted (Ctrl-C, a pruned trial): when some of the
+      // matching jobs are of such a run, those are meant, not the other runs' jobs.
+      const ofAborted = matching.filter((t) => t.ctx.signal.aborted);
+      await cancelTracked(ofAborted.length ? ofAborted : matching);
     },
     async close() {
       closed = true;
