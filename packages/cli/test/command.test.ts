@@ -1,15 +1,14 @@
-import { cp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { aero, makeProject, statuses } from './helpers.js';
 
-const EXAMPLE = fileURLToPath(new URL('../../../examples/python-command', import.meta.url));
-
-describe('examples/python-command: a Python defineCommand step', () => {
+// The Python-step example is create-aeroml's python template (no copy under examples/).
+describe('the python template (aero init --template python): a Python defineCommand step', () => {
   it('fills placeholders, forwards metrics from aero_metrics.py, caches on deps and params', async () => {
     const dir = await makeProject('python-command', {});
-    for (const f of ['aero.config.ts', 'fit.py', 'aero_metrics.py']) await cp(join(EXAMPLE, f), join(dir, f));
+    const init = await aero(dir, 'init', '--template', 'python', '--no-install');
+    expect({ code: init.code, stderr: init.stderr }).toEqual({ code: 0, stderr: '' });
     const first = await aero(dir, 'run');
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);

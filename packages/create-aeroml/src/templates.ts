@@ -24,10 +24,16 @@ export const PLUGIN_KIND_DESCRIPTIONS: Record<PluginKind, string> = {
   launcher: 'a launcher running each job under `nice`, tested with describeLauncher',
 };
 
-/** The template folders a project is rendered from, in order (later ones may add files). */
+/**
+ * The template folders a project is rendered from, in order (later ones may add files).
+ * Shared layers keep one copy of what several templates write: `pipeline` (tsconfig,
+ * .gitignore) for every project, `pipeline-actions` (generate → fit → evaluate) for ts and
+ * yaml, which differ only in where the params come from; `plugin` for every plugin kind.
+ */
 export function templateFolders(template: TemplateId, pluginKind?: PluginKind): string[] {
   if (template === 'plugin') return ['plugin', `plugin-${pluginKind ?? 'handler'}`];
-  return ['pipeline', template];
+  if (template === 'python') return ['pipeline', 'python'];
+  return ['pipeline', 'pipeline-actions', template];
 }
 
 export interface PackagePlan {
