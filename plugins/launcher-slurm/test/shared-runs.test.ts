@@ -30,6 +30,6 @@ describe('slurmLauncher shared by several runs (real Slurm)', () => {
     expect(ra.error?.code).toBe('INTERRUPTED');
     expect(rb.ok).toBe(true);
     expect(rb.jobId).toBe('quad');
-    await launcher.close();
+    await launcher.close?.();
   }, 120_000);
 });
