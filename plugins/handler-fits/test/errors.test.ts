@@ -1,33 +1,20 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pluginRejection, useTempDir } from '@aeroml/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AeroError } from '@aeroml/core';
 import { emptyPrimary, fitsHandler, fitsImage, readFits, type FitsCard, type FitsTable } from '../src/index.js';
 import { fitsRef, type RefFile } from './python.js';
 
-let dir = '';
+const tmp = useTempDir('aero-fits-err-');
 let files: Record<string, string>;
 const fits = fitsHandler();
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'aero-fits-err-'));
-  files = await fitsRef<Record<string, string>>('errors', dir);
-});
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  files = await fitsRef<Record<string, string>>('errors', tmp.path());
 });
 
-async function failure(promise: Promise<unknown>): Promise<AeroError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a rejection').toBeDefined();
-  expect((error as AeroError).name).toBe('AeroError');
-  expect((error as AeroError).plugin).toBe('@aeroml/handler-fits');
-  return error as AeroError;
-}
+const failure = (promise: Promise<unknown>) => pluginRejection(promise, '@aeroml/handler-fits');
 
 /** A minimal FITS header block from card texts. */
 function header(...cards: string[]): Buffer {
@@ -39,35 +26,35 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 describe('reading errors', () => {
   it('FITS_NOT_FITS: not a FITS file, or shorter than one block', async () => {
-    const path = join(dir, 'text.fits');
+    const path = tmp.path('text.fits');
     await writeFile(path, 'SIMPLY NOT FITS'.padEnd(3000));
     const e = await failure(fits.read(path));
     expect(e.code).toBe('FITS_NOT_FITS');
     expect(e.message).toBe(`${path} is not a FITS file: it does not start with a SIMPLE card.`);
-    const short = join(dir, 'short.fits');
+    const short = tmp.path('short.fits');
     await writeFile(short, 'SIMPLE  =                    T');
     const e2 = await failure(fits.read(short));
     expect(e2.message).toBe(`${short} is not a FITS file: it is shorter than one 2880-byte block.`);
   });
 
   it('FITS_HEADER_INVALID: bad mandatory keywords', async () => {
-    const path = join(dir, 'bad-bitpix.fits');
+    const path = tmp.path('bad-bitpix.fits');
     await writeFile(path, header('SIMPLE  =                    T', 'BITPIX  =                   12', 'NAXIS   =                    0'));
     const e = await failure(fits.read(path));
     expect(e.code).toBe('FITS_HEADER_INVALID');
     expect(e.message).toBe(`${path} HDU 0: BITPIX is "12"; it must be 8, 16, 32, 64, -32 or -64.`);
-    const noNaxis = join(dir, 'no-naxis.fits');
+    const noNaxis = tmp.path('no-naxis.fits');
     await writeFile(noNaxis, header('SIMPLE  =                    T', 'BITPIX  =                    8'));
     expect((await failure(fits.read(noNaxis))).message).toBe(`${noNaxis} HDU 0: NAXIS is missing.`);
   });
 
   it('FITS_TRUNCATED: a header without END, or data cut short', async () => {
-    const noEnd = join(dir, 'no-end.fits');
+    const noEnd = tmp.path('no-end.fits');
     await writeFile(noEnd, Buffer.from('SIMPLE  =                    T'.padEnd(2880), 'latin1'));
     const e = await failure(fits.read(noEnd));
     expect(e.code).toBe('FITS_TRUNCATED');
     expect(e.message).toBe(`${noEnd} HDU 0 is truncated: the file ends inside its header (no END card).`);
-    const cut = join(dir, 'cut.fits');
+    const cut = tmp.path('cut.fits');
     await writeFile(cut, (await readFile(files['checksum.fits']!)).subarray(0, 2880 + 100));
     const e2 = await failure(fits.read(cut, { verifyChecksums: false }));
     expect(e2.code).toBe('FITS_TRUNCATED');
@@ -75,7 +62,7 @@ describe('reading errors', () => {
   });
 
   it('FITS_TOO_LARGE: a header announcing more data than can be allocated', async () => {
-    const path = join(dir, 'huge.fits');
+    const path = tmp.path('huge.fits');
     await writeFile(path, header('SIMPLE  =                    T', 'BITPIX  =                  -64', 'NAXIS   =                    1', 'NAXIS1  =     1125899906842624'));
     const e = await failure(fits.read(path));
     expect(e.code).toBe('FITS_TOO_LARGE');
@@ -83,7 +70,7 @@ describe('reading errors', () => {
   });
 
   it('FITS_HDU_NOT_FOUND: lists the HDUs there are', async () => {
-    const path = join(dir, 'two.fits');
+    const path = tmp.path('two.fits');
     await fits.write(path, { hdus: [emptyPrimary(), fitsImage(new Float32Array(6), [2, 3], { header: [{ key: 'EXTNAME', value: 'SCI' }] })] });
     const e = await failure(fits.read(path, { hdu: 5 }));
     expect(e.code).toBe('FITS_HDU_NOT_FOUND');
@@ -113,14 +100,14 @@ describe('reading errors', () => {
 
   it('FITS_DATASUM_MISMATCH / FITS_CHECKSUM_MISMATCH: damaged data or header (astropy agrees)', async () => {
     const original = await readFile(files['checksum.fits']!);
-    const badData = join(dir, 'bad-data.fits');
+    const badData = tmp.path('bad-data.fits');
     const data = Buffer.from(original);
     data[2880 + 17] = data[2880 + 17]! ^ 0x01;
     await writeFile(badData, data);
     const e = await failure(fits.read(badData));
     expect(e.code).toBe('FITS_DATASUM_MISMATCH');
     expect(e.message).toMatch(new RegExp(`^${escape(badData)} HDU 0 is corrupt: its data sum is \\d+ but DATASUM records \\d+\\.$`));
-    const badHeader = join(dir, 'bad-header.fits');
+    const badHeader = tmp.path('bad-header.fits');
     const head = Buffer.from(original);
     const at = head.indexOf('a comment we will damage');
     head[at] = 'A'.charCodeAt(0);
@@ -137,7 +124,7 @@ describe('reading errors', () => {
   });
 
   it('FITS_READ_FAILED: a missing file', async () => {
-    const path = join(dir, 'missing.fits');
+    const path = tmp.path('missing.fits');
     const e = await failure(fits.read(path));
     expect(e.code).toBe('FITS_READ_FAILED');
     expect(e.message).toBe(`Could not read ${path}: the file does not exist.`);
@@ -146,7 +133,7 @@ describe('reading errors', () => {
 
 describe('writing errors', () => {
   it('FITS_VALUE_INVALID: lists every problem of a bad image and leaves no file', async () => {
-    const sub = join(dir, 'invalid');
+    const sub = tmp.path('invalid');
     const path = join(sub, 'bad.fits');
     const e = await failure(fits.write(path, { bitpix: 16, shape: [2, 2], data: new Float32Array(3), header: [] }));
     expect(e.code).toBe('FITS_VALUE_INVALID');
@@ -165,7 +152,7 @@ describe('writing errors', () => {
   });
 
   it('FITS_VALUE_INVALID: quantizing out of range, NaN without BLANK, a table as primary', async () => {
-    const path = join(dir, 'q.fits');
+    const path = tmp.path('q.fits');
     const e = await failure(fits.write(path, fitsImage(Float32Array.of(1, 1e9), [2], { bitpix: 16, scale: { bscale: 1, bzero: 0 } })));
     expect(e.message).toBe(`Cannot write ${path} HDU 0: value 1000000000 at index 1 does not fit BITPIX 16 with BSCALE 1 and BZERO 0.`);
     const e2 = await failure(fits.write(path, fitsImage(Float32Array.of(Number.NaN), [1], { bitpix: 32, scale: { bscale: 2, bzero: 0 } })));
@@ -174,11 +161,11 @@ describe('writing errors', () => {
     const table: FitsTable = { rows: 1, columns: [{ name: 'x', dtype: 'float64', shape: [], data: Float64Array.of(1) }], header: [] };
     const e3 = await failure(fits.write(path, { hdus: [table] }));
     expect(e3.message).toBe(`Cannot write ${path} HDU 0:\n  - the primary HDU (hdus[0]) must be an image; a table can only be an extension`);
-    expect(await readdir(dir).then((n) => n.filter((f) => f.startsWith('q.fits')))).toEqual([]);
+    expect(await readdir(tmp.path()).then((n) => n.filter((f) => f.startsWith('q.fits')))).toEqual([]);
   });
 
   it('FITS_VALUE_INVALID: lists every problem of a bad table', async () => {
-    const path = join(dir, 't.fits');
+    const path = tmp.path('t.fits');
     const e = await failure(
       fits.write(path, {
         rows: 2,
@@ -203,7 +190,7 @@ describe('writing errors', () => {
   });
 
   it('FITS_HEADER_INVALID: structural keywords, bad values, non-ASCII text, cards too long', async () => {
-    const path = join(dir, 'h.fits');
+    const path = tmp.path('h.fits');
     const img = (header: FitsCard[]) => fitsImage(new Float32Array(1), [1], { header });
     const e = await failure(fits.write(path, img([{ key: 'NAXIS1', value: 3 }, { key: 'checksum', value: 'x' }])));
     expect(e.code).toBe('FITS_HEADER_INVALID');
@@ -216,11 +203,11 @@ describe('writing errors', () => {
     expect(e4.message).toBe(`${path} HDU 0: card NCOMBINE needs 93 characters but a card holds 80; shorten its comment.`);
     const e5 = await failure(fits.write(path, fitsImage(new Uint16Array(1), [1], { header: [{ key: 'BZERO', value: 5 }] })));
     expect(e5.message).toBe(`Cannot write ${path} HDU 0: the header sets BZERO, which the fits handler derives from the data.`);
-    expect(await readdir(dir).then((n) => n.filter((f) => f.startsWith('h.fits')))).toEqual([]);
+    expect(await readdir(tmp.path()).then((n) => n.filter((f) => f.startsWith('h.fits')))).toEqual([]);
   });
 
   it('FITS_WRITE_FAILED: the target directory cannot be created', async () => {
-    const blocker = join(dir, 'a-file');
+    const blocker = tmp.path('a-file');
     await writeFile(blocker, 'x');
     const path = join(blocker, 'sub', 'out.fits');
     const e = await failure(fits.write(path, fitsImage(new Float32Array(1), [1])));
@@ -250,11 +237,11 @@ describe('options', () => {
   });
 
   it('per-read options are validated', async () => {
-    const e = await failure(fits.read(join(dir, 'x.fits'), { hdu: -1 } as never));
+    const e = await failure(fits.read(tmp.path('x.fits'), { hdu: -1 } as never));
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
     expect(e.message.split('\n')[0]).toBe('Invalid read options of the fits handler:');
     expect(e.message).toContain('\n  - `hdu`: ');
-    const typo = await failure(fits.read(join(dir, 'x.fits'), { colums: ['a'] } as never));
+    const typo = await failure(fits.read(tmp.path('x.fits'), { colums: ['a'] } as never));
     expect(typo.message).toBe('Invalid read options of the fits handler:\n  - `colums`: unknown option. Did you mean `columns`?');
   });
 });

@@ -1,33 +1,20 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pluginRejection, useTempDir } from '@aeroml/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { AeroError } from '@aeroml/core';
 import { ndarray, npyHandlers, readNpy, readNpz, writeNpy } from '../src/index.js';
 import { npyRef } from './python.js';
 
-let dir = '';
+const tmp = useTempDir('aero-npy-err-');
 let files: Record<string, string>;
 const [npy, npz] = npyHandlers();
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'aero-npy-err-'));
-  files = await npyRef<Record<string, string>>('errors', dir);
-});
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  files = await npyRef<Record<string, string>>('errors', tmp.path());
 });
 
-async function failure(promise: Promise<unknown>): Promise<AeroError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'expected a rejection').toBeDefined();
-  expect((error as AeroError).name).toBe('AeroError');
-  expect((error as AeroError).plugin).toBe('@aeroml/handler-npy');
-  return error as AeroError;
-}
+const failure = (promise: Promise<unknown>) => pluginRejection(promise, '@aeroml/handler-npy');
 
 function npyBytes(headerText: string, major = 1, payload = new Uint8Array(0)): Uint8Array {
   const text = Buffer.from(headerText, 'latin1');
@@ -43,7 +30,7 @@ function npyBytes(headerText: string, major = 1, payload = new Uint8Array(0)): U
 
 describe('reading errors', () => {
   it('NPY_NOT_NPY: a file that is not NPY', async () => {
-    const path = join(dir, 'text.npy');
+    const path = tmp.path('text.npy');
     await writeFile(path, 'hello, this is text\n');
     const e = await failure(readNpy(path));
     expect(e.code).toBe('NPY_NOT_NPY');
@@ -52,7 +39,7 @@ describe('reading errors', () => {
   });
 
   it('NPY_VERSION_UNSUPPORTED: an unknown format version', async () => {
-    const path = join(dir, 'v4.npy');
+    const path = tmp.path('v4.npy');
     await writeFile(path, npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }\n", 4));
     const e = await failure(readNpy(path));
     expect(e.code).toBe('NPY_VERSION_UNSUPPORTED');
@@ -60,14 +47,14 @@ describe('reading errors', () => {
   });
 
   it('NPY_HEADER_INVALID: a header that is not the expected dict', async () => {
-    const path = join(dir, 'garbage-header.npy');
+    const path = tmp.path('garbage-header.npy');
     await writeFile(path, npyBytes("{'descr': '<f8', 'shape': (1,), }\n"));
     const e = await failure(readNpy(path));
     expect(e.code).toBe('NPY_HEADER_INVALID');
     expect(e.message).toBe(
       `${path} has an invalid NPY header: expected keys descr, fortran_order, shape but found descr, shape in "{'descr': '<f8', 'shape': (1,), }".`,
     );
-    const syntax = join(dir, 'syntax-header.npy');
+    const syntax = tmp.path('syntax-header.npy');
     await writeFile(syntax, npyBytes("{'descr': '<f8', 'fortran_order': Flase, 'shape': (1,)}\n"));
     const e2 = await failure(readNpy(syntax));
     expect(e2.code).toBe('NPY_HEADER_INVALID');
@@ -99,14 +86,14 @@ describe('reading errors', () => {
     const e = await failure(npy.read(files['truncated.npy']!));
     expect(e.code).toBe('NPY_TRUNCATED');
     expect(e.message).toBe(`${files['truncated.npy']} is truncated: the header announces 800 bytes of float64 data for shape [100] but only 400 follow.`);
-    const path = join(dir, 'cut-header.npy');
+    const path = tmp.path('cut-header.npy');
     await writeFile(path, (await readFile(files['truncated.npy']!)).subarray(0, 40));
     const e2 = await failure(readNpy(path));
     expect(e2.message).toBe(`${path} is truncated: it ends inside the NPY header.`);
   });
 
   it('NPY_TOO_LARGE: a header announcing more than can be allocated', async () => {
-    const path = join(dir, 'huge.npy');
+    const path = tmp.path('huge.npy');
     await writeFile(path, npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1125899906842624,), }\n"));
     const e = await failure(readNpy(path));
     expect(e.code).toBe('NPY_TOO_LARGE');
@@ -114,21 +101,21 @@ describe('reading errors', () => {
   });
 
   it('NPY_READ_FAILED: a missing file', async () => {
-    const path = join(dir, 'missing.npy');
+    const path = tmp.path('missing.npy');
     const e = await failure(npy.read(path));
     expect(e.code).toBe('NPY_READ_FAILED');
     expect(e.message).toBe(`Could not read ${path}: the file does not exist.`);
-    const e2 = await failure(npz.read(join(dir, 'missing.npz')));
+    const e2 = await failure(npz.read(tmp.path('missing.npz')));
     expect(e2.code).toBe('NPY_READ_FAILED');
   });
 
   it('NPY_ZIP_INVALID: not a zip, or a truncated one', async () => {
-    const path = join(dir, 'not-zip.npz');
+    const path = tmp.path('not-zip.npz');
     await writeFile(path, 'definitely not a zip archive');
     const e = await failure(npz.read(path));
     expect(e.code).toBe('NPY_ZIP_INVALID');
     expect(e.message).toBe(`${path} is not a readable NPZ (zip) archive: it does not start with a zip signature.`);
-    const cut = join(dir, 'cut.npz');
+    const cut = tmp.path('cut.npz');
     const whole = await readFile(files['corrupt.npz']!);
     await writeFile(cut, whole.subarray(0, whole.length - 30));
     const e2 = await failure(npz.read(cut));
@@ -164,7 +151,7 @@ describe('reading errors', () => {
 
 describe('writing errors', () => {
   it('NPY_VALUE_INVALID: lists every problem of a bad NDArray and leaves no file', async () => {
-    const sub = join(dir, 'invalid');
+    const sub = tmp.path('invalid');
     const path = join(sub, 'bad.npy');
     const e = await failure(npy.write(path, { dtype: 'float32', shape: [2, -1], data: new Float64Array(2), fortranOrder: 'yes' } as never));
     expect(e.code).toBe('NPY_VALUE_INVALID');
@@ -186,23 +173,23 @@ describe('writing errors', () => {
   });
 
   it('NPY_VALUE_INVALID: an npz value must be an object of arrays', async () => {
-    const e = await failure(npz.write(join(dir, 'x.npz'), [ndarray('int8', [1])] as never));
+    const e = await failure(npz.write(tmp.path('x.npz'), [ndarray('int8', [1])] as never));
     expect(e.code).toBe('NPY_VALUE_INVALID');
-    expect(e.message).toBe(`Cannot write ${join(dir, 'x.npz')}: an npz value is an object of arrays ({ name: NDArray, ... }), got an array.`);
-    const e2 = await failure(npz.write(join(dir, 'y.npz'), { ok: ndarray('int8', [1]), bad: { dtype: 'int8', shape: [2], data: new Int8Array(1), fortranOrder: false } } as never));
-    expect(e2.message).toContain(`Cannot write ${join(dir, 'y.npz')} (array 'bad'): the value is not a valid NDArray`);
-    expect(await readdir(dir).then((names) => names.filter((n) => n.startsWith('y.npz')))).toEqual([]);
+    expect(e.message).toBe(`Cannot write ${tmp.path('x.npz')}: an npz value is an object of arrays ({ name: NDArray, ... }), got an array.`);
+    const e2 = await failure(npz.write(tmp.path('y.npz'), { ok: ndarray('int8', [1]), bad: { dtype: 'int8', shape: [2], data: new Int8Array(1), fortranOrder: false } } as never));
+    expect(e2.message).toContain(`Cannot write ${tmp.path('y.npz')} (array 'bad'): the value is not a valid NDArray`);
+    expect(await readdir(tmp.path()).then((names) => names.filter((n) => n.startsWith('y.npz')))).toEqual([]);
   });
 
   it('NPY_VALUE_INVALID: a header too long for a forced version 1.0', async () => {
     const shape = Array.from({ length: 30000 }, () => 1);
-    const e = await failure(writeNpy(join(dir, 'many-dims.npy'), ndarray('uint8', shape), { version: '1.0' }));
+    const e = await failure(writeNpy(tmp.path('many-dims.npy'), ndarray('uint8', shape), { version: '1.0' }));
     expect(e.code).toBe('NPY_VALUE_INVALID');
-    expect(e.message).toBe(`${join(dir, 'many-dims.npy')}: the NPY header for shape [${shape.join(', ')}] is longer than format 1.0 allows (65535 bytes).`);
+    expect(e.message).toBe(`${tmp.path('many-dims.npy')}: the NPY header for shape [${shape.join(', ')}] is longer than format 1.0 allows (65535 bytes).`);
   });
 
   it('NPY_WRITE_FAILED: the target directory cannot be created', async () => {
-    const blocker = join(dir, 'a-file');
+    const blocker = tmp.path('a-file');
     await writeFile(blocker, 'x');
     const path = join(blocker, 'sub', 'out.npy');
     const e = await failure(npy.write(path, ndarray('float64', [2])));
@@ -232,9 +219,9 @@ describe('options', () => {
   });
 
   it('per-write options are validated too', async () => {
-    const e = await failure(npy.write(join(dir, 'v.npy'), ndarray('int8', [1]), { version: '4.0' } as never));
+    const e = await failure(npy.write(tmp.path('v.npy'), ndarray('int8', [1]), { version: '4.0' } as never));
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
     expect(e.message).toBe('Invalid write options of the npy handler:\n  - `version`: Invalid option: expected one of "auto"|"1.0"|"2.0"|"3.0"');
-    expect((await failure(npy.write(join(dir, 'w.npy'), ndarray('int8', [1]), { byteorder: 'big' } as never))).message).toBe('Invalid write options of the npy handler:\n  - `byteorder`: unknown option. Did you mean `byteOrder`?');
+    expect((await failure(npy.write(tmp.path('w.npy'), ndarray('int8', [1]), { byteorder: 'big' } as never))).message).toBe('Invalid write options of the npy handler:\n  - `byteorder`: unknown option. Did you mean `byteOrder`?');
   });
 });

@@ -1,16 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runSetupScript } from '@aeroml/test-utils';
 
 /** Installs (first time) Debian's numpy/astropy via tools/pyref/start.sh; a fast no-op afterwards. */
 export default function setup(): void {
-  const script = fileURLToPath(new URL('../../../tools/pyref/start.sh', import.meta.url));
-  try {
-    execFileSync('bash', [script], { stdio: 'pipe', timeout: 10 * 60_000 });
-  } catch (error) {
-    const e = error as { stderr?: Buffer; stdout?: Buffer; message: string };
-    throw new Error(
-      `The numpy reference (tools/pyref/start.sh) could not be set up, so the numpy cross-checks cannot run.\n` +
-        `Run \`bash tools/pyref/start.sh\` from the repo root and fix what it reports.\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? e.message}`,
-    );
-  }
+  runSetupScript(
+    fileURLToPath(new URL('../../../tools/pyref/start.sh', import.meta.url)),
+    'The numpy reference (tools/pyref/start.sh) could not be set up, so the numpy cross-checks cannot run.\nRun `bash tools/pyref/start.sh` from the repo root and fix what it reports.',
+  );
 }
