@@ -1,29 +1,12 @@
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAero } from '@aeroml/test-utils';
+import { aeroCommands, markdownBlocks as blocks, runAero } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
 const GUIDE = fileURLToPath(new URL('../../../docs/guides/partitions.md', import.meta.url));
 const CLI = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
-
-/** Fenced blocks with their info string. */
-function blocks(markdown: string): Array<{ info: string; code: string }> {
-  const out: Array<{ info: string; code: string }> = [];
-  const re = /^```([^\n]*)\n([\s\S]*?)^```$/gm;
-  for (let m = re.exec(markdown); m; m = re.exec(markdown)) out.push({ info: m[1]!.trim(), code: m[2]! });
-  return out;
-}
-
-/** `npx aero run --only 'a[b=c]'   # comment` → ['run', '--only', 'a[b=c]'] */
-function aeroCommands(sh: string): string[][] {
-  return sh
-    .split('\n')
-    .map((l) => l.replace(/#.*$/, '').trim())
-    .filter((l) => l.startsWith('npx aero '))
-    .map((l) => (l.replace(/^npx aero /, '').match(/'[^']*'|\S+/g) ?? []).map((a) => a.replace(/^'(.*)'$/, '$1')));
-}
 
 const aero = (cwd: string, args: string[]) => runAero(CLI, cwd, args);
 

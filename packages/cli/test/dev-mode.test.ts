@@ -1,16 +1,8 @@
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { closedPort } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
 import { aero, makeProject, readJson, statuses } from './helpers.js';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // `--dev` (as in Aeromancy): no tracker is started and no remote store is used, so a dev
 // run needs no server: here the configured MLflow server and S3 endpoint do not exist.

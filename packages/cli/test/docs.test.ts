@@ -1,27 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { aeroCommands, markdownBlocks as blocks } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
 import { aero, makeProject, plainEnv } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Fenced blocks with their info string. */
-function blocks(markdown: string): Array<{ info: string; code: string }> {
-  const out: Array<{ info: string; code: string }> = [];
-  const re = /^```([^\n]*)\n([\s\S]*?)^```$/gm;
-  for (let m = re.exec(markdown); m; m = re.exec(markdown)) out.push({ info: m[1]!.trim(), code: m[2]! });
-  return out;
-}
-
-/** `npx aero run x=1   # comment` → ['run', 'x=1'] */
-function aeroCommands(sh: string): string[][] {
-  return sh
-    .split('\n')
-    .map((l) => l.replace(/#.*$/, '').trim())
-    .filter((l) => l.startsWith('npx aero '))
-    .flatMap((l) => l.split(';').map((c) => c.trim().replace(/^npx aero /, '').split(/\s+/)));
-}
 
 // Every `ts example` block is a complete aero.config.ts; the `sh` block after it (if any)
 // is run command by command against it. Docs examples never drift from the code.

@@ -2,19 +2,11 @@
 // `retry.unreachableAttempts` times (not `retry.attempts`), and the AWS SDK's Node
 // version warning is not printed on the user's terminal.
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { AeroError } from '@aeroml/core';
 import { s3Store } from '../src/index.js';
 import { env } from './helpers.js';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { closedPort } from '@aeroml/test-utils';
 
 describe('a misconfigured S3 store fails fast and quietly', () => {
   it('tries an endpoint where nothing listens unreachableAttempts times, though retry.attempts is 6', async () => {

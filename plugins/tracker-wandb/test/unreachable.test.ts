@@ -1,17 +1,9 @@
 // A W&B server that is not there (its port is closed): each request gets
 // `retry.unansweredAttempts` attempts, not `retry.attempts`, so a command pays well
 // under a second instead of the whole backoff, and the ops stay spooled for `aero sync`.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { WandbClient } from '../src/client.js';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { closedPort } from '@aeroml/test-utils';
 
 describe('an unreachable W&B server', () => {
   it('gets unansweredAttempts attempts per request, then the request gives up with the cause', async () => {
