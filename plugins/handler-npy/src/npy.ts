@@ -57,10 +57,15 @@ function truncated(where: string, detail: string) {
 }
 
 /** Reads a `.npy` file. */
-export async function readNpy(path: string): Promise<NDArray> {
+export function readNpy(path: string): Promise<NDArray> {
+  return readFromFile(path, (source) => readNpyFrom(source, path));
+}
+
+/** Hands `read` the bytes of the file at `path` and closes it after; an OS error is NPY_READ_FAILED. */
+async function readFromFile<T>(path: string, read: (source: FileSource) => Promise<T>): Promise<T> {
   const fh = await openForRead(path);
   try {
-    return await readNpyFrom(new FileSource(fh, 0), path);
+    return await read(new FileSource(fh, 0));
   } catch (error) {
     if (isAeroError(error)) throw error;
     throw readFailed(path, error);
@@ -159,14 +164,6 @@ export async function writeNpy(path: string, value: NDArray | AnyTypedArray, set
 }
 
 /** Reads only the header of a `.npy` file: dtype, shape, order, byte order, version, sizes. */
-export async function inspectNpy(path: string): Promise<NpyHeader> {
-  const fh = await openForRead(path);
-  try {
-    return await readNpyHeader(new FileSource(fh, 0), path);
-  } catch (error) {
-    if (isAeroError(error)) throw error;
-    throw readFailed(path, error);
-  } finally {
-    await fh.close();
-  }
+export function inspectNpy(path: string): Promise<NpyHeader> {
+  return readFromFile(path, (source) => readNpyHeader(source, path));
 }
