@@ -1,13 +1,12 @@
 // The tracker driven by aero's real engine (createAero → run), twice: the second run is a
 // cache hit. Read back through the REST API.
-import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { createAero, defineAction, type AeroConfig } from '@aeroml/core';
 import { textHandlers } from '@aeroml/handler-text';
 import { localStore } from '@aeroml/store-local';
 import { MlflowClient, mlflowTracker } from '../src/index.js';
-import { makeProject, rid } from './support/fixtures.js';
+import { useProject, rid } from './support/fixtures.js';
 import { readAeroRun } from './support/readback.js';
 
 const { trackingUri } = inject('mlflow');
@@ -41,14 +40,8 @@ const train = defineAction({
 });
 
 describe('driven by the aero engine', () => {
-  let project: Awaited<ReturnType<typeof makeProject>>;
+  const project = useProject();
   const name = `aero-engine-${rid()}`;
-  beforeAll(async () => {
-    project = await makeProject();
-  });
-  afterAll(async () => {
-    if (project) await rm(project.root, { recursive: true, force: true });
-  });
 
   const runOnce = async () => {
     const config: AeroConfig = {

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rejection as caught } from '@aeroml/test-utils';
 import { inject } from 'vitest';
 import { MlflowClient, mlflowTracker } from '../src/index.js';
 import { actionInfo, captureLogger, makeProject, rid, runInfo, storeArtifact } from './support/fixtures.js';
@@ -9,15 +10,6 @@ import { freePort } from './support/server.js';
 
 const { trackingUri } = inject('mlflow');
 const client = new MlflowClient({ trackingUri });
-
-async function caught(promise: Promise<unknown>): Promise<Error & { code: string; hint?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('errors', () => {
   let project: Awaited<ReturnType<typeof makeProject>>;

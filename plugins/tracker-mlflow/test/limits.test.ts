@@ -1,24 +1,18 @@
 // log-batch limits (1000 metrics, 100 params, 100 tags, 1 MB), MLflow's value limits and
 // key rules, and what happens to entries the server refuses.
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { MetricPoint } from '@aeroml/core';
 import { MlflowClient, mlflowTracker } from '../src/index.js';
-import { actionInfo, captureLogger, makeProject, runInfo } from './support/fixtures.js';
+import { actionInfo, captureLogger, useProject, runInfo } from './support/fixtures.js';
 import { readAeroRun } from './support/readback.js';
 
 const { trackingUri } = inject('mlflow');
 const client = new MlflowClient({ trackingUri });
 
 describe('limits', () => {
-  let project: Awaited<ReturnType<typeof makeProject>>;
-  beforeAll(async () => {
-    project = await makeProject();
-  });
-  afterAll(async () => {
-    if (project) await rm(project.root, { recursive: true, force: true });
-  });
+  const project = useProject();
 
   it('splits params, tags and metrics into requests within the log-batch limits and delivers all of them', async () => {
     const params: Record<string, unknown> = {};

@@ -1,30 +1,14 @@
 // A tracking server that is not there (its port is closed) must not hold every command
 // for flushTimeoutMs: after `offlineAfterAttempts` unanswered attempts a flush (and
 // close) leaves the events spooled for `aero sync` and says so.
-import { createServer } from 'node:net';
-import { rm } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Logger } from '@aeroml/core';
 import { mlflowTracker } from '../src/index.js';
-import { actionInfo, makeProject, runInfo } from './support/fixtures.js';
-
-/** A port nothing listens on: bound once by the OS, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { actionInfo, useProject, runInfo } from './support/fixtures.js';
+import { closedPort } from '@aeroml/test-utils';
 
 describe('an unreachable MLflow server', () => {
-  let project: Awaited<ReturnType<typeof makeProject>>;
-  beforeAll(async () => {
-    project = await makeProject();
-  });
-  afterAll(async () => {
-    await rm(project.root, { recursive: true, force: true });
-  });
+  const project = useProject();
 
   it('gets offlineAfterAttempts attempts per flush and per close, then the events stay spooled', async () => {
     const port = await closedPort();

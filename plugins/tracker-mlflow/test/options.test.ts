@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from '@aeroml/test-utils';
 import { mlflowTracker, parseMlflowTrackerOptions } from '../src/index.js';
 
 describe('options', () => {
@@ -16,12 +17,7 @@ describe('options', () => {
   });
 
   it('PLUGIN_OPTIONS_INVALID lists every problem with its dot path', () => {
-    let error: unknown;
-    try {
-      mlflowTracker({ trackingUri: 'ftp://nope', uploadThresholdBytes: -1, tags: { a: 1 as unknown as string }, resolveFile: 'x' as never, bogus: true } as never);
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => mlflowTracker({ trackingUri: 'ftp://nope', uploadThresholdBytes: -1, tags: { a: 1 as unknown as string }, resolveFile: 'x' as never, bogus: true } as never));
     expect(error).toMatchObject({ name: 'AeroError', code: 'PLUGIN_OPTIONS_INVALID', plugin: '@aeroml/tracker-mlflow' });
     const message = (error as Error).message;
     expect(message.split('\n')[0]).toBe('Invalid options for mlflowTracker():');

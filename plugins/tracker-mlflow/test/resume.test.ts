@@ -2,22 +2,14 @@
 // and a recorded artifact is loaded back from an MLflow run id.
 import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { rejection as caught } from '@aeroml/test-utils';
 import type { ArtifactRef, RunInfo } from '@aeroml/core';
 import { loadArtifact, MlflowClient, mlflowTracker } from '../src/index.js';
-import { actionInfo, makeProject, rid, runInfo, storeArtifact } from './support/fixtures.js';
+import { actionInfo, makeProject, rid, runInfo, storeArtifact, useProject } from './support/fixtures.js';
 import { readWithPython } from './support/python.js';
 
 const { trackingUri, python } = inject('mlflow');
 const client = new MlflowClient({ trackingUri });
-
-async function caught(promise: Promise<unknown>): Promise<Error & { code: string; hint?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & { code: string };
-  }
-  throw new Error('expected a rejection');
-}
 
 async function parentsNamed(experiment: string, runName: string) {
   const exp = await client.getExperimentByName(experiment);
@@ -42,14 +34,8 @@ async function attempt(options: { resume: boolean; project: string; runsRoot: st
 }
 
 describe('resume', () => {
-  let project: Awaited<ReturnType<typeof makeProject>>;
+  const project = useProject();
   const experiment = `aero-resume-${rid()}`;
-  beforeAll(async () => {
-    project = await makeProject();
-  });
-  afterAll(async () => {
-    if (project) await rm(project.root, { recursive: true, force: true });
-  });
 
   it('resume: true continues the existing MLflow run of that name (and its action runs) instead of duplicating it', async () => {
     const runName = `train-${rid(3)}`;

@@ -1,24 +1,15 @@
 // aero tune's study as an MLflow parent run (study.ts), against the real server: trials
 // nest under it, and a study and its trials spooled while the server was unreachable
 // reach MLflow nested, in order, when `aero sync` sends only the trials' run folders.
-import { createServer } from 'node:net';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { RunInfo } from '@aeroml/core';
 import { MlflowClient, mlflowTracker, type MlflowTracker } from '../src/index.js';
-import { actionInfo, makeProject, rid, runInfo } from './support/fixtures.js';
+import { actionInfo, useProject, rid, runInfo } from './support/fixtures.js';
+import { closedPort } from '@aeroml/test-utils';
 
 const { trackingUri } = inject('mlflow');
 const fast = { flushTimeoutMs: 5000, syncTimeoutMs: 60_000, retryDelayMs: 10, retryMaxDelayMs: 20, requestTimeoutMs: 3000, batchDelayMs: 5, offlineAfterAttempts: 1 };
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** What aero tune hands the trackers: the study's run (RunInfo.study) and each trial's run with the study's id as sweepId. */
 function studyRuns(project: { aeroDir: string; runsRoot: string }, trials: number) {
@@ -50,13 +41,7 @@ async function readTree(client: MlflowClient, experimentName: string) {
 }
 
 describe('an aero tune study as an MLflow parent run', () => {
-  let project: Awaited<ReturnType<typeof makeProject>>;
-  beforeAll(async () => {
-    project = await makeProject();
-  });
-  afterAll(async () => {
-    await rm(project.root, { recursive: true, force: true });
-  });
+  const project = useProject();
 
   it('nests each trial under the study run; the study ends KILLED when interrupted', async () => {
     const tracker = mlflowTracker({ trackingUri, ...fast });

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { ActionInfo, ArtifactRef, Logger, RunInfo } from '@aeroml/core';
 
 export const rid = (n = 4) => randomBytes(n).toString('hex');
@@ -13,6 +14,21 @@ export async function makeProject(): Promise<{ root: string; aeroDir: string; ru
   const runsRoot = join(aeroDir, 'runs');
   await mkdir(runsRoot, { recursive: true });
   return { root, aeroDir, runsRoot };
+}
+
+/**
+ * A project (makeProject) for the enclosing describe block: made before its tests (its
+ * fields are set from then on) and removed after them.
+ */
+export function useProject(): Awaited<ReturnType<typeof makeProject>> {
+  const project = { root: '', aeroDir: '', runsRoot: '' };
+  beforeAll(async () => {
+    Object.assign(project, await makeProject());
+  });
+  afterAll(async () => {
+    if (project.root) await rm(project.root, { recursive: true, force: true });
+  });
+  return project;
 }
 
 export function runInfo(runsRoot: string, overrides: Partial<RunInfo> = {}): RunInfo {
