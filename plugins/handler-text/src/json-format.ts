@@ -140,6 +140,14 @@ export function locateJsonError(text: string): { offset: number; reason: string 
       } else i++;
     }
   };
+  /** After a member of an object or array: steps over `,` (true: another follows) or `close` (false: it ends). */
+  const commaOrClose = (close: string, after: string): boolean => {
+    ws();
+    const c = text[i];
+    if (c !== ',' && c !== close) fail(`expected ',' or '${close}' after ${after}, found ${char()}`);
+    i++;
+    return c === ',';
+  };
   const value = (depth: number): void => {
     if (depth > 5000) fail('nesting too deep');
     ws();
@@ -159,16 +167,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
         if (text[i] !== ':') fail(`expected ':' after property name, found ${char()}`);
         i++;
         value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return;
-        }
-        fail(`expected ',' or '}' after property value, found ${char()}`);
+        if (!commaOrClose('}', 'property value')) return;
       }
     } else if (c === '[') {
       i++;
@@ -181,16 +180,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
         ws();
         if (text[i] === ']') fail('trailing comma in array');
         value(depth + 1);
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return;
-        }
-        fail(`expected ',' or ']' after array element, found ${char()}`);
+        if (!commaOrClose(']', 'array element')) return;
       }
     } else if (c === '"') string();
     else if (c === 't') literal('true');
