@@ -4,12 +4,10 @@
 // as a reference (too big, or a cache hit) come from the aero store when it is reachable,
 // or from another MLflow run that uploaded the same digest.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ManifestFile } from '@aeroml/core';
+import { createReadStream } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { writeAtomic, type ManifestFile } from '@aeroml/core';
 import { z } from 'zod';
 import { filterString, MlflowClient, type MlflowRun } from './client/client.js';
 import { artifactDir, blobKey, MANIFEST_NAME } from './artifacts.js';
@@ -62,30 +60,23 @@ function tagOf(run: MlflowRun, key: string): string | undefined {
   return run.data.tags.find((t) => t.key === key)?.value;
 }
 
-/** Writes `source` to `target` atomically, checking its sha256. */
+/** Writes `source` to `target` atomically, checking its sha256: a mismatch is never published. */
 async function writeVerified(source: Readable, target: string, expected: string, what: string): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
-  const tmp = `${target}.${process.pid}.partial`;
-  const hash = createHash('sha256');
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  try {
-    await pipeline(source, tap, createWriteStream(tmp));
+  async function* verified(): AsyncGenerator<Buffer> {
+    const hash = createHash('sha256');
+    for await (const chunk of source) {
+      hash.update(chunk as Buffer);
+      yield chunk as Buffer;
+    }
     const got = hash.digest('hex');
     if (got !== expected) {
       throw mlflowError(MlflowErrorCodes.MLFLOW_ARTIFACT_CORRUPT, `${what} has sha256 ${got}, but its manifest says ${expected}; it was not written.`, {
         hint: 'The copy in MLflow or the store was changed after it was logged; log the artifact again.',
       });
     }
-    await rename(tmp, target);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
   }
+  // The helper creates the folder when missing and removes its temp file on any failure.
+  await writeAtomic(target, verified());
 }
 
 function safeJoin(root: string, rel: string): string {

@@ -5,9 +5,10 @@
 // metrics by (key, step, timestamp, value), params may be re-logged with the same value,
 // tags and artifact uploads overwrite, and runs are looked up before being created.
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { writeAtomic as writeAtomicFile } from '@aeroml/core';
 import { mlflowError, MlflowErrorCodes } from './errors.js';
 import type { NewOp, SpoolOp } from './ops.js';
 
@@ -64,10 +65,9 @@ function lockIsLive(info: LockInfo): boolean {
   return pidAlive(info.pid);
 }
 
+/** Temp file + rename (core's helper); the spool folder exists already, as before. */
 async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
-  await writeFile(tmp, text);
-  await rename(tmp, file);
+  await writeAtomicFile(file, text, { createDir: false });
 }
 
 export class Spool {

@@ -2,9 +2,9 @@
 // `<runDir>/wandb/outbox.jsonl` before anything is sent, and `state.json` records which
 // lines W&B acknowledged. Whatever is not acknowledged is sent by the next flush or by
 // `aero sync wandb`, so an outage, a crash or a missing API key never loses a call.
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArtifactRef } from '@aeroml/core';
+import { writeAtomic, type ArtifactRef } from '@aeroml/core';
 import { wandbError, WandbErrorCodes } from './errors.js';
 import type { HistoryRow } from './mapping.js';
 
@@ -155,9 +155,8 @@ export class Spool {
 
   async saveState(): Promise<void> {
     const path = join(this.dir, STATE);
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, JSON.stringify(this.state));
-    await rename(tmp, path);
+    // Temp file + rename (core's helper); the spool folder exists already, as before.
+    await writeAtomic(path, JSON.stringify(this.state), { createDir: false });
   }
 }
 
