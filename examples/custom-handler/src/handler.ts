@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
-import { defineHandler, isAeroError, type AssetHandler, type PluginBase } from '@aeroml/core';
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { defineHandler, isAeroError, writeAtomic, type AssetHandler, type PluginBase } from '@aeroml/core';
 import { version } from '../package.json';
 import type { NetpbmImage } from './image.js';
 import { checkImage, formatNetpbm, parseNetpbm } from './netpbm.js';
@@ -40,17 +39,14 @@ function netpbmMembers(settings: ResolvedNetpbmOptions): Omit<NetpbmHandler, key
     },
 
     async write(path, value) {
-      // Check everything before touching the disk, then write a temp file and rename it:
-      // readers never see half an image, and a failed write leaves nothing behind.
+      // Check everything before touching the disk, then write atomically with core's helper
+      // (temp file, then rename): readers never see half an image, and a failed write
+      // leaves nothing behind.
       const image = checkImage(value, path, extname(path).slice(1).toLowerCase());
       const bytes = formatNetpbm(image, settings);
-      const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
       try {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(tmp, bytes);
-        await rename(tmp, path);
+        await writeAtomic(path, bytes);
       } catch (error) {
-        await rm(tmp, { force: true }).catch(() => undefined);
         if (isAeroError(error)) throw error;
         throw netpbmError(NetpbmErrorCodes.WRITE_FAILED, `Could not write ${path}: ${(error as Error).message}.`, 'Check that the directory is writable and the disk is not full.', error);
       }
