@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { defineHandler, type AssetHandler, type HandlerMembers } from '@aeroml/core';
+import { readFile } from 'node:fs/promises';
+import { defineHandler, writeFileAtomic, type AssetHandler, type HandlerMembers } from '@aeroml/core';
 import { z } from 'zod';
-import { version } from '../package.json';
-import { PLUGIN, pluginError } from './errors.js';
+import { identity, pluginError } from './errors.js';
 
 /** Options of `linesHandler()`, validated when the config is loaded. */
 export const linesOptionsSchema = z
@@ -26,15 +23,7 @@ export const LinesErrorCodes = {
  * The `lines` handler: a `string[]` as a text file, one line each.
  * `plugins: [linesHandler()]`, then outputs like `{ handler: 'lines', path: 'words.lines' }`.
  */
-export const linesHandler: (options?: LinesOptions) => AssetHandler<string[]> = defineHandler({
-  name: 'lines',
-  packageName: PLUGIN,
-  version,
-  factory: 'linesHandler',
-  // Validated when aero.config.ts is loaded: a mistyped option fails before anything runs.
-  options: linesOptionsSchema,
-  setup: (settings) => createLinesHandler(settings),
-});
+export const linesHandler: (options?: LinesOptions) => AssetHandler<string[]> = defineHandler({ ...identity, name: 'lines', factory: 'linesHandler', options: linesOptionsSchema, setup: createLinesHandler });
 
 function createLinesHandler(settings: z.output<typeof linesOptionsSchema>): HandlerMembers {
   const eol = settings.eol === 'crlf' ? '\r\n' : '\n';
@@ -56,18 +45,14 @@ function createLinesHandler(settings: z.output<typeof linesOptionsSchema>): Hand
     },
 
     async write(path, value) {
-      // Check before touching the disk, then write a temp file and rename it: readers never
-      // see half a file, and a failed write leaves nothing behind.
+      // Check before touching the disk, then write atomically (core's writeFileAtomic: a temp
+      // file renamed into place): readers never see half a file, a failed write leaves nothing.
       if (!Array.isArray(value)) throw pluginError(LinesErrorCodes.VALUE_INVALID, `Cannot write ${path}: expected an array of strings, got ${value === null ? 'null' : typeof value}.`, 'Write a string[].');
       const bad = value.findIndex((line) => typeof line !== 'string' || /[\r\n\0]/.test(line));
       if (bad >= 0) throw pluginError(LinesErrorCodes.VALUE_INVALID, `Cannot write ${path}: line ${bad} ${typeof value[bad] === 'string' ? 'holds a line break or NUL byte' : `is a ${typeof value[bad]}, not a string`}.`, 'Split multi-line text into several lines.');
-      const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
       try {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(tmp, value.map((line) => line + eol).join(''));
-        await rename(tmp, path);
+        await writeFileAtomic(path, value.map((line) => line + eol).join(''));
       } catch (error) {
-        await rm(tmp, { force: true });
         throw pluginError(LinesErrorCodes.WRITE_FAILED, `Could not write ${path}: ${(error as Error).message}.`, 'Check that the folder is writable and the disk is not full.', error);
       }
     },

@@ -6,8 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { defineStore, type PutOptions, type PutResult, type Store, type StoreMembers } from '@aeroml/core';
 import { z } from 'zod';
-import { version } from '../package.json';
-import { PLUGIN, pluginError } from './errors.js';
+import { identity, pluginError } from './errors.js';
 
 /** Options of `folderStore()`, validated when the config is loaded. */
 export const folderStoreOptionsSchema = z
@@ -28,15 +27,7 @@ const TMP = '.tmp';
  * Writes go to a temp file first, then rename into place (atomic overwrite) or hard-link
  * into place (`ifAbsent`: the link fails when the key exists, even between racing writers).
  */
-export const folderStore: (options?: FolderStoreOptions) => Store = defineStore({
-  name: 'folder',
-  packageName: PLUGIN,
-  version,
-  factory: 'folderStore',
-  // Validated when aero.config.ts is loaded: a mistyped option fails before anything runs.
-  options: folderStoreOptionsSchema,
-  setup: (settings) => createFolderStore(settings),
-});
+export const folderStore: (options?: FolderStoreOptions) => Store = defineStore({ ...identity, name: 'folder', factory: 'folderStore', options: folderStoreOptionsSchema, setup: createFolderStore });
 
 function createFolderStore(settings: z.output<typeof folderStoreOptionsSchema>): StoreMembers {
   const root = resolve(settings.cwd ?? process.cwd(), settings.dir);

@@ -2,8 +2,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineTracker, type ActionInfo, type MetricPoint, type RunInfo, type Tracker, type TrackerScope, type TrackerMembers } from '@aeroml/core';
 import { z } from 'zod';
-import { version } from '../package.json';
-import { PLUGIN, pluginError } from './errors.js';
+import { identity, pluginError } from './errors.js';
 
 /** Options of `jsonlTracker()`, validated when the config is loaded. */
 export const jsonlTrackerOptionsSchema = z
@@ -28,15 +27,7 @@ type Event =
  * Records every tracker call as one JSON line appended to a file in the run's folder:
  * `plugins: [jsonlTracker()]`. Appends are queued in call order; `flush` waits for them.
  */
-export const jsonlTracker: (options?: JsonlTrackerOptions) => Tracker = defineTracker({
-  name: 'jsonl',
-  packageName: PLUGIN,
-  version,
-  factory: 'jsonlTracker',
-  // Validated when aero.config.ts is loaded: a mistyped option fails before anything runs.
-  options: jsonlTrackerOptionsSchema,
-  setup: (settings) => createJsonlTracker(settings),
-});
+export const jsonlTracker: (options?: JsonlTrackerOptions) => Tracker = defineTracker({ ...identity, name: 'jsonl', factory: 'jsonlTracker', options: jsonlTrackerOptionsSchema, setup: createJsonlTracker });
 
 function createJsonlTracker(settings: z.output<typeof jsonlTrackerOptionsSchema>): TrackerMembers {
   const files = new Map<string, string>();
