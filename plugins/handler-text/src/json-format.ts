@@ -140,6 +140,14 @@ export function locateJsonError(text: string): { offset: number; reason: string 
       } else i++;
     }
   };
+  /** Steps over an object's or array's opening bracket; true when `close` follows at once (empty). */
+  const opensEmpty = (close: string): boolean => {
+    i++;
+    ws();
+    if (text[i] !== close) return false;
+    i++;
+    return true;
+  };
   /** After a member of an object or array: steps over `,` (true: another follows) or `close` (false: it ends). */
   const commaOrClose = (close: string, after: string): boolean => {
     ws();
@@ -153,12 +161,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
     ws();
     const c = text[i];
     if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
+      if (opensEmpty('}')) return;
       for (;;) {
         ws();
         if (text[i] !== '"') fail(text[i] === '}' ? 'trailing comma in object' : `expected a property name in double quotes, found ${char()}`);
@@ -170,12 +173,7 @@ export function locateJsonError(text: string): { offset: number; reason: string 
         if (!commaOrClose('}', 'property value')) return;
       }
     } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
+      if (opensEmpty(']')) return;
       for (;;) {
         ws();
         if (text[i] === ']') fail('trailing comma in array');
