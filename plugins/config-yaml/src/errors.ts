@@ -1,4 +1,4 @@
-import { AeroError, defineErrors, type AeroErrorOptions } from '@aeroml/core';
+import { defineErrors } from '@aeroml/core';
 
 export const PLUGIN = '@aeroml/config-yaml';
 
@@ -18,17 +18,6 @@ export const yamlErrors = defineErrors(
 );
 
 /** Every error code this plugin raises (besides core's PLUGIN_OPTIONS_INVALID, OVERRIDE_INVALID and CONFIG_* interpolation codes). */
-export const ConfigYamlErrorCodes = {
-  DIR_NOT_FOUND: yamlErrors.codes.CONFIG_YAML_DIR_NOT_FOUND,
-  PRIMARY_NOT_FOUND: yamlErrors.codes.CONFIG_YAML_PRIMARY_NOT_FOUND,
-  PARSE_FAILED: yamlErrors.codes.CONFIG_YAML_PARSE_FAILED,
-  NOT_A_MAPPING: yamlErrors.codes.CONFIG_YAML_NOT_A_MAPPING,
-  DEFAULTS_INVALID: yamlErrors.codes.CONFIG_YAML_DEFAULTS_INVALID,
-  OPTION_NOT_FOUND: yamlErrors.codes.CONFIG_YAML_OPTION_NOT_FOUND,
-  GROUP_MISSING: yamlErrors.codes.CONFIG_YAML_GROUP_MISSING,
-  DEFAULTS_CYCLE: yamlErrors.codes.CONFIG_YAML_DEFAULTS_CYCLE,
-} as const;
-
-export function yamlError(code: string, message: string, options: Omit<AeroErrorOptions, 'plugin'> = {}): AeroError {
-  return new AeroError(code, message, { ...options, plugin: PLUGIN });
-}
+export const ConfigYamlErrorCodes = yamlErrors.codesWithout('CONFIG_YAML_');
+/** An AeroError of this package with the message written where it is raised. */
+export const yamlError = yamlErrors.create;

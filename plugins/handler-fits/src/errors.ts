@@ -1,10 +1,6 @@
-import { AeroError, defineErrors } from '@aeroml/core';
+import { defineErrors } from '@aeroml/core';
 
 export const PLUGIN = '@aeroml/handler-fits';
-
-export function fitsError(code: string, message: string, options: { hint?: string; cause?: unknown; details?: Record<string, unknown> } = {}): AeroError {
-  return new AeroError(code, message, { plugin: PLUGIN, ...options });
-}
 
 /** Every code this package raises, with what docs/errors.md and the CLI's exit status need. */
 export const fitsErrors = defineErrors(
@@ -27,18 +23,6 @@ export const fitsErrors = defineErrors(
 );
 
 /** Error codes raised by @aeroml/handler-fits (documented in the README). */
-export const FitsErrorCodes = {
-  NOT_FITS: fitsErrors.codes.FITS_NOT_FITS,
-  HEADER_INVALID: fitsErrors.codes.FITS_HEADER_INVALID,
-  TRUNCATED: fitsErrors.codes.FITS_TRUNCATED,
-  HDU_NOT_FOUND: fitsErrors.codes.FITS_HDU_NOT_FOUND,
-  HDU_UNSUPPORTED: fitsErrors.codes.FITS_HDU_UNSUPPORTED,
-  COLUMN_UNSUPPORTED: fitsErrors.codes.FITS_COLUMN_UNSUPPORTED,
-  COLUMN_NOT_FOUND: fitsErrors.codes.FITS_COLUMN_NOT_FOUND,
-  CHECKSUM_MISMATCH: fitsErrors.codes.FITS_CHECKSUM_MISMATCH,
-  DATASUM_MISMATCH: fitsErrors.codes.FITS_DATASUM_MISMATCH,
-  VALUE_INVALID: fitsErrors.codes.FITS_VALUE_INVALID,
-  TOO_LARGE: fitsErrors.codes.FITS_TOO_LARGE,
-  READ_FAILED: fitsErrors.codes.FITS_READ_FAILED,
-  WRITE_FAILED: fitsErrors.codes.FITS_WRITE_FAILED,
-} as const;
+export const FitsErrorCodes = fitsErrors.codesWithout('FITS_');
+/** An AeroError of this package with the message written where it is raised. */
+export const fitsError = fitsErrors.create;

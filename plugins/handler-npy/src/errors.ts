@@ -1,11 +1,6 @@
-import { AeroError, defineErrors } from '@aeroml/core';
+import { defineErrors } from '@aeroml/core';
 
 export const PLUGIN = '@aeroml/handler-npy';
-
-/** Every user-facing failure of this package: an AeroError scoped to @aeroml/handler-npy. */
-export function npyError(code: string, message: string, options: { hint?: string; cause?: unknown; details?: Record<string, unknown> } = {}): AeroError {
-  return new AeroError(code, message, { plugin: PLUGIN, ...options });
-}
 
 /** Every code this package raises, with what docs/errors.md and the CLI's exit status need. */
 export const npyErrors = defineErrors(
@@ -28,18 +23,6 @@ export const npyErrors = defineErrors(
 );
 
 /** Error codes raised by @aeroml/handler-npy (documented in the README). */
-export const NpyErrorCodes = {
-  NOT_NPY: npyErrors.codes.NPY_NOT_NPY,
-  VERSION_UNSUPPORTED: npyErrors.codes.NPY_VERSION_UNSUPPORTED,
-  HEADER_INVALID: npyErrors.codes.NPY_HEADER_INVALID,
-  DTYPE_UNSUPPORTED: npyErrors.codes.NPY_DTYPE_UNSUPPORTED,
-  TRUNCATED: npyErrors.codes.NPY_TRUNCATED,
-  TOO_LARGE: npyErrors.codes.NPY_TOO_LARGE,
-  VALUE_INVALID: npyErrors.codes.NPY_VALUE_INVALID,
-  READ_FAILED: npyErrors.codes.NPY_READ_FAILED,
-  WRITE_FAILED: npyErrors.codes.NPY_WRITE_FAILED,
-  ZIP_INVALID: npyErrors.codes.NPY_ZIP_INVALID,
-  ZIP_UNSUPPORTED: npyErrors.codes.NPY_ZIP_UNSUPPORTED,
-  ZIP_CRC_MISMATCH: npyErrors.codes.NPY_ZIP_CRC_MISMATCH,
-  ARRAY_NOT_FOUND: npyErrors.codes.NPY_ARRAY_NOT_FOUND,
-} as const;
+export const NpyErrorCodes = npyErrors.codesWithout('NPY_');
+/** An AeroError of this package with the message written where it is raised. */
+export const npyError = npyErrors.create;

@@ -1,4 +1,4 @@
-import { AeroError, defineErrors, type AeroErrorOptions } from '@aeroml/core';
+import { defineErrors } from '@aeroml/core';
 
 export const PLUGIN = '@aeroml/handler-text';
 
@@ -18,28 +18,9 @@ export const textErrors = defineErrors(
 );
 
 /** Error codes raised by @aeroml/handler-text. */
-export const TextErrorCodes = {
-  /** The file to read does not exist. */
-  FILE_NOT_FOUND: textErrors.codes.TEXT_FILE_NOT_FOUND,
-  /** The file exists but could not be read (a directory, permissions). */
-  READ_FAILED: textErrors.codes.TEXT_READ_FAILED,
-  /** The file could not be written (permissions, disk full, a file where a directory should be). */
-  WRITE_FAILED: textErrors.codes.TEXT_WRITE_FAILED,
-  /** The file is not valid UTF-8. */
-  INVALID_UTF8: textErrors.codes.TEXT_INVALID_UTF8,
-  /** The `.json` file is not valid JSON. */
-  JSON_INVALID: textErrors.codes.TEXT_JSON_INVALID,
-  /** A line of the `.jsonl` file is not valid JSON. */
-  JSONL_INVALID: textErrors.codes.TEXT_JSONL_INVALID,
-  /** The `.csv` file breaks RFC 4180 (stray quote, unterminated quote, ragged row, duplicate column). */
-  CSV_INVALID: textErrors.codes.TEXT_CSV_INVALID,
-  /** `write` got a value this handler cannot store without losing information. */
-  VALUE_INVALID: textErrors.codes.TEXT_VALUE_INVALID,
-} as const;
-
-export function textError(code: string, message: string, options: Omit<AeroErrorOptions, 'plugin'> = {}): AeroError {
-  return new AeroError(code, message, { ...options, plugin: PLUGIN });
-}
+export const TextErrorCodes = textErrors.codesWithout('TEXT_');
+/** An AeroError of this package with the message written where it is raised. */
+export const textError = textErrors.create;
 
 /** 1-based line and column of a character offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {

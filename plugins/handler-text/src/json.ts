@@ -7,7 +7,7 @@ import { decodeUtf8, stripBom } from './utf8.js';
 import { VERSION } from './version.js';
 
 /** Parses JSON text; on failure the AeroError names the file, the line and the column. */
-export function parseJsonText(handler: string, code: string, path: string, text: string, firstLine = 1): unknown {
+export function parseJsonText(handler: string, code: typeof TextErrorCodes.JSON_INVALID | typeof TextErrorCodes.JSONL_INVALID, path: string, text: string, firstLine = 1): unknown {
   try {
     return JSON.parse(text);
   } catch (cause) {

@@ -1,4 +1,4 @@
-import { AeroError, defineErrors, type AeroErrorOptions } from '@aeroml/core';
+import { defineErrors } from '@aeroml/core';
 
 export const PLUGIN = '@aeroml/store-local';
 
@@ -14,20 +14,9 @@ export const localStoreErrors = defineErrors(
 );
 
 /** Error codes raised by @aeroml/store-local. */
-export const LocalStoreErrorCodes = {
-  /** A key (or list prefix) that is not a safe relative `/`-separated path. */
-  KEY_INVALID: localStoreErrors.codes.LOCAL_STORE_KEY_INVALID,
-  /** A key that is a directory on disk (other keys live under it), or under a key that is a file. */
-  KEY_CONFLICT: localStoreErrors.codes.LOCAL_STORE_KEY_CONFLICT,
-  /** `putFile` was given a source file that does not exist. */
-  FILE_NOT_FOUND: localStoreErrors.codes.LOCAL_STORE_FILE_NOT_FOUND,
-  /** Any other filesystem failure (disk full, read-only filesystem, permissions, name too long). */
-  IO_FAILED: localStoreErrors.codes.LOCAL_STORE_IO_FAILED,
-} as const;
-
-export function storeError(code: string, message: string, options: Omit<AeroErrorOptions, 'plugin'> = {}): AeroError {
-  return new AeroError(code, message, { ...options, plugin: PLUGIN });
-}
+export const LocalStoreErrorCodes = localStoreErrors.codesWithout('LOCAL_STORE_');
+/** An AeroError of this package with the message written where it is raised. */
+export const storeError = localStoreErrors.create;
 
 export function errnoOf(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;

@@ -20,19 +20,7 @@ export const s3Errors = defineErrors(
 );
 
 /** Every error code this plugin raises (besides core's PLUGIN_OPTIONS_INVALID). */
-export const S3ErrorCodes = {
-  S3_CREDENTIALS_MISSING: s3Errors.codes.S3_CREDENTIALS_MISSING,
-  S3_CREDENTIALS_INVALID: s3Errors.codes.S3_CREDENTIALS_INVALID,
-  S3_BUCKET_NOT_FOUND: s3Errors.codes.S3_BUCKET_NOT_FOUND,
-  S3_ACCESS_DENIED: s3Errors.codes.S3_ACCESS_DENIED,
-  S3_WRONG_REGION: s3Errors.codes.S3_WRONG_REGION,
-  S3_ENDPOINT_UNREACHABLE: s3Errors.codes.S3_ENDPOINT_UNREACHABLE,
-  S3_TIMEOUT: s3Errors.codes.S3_TIMEOUT,
-  S3_THROTTLED: s3Errors.codes.S3_THROTTLED,
-  S3_DIGEST_MISMATCH: s3Errors.codes.S3_DIGEST_MISMATCH,
-  S3_REQUEST_FAILED: s3Errors.codes.S3_REQUEST_FAILED,
-  S3_INVALID_KEY: s3Errors.codes.S3_INVALID_KEY,
-} as const;
+export const S3ErrorCodes = s3Errors.codes;
 export type S3ErrorCode = (typeof S3ErrorCodes)[keyof typeof S3ErrorCodes];
 
 /** What was being done when a request failed; goes into messages so the user can act. */
@@ -121,15 +109,6 @@ function where(ctx: RequestContext): string {
   return ctx.key !== undefined ? `s3://${ctx.bucket}/${ctx.key}` : `s3://${ctx.bucket}`;
 }
 
-function err(code: S3ErrorCode, message: string, hint: string, cause: unknown, ctx: RequestContext, extra: Record<string, unknown> = {}): AeroError {
-  return new AeroError(code, message, {
-    plugin: PLUGIN,
-    hint,
-    cause,
-    details: { op: ctx.op, bucket: ctx.bucket, key: ctx.key, endpoint: ctx.endpoint, status: statusOf(cause), sdkError: nameOf(cause), ...extra },
-  });
-}
-
 /** Turns an AWS SDK / network failure into an AeroError that says what to check. */
 export function toAeroError(cause: unknown, ctx: RequestContext): AeroError {
   if (cause instanceof AeroError) return cause;
@@ -137,14 +116,14 @@ export function toAeroError(cause: unknown, ctx: RequestContext): AeroError {
   const status = statusOf(cause);
   const detail = (cause as SdkLikeError)?.message ?? String(cause);
   const attempts = ctx.attempts && ctx.attempts > 1 ? ` after ${ctx.attempts} attempts` : '';
+  const err = (code: S3ErrorCode, message: string, hint: string, extra: Record<string, unknown> = {}): AeroError =>
+    s3Errors.create(code, message, { hint, cause, details: { op: ctx.op, bucket: ctx.bucket, key: ctx.key, endpoint: ctx.endpoint, status, sdkError: name, ...extra } });
 
   if (name === 'CredentialsProviderError' || /Could not load credentials|credential.*not.*found/i.test(detail)) {
     return err(
       S3ErrorCodes.S3_CREDENTIALS_MISSING,
       `No AWS credentials found for ${where(ctx)}. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile with AWS_PROFILE (or the \`profile\` option), or pass \`credentials\` to s3Store.`,
       'The AWS SDK looks in the environment, ~/.aws/credentials and ~/.aws/config, SSO, and the instance metadata service, in that order.',
-      cause,
-      ctx,
     );
   }
   if (CREDENTIAL_NAMES.has(name)) {
@@ -152,8 +131,6 @@ export function toAeroError(cause: unknown, ctx: RequestContext): AeroError {
       S3ErrorCodes.S3_CREDENTIALS_INVALID,
       `${ctx.endpoint} rejected the credentials (${name}) on ${ctx.op} of ${where(ctx)}. Check the access key id and secret (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the \`credentials\` option), that a session token is not expired, and that the endpoint is the server the keys belong to.`,
       'Print the identity in use with `aws sts get-caller-identity` (AWS) or the server admin tool.',
-      cause,
-      ctx,
     );
   }
   if (name === 'NoSuchBucket' || (name === 'NotFound' && ctx.op === 'HeadBucket')) {
@@ -161,8 +138,6 @@ export function toAeroError(cause: unknown, ctx: RequestContext): AeroError {
       S3ErrorCodes.S3_BUCKET_NOT_FOUND,
       `Bucket \`${ctx.bucket}\` does not exist at ${ctx.endpoint}. Create it (e.g. \`aws s3 mb s3://${ctx.bucket}\`) or fix the \`bucket\`, \`endpoint\` and \`region\` options.`,
       'aero never creates buckets: the bucket, its region and its lifecycle rules are yours to choose.',
-      cause,
-      ctx,
     );
   }
   if (name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || name === 'IllegalLocationConstraintException' || status === 301) {
@@ -170,8 +145,6 @@ export function toAeroError(cause: unknown, ctx: RequestContext): AeroError {
       S3ErrorCodes.S3_WRONG_REGION,
       `Bucket \`${ctx.bucket}\` is in another region than the one configured (${name}). Set the \`region\` option (or AWS_REGION) to the bucket's region.`,
       'The bucket region is shown by `aws s3api get-bucket-location --bucket <name>`.',
-      cause,
-      ctx,
     );
   }
   if (name === 'AccessDenied' || name === 'AllAccessDisabled' || name === 'Forbidden' || status === 403) {
@@ -179,8 +152,6 @@ export function toAeroError(cause: unknown, ctx: RequestContext): AeroError {
       S3ErrorCodes.S3_ACCESS_DENIED,
       `Access denied for ${ctx.op} on ${where(ctx)}. The credentials are valid but their policy does not allow this: grant s3:GetObject, s3:PutObject, s3:DeleteObject, s3:ListBucket, s3:ListBucketMultipartUploads and s3:AbortMultipartUpload on the bucket and its prefix.`,
       'Check the IAM/bucket policy attached to the credentials in use (AWS_PROFILE, AWS_ACCESS_KEY_ID or the `credentials` option).',
-      cause,
-      ctx,
     );
   }
   if (isTimeout(cause)) {
@@ -188,8 +159,6 @@ export function toAeroError(cause: unknown, ctx: RequestContext): AeroError {
       S3ErrorCodes.S3_TIMEOUT,
       `${ctx.op} of ${where(ctx)} timed out${attempts} at ${ctx.endpoint}. Check that the server is healthy and reachable, or raise \`requestTimeoutMs\`/\`connectTimeoutMs\`.`,
       'Slow links to far regions need larger timeouts; a stuck server needs a restart.',
-      cause,
-      ctx,
     );
   }
   const net = networkCode(cause);
@@ -198,8 +167,6 @@ export function toAeroError(cause: unknown, ctx: RequestContext): AeroError {
       S3ErrorCodes.S3_ENDPOINT_UNREACHABLE,
       `Cannot reach the S3 endpoint ${ctx.endpoint} (${net})${attempts} during ${ctx.op} of ${where(ctx)}. Check the \`endpoint\` option, that the server is running and listening, and any proxy or firewall in between.`,
       `Is anything listening there? \`curl -sI ${ctx.endpoint}\` prints the server's answer, or why there is none.`,
-      cause,
-      ctx,
       { networkCode: net },
     );
   }
@@ -208,26 +175,21 @@ export function toAeroError(cause: unknown, ctx: RequestContext): AeroError {
       S3ErrorCodes.S3_THROTTLED,
       `The S3 server kept throttling or refusing ${ctx.op} of ${where(ctx)} (${name}, HTTP ${status ?? '?'})${attempts}. Lower \`maxConcurrentRequests\`/\`partConcurrency\`, or raise \`retry.attempts\`.`,
       'S3 throttles per prefix; spreading load over time or prefixes helps.',
-      cause,
-      ctx,
     );
   }
   return err(
     S3ErrorCodes.S3_REQUEST_FAILED,
     `S3 ${ctx.op} of ${where(ctx)} failed: ${name}${status ? ` (HTTP ${status})` : ''}: ${detail}${attempts}.`,
     'If the server is S3-compatible rather than AWS, check that it supports this operation.',
-    cause,
-    ctx,
   );
 }
 
 /** A downloaded (or uploaded) body did not hash to the expected sha256. */
 export function digestMismatch(ctx: RequestContext, expected: string, actual: string, retryable = false): AeroError {
-  return new AeroError(
+  return s3Errors.create(
     S3ErrorCodes.S3_DIGEST_MISMATCH,
     `Content of ${where(ctx)} does not match its sha256: expected ${expected}, got ${actual}. The object is corrupt or was changed while being transferred; nothing was written locally.`,
     {
-      plugin: PLUGIN,
       hint: 'Run the action again to recreate the blob, or delete the object so the next run uploads it again.',
       details: { op: ctx.op, bucket: ctx.bucket, key: ctx.key, expected, actual, retryable },
     },

@@ -1,4 +1,4 @@
-import { AeroError, defineErrors, type AeroErrorOptions } from '@aeroml/core';
+import { defineErrors } from '@aeroml/core';
 
 export const PLUGIN = '@aeroml/tracker-file';
 
@@ -15,19 +15,6 @@ export const fileTrackerErrors = defineErrors(
 );
 
 /** Error codes raised by @aeroml/tracker-file. */
-export const FileTrackerErrorCodes = {
-  /** A call named a run this tracker was never told about with `startRun`. */
-  RUN_NOT_STARTED: fileTrackerErrors.codes.FILE_TRACKER_RUN_NOT_STARTED,
-  /** A file under the run directory could not be written (disk full, permissions). */
-  WRITE_FAILED: fileTrackerErrors.codes.FILE_TRACKER_WRITE_FAILED,
-  /** `readFileTracker` found no run recorded by the file tracker in that directory. */
-  RUN_NOT_FOUND: fileTrackerErrors.codes.FILE_TRACKER_RUN_NOT_FOUND,
-  /** A recorded file is not valid JSON (a line in the middle of a `.jsonl`, or a `.json`), or a line of actions.jsonl is not an event. */
-  CORRUPT: fileTrackerErrors.codes.FILE_TRACKER_CORRUPT,
-  /** `readFileTracker` found a run written in another on-disk format (`schema` in tracker.json). */
-  SCHEMA_UNSUPPORTED: fileTrackerErrors.codes.FILE_TRACKER_SCHEMA_UNSUPPORTED,
-} as const;
-
-export function trackerError(code: string, message: string, options: Omit<AeroErrorOptions, 'plugin'> = {}): AeroError {
-  return new AeroError(code, message, { ...options, plugin: PLUGIN });
-}
+export const FileTrackerErrorCodes = fileTrackerErrors.codesWithout('FILE_TRACKER_');
+/** An AeroError of this package with the message written where it is raised. */
+export const trackerError = fileTrackerErrors.create;

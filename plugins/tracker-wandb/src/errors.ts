@@ -1,4 +1,4 @@
-import { AeroError, defineErrors } from '@aeroml/core';
+import { defineErrors } from '@aeroml/core';
 
 export const PLUGIN = '@aeroml/tracker-wandb';
 
@@ -17,24 +17,7 @@ export const wandbErrors = defineErrors(
 );
 
 /** Error codes raised by @aeroml/tracker-wandb (permanent: docs and tests refer to them). */
-export const WandbErrorCodes = {
-  /** No API key: everything stays spooled until `aero sync wandb` runs with one. */
-  WANDB_NO_API_KEY: wandbErrors.codes.WANDB_NO_API_KEY,
-  /** The service answered 401: the key is wrong or revoked. */
-  WANDB_AUTH_FAILED: wandbErrors.codes.WANDB_AUTH_FAILED,
-  /** Network errors, 429 or 5xx outlasted the retries: operations stay spooled. */
-  WANDB_UNREACHABLE: wandbErrors.codes.WANDB_UNREACHABLE,
-  /** The service refused some operations (4xx / GraphQL errors): they stay spooled. */
-  WANDB_REQUEST_REJECTED: wandbErrors.codes.WANDB_REQUEST_REJECTED,
-  /** No entity configured and the API key's user has none. */
-  WANDB_ENTITY_UNKNOWN: wandbErrors.codes.WANDB_ENTITY_UNKNOWN,
-  /** A spool file cannot be read back. */
-  WANDB_SPOOL_CORRUPT: wandbErrors.codes.WANDB_SPOOL_CORRUPT,
-  /** A tracker call named a run that `startRun` never opened. */
-  WANDB_RUN_NOT_STARTED: wandbErrors.codes.WANDB_RUN_NOT_STARTED,
-} as const;
+export const WandbErrorCodes = wandbErrors.codes;
 export type WandbErrorCode = (typeof WandbErrorCodes)[keyof typeof WandbErrorCodes];
-
-export function wandbError(code: WandbErrorCode, message: string, options: { hint?: string; cause?: unknown; details?: Record<string, unknown> } = {}): AeroError {
-  return new AeroError(code, message, { ...options, plugin: PLUGIN });
-}
+/** An AeroError of this package with the message written where it is raised. */
+export const wandbError = wandbErrors.create;
