@@ -27,6 +27,7 @@ import {
 import { runTrial, type TrialOutcome } from './trial-run.js';
 import { StudyTracking, studyRunId } from './study-tracking.js';
 import { closeTrialProject } from './trial-project.js';
+import { SubmitGate } from './submit-gate.js';
 
 /** Optuna's JournalFileStorage in the study folder: `optuna-dashboard <that file>` opens it. */
 export const OPTUNA_JOURNAL = 'optuna-journal.log';
@@ -189,55 +190,70 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
       return { number: nextLocalNumber++, params: fixed!, ...(retry ? { retryOf: retry.number } : {}) };
     };
 
+    // With -j N, trials started together reach each launcher together (one Slurm array).
+    const gate = (options.parallel ?? 1) > 1 ? new SubmitGate() : undefined;
     const worker = async (): Promise<void> => {
       while (toAsk > 0 && !options.signal?.aborted) {
         toAsk--;
-        const asked = await ask();
-        if (!asked) return;
-        const overrides = trialOverrides(space, asked.params);
-        const trial: TrialRecord = { number: asked.number, params: asked.params, overrides, state: 'running', startedAt: new Date().toISOString(), ...(asked.retryOf !== undefined ? { retryOf: asked.retryOf } : {}) };
-        state.record.trials.push(trial);
-        await save();
-        let outcome: TrialOutcome;
-        const aero = await options.open(overrides);
+        const ticket = gate?.enter();
         try {
-          outcome = await runTrial(aero, {
-            number: trial.number,
-            label: label(trial.params),
-            objectives,
-            signal: options.signal,
-            onIntermediate: bridge && pruner !== 'none' ? async (value, step) => (await bridge!.report(trial.number, value, step)).prune : undefined,
-            launcher: options.launcher,
-            concurrency: options.concurrency,
-            name: `${name}-trial-${trial.number}`,
-            git,
-            sweepId: studyRunId(state.record),
-            tags: { 'aero.tune.study': name, 'aero.tune.trial': String(trial.number) },
-          });
-        } catch (error) {
-          const e = error as { code?: string; message?: string };
-          outcome = { state: 'failed', error: { code: e.code ?? ErrorCodes.INTERNAL_ERROR, message: `Trial ${trial.number} (${label(trial.params)}): ${e.message ?? String(error)}` } };
+          if (!(await runOne(ticket))) return;
         } finally {
-          await closeTrialProject(aero);
+          gate?.leave(ticket);
         }
-        Object.assign(trial, outcome, { finishedAt: new Date().toISOString() });
-        if (bridge) await bridge.tell(trial.number, outcome.state === 'complete' ? 'complete' : outcome.state === 'pruned' ? 'pruned' : 'fail', outcome.values);
-        await save();
-        await tracking?.trialFinished(trial);
-        emit({
-          event: 'tune.trial',
-          number: trial.number,
-          params: trial.params,
-          state: trial.state,
-          ...(outcome.values ? (outcome.values.length === 1 ? { value: outcome.values[0]! } : { values: outcome.values }) : {}),
-          ...(outcome.runId ? { runId: outcome.runId } : {}),
-          ...(outcome.cached ? { cached: true } : {}),
-          ...(trial.retryOf !== undefined ? { retryOf: trial.retryOf } : {}),
-          ...(outcome.error ? { error: outcome.error } : {}),
-        });
-        // A trial that failed for a reason no other trial escapes (Optuna gone) ends the study.
-        if (outcome.error?.code === ErrorCodes.TUNE_OPTUNA_FAILED) throw new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, outcome.error.message);
       }
+    };
+    /** Asks for one trial and runs it; false when there is nothing left to ask (the grid is exhausted). */
+    const runOne = async (ticket: object | undefined): Promise<boolean> => {
+      const asked = await ask();
+      if (!asked) return false;
+      const overrides = trialOverrides(space, asked.params);
+      const trial: TrialRecord = { number: asked.number, params: asked.params, overrides, state: 'running', startedAt: new Date().toISOString(), ...(asked.retryOf !== undefined ? { retryOf: asked.retryOf } : {}) };
+      state.record.trials.push(trial);
+      await save();
+      let outcome: TrialOutcome;
+      const aero = await options.open(overrides);
+      const detach = ticket ? gate?.attach(aero, ticket) : undefined;
+      try {
+        outcome = await runTrial(aero, {
+          number: trial.number,
+          label: label(trial.params),
+          objectives,
+          signal: options.signal,
+          onIntermediate: bridge && pruner !== 'none' ? async (value, step) => (await bridge!.report(trial.number, value, step)).prune : undefined,
+          launcher: options.launcher,
+          concurrency: options.concurrency,
+          name: `${name}-trial-${trial.number}`,
+          git,
+          sweepId: studyRunId(state.record),
+          tags: { 'aero.tune.study': name, 'aero.tune.trial': String(trial.number) },
+        });
+      } catch (error) {
+        const e = error as { code?: string; message?: string };
+        outcome = { state: 'failed', error: { code: e.code ?? ErrorCodes.INTERNAL_ERROR, message: `Trial ${trial.number} (${label(trial.params)}): ${e.message ?? String(error)}` } };
+      } finally {
+        detach?.();
+        gate?.leave(ticket);
+        await closeTrialProject(aero);
+      }
+      Object.assign(trial, outcome, { finishedAt: new Date().toISOString() });
+      if (bridge) await bridge.tell(trial.number, outcome.state === 'complete' ? 'complete' : outcome.state === 'pruned' ? 'pruned' : 'fail', outcome.values);
+      await save();
+      await tracking?.trialFinished(trial);
+      emit({
+        event: 'tune.trial',
+        number: trial.number,
+        params: trial.params,
+        state: trial.state,
+        ...(outcome.values ? (outcome.values.length === 1 ? { value: outcome.values[0]! } : { values: outcome.values }) : {}),
+        ...(outcome.runId ? { runId: outcome.runId } : {}),
+        ...(outcome.cached ? { cached: true } : {}),
+        ...(trial.retryOf !== undefined ? { retryOf: trial.retryOf } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
+      });
+      // A trial that failed for a reason no other trial escapes (Optuna gone) ends the study.
+      if (outcome.error?.code === ErrorCodes.TUNE_OPTUNA_FAILED) throw new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, outcome.error.message);
+      return true;
     };
     await Promise.all(Array.from({ length: Math.max(1, options.parallel ?? 1) }, () => worker()));
     await state.saving;
