@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { chmod, copyFile, link, mkdir, readdir, rename, stat, unlink, utimes, writeFile, type FileHandle } from 'node:fs/promises';
+import { chmod, copyFile, link, mkdir, readdir, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { publishTemp, writeAtomic } from '@aeroml/core';
 
 /** Cached blobs carry this mtime; any later write to the file changes it, which marks it stale. */
 const SENTINEL_MS = Date.UTC(2000, 0, 1);
@@ -16,7 +17,8 @@ const BLOB_MODE = 0o444;
  * Like @aeroml/store-local, blobs are read-only files that are hard-linked (not copied)
  * to and from the paths `getFile` hands out, so a downloaded 1 GiB file is written once.
  * Entries get a fixed mtime; one whose mtime changed was modified through a link and is
- * dropped instead of served. Writes go to a temp name and are renamed into place.
+ * dropped instead of served. Writes go to a temp name and are renamed into place (core's
+ * atomic-write helper).
  */
 export class BlobCache {
   private readonly dirs = new Set<string>();
@@ -114,24 +116,26 @@ export class BlobCache {
       try {
         await this.inDir(dirname(tmp), () => copyFile(file, tmp));
         await this.seal(tmp);
-        await this.inDir(dirname(final), () => rename(tmp, final));
       } catch (copyError) {
         await unlink(tmp).catch(() => {});
         throw copyError;
       }
+      await publishTemp(tmp, final);
     }
   }
 
   /** Adds verified bytes (small blobs read with get/getBytes). */
   async addBytes(hex: string, bytes: Uint8Array): Promise<void> {
-    const tmp = this.tmpPath(hex);
-    try {
-      await this.inDir(dirname(tmp), () => writeFile(tmp, bytes));
-      await this.commit(hex, tmp);
-    } catch (error) {
-      await unlink(tmp).catch(() => {});
-      throw error;
-    }
+    // The temp lives in the cache's tmp/ folder; the helper creates either folder on ENOENT.
+    await writeAtomic(
+      this.path(hex),
+      async (fh) => {
+        await fh.writeFile(bytes);
+        await fh.chmod(BLOB_MODE);
+        await BlobCache.sealHandle(fh);
+      },
+      { temp: this.tmpPath(hex) },
+    );
   }
 
   /** A writer for a blob being streamed to a reader; `commit` after verification, else `discard`. */
@@ -160,10 +164,15 @@ export class BlobCache {
     };
   }
 
+  /** Seals a finished temp file and renames it into place (the temp goes on failure). */
   private async commit(hex: string, tmp: string): Promise<void> {
-    const final = this.path(hex);
-    await this.seal(tmp);
-    await this.inDir(dirname(final), () => rename(tmp, final));
+    try {
+      await this.seal(tmp);
+    } catch (error) {
+      await unlink(tmp).catch(() => {});
+      throw error;
+    }
+    await publishTemp(tmp, this.path(hex));
   }
 
   async remove(hex: string): Promise<void> {

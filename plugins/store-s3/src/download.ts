@@ -1,10 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, readFile, unlink, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { atomicTempPath, publishTemp, writeAtomic } from '@aeroml/core';
 import { isNotFound, type S3Connection } from './connection.js';
 import { BlobCache } from './cache.js';
 import { digestMismatch, isRetryable, statusOf, toAeroError } from './errors.js';
@@ -236,24 +237,30 @@ export async function getFile(conn: S3Connection, cache: BlobCache | undefined, 
 
 async function getFileOnce(conn: S3Connection, cache: BlobCache | undefined, key: string, dest: string, dirs: DirMemo): Promise<boolean> {
   const hex = digestOfKey(key);
-  const tmp = `${dest}.${randomUUID().slice(0, 8)}.aero-tmp`;
   await dirs.ensure(dirname(dest));
-  try {
-    if (cache && hex && (await cache.linkTo(hex, tmp))) {
-      await rename(tmp, dest);
-      return true;
-    }
-    // No HEAD round trip: the first request asks for the first `multipartThreshold` bytes;
-    // its Content-Range tells the size. Small objects arrive whole in that one response.
-    const first = await openFirstRange(conn, key, conn.settings.multipartThreshold);
-    if (!first) return false;
-    const { opened, total } = first;
-    const expected = opened.expected;
-    // A blob that will join the cache is created read-only and stamped through its handle.
-    const cacheable = Boolean(cache && hex && hex === expected);
-    const fh = await open(tmp, 'w', cacheable ? BlobCache.mode : 0o666);
-    let verified = false;
+  // The folder was just ensured: a missing one (ENOENT) is left to getFile's retry.
+  const publish = { temp: atomicTempPath(dirname(dest)), createDir: false };
+  if (cache && hex) {
     try {
+      if (await cache.linkTo(hex, publish.temp)) return publishTemp(publish.temp, dest, publish);
+    } catch (error) {
+      await unlink(publish.temp).catch(() => {});
+      throw error;
+    }
+  }
+  // No HEAD round trip: the first request asks for the first `multipartThreshold` bytes;
+  // its Content-Range tells the size. Small objects arrive whole in that one response.
+  const first = await openFirstRange(conn, key, conn.settings.multipartThreshold);
+  if (!first) return false;
+  const { opened, total } = first;
+  const expected = opened.expected;
+  // A blob that will join the cache is created read-only and stamped through its handle.
+  const cacheable = Boolean(cache && hex && hex === expected);
+  // Written to the temp file and renamed into place only after the bytes verified.
+  await writeAtomic(
+    dest,
+    async (fh, tmp) => {
+      let verified = false;
       if (opened.length >= total) {
         const hash = expected ? createHash('sha256') : undefined;
         await writeRange(fh, tap(resumable(conn, key, opened.etag, 0, total, opened), (chunk) => hash?.update(chunk)), 0);
@@ -266,17 +273,14 @@ async function getFileOnce(conn: S3Connection, cache: BlobCache | undefined, key
         await fh.truncate(total);
         verified = await rangedDownload(conn, key, fh, tmp, opened, total);
       }
-      if (verified && cacheable) await BlobCache.sealHandle(fh);
-    } finally {
-      await fh.close();
-    }
-    if (verified && cacheable && cache && hex) await cache.adopt(hex, tmp, true).catch(() => {});
-    await rename(tmp, dest);
-    return true;
-  } catch (error) {
-    await unlink(tmp).catch(() => {});
-    throw error;
-  }
+      if (verified && cacheable && cache && hex) {
+        await BlobCache.sealHandle(fh);
+        await cache.adopt(hex, tmp, true).catch(() => {});
+      }
+    },
+    { ...publish, mode: cacheable ? BlobCache.mode : 0o666 },
+  );
+  return true;
 }
 
 async function* tap(chunks: AsyncIterable<Uint8Array>, fn: (chunk: Uint8Array) => void): AsyncGenerator<Uint8Array> {
