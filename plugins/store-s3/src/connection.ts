@@ -1,6 +1,6 @@
 import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import type { S3StoreSettings } from './options.js';
 import { Semaphore } from './limit.js';
 import { withRetry, type RetryState } from './retry.js';
@@ -183,6 +183,21 @@ export function isNotFound(err: unknown): boolean {
   const name = nameOf(err);
   if (name === 'NoSuchBucket') return false;
   return statusOf(err) === 404 || name === 'NoSuchKey' || name === 'NotFound';
+}
+
+/** What `request` resolves to, or `missing` when S3 answers that the key (or the upload) is not there. */
+export async function unlessNotFound<T, M>(request: Promise<T>, missing: M): Promise<T | M> {
+  try {
+    return await request;
+  } catch (error) {
+    if (isNotFound(error)) return missing;
+    throw error;
+  }
+}
+
+/** HeadObject of a store key: the object's metadata, or undefined when there is no such object. */
+export function headObject(conn: S3Connection, key: string): Promise<HeadObjectCommandOutput | undefined> {
+  return conn.send('HeadObject', key, (client, sdk) => unlessNotFound(client.send(new sdk.HeadObjectCommand({ Bucket: conn.bucket, Key: conn.objectKey(key) })), undefined));
 }
 
 export function isPreconditionFailed(err: unknown): boolean {

@@ -1,4 +1,4 @@
-import { isNotFound, type S3Connection } from './connection.js';
+import { unlessNotFound, type S3Connection } from './connection.js';
 import type { BlobCache } from './cache.js';
 
 /**
@@ -37,13 +37,8 @@ export async function collectGarbage(conn: S3Connection, cache: BlobCache | unde
   for (const { key, uploadId } of stale) {
     const storeKey = conn.storeKey(key);
     if (!options.dryRun) {
-      await conn.send('AbortMultipartUpload', storeKey, async (client, sdk) => {
-        try {
-          await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: conn.bucket, Key: key, UploadId: uploadId }));
-        } catch (error) {
-          if (!isNotFound(error)) throw error; // already completed or aborted by its owner
-        }
-      });
+      // Not found: already completed or aborted by its owner.
+      await conn.send('AbortMultipartUpload', storeKey, (client, sdk) => unlessNotFound(client.send(new sdk.AbortMultipartUploadCommand({ Bucket: conn.bucket, Key: key, UploadId: uploadId })), undefined));
     }
     removed.push(`${storeKey} (incomplete multipart upload ${uploadId})`);
   }

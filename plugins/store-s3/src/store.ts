@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { PutOptions, PutResult, Store } from '@aeroml/core';
-import { isNotFound, S3Connection } from './connection.js';
+import { headObject, S3Connection, unlessNotFound } from './connection.js';
 import { BlobCache } from './cache.js';
 import { DirMemo, getBytes, getFile, getStream } from './download.js';
 import { collectGarbage } from './gc.js';
@@ -40,16 +40,7 @@ export class S3Store implements Store {
 
   async has(key: string): Promise<boolean> {
     checkKey(key);
-    const conn = this.conn;
-    return conn.send('HeadObject', key, async (client, sdk) => {
-      try {
-        await client.send(new sdk.HeadObjectCommand({ Bucket: conn.bucket, Key: conn.objectKey(key) }));
-        return true;
-      } catch (error) {
-        if (isNotFound(error)) return false;
-        throw error;
-      }
-    });
+    return (await headObject(this.conn, key)) !== undefined;
   }
 
   async hasMany(keys: string[]): Promise<boolean[]> {
@@ -107,13 +98,7 @@ export class S3Store implements Store {
   async delete(key: string): Promise<void> {
     checkKey(key);
     const conn = this.conn;
-    await conn.send('DeleteObject', key, async (client, sdk) => {
-      try {
-        await client.send(new sdk.DeleteObjectCommand({ Bucket: conn.bucket, Key: conn.objectKey(key) }));
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-    });
+    await conn.send('DeleteObject', key, (client, sdk) => unlessNotFound(client.send(new sdk.DeleteObjectCommand({ Bucket: conn.bucket, Key: conn.objectKey(key) })), undefined));
     const hex = digestOfKey(key);
     if (hex && this.cache) await this.cache.remove(hex);
   }

@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { PutOptions, PutResult } from '@aeroml/core';
-import { isNotFound, isPreconditionFailed, type S3Connection } from './connection.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { headObject, isNotFound, isPreconditionFailed, unlessNotFound, type S3Connection, type Sdk } from './connection.js';
 import { digestMismatch } from './errors.js';
 import { FileHasher, sha256Hex } from './digest.js';
 import { digestOfKey, META_SHA256, META_WRITER } from './keys.js';
@@ -40,24 +41,20 @@ function metadata(target: Target, writer: string): Record<string, string> {
 
 /** Did our own earlier attempt write this object (its response was lost)? */
 async function writtenBy(conn: S3Connection, key: string, writer: string): Promise<boolean> {
-  const head = await conn.send('HeadObject', key, async (client, sdk) => {
-    try {
-      return await client.send(new sdk.HeadObjectCommand({ Bucket: conn.bucket, Key: conn.objectKey(key) }));
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
-  });
+  const head = await headObject(conn, key);
   return head?.Metadata?.[META_WRITER] === writer;
 }
 
 /** A single PutObject (bodies below the multipart threshold), conditional when `ifAbsent`. */
 async function putObject(conn: S3Connection, target: Target, body: Uint8Array): Promise<PutResult> {
   const writer = randomUUID();
-  let lostResponse = false;
-  const result = await conn.send('PutObject', target.key, async (client, sdk, { attempt }) => {
-    try {
-      await client.send(
+  return conditionalWrite(
+    conn,
+    'PutObject',
+    target.key,
+    writer,
+    (client, sdk) =>
+      client.send(
         new sdk.PutObjectCommand({
           Bucket: conn.bucket,
           Key: conn.objectKey(target.key),
@@ -67,18 +64,36 @@ async function putObject(conn: S3Connection, target: Target, body: Uint8Array): 
           Metadata: metadata(target, writer),
           ...(target.ifAbsent ? { IfNoneMatch: '*' } : {}),
         }),
-      );
+      ),
+    (error) => target.ifAbsent && isPreconditionFailed(error),
+  );
+}
+
+/**
+ * Sends a write that may find the key taken (`taken` recognises the refusal): then
+ * { written: false } — unless the refusal came on a retry and the object carries our
+ * `writer` id, when our own earlier attempt wrote it and only its response was lost.
+ */
+async function conditionalWrite(
+  conn: S3Connection,
+  op: string,
+  key: string,
+  writer: string,
+  write: (client: S3Client, sdk: Sdk) => Promise<unknown>,
+  taken: (error: unknown, attempt: number) => boolean,
+): Promise<PutResult> {
+  let lostResponse = false;
+  const result = await conn.send(op, key, async (client, sdk, { attempt }): Promise<PutResult> => {
+    try {
+      await write(client, sdk);
       return { written: true };
     } catch (error) {
-      if (target.ifAbsent && isPreconditionFailed(error)) {
-        lostResponse = attempt > 1;
-        return { written: false };
-      }
-      throw error;
+      if (!taken(error, attempt)) throw error;
+      lostResponse = attempt > 1;
+      return { written: false };
     }
   });
-  // A retried conditional put that finds the key taken may have been beaten by our own first try.
-  if (lostResponse && (await writtenBy(conn, target.key, writer))) return { written: true };
+  if (lostResponse && (await writtenBy(conn, key, writer))) return { written: true };
   return result;
 }
 
@@ -91,13 +106,7 @@ interface PartSource {
 
 async function abortUpload(conn: S3Connection, key: string, uploadId: string): Promise<void> {
   await conn
-    .send('AbortMultipartUpload', key, async (client, sdk) => {
-      try {
-        await client.send(new sdk.AbortMultipartUploadCommand({ Bucket: conn.bucket, Key: conn.objectKey(key), UploadId: uploadId }));
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-    })
+    .send('AbortMultipartUpload', key, (client, sdk) => unlessNotFound(client.send(new sdk.AbortMultipartUploadCommand({ Bucket: conn.bucket, Key: conn.objectKey(key), UploadId: uploadId })), undefined))
     .catch(() => {
       // Best effort: `aero gc` (store.gc) aborts whatever is left.
     });
@@ -150,10 +159,13 @@ async function uploadPart(conn: S3Connection, key: string, uploadId: string, par
 }
 
 async function completeUpload(conn: S3Connection, target: Target, uploadId: string, writer: string, parts: UploadedPart[]): Promise<PutResult> {
-  let lostResponse = false;
-  const result = await conn.send('CompleteMultipartUpload', target.key, async (client, sdk, { attempt }) => {
-    try {
-      await client.send(
+  const result = await conditionalWrite(
+    conn,
+    'CompleteMultipartUpload',
+    target.key,
+    writer,
+    (client, sdk) =>
+      client.send(
         new sdk.CompleteMultipartUploadCommand({
           Bucket: conn.bucket,
           Key: conn.objectKey(target.key),
@@ -161,18 +173,10 @@ async function completeUpload(conn: S3Connection, target: Target, uploadId: stri
           MultipartUpload: { Parts: parts.map((part, i) => ({ ...part, PartNumber: i + 1 })) },
           ...(target.ifAbsent ? { IfNoneMatch: '*' } : {}),
         }),
-      );
-      return { written: true };
-    } catch (error) {
-      // 412: someone else created the key; NoSuchUpload on a retry: our first try completed.
-      if ((target.ifAbsent && isPreconditionFailed(error)) || (attempt > 1 && isNotFound(error))) {
-        lostResponse = attempt > 1;
-        return { written: false };
-      }
-      throw error;
-    }
-  });
-  if (lostResponse && (await writtenBy(conn, target.key, writer))) return { written: true };
+      ),
+    // 412: someone else created the key; NoSuchUpload on a retry: our first try completed.
+    (error, attempt) => (target.ifAbsent && isPreconditionFailed(error)) || (attempt > 1 && isNotFound(error)),
+  );
   if (!result.written) await abortUpload(conn, target.key, uploadId);
   return result;
 }
@@ -198,15 +202,7 @@ async function multipartUpload(conn: S3Connection, target: Target, source: PartS
 }
 
 async function alreadyThere(conn: S3Connection, key: string): Promise<boolean> {
-  return conn.send('HeadObject', key, async (client, sdk) => {
-    try {
-      await client.send(new sdk.HeadObjectCommand({ Bucket: conn.bucket, Key: conn.objectKey(key) }));
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
-  });
+  return (await headObject(conn, key)) !== undefined;
 }
 
 function target(key: string, options: PutOptions, metaSha256: string | undefined): Target {
