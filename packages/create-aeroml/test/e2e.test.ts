@@ -13,6 +13,14 @@ const BIN = new URL('../bin/create-aeroml.js', import.meta.url).pathname;
 const env: NodeJS.ProcessEnv = { ...process.env, npm_config_prefer_offline: 'true', CI: 'true', NO_COLOR: '1' };
 delete env.FORCE_COLOR;
 
+/** `create-aeroml <name> ...args --from-tarballs <tarballs> --yes` in a new folder outside the repo; the project's folder and its output. */
+async function createFromTarballs(tarballs: string, name: string, ...args: string[]): Promise<{ dir: string; stdout: string }> {
+  const cwd = await tempDir('e2e');
+  const { stdout } = await exec(process.execPath, [BIN, name, ...args, '--from-tarballs', tarballs, '--yes'], { cwd, env });
+  return { dir: join(cwd, name), stdout };
+}
+const aero = async (dir: string, ...args: string[]) => (await exec('npx', ['aero', ...args], { cwd: dir, env })).stdout;
+
 describe('generated projects work out of the box', () => {
   let tarballs = '';
   beforeAll(async () => {
@@ -22,15 +30,12 @@ describe('generated projects work out of the box', () => {
   });
 
   it('ts: create-aeroml --from-tarballs --yes installs, then npx aero run succeeds and reruns from cache', { timeout: 120_000 }, async () => {
-    const cwd = await tempDir('e2e');
-    const created = await exec(process.execPath, [BIN, 'app', '--template', 'ts', '--from-tarballs', tarballs, '--yes'], { cwd, env });
+    const created = await createFromTarballs(tarballs, 'app', '--template', 'ts');
     expect(created.stdout).toContain('Created app (ts) in app: 8 files.');
     expect(created.stdout).toContain('Next:\n  cd app && npx aero run');
-    const dir = join(cwd, 'app');
-    const first = await exec('npx', ['aero', 'run'], { cwd: dir, env });
-    expect(first.stdout).toMatch(/succeeded in .*: 3 ran, 0 cached, 0 failed/);
-    const second = await exec('npx', ['aero', 'run', 'fit.lr=0.05'], { cwd: dir, env });
-    expect(second.stdout).toMatch(/succeeded in .*: 2 ran, 1 cached, 0 failed/);
+    const dir = created.dir;
+    expect(await aero(dir, 'run')).toMatch(/succeeded in .*: 3 ran, 0 cached, 0 failed/);
+    expect(await aero(dir, 'run', 'fit.lr=0.05')).toMatch(/succeeded in .*: 2 ran, 1 cached, 0 failed/);
     await exec('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'], { cwd: dir, env });
     // A transitive dependency (the CLI's store) came from its tarball, not the registry.
     const lock = JSON.parse(await readFile(join(dir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
@@ -38,30 +43,23 @@ describe('generated projects work out of the box', () => {
   });
 
   it('python: the defineCommand step runs python3 and reports its metrics', { timeout: 120_000 }, async () => {
-    const cwd = await tempDir('e2e');
-    await exec(process.execPath, [BIN, 'py', '--template', 'python', '--from-tarballs', tarballs, '--yes'], { cwd, env });
-    const dir = join(cwd, 'py');
-    const r = await exec('npx', ['aero', 'run'], { cwd: dir, env });
-    expect(r.stdout).toMatch(/succeeded in .*: 2 ran, 0 cached, 0 failed/);
-    const show = JSON.parse((await exec('npx', ['aero', 'show', 'latest', '--json'], { cwd: dir, env })).stdout) as { actions: Array<{ id: string; metrics?: Record<string, number> }> };
+    const { dir } = await createFromTarballs(tarballs, 'py', '--template', 'python');
+    expect(await aero(dir, 'run')).toMatch(/succeeded in .*: 2 ran, 0 cached, 0 failed/);
+    const show = JSON.parse(await aero(dir, 'show', 'latest', '--json')) as { actions: Array<{ id: string; metrics?: Record<string, number> }> };
     expect(show.actions.find((a) => a.id === 'fit')?.metrics?.mse).toBeLessThan(0.01);
   });
 
   it('yaml: config groups pick the params; a sweep runs one trial per option', { timeout: 120_000 }, async () => {
-    const cwd = await tempDir('e2e');
-    await exec(process.execPath, [BIN, 'hy', '--template', 'yaml', '--from-tarballs', tarballs, '--yes'], { cwd, env });
-    const dir = join(cwd, 'hy');
-    const r = await exec('npx', ['aero', 'run'], { cwd: dir, env });
-    expect(r.stdout).toMatch(/succeeded in .*: 3 ran, 0 cached, 0 failed/);
-    const sweep = await exec('npx', ['aero', 'run', '-m', 'data=clean,noisy'], { cwd: dir, env });
-    expect(sweep.stdout).toMatch(/0 ran, 3 cached, 0 failed/); // clean: the run above
-    expect(sweep.stdout).toMatch(/3 ran, 0 cached, 0 failed/); // noisy: new data
+    const { dir } = await createFromTarballs(tarballs, 'hy', '--template', 'yaml');
+    expect(await aero(dir, 'run')).toMatch(/succeeded in .*: 3 ran, 0 cached, 0 failed/);
+    const sweep = await aero(dir, 'run', '-m', 'data=clean,noisy');
+    expect(sweep).toMatch(/0 ran, 3 cached, 0 failed/); // clean: the run above
+    expect(sweep).toMatch(/3 ran, 0 cached, 0 failed/); // noisy: new data
   });
 
   it('plugin handler: npm test builds it and passes describeHandler', { timeout: 120_000 }, async () => {
-    const cwd = await tempDir('e2e');
-    await exec(process.execPath, [BIN, 'aero-handler-lines', '--template', 'plugin', '--plugin-kind', 'handler', '--from-tarballs', tarballs, '--yes'], { cwd, env });
-    const r = await exec('npm', ['test'], { cwd: join(cwd, 'aero-handler-lines'), env });
+    const { dir } = await createFromTarballs(tarballs, 'aero-handler-lines', '--template', 'plugin', '--plugin-kind', 'handler');
+    const r = await exec('npm', ['test'], { cwd: dir, env });
     expect(r.stdout).toMatch(/Tests\s+21 passed \(21\)/);
   });
 });
