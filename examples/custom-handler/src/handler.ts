@@ -1,40 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { defineHandler, isAeroError, writeAtomic, type AssetHandler, type PluginBase } from '@aeroml/core';
-import { version } from '../package.json';
 import type { NetpbmImage } from './image.js';
 import { checkImage, formatNetpbm, parseNetpbm } from './netpbm.js';
 import { netpbmOptionsSchema, type NetpbmOptions, type ResolvedNetpbmOptions } from './options.js';
-import { netpbmError, NetpbmErrorCodes, PLUGIN } from './errors.js';
+import { identity, netpbmError, NetpbmErrorCodes, readFailed } from './errors.js';
 
 export type NetpbmHandler = AssetHandler<NetpbmImage>;
 
 /**
  * The `netpbm` handler for PGM (gray) and PPM (RGB) images: `plugins: [netpbmHandler()]`,
- * then outputs like `{ handler: 'netpbm', path: 'frames/{frame:04d}.pgm' }`.
+ * then outputs like `{ handler: 'netpbm', path: 'frames/{frame:04d}.pgm' }`. Its options
+ * are validated when the config is loaded: a typo fails before anything runs.
  */
-export const netpbmHandler: (options?: NetpbmOptions) => NetpbmHandler = defineHandler({
-  name: 'netpbm',
-  packageName: PLUGIN,
-  version,
-  factory: 'netpbmHandler',
-  // Validated when the config is loaded: a typo fails before anything runs.
-  options: netpbmOptionsSchema,
-  setup: (settings) => netpbmMembers(settings),
-});
+export const netpbmHandler: (options?: NetpbmOptions) => NetpbmHandler = defineHandler({ ...identity, name: 'netpbm', factory: 'netpbmHandler', options: netpbmOptionsSchema, setup: netpbmMembers });
 
 function netpbmMembers(settings: ResolvedNetpbmOptions): Omit<NetpbmHandler, keyof PluginBase> {
   return {
     extensions: ['pgm', 'ppm', 'pnm'],
 
     async read(path) {
-      let bytes: Uint8Array;
-      try {
-        bytes = await readFile(path);
-      } catch (error) {
-        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-        throw netpbmError(NetpbmErrorCodes.READ_FAILED, `Could not read ${path}: ${missing ? 'the file does not exist' : (error as Error).message}.`, missing ? 'Check the path.' : 'Check the file permissions.', error);
-      }
+      const bytes = await readFile(path).catch((error: unknown) => {
+        throw readFailed(path, error);
+      });
       return parseNetpbm(bytes, path);
     },
 
