@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { basicConf, withFiles } from './fixtures.js';
+import { basicConf, largeModelSources, withFiles } from './fixtures.js';
 import { load, loadError, project } from './helpers.js';
 
 describe('composition through the defaults list (Hydra "The Defaults List")', () => {
@@ -92,14 +92,7 @@ describe('composition through the defaults list (Hydra "The Defaults List")', ()
     const { params, sources } = await load(project(basicConf), ['+experiment=fast']);
     expect(params.model).toEqual({ name: 'large', units: 512, dropout: 0.1 });
     expect((params.trainer as Record<string, unknown>).epochs).toBe(1);
-    expect(sources.map((s) => s.file)).toEqual([
-      'conf/config.yaml',
-      'conf/model/large.yaml',
-      'conf/data/mnist.yaml',
-      'conf/trainer/default.yaml',
-      'conf/trainer/callbacks/early_stop.yaml',
-      'conf/experiment/fast.yaml',
-    ]);
+    expect(sources.map((s) => s.file)).toEqual([...largeModelSources, 'conf/experiment/fast.yaml']);
     // The command line still wins over the experiment's override.
     expect(((await load(project(basicConf), ['+experiment=fast', 'model=small'])).params.model as Record<string, unknown>).name).toBe('small');
   });

@@ -51,3 +51,6 @@ trainer:
 export function withFiles(extra: Record<string, string>): Record<string, string> {
   return { ...basicConf, ...extra };
 }
+
+/** The files basicConf composes with `model=large`, in composition order. */
+export const largeModelSources = ['conf/config.yaml', 'conf/model/large.yaml', 'conf/data/mnist.yaml', 'conf/trainer/default.yaml', 'conf/trainer/callbacks/early_stop.yaml'];

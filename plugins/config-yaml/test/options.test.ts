@@ -1,5 +1,6 @@
 import { AeroError } from '@aeroml/core';
 import { describe, expect, it } from 'vitest';
+import { pluginOptionsError } from '@aeroml/test-utils';
 import { yamlConfig, yamlConfigOptionsSchema } from '../src/index.js';
 
 describe('yamlConfig options', () => {
@@ -11,16 +12,9 @@ describe('yamlConfig options', () => {
   });
 
   it('bad options throw PLUGIN_OPTIONS_INVALID listing each problem with its path', () => {
-    let error: unknown;
-    try {
-      yamlConfig({ dir: '', missing: 'sometimes', extra: 1 } as never);
-    } catch (e) {
-      error = e;
-    }
+    const error = pluginOptionsError(() => yamlConfig({ dir: '', missing: 'sometimes', extra: 1 } as never), '@aeroml/config-yaml');
     expect(error).toBeInstanceOf(AeroError);
     const e = error as AeroError;
-    expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.plugin).toBe('@aeroml/config-yaml');
     expect(e.message).toBe(
       [
         'Invalid options for yamlConfig():',

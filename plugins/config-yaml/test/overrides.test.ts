@@ -28,11 +28,13 @@ describe('command-line overrides on the composed config (Hydra "Basic Override s
     expect((await load(project(basicConf), ['~data=mnist'])).params.data).toBeUndefined();
   });
 
-  it('a key not in the config needs + (struct mode), with a hint', async () => {
-    const error = await loadError(project(basicConf), ['model.depth=4']);
-    expect(error.code).toBe('OVERRIDE_INVALID');
-    expect(error.message).toBe('Cannot apply override `model.depth=4`: `model.depth` is not in the config.');
-    expect(error.hint).toBe('To add it, use +model.depth=4');
+  // One refused override each: the error has (at least) these fields.
+  it.each([
+    ['a key not in the config needs + (struct mode), with a hint', 'model.depth=4', { code: 'OVERRIDE_INVALID', message: 'Cannot apply override `model.depth=4`: `model.depth` is not in the config.', hint: 'To add it, use +model.depth=4' }],
+    ['a group takes option names, not values', 'model={units: 3}', { code: 'OVERRIDE_INVALID', message: 'Cannot apply override `model={units: 3}`: config group `model` takes an option name, a list of names or null.' }],
+    ['a sweep is refused by a single load (the CLI expands it with -m first)', 'model=small,large', { message: 'Cannot apply override `model=small,large`: `small,large` is a sweep; it expands into several runs.' }],
+  ])('%s', async (_name, override, expected) => {
+    expect(await loadError(project(basicConf), [override])).toMatchObject(expected);
   });
 
   it('a group not in the defaults list needs +; a group already there refuses +', async () => {
@@ -57,22 +59,11 @@ describe('command-line overrides on the composed config (Hydra "Basic Override s
     expect(noGroup.message).toBe('Config group `loss/focal` does not exist (selected by `+loss/focal=a` on the command line): there is no folder conf/loss/focal.');
   });
 
-  it('a group takes option names, not values', async () => {
-    const error = await loadError(project(basicConf), ['model={units: 3}']);
-    expect(error.code).toBe('OVERRIDE_INVALID');
-    expect(error.message).toBe('Cannot apply override `model={units: 3}`: config group `model` takes an option name, a list of names or null.');
-  });
-
   it('malformed overrides are reported with their columns, all at once', async () => {
     const error = await loadError(project(basicConf), ['model.units=[1', 'seed 2']);
     expect(error.code).toBe('OVERRIDE_INVALID');
     expect(error.message).toContain('Invalid override `model.units=[1` at column 15: expected `]` to close the list opened at column 13.');
     expect(error.message).toContain('Invalid override `seed 2` at column 5: whitespace in the key');
-  });
-
-  it('a sweep is refused by a single load (the CLI expands it with -m first)', async () => {
-    const error = await loadError(project(basicConf), ['model=small,large']);
-    expect(error.message).toBe('Cannot apply override `model=small,large`: `small,large` is a sweep; it expands into several runs.');
   });
 
   it('base params from aero.config.ts come first; YAML and overrides apply on top', async () => {

@@ -51,23 +51,16 @@ describe('YAML keys nothing reads are refused at plan time', () => {
     expect(await planned(conf)).toBeUndefined();
   });
 
-  it('++key adds a misspelled key: refused with the nearest name', async () => {
-    const error = await planned(conf, ['++to_healpix.orderng=NESTED']);
-    expect(error?.code).toBe('PLAN_UNKNOWN_PARAM');
-    expect(error?.message).toBe('Unknown param `to_healpix.orderng` (set on the command line): no action reads it.');
+  it.each([
     // `to_healpix.ordering` is in config.yaml, so the plain override works in struct mode.
-    expect(error?.hint).toBe('Did you mean `to_healpix.ordering`? aero run to_healpix.ordering=NESTED');
+    ['++key adds a misspelled key: refused with the nearest name', '++to_healpix.orderng=NESTED', 'Unknown param `to_healpix.orderng` (set on the command line): no action reads it.', 'Did you mean `to_healpix.ordering`? aero run to_healpix.ordering=NESTED'],
+    ['a misspelled key in a config group file is named with that file', 'model=typo', 'Unknown param `train.model.unitz` (set in conf/model/typo.yaml): no action reads it.', 'Did you mean `train.model.units`? Rename it in conf/model/typo.yaml.'],
+  ])('%s', async (_name, override, message, hint) => {
+    expect(await planned(conf, [override])).toMatchObject({ code: 'PLAN_UNKNOWN_PARAM', message, hint });
   });
 
   it('the hinted override really applies and plans', async () => {
     expect(await planned(conf, ['to_healpix.ordering=NESTED'])).toBeUndefined();
-  });
-
-  it('a misspelled key in a config group file is named with that file', async () => {
-    const error = await planned(conf, ['model=typo']);
-    expect(error?.code).toBe('PLAN_UNKNOWN_PARAM');
-    expect(error?.message).toBe('Unknown param `train.model.unitz` (set in conf/model/typo.yaml): no action reads it.');
-    expect(error?.hint).toBe('Did you mean `train.model.units`? Rename it in conf/model/typo.yaml.');
   });
 
   it('a misspelled top-level key in the primary config is refused, together with other problems', async () => {

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { bytesHandler, csvHandler, jsonHandler, jsonlHandler, textHandler, textHandlers } from '../src/index.js';
-import { rejection, useTempDir } from './helpers.js';
+import { pluginOptionsError, rejection, useTempDir } from '@aeroml/test-utils';
 
-const tmp = useTempDir();
+const tmp = useTempDir('aero-handler-text-');
 
 describe('errors', () => {
   it('TEXT_FILE_NOT_FOUND names the handler and the path', async () => {
@@ -111,20 +111,8 @@ describe('errors', () => {
   });
 
   it('PLUGIN_OPTIONS_INVALID lists every problem with its dot path', () => {
-    let e: any;
-    try {
-      csvHandler({ delimiter: ';;', header: 'yes', bogus: 1 } as never);
-    } catch (error) {
-      e = error;
-    }
-    expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.plugin).toBe('@aeroml/handler-text');
-    expect(e.message.split('\n')).toEqual([
-      'Invalid options for csvHandler():',
-      '  - `header`: expected boolean, received string',
-      '  - `delimiter`: must be exactly one character',
-      '  - `bogus`: unknown option.',
-    ]);
+    const e = pluginOptionsError(() => csvHandler({ delimiter: ';;', header: 'yes', bogus: 1 } as never), '@aeroml/handler-text');
+    expect(e.message.split('\n')).toEqual(['Invalid options for csvHandler():', '  - `header`: expected boolean, received string', '  - `delimiter`: must be exactly one character', '  - `bogus`: unknown option.']);
     expect(() => textHandlers({ csv: { newline: '\r' } } as never)).toThrow('Invalid options for textHandlers():\n  - `csv.newline`: must be "\\n" or "\\r\\n"');
     expect(() => jsonHandler({ indent: 4 } as never)).toThrow('Invalid options for jsonHandler():\n  - `indent`: unknown option.');
     expect(() => csvHandler({ delimiter: '"' })).toThrow('  - `delimiter`: must not be a quote or a line break');

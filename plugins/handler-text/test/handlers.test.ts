@@ -1,9 +1,9 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { bytesHandler, canonicalJson, csvHandler, jsonHandler, jsonlHandler, textHandler, textHandlers } from '../src/index.js';
-import { useTempDir } from './helpers.js';
+import { useTempDir } from '@aeroml/test-utils';
 
-const tmp = useTempDir();
+const tmp = useTempDir('aero-handler-text-');
 
 function sortedClone(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedClone);

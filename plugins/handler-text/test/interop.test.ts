@@ -3,12 +3,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvHandler, jsonHandler, jsonlHandler } from '../src/index.js';
-import { useTempDir } from './helpers.js';
+import { useTempDir } from '@aeroml/test-utils';
 
 // Files written by Python's csv and json modules are read here, and files written here
 // are read by Python: the formats are the real ones, not just self-consistent.
 const PYTHON = '/usr/bin/python3';
-const tmp = useTempDir();
+const tmp = useTempDir('aero-handler-text-');
 
 function python(script: string, ...args: string[]): string {
   return execFileSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8' });

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { localStore } from '../src/index.js';
-import { rejection, useTempDir } from './helpers.js';
+import { pluginOptionsError, rejection, useTempDir } from '@aeroml/test-utils';
 
-const tmp = useTempDir();
+const tmp = useTempDir('aero-store-local-');
 
 describe('LOCAL_STORE_KEY_INVALID: keys that would escape the store or are not keys', () => {
   const cases: Array<[string, string]> = [
@@ -104,20 +104,8 @@ describe('LOCAL_STORE_FILE_NOT_FOUND and LOCAL_STORE_IO_FAILED', () => {
 
 describe('PLUGIN_OPTIONS_INVALID', () => {
   it('lists every problem with its dot path', () => {
-    let e: any;
-    try {
-      localStore({ dir: 5, durable: 'yes', root: '/x' } as never);
-    } catch (error) {
-      e = error;
-    }
-    expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.plugin).toBe('@aeroml/store-local');
-    expect(e.message.split('\n')).toEqual([
-      'Invalid options for localStore():',
-      '  - `dir`: expected string, received number',
-      '  - `durable`: expected boolean, received string',
-      '  - `root`: unknown option.',
-    ]);
+    const e = pluginOptionsError(() => localStore({ dir: 5, durable: 'yes', root: '/x' } as never), '@aeroml/store-local');
+    expect(e.message.split('\n')).toEqual(['Invalid options for localStore():', '  - `dir`: expected string, received number', '  - `durable`: expected boolean, received string', '  - `root`: unknown option.']);
     expect(() => localStore({ dir: '' })).toThrow('Invalid options for localStore():\n  - `dir`: must not be empty');
   });
 });

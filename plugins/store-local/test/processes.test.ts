@@ -1,12 +1,15 @@
 import { execFile, spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { localStore } from '../src/index.js';
-import { packageDir, requireDist, useTempDir } from './helpers.js';
+import { requireBuilt, useTempDir } from '@aeroml/test-utils';
 
-const tmp = useTempDir();
-requireDist();
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+
+const tmp = useTempDir('aero-store-local-');
+requireBuilt(packageDir, 'plugins/store-local');
 const fixture = (name: string) => join(packageDir, 'test', 'fixtures', name);
 
 /** Runs the slow writer until its first MiB is on disk, then SIGKILLs it. */

@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { localStore } from '../src/index.js';
-import { useTempDir } from './helpers.js';
+import { useTempDir } from '@aeroml/test-utils';
 
-const tmp = useTempDir();
+const tmp = useTempDir('aero-store-local-');
 const collect = async (it: AsyncIterable<string>) => {
   const out: string[] = [];
   for await (const k of it) out.push(k);

@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFileTracker } from '../src/index.js';
-import { packageDir, requireDist, useTempDir } from './helpers.js';
+import { requireBuilt, useTempDir } from '@aeroml/test-utils';
+import { packageDir } from './helpers.js';
 
-const tmp = useTempDir();
-requireDist();
+const tmp = useTempDir('aero-tracker-file-');
+requireBuilt(packageDir, 'plugins/tracker-file');
 
 describe('a logger killed mid-run', () => {
   it('loses no batch whose logMetrics call had resolved, and the files stay readable', async () => {

@@ -2,9 +2,10 @@ import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileTracker, readFileTracker } from '../src/index.js';
-import { actionInfo, rejection, runInfo, useTempDir } from './helpers.js';
+import { pluginOptionsError, rejection, useTempDir } from '@aeroml/test-utils';
+import { actionInfo, runInfo } from './helpers.js';
 
-const tmp = useTempDir();
+const tmp = useTempDir('aero-tracker-file-');
 
 async function smallRun(runDir: string) {
   const t = fileTracker();
@@ -125,30 +126,12 @@ describe('errors', () => {
   });
 
   it('PLUGIN_OPTIONS_INVALID lists every problem with its dot path', () => {
-    let e: any;
-    try {
-      fileTracker({ fsync: 'always', dir: 'x' } as never);
-    } catch (error) {
-      e = error;
-    }
-    expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.plugin).toBe('@aeroml/tracker-file');
-    expect(e.message.split('\n')).toEqual([
-      'Invalid options for fileTracker():',
-      '  - `fsync`: expected boolean, received string',
-      '  - `dir`: unknown option.',
-    ]);
+    const e = pluginOptionsError(() => fileTracker({ fsync: 'always', dir: 'x' } as never), '@aeroml/tracker-file');
+    expect(e.message.split('\n')).toEqual(['Invalid options for fileTracker():', '  - `fsync`: expected boolean, received string', '  - `dir`: unknown option.']);
   });
 
   it('PLUGIN_OPTIONS_INVALID for the removed `cachedActionFiles` option (instances have no folders to give)', () => {
-    let e: any;
-    try {
-      fileTracker({ cachedActionFiles: true } as never);
-    } catch (error) {
-      e = error;
-    }
-    expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(e.plugin).toBe('@aeroml/tracker-file');
+    const e = pluginOptionsError(() => fileTracker({ cachedActionFiles: true } as never), '@aeroml/tracker-file');
     expect(e.message.split('\n')).toEqual(['Invalid options for fileTracker():', '  - `cachedActionFiles`: unknown option.']);
     expect(e.hint).toMatch(/@aeroml\/tracker-file README/);
   });

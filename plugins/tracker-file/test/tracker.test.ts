@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ArtifactRef } from '@aeroml/core';
 import { fileTracker, readFileTracker, readMetrics } from '../src/index.js';
-import { actionInfo, runInfo, useTempDir } from './helpers.js';
+import { useTempDir } from '@aeroml/test-utils';
+import { actionInfo, runInfo } from './helpers.js';
 
-const tmp = useTempDir();
+const tmp = useTempDir('aero-tracker-file-');
 const json = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
 const lines = async (path: string) => (await readFile(path, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
 const ref = (name: string, digest: string): ArtifactRef => ({ name, digest, handler: 'json', files: [{ path: 'a.json', sha256: digest, size: 1 }], manifestKey: `artifacts/${name}/${digest}.json` });
