@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GLOBAL_OPTIONS } from '../src/args.js';
 import { COMMANDS } from '../src/help.js';
-import { CLI, aero, copyQuickstart, makeProject, plainEnv } from './helpers.js';
+import { aero, CLI, copyQuickstart, makeProject, plainEnv, refused } from './helpers.js';
 
 // The completion scripts run in real shells against a real project (the quick start:
 // ingest, split, train, evaluate), calling a real `aero` on PATH for the action names.
@@ -57,12 +57,8 @@ describe('aero completion --actions', () => {
   });
 
   it('refuses a missing or unknown shell (exit 2, with the nearest shell)', async () => {
-    const none = await aero(outside, 'completion');
-    expect(none.code).toBe(2);
-    expect(none.stderr).toBe('[aero] USAGE_INVALID: `aero completion` needs a shell: bash, zsh or fish.\n  hint: aero completion bash > ~/.local/share/bash-completion/completions/aero\n');
-    const typo = await aero(outside, 'completion', 'bsh');
-    expect(typo.code).toBe(2);
-    expect(typo.stderr).toBe('[aero] USAGE_INVALID: Unknown shell `bsh`: aero completion writes scripts for bash, zsh and fish.\n  hint: Did you mean `bash`? aero completion bash\n');
+    expect(await refused(outside, 'completion')).toBe('[aero] USAGE_INVALID: `aero completion` needs a shell: bash, zsh or fish.\n  hint: aero completion bash > ~/.local/share/bash-completion/completions/aero\n');
+    expect(await refused(outside, 'completion', 'bsh')).toBe('[aero] USAGE_INVALID: Unknown shell `bsh`: aero completion writes scripts for bash, zsh and fish.\n  hint: Did you mean `bash`? aero completion bash\n');
     const both = await aero(outside, 'completion', 'zsh', '--actions');
     expect(both.stderr).toBe('[aero] USAGE_INVALID: --actions prints action names and takes no shell, got `zsh`.\n  hint: Run `aero completion zsh` for the script.\n');
   });

@@ -1,7 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aeroCliEnv, writeProject } from '@aeroml/test-utils';
+import { expect } from 'vitest';
 
 export const CLI = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -14,14 +17,8 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function makeProject(name: string, files: Record<string, string>): Promise<string> {
-  await mkdir(ROOT, { recursive: true });
-  const dir = await mkdtemp(join(ROOT, `${name}-`));
-  for (const [file, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, file)), { recursive: true });
-    await writeFile(join(dir, file), content);
-  }
-  return dir;
+export function makeProject(name: string, files: Record<string, string>): Promise<string> {
+  return writeProject(ROOT, name, files);
 }
 
 /** A fresh copy of examples/quickstart (without its .aero). */
@@ -34,11 +31,7 @@ export async function copyQuickstart(): Promise<string> {
 }
 
 /** The environment CLI children get: plain output whatever the test runner sets (Nx sets FORCE_COLOR). */
-export function plainEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', NO_COLOR: '1', ...extra };
-  delete env.FORCE_COLOR;
-  return env;
-}
+export const plainEnv = aeroCliEnv;
 
 export function startAero(cwd: string, args: string[], env: Record<string, string> = {}): { child: ChildProcess; result: Promise<CliResult>; output: () => string } {
   const child = spawn(process.execPath, [CLI, ...args], { cwd, env: plainEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -52,6 +45,13 @@ export function startAero(cwd: string, args: string[], env: Record<string, strin
 
 export function aero(cwd: string, ...args: string[]): Promise<CliResult> {
   return startAero(cwd, args).result;
+}
+
+/** Runs `aero ...args` in `cwd`, expects it to refuse (exit code 2) and returns its stderr for the caller's message assertion. */
+export async function refused(cwd: string, ...args: string[]): Promise<string> {
+  const r = await aero(cwd, ...args);
+  expect(r.code).toBe(2);
+  return r.stderr;
 }
 
 export async function readJson<T = any>(path: string): Promise<T> {
@@ -74,4 +74,10 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Starts (or finds running) the MLflow test server of tools/mlflow/start.sh and returns its tracking URI. */
+export function startMlflow(): string {
+  execFileSync('bash', [join(REPO, 'tools/mlflow/start.sh')], { stdio: 'ignore', timeout: 15 * 60_000 });
+  return /^MLFLOW_TRACKING_URI=(.+)$/m.exec(readFileSync(join(REPO, '.tools/mlflow.env'), 'utf8'))![1]!.trim();
 }

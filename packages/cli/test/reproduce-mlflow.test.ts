@@ -1,18 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aero, makeProject } from './helpers.js';
+import { aero, makeProject, startMlflow } from './helpers.js';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 let trackingUri = '';
 
 // aero tag through the CLI, mirrored by a real tracker plugin to a real MLflow server.
 beforeAll(() => {
-  execFileSync('bash', [join(REPO, 'tools/mlflow/start.sh')], { stdio: 'ignore', timeout: 15 * 60_000 });
-  trackingUri = /^MLFLOW_TRACKING_URI=(.+)$/m.exec(readFileSync(join(REPO, '.tools/mlflow.env'), 'utf8'))![1]!.trim();
+  trackingUri = startMlflow();
 }, 15 * 60_000);
 
 async function mlflow<T>(path: string, body?: unknown): Promise<T> {

@@ -1,20 +1,16 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aero, makeProject } from './helpers.js';
+import { aero, makeProject, startMlflow } from './helpers.js';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 let trackingUri = '';
 
 // aero tune through the CLI with the MLflow tracker plugin, against a real MLflow server
 // (tools/mlflow/start.sh): the study is one parent run, each trial a nested run under it,
 // each trial's actions nested under the trial.
 beforeAll(() => {
-  execFileSync('bash', [join(REPO, 'tools/mlflow/start.sh')], { stdio: 'ignore', timeout: 15 * 60_000 });
-  trackingUri = /^MLFLOW_TRACKING_URI=(.+)$/m.exec(readFileSync(join(REPO, '.tools/mlflow.env'), 'utf8'))![1]!.trim();
+  trackingUri = startMlflow();
 }, 15 * 60_000);
 
 interface Run {

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aero, CLI, copyQuickstart, makeProject, plainEnv, startAero, waitFor } from './helpers.js';
+import { aero, CLI, copyQuickstart, makeProject, plainEnv, refused, startAero, waitFor } from './helpers.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const events = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
@@ -60,9 +60,7 @@ describe('aero tune (CLI)', () => {
     const best = events(r.stdout).at(-1)!.best;
     expect(show.stdout).toContain(`Run it: aero run ${best.overrides.join(' ')}`);
     expect(show.stdout).toContain('Dashboard: optuna-dashboard .aero/tune/lr/optuna-journal.log');
-    const missing = await aero(dir, 'tune', 'show', '--study', 'rl');
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('TUNE_STUDY_NOT_FOUND: No study named `rl` (studies: lr). Did you mean `lr`?');
+    expect(await refused(dir, 'tune', 'show', '--study', 'rl')).toContain('TUNE_STUDY_NOT_FOUND: No study named `rl` (studies: lr). Did you mean `lr`?');
   });
 
   it('reads a tune: block from a YAML config (conf/config.yaml), under the command line', { timeout: 120_000 }, async () => {
@@ -95,9 +93,7 @@ export default defineConfig({ actions: [quad], plugins: [yamlConfig({ dir: 'conf
       expect(t.value).toBeCloseTo(((t.params['quad.x'] as number) - 1) ** 2 + 1, 10);
     }
     const bad = await makeProject('tune-yaml-bad', { 'aero.config.ts': "import { yamlConfig } from '@aeroml/config-yaml';\nimport { defineConfig } from '@aeroml/core';\nexport default defineConfig({ actions: [], plugins: [yamlConfig({ dir: 'conf' })] });\n", 'conf/config.yaml': 'tune:\n  trails: 3\n' });
-    const refused = await aero(bad, 'tune', 'x=interval(0, 1)', '--objective', 'a.b');
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('CONFIG_INVALID: the YAML config: the tune block is invalid:\n  - unknown key `tune.trails`');
+    expect(await refused(bad, 'tune', 'x=interval(0, 1)', '--objective', 'a.b')).toContain('CONFIG_INVALID: the YAML config: the tune block is invalid:\n  - unknown key `tune.trails`');
   });
 
   it('gp (Optuna GPSampler on torch, CPU only) end to end: every trial told, the study resumed without rerunning one', { timeout: 300_000 }, async () => {

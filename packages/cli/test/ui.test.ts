@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { aero, makeProject, startAero, waitFor } from './helpers.js';
+import { aero, makeProject, refused, startAero, waitFor } from './helpers.js';
 
 const config = `import { defineAction, defineConfig } from '@aeroml/core';
 const a = defineAction({ name: 'a', outputs: { o: { handler: 'json' } }, async run({ outputs }) { await outputs.o.write({ ok: 1 }); } });
@@ -23,9 +23,7 @@ describe('aero ui and aero report (CLI)', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const r = await aero(dir, 'ui', '--port', String(port));
-      expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`[aero] [@aeroml/ui] UI_PORT_IN_USE: Port ${port} on 127.0.0.1 is already in use by another program.\n  hint: Pick another port: aero ui --port ${port + 1}\n`);
+      expect(await refused(dir, 'ui', '--port', String(port))).toBe(`[aero] [@aeroml/ui] UI_PORT_IN_USE: Port ${port} on 127.0.0.1 is already in use by another program.\n  hint: Pick another port: aero ui --port ${port + 1}\n`);
     } finally {
       blocker.close();
     }
@@ -33,9 +31,7 @@ describe('aero ui and aero report (CLI)', () => {
 
   it('a port that is not a number is UI_LISTEN_INVALID', async () => {
     const dir = await makeProject('ui-badport', { 'aero.config.ts': config });
-    const r = await aero(dir, 'ui', '--port', 'http');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe('[aero] [@aeroml/ui] UI_LISTEN_INVALID: --port must be a whole number from 0 to 65535, got `http`.\n  hint: Pick a free port: aero ui --port 4174\n');
+    expect(await refused(dir, 'ui', '--port', 'http')).toBe('[aero] [@aeroml/ui] UI_LISTEN_INVALID: --port must be a whole number from 0 to 65535, got `http`.\n  hint: Pick a free port: aero ui --port 4174\n');
   });
 
   it('--host 0.0.0.0 serves, with a warning on stderr', async () => {
@@ -52,9 +48,7 @@ describe('aero ui and aero report (CLI)', () => {
   it('aero report of an unknown run is RUN_NOT_FOUND; an unwritable --out is UI_REPORT_WRITE_FAILED', async () => {
     const dir = await makeProject('ui-report', { 'aero.config.ts': config });
     expect((await aero(dir, 'run')).code).toBe(0);
-    const missing = await aero(dir, 'report', 'nope', '--out', 'r.html');
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('[aero] RUN_NOT_FOUND: No run matches `nope`.\n  hint: List runs with `aero ps`; use a run id, a unique prefix of one, or `latest`.\n');
+    expect(await refused(dir, 'report', 'nope', '--out', 'r.html')).toBe('[aero] RUN_NOT_FOUND: No run matches `nope`.\n  hint: List runs with `aero ps`; use a run id, a unique prefix of one, or `latest`.\n');
     const bad = await aero(dir, 'report', '--out', 'aero.config.ts/report.html');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^\[aero\] \[@aeroml\/ui\] UI_REPORT_WRITE_FAILED: Cannot write the report to .*aero\.config\.ts\/report\.html: ENOTDIR: .*\.\n  hint: Check that the folder exists and is writable, or write elsewhere: aero report --out report\.html\n$/);

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAero, type AeroCliResult } from '@aeroml/test-utils';
+import { runAero, writeProject, type AeroCliResult } from '@aeroml/test-utils';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 export const CLI = join(REPO, 'packages/cli/dist/bin.js');
@@ -81,14 +81,8 @@ const publish = defineAction({
 export default defineConfig({ project: 'ui-fixture', actions: [prepare, train, evaluate, flaky, publish] });
 `;
 
-export async function makeProject(name: string, files: Record<string, string>): Promise<string> {
-  await mkdir(ROOT, { recursive: true });
-  const dir = await mkdtemp(join(ROOT, `${name}-`));
-  for (const [file, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, file)), { recursive: true });
-    await writeFile(join(dir, file), content);
-  }
-  return dir;
+export function makeProject(name: string, files: Record<string, string>): Promise<string> {
+  return writeProject(ROOT, name, files);
 }
 
 export function aero(cwd: string, ...args: string[]): Promise<AeroCliResult> {
