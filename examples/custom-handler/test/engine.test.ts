@@ -1,20 +1,13 @@
 // The handler inside a real aero pipeline (createAero + run): outputs are written through it,
 // inputs read back through it, and a second run is served from the cache.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { useTempDir } from '@aeroml/test-utils';
+import { expect, it } from 'vitest';
 import { createAero, defineAction, defineConfig } from '@aeroml/core';
 import { localStore } from '@aeroml/store-local';
 import { netpbmHandler, netpbmImage, type NetpbmImage } from '../src/index.js';
 
-let root = '';
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'aero-netpbm-engine-'));
-});
-afterAll(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
-});
+const tmp = useTempDir('aero-netpbm-engine-');
 
 // The example of docs/guides/write-a-handler.md.
 const gradient = defineAction({
@@ -40,6 +33,7 @@ const invert = defineAction({
 });
 
 it('runs gradient -> invert through the engine, then serves both from the cache', async () => {
+  const root = tmp.path();
   const config = defineConfig({ project: 'netpbm', actions: [gradient, invert], plugins: [localStore({ dir: '.aero', cwd: root }), netpbmHandler()] });
   const aero = await createAero({ cwd: root, config });
   const first = await aero.run();

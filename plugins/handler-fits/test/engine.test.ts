@@ -1,20 +1,13 @@
 // The real aero engine running a partitioned pipeline whose artifacts are FITS files.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { useTempDir } from '@aeroml/test-utils';
+import { expect, it } from 'vitest';
 import { createAero, defineAction, defineConfig } from '@aeroml/core';
 import { localStore } from '@aeroml/store-local';
 import { fitsHandler, fitsImage, getValue, type FitsImage } from '../src/index.js';
 import { fitsRef, type RefFile } from './python.js';
 
-let root = '';
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'aero-fits-engine-'));
-});
-afterAll(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
-});
+const tmp = useTempDir('aero-fits-engine-');
 
 // The docs example (docs/plugins/handler-fits.md): simulate maps per split, then summarize them.
 const simulate = defineAction({
@@ -48,6 +41,7 @@ const summarize = defineAction({
 });
 
 it('runs a partitioned FITS pipeline through the engine; astropy reads the artifacts; a rerun is cached', async () => {
+  const root = tmp.path();
   const aero = await createAero({ cwd: root, config: defineConfig({ project: 'fits', actions: [simulate, summarize], plugins: [localStore({ dir: '.aero', cwd: root }), fitsHandler({ checksum: true })] }) });
   const first = await aero.run();
   expect(first.status).toBe('succeeded');

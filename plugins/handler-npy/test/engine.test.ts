@@ -1,20 +1,13 @@
 // The real aero engine running a two-action pipeline whose artifact is an .npy array.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { useTempDir } from '@aeroml/test-utils';
+import { expect, it } from 'vitest';
 import { createAero, defineAction, defineConfig } from '@aeroml/core';
 import { localStore } from '@aeroml/store-local';
 import { ndarray, npyHandlers, type NDArray } from '../src/index.js';
 import { npyRef, type RefArray } from './python.js';
 
-let root = '';
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'aero-npy-engine-'));
-});
-afterAll(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
-});
+const tmp = useTempDir('aero-npy-engine-');
 
 // The docs example (docs/plugins/handler-npy.md): an action writes an array, another reads it.
 const embed = defineAction({
@@ -45,6 +38,7 @@ const norms = defineAction({
 });
 
 it('runs a pipeline through the engine; numpy reads the artifacts; a rerun is cached', async () => {
+  const root = tmp.path();
   const aero = await createAero({ cwd: root, config: defineConfig({ project: 'npy', actions: [embed, norms], plugins: [localStore({ dir: '.aero', cwd: root }), npyHandlers()] }) });
   const first = await aero.run();
   expect(first.status).toBe('succeeded');
