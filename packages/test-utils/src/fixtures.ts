@@ -111,3 +111,16 @@ export function thrown(fn: () => unknown): any {
   }
   throw new Error('expected the call to throw');
 }
+
+/**
+ * Calls a plugin factory that must refuse its options and returns the error it threw,
+ * checked (vitest `expect`) to have the code `PLUGIN_OPTIONS_INVALID` and to come from
+ * `plugin` (its package name); the caller asserts the message.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function pluginOptionsError(fn: () => unknown, plugin: string): any {
+  const error = thrown(fn);
+  expect(error.code).toBe('PLUGIN_OPTIONS_INVALID');
+  expect(error.plugin).toBe(plugin);
+  return error;
+}

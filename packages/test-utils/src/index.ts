@@ -15,13 +15,15 @@ export type { DescribeHandlerOptions, HandlerFactory, HandlerSample } from './ha
 export { flattenParams, readAll, collect } from './util.js';
 export { describeLauncher } from './launcher.js';
 export type { DescribeLauncherOptions } from './launcher.js';
-export { runAero, aeroCliEnv } from './run-aero.js';
+export { runAero, aeroCliEnv, latestRunOutputs } from './run-aero.js';
 export type { RunAeroOptions, AeroCliResult } from './run-aero.js';
 export { describeConfigLoader } from './config-loader.js';
 export type { DescribeConfigLoaderOptions, ConfigLoaderFactory, ProjectFiles, RefusedInput } from './config-loader.js';
-export { useTempDir, rejection, thrown, pluginRejection, requireBuilt, closedPort, writeProject } from './fixtures.js';
+export { useTempDir, rejection, thrown, pluginRejection, pluginOptionsError, requireBuilt, closedPort, writeProject } from './fixtures.js';
 export type { TempDir } from './fixtures.js';
 export { referencePython, pythonReference, runSetupScript } from './python-reference.js';
 export { markdownBlocks, aeroCommands } from './docs-examples.js';
 export type { MarkdownBlock } from './docs-examples.js';
 export { launcherWorkerScript, launcherWorkerExec, workerOutputPath, tempProject, jobSpec, launchContext } from './launcher-fixtures.js';
+export { launcherPipelineSource, nullTrackerSource } from './launcher-pipeline.js';
+export type { LauncherPipelineOptions } from './launcher-pipeline.js';

@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAero, type AeroCliResult, type RunAeroOptions } from './run-aero.js';
+import { launcherPipelineSource } from './launcher-pipeline.js';
+import { latestRunOutputs, runAero, type AeroCliResult, type RunAeroOptions } from './run-aero.js';
 
 export interface DescribeLauncherOptions {
   /** Name the launcher registers (`--launcher <name>`). */
@@ -25,41 +26,13 @@ export interface DescribeLauncherOptions {
   env?: Record<string, string>;
 }
 
-const PIPELINE = (o: DescribeLauncherOptions) => `import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { defineAction, defineConfig } from '@aeroml/core';
-${o.pluginImport}
-
-const seed = defineAction({
-  name: 'seed',
-  outputs: { values: { handler: 'json' } },
-  async run({ outputs, log }) {
-    log.info('seed says hello');
-    await outputs.values.write([1, 2, 3, 4]);
-  },
-});
-const scale = defineAction({
-  name: 'scale',
-  partitions: { k: [2, 3] },
-  inputs: { values: seed.output('values') },
-  outputs: { scaled: { handler: 'json', path: 'scaled-{k}.json' } },
-  async run({ inputs, outputs, partition, log }) {
-    const values = await inputs.values.read();
-    log.metric('k', Number(partition.k));
-    await outputs.scaled.write(values.map((v) => v * Number(partition.k)));
-  },
-});
-const total = defineAction({
-  name: 'total',
-  inputs: { parts: scale.output('scaled').all() },
-  outputs: { sum: { handler: 'json' } },
-  async run({ inputs, outputs }) {
-    let sum = 0;
-    for (const p of inputs.parts) for (const v of await p.read()) sum += v;
-    await outputs.sum.write({ sum });
-  },
-});
-const fail = defineAction({ name: 'fail', run() { throw new Error('deliberate failure in the worker'); } });
+// The shared pipeline plus actions that fail, crash and wait; AERO_CONFORMANCE_ACTIONS picks which run.
+const PIPELINE = (o: DescribeLauncherOptions) =>
+  launcherPipelineSource({
+    pluginImport: o.pluginImport,
+    plugins: o.pluginExpression,
+    metric: true,
+    extraActions: `const fail = defineAction({ name: 'fail', run() { throw new Error('deliberate failure in the worker'); } });
 const crash = defineAction({ name: 'crash', run() { process.exit(3); } });
 const wait = defineAction({
   name: 'wait',
@@ -71,11 +44,9 @@ const wait = defineAction({
 });
 const pick = process.env.AERO_CONFORMANCE_ACTIONS ?? 'seed,scale,total';
 const all = { seed, scale, total, fail, crash, wait };
-export default defineConfig({
-  actions: pick.split(',').map((n) => all[n]),
-  plugins: [${o.pluginExpression}],
-});
-`;
+`,
+    actions: "pick.split(',').map((n) => all[n])",
+  });
 
 function runCli(o: DescribeLauncherOptions, cwd: string, args: string[], env: Record<string, string>, onStdout?: RunAeroOptions['onStdout']): Promise<AeroCliResult> {
   return runAero(o.cli, cwd, args, { env: { ...o.env, ...env }, onStdout });
@@ -88,9 +59,8 @@ async function project(o: DescribeLauncherOptions): Promise<string> {
   return dir;
 }
 
-async function outputsOf(o: DescribeLauncherOptions, dir: string): Promise<unknown> {
-  const show = await runCli(o, dir, ['show', 'latest', '--json'], {});
-  return (JSON.parse(show.stdout) as { actions: Array<{ id: string; outputs?: unknown }> }).actions.map((a) => [a.id, a.outputs]);
+function outputsOf(o: DescribeLauncherOptions, dir: string): Promise<unknown> {
+  return latestRunOutputs(o.cli, dir, { ...o.env });
 }
 
 /**

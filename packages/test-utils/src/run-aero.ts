@@ -47,3 +47,13 @@ export function runAero(cli: string, cwd: string, args: string[], options: RunAe
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * The `[instance id, outputs]` pairs of the latest run in `cwd`, from `aero show latest
+ * --json`: what two runs of one pipeline (e.g. with the inline launcher and another) must
+ * agree on when they produced the same artifacts.
+ */
+export async function latestRunOutputs(cli: string, cwd: string, env: Record<string, string> = {}): Promise<Array<[string, unknown]>> {
+  const show = await runAero(cli, cwd, ['show', 'latest', '--json'], { env });
+  return (JSON.parse(show.stdout) as { actions: Array<{ id: string; outputs?: unknown }> }).actions.map((a) => [a.id, a.outputs]);
+}

@@ -1,7 +1,5 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAero } from '@aeroml/test-utils';
+import { latestRunOutputs, launcherPipelineSource, nullTrackerSource, runAero, writeProject } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
 
 // The real thing end to end: `aero run --launcher docker` → podman → `aero exec` inside
@@ -10,46 +8,22 @@ import { describe, expect, it } from 'vitest';
 const cli = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
 const workDir = fileURLToPath(new URL('../.aero/e2e', import.meta.url));
 
-const CONFIG = `import { defineAction, defineConfig } from '@aeroml/core';
-import { dockerLauncher } from '@aeroml/launcher-docker';
-
-const nullTracker = { kind: 'tracker', name: 'null', version: '0', startRun() {}, startAction() {}, logParams() {}, logMetrics() {}, logArtifact() {}, setTags() {}, endAction() {}, endRun() {}, async flush() {}, async close() {} };
-const seed = defineAction({
-  name: 'seed',
-  outputs: { values: { handler: 'json' } },
-  async run({ outputs, log }) {
-    log.info('seed says hello from ' + (process.env.AERO_WHERE ?? 'nowhere'));
-    await outputs.values.write([1, 2, 3, 4]);
-  },
-});
-const scale = defineAction({
-  name: 'scale',
-  partitions: { k: [2, 3] },
-  inputs: { values: seed.output('values') },
-  outputs: { scaled: { handler: 'json', path: 'scaled-{k}.json' } },
-  async run({ inputs, outputs, partition }) {
-    const values = await inputs.values.read();
-    await outputs.scaled.write(values.map((v) => v * Number(partition.k)));
-  },
-});
-export default defineConfig({
-  actions: [seed, scale],
-  plugins: [
-    nullTracker,
+const CONFIG = launcherPipelineSource({
+  pluginImport: "import { dockerLauncher } from '@aeroml/launcher-docker';",
+  greeting: "'seed says hello from ' + (process.env.AERO_WHERE ?? 'nowhere')",
+  total: false,
+  plugins: `${nullTrackerSource},
     dockerLauncher({ runtime: 'podman', runtimeArgs: ['--runtime', 'runc', '--cgroup-manager=cgroupfs'], image: 'localhost/aero-node:test', pull: 'never', env: { AERO_WHERE: 'a container' } }),
-  ],
+  `,
 });
-`;
 
 const aero = (cwd: string, args: string[]) => runAero(cli, cwd, args);
 
-const outputs = async (dir: string) => (JSON.parse((await aero(dir, ['show', 'latest', '--json'])).stdout) as { actions: Array<{ id: string; outputs?: unknown }> }).actions.map((a) => [a.id, a.outputs]);
+const outputs = (dir: string) => latestRunOutputs(cli, dir);
 
 describe('aero run --launcher docker (real CLI and worker in podman)', () => {
   it('runs a partitioned pipeline in containers with the inline launcher’s digests', async () => {
-    await mkdir(workDir, { recursive: true });
-    const dir = await mkdtemp(join(workDir, 'run-'));
-    await writeFile(join(dir, 'aero.config.ts'), CONFIG);
+    const dir = await writeProject(workDir, 'run', { 'aero.config.ts': CONFIG });
     const inline = await aero(dir, ['run', '--launcher', 'inline']);
     expect(inline.code).toBe(0);
     const expected = await outputs(dir);
