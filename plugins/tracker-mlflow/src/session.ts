@@ -1,8 +1,8 @@
 // One aero run's connection to MLflow: its spool, its sender and the background loop that
 // sends with backoff. Tracker calls only append to the spool and return; sending happens
 // here, so a slow or dead server never blocks the pipeline.
-import type { Logger } from '@aeroml/core';
-import { isMlflowRequestError, serverAbsent, type MlflowClient } from './client/client.js';
+import { serverAbsent, type Logger } from '@aeroml/core';
+import { isMlflowRequestError, type MlflowClient } from './client/client.js';
 import { mlflowError, MlflowErrorCodes } from './errors.js';
 import type { NewOp } from './ops.js';
 import type { StoreLike } from './options.js';

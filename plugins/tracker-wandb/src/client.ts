@@ -2,6 +2,8 @@
 // failures W&B's own clients retry (network errors, 408, 429, 5xx) and a clear verdict
 // on the rest, so the sender knows whether to wait, stop or record a rejection.
 
+import { serverAbsent } from '@aeroml/core';
+
 export type FailureKind = 'transient' | 'auth' | 'rejected';
 
 export class RequestFailure extends Error {
@@ -65,20 +67,6 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 export function backoffMs(attempt: number, policy: RetryPolicy, random = Math.random): number {
   const exp = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** attempt);
   return Math.round(exp / 2 + (random() * exp) / 2);
-}
-
-/** Error codes of a connection that found nothing listening, or no such host. */
-const ABSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/**
- * Whether a failed fetch found no server at all (refused, unresolvable, unroutable, or a
- * port fetch never connects to), as opposed to a dropped connection or a slow answer: a
- * server that is there but flaky is retried in full.
- */
-export function serverAbsent(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (!cause) return false;
-  return (typeof cause.code === 'string' && ABSENT_CODES.has(cause.code)) || cause.message === 'bad port';
 }
 
 function describeNetworkError(error: unknown): string {

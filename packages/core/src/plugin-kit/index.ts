@@ -5,3 +5,4 @@ export { defineTracker, type TrackerMembers } from './define-tracker.js';
 export { defineHandler, type HandlerMembers } from './define-handler.js';
 export { defineLauncher, type LauncherMembers } from './define-launcher.js';
 export { defineConfigLoader, type ConfigLoaderMembers } from './define-config-loader.js';
+export { serverAbsent } from './server-absent.js';

@@ -75,18 +75,14 @@ interface CallOptions {
   json?: unknown;
 }
 
-/** Error codes of a connection that found nothing listening, or no such host. */
-const ABSENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/**
- * Whether a failed fetch found no server at all (refused, unresolvable, unroutable, or a
- * port fetch never connects to), as opposed to a dropped connection or a slow answer: a
- * server that is there but flaky is retried in full.
- */
-export function serverAbsent(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (!cause) return false;
-  return (typeof cause.code === 'string' && ABSENT_CODES.has(cause.code)) || cause.message === 'bad port';
+/** What `request` resolves to, or null when MLflow answers RESOURCE_DOES_NOT_EXIST. */
+async function unlessMissing<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request;
+  } catch (error) {
+    if (isMlflowRequestError(error) && error.errorCode === 'RESOURCE_DOES_NOT_EXIST') return null;
+    throw error;
+  }
 }
 
 function describeCause(error: unknown): string {
@@ -227,13 +223,8 @@ export class MlflowClient {
 
   /** The experiment with this name, or null when there is none. */
   async getExperimentByName(name: string): Promise<MlflowExperiment | null> {
-    try {
-      const res = await this.call('GET', 'experiments/get-by-name', getExperimentResponse, { query: { experiment_name: name } });
-      return res.experiment;
-    } catch (error) {
-      if (isMlflowRequestError(error) && error.errorCode === 'RESOURCE_DOES_NOT_EXIST') return null;
-      throw error;
-    }
+    const res = await unlessMissing(this.call('GET', 'experiments/get-by-name', getExperimentResponse, { query: { experiment_name: name } }));
+    return res && res.experiment;
   }
 
   async createExperiment(name: string, tags: KeyValue[] = []): Promise<string> {
@@ -276,13 +267,8 @@ export class MlflowClient {
   }
 
   async getRun(runId: string): Promise<MlflowRun | null> {
-    try {
-      const res = await this.call('GET', 'runs/get', runResponse, { query: { run_id: runId } });
-      return res.run;
-    } catch (error) {
-      if (isMlflowRequestError(error) && error.errorCode === 'RESOURCE_DOES_NOT_EXIST') return null;
-      throw error;
-    }
+    const res = await unlessMissing(this.call('GET', 'runs/get', runResponse, { query: { run_id: runId } }));
+    return res && res.run;
   }
 
   /** One page of `runs/search`. */
