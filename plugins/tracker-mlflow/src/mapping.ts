@@ -66,32 +66,32 @@ export function truncateValue(value: string, limit: number): string {
 }
 
 /** Params as MLflow entries: valid keys, values cut to 6000 characters (the originals are returned). */
-export function toParamEntries(flat: Record<string, string>): { entries: KeyValue[]; truncated: Truncated[]; renamed: Array<[string, string]> } {
-  const entries: KeyValue[] = [];
-  const truncated: Truncated[] = [];
-  const renamed: Array<[string, string]> = [];
-  for (const [rawKey, value] of Object.entries(flat)) {
-    const key = sanitizeKey(rawKey);
-    if (key !== rawKey) renamed.push([rawKey, key]);
-    if (value.length > VALUE_LIMITS.param) truncated.push({ key, original: value });
-    entries.push({ key, value: truncateValue(value, VALUE_LIMITS.param) });
-  }
-  return { entries, truncated, renamed };
+export function toParamEntries(flat: Record<string, string>): Entries {
+  return toEntries(flat, VALUE_LIMITS.param);
 }
 
 /** Tags as MLflow entries: valid keys, values cut to 8000 characters. */
-export function toTagEntries(tags: Record<string, string>): { entries: KeyValue[]; truncated: Truncated[]; renamed: Array<[string, string]> } {
-  const entries: KeyValue[] = [];
-  const truncated: Truncated[] = [];
-  const renamed: Array<[string, string]> = [];
-  for (const [rawKey, raw] of Object.entries(tags)) {
+export function toTagEntries(tags: Record<string, string>): Entries {
+  return toEntries(tags, VALUE_LIMITS.tag);
+}
+
+/** MLflow entries, and what was changed to make them: values cut (with the originals) and keys renamed. */
+export interface Entries {
+  entries: KeyValue[];
+  truncated: Truncated[];
+  renamed: Array<[string, string]>;
+}
+
+function toEntries(values: Record<string, string>, limit: number): Entries {
+  const out: Entries = { entries: [], truncated: [], renamed: [] };
+  for (const [rawKey, raw] of Object.entries(values)) {
     const value = String(raw);
     const key = sanitizeKey(rawKey);
-    if (key !== rawKey) renamed.push([rawKey, key]);
-    if (value.length > VALUE_LIMITS.tag) truncated.push({ key, original: value });
-    entries.push({ key, value: truncateValue(value, VALUE_LIMITS.tag) });
+    if (key !== rawKey) out.renamed.push([rawKey, key]);
+    if (value.length > limit) out.truncated.push({ key, original: value });
+    out.entries.push({ key, value: truncateValue(value, limit) });
   }
-  return { entries, truncated, renamed };
+  return out;
 }
 
 /** One metric point on the wire. Step and timestamp are kept exactly (rounded only when not integers). */
