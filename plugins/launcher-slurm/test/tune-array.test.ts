@@ -18,19 +18,19 @@ import { slurmLauncher } from '@aeroml/launcher-slurm';
 import { z } from 'zod';
 
 const nullTracker = { kind: 'tracker', name: 'null', version: '0', startRun() {}, startAction() {}, logParams() {}, logMetrics() {}, logArtifact() {}, setTags() {}, endAction() {}, endRun() {}, async flush() {}, async close() {} };
-const quad = defineAction({
-  name: 'quad',
-  params: z.object({ x: z.number().default(0), y: z.number().default(0) }),
-  outputs: { result: { handler: 'json' } },
+const score = defineAction({
+  name: 'score',
+  params: z.object({ a: z.number().default(0), b: z.number().default(0) }),
+  outputs: { out: { handler: 'json' } },
   async run({ params, outputs, log }) {
-    const loss = (params.x - 1) ** 2 + (params.y + 2) ** 2;
-    log.info('slurm task ' + process.env.SLURM_ARRAY_JOB_ID + '_' + process.env.SLURM_ARRAY_TASK_ID);
-    log.metric('loss', loss);
-    await outputs.result.write({ loss, task: process.env.SLURM_ARRAY_JOB_ID + '_' + process.env.SLURM_ARRAY_TASK_ID });
+    const task = process.env.SLURM_ARRAY_JOB_ID + '_' + process.env.SLURM_ARRAY_TASK_ID;
+    log.info('slurm task ' + task);
+    log.metric('score', Math.abs(params.a - 1) + params.b * params.b);
+    await outputs.out.write({ task });
   },
 });
 export default defineConfig({
-  actions: [quad],
+  actions: [score],
   plugins: [nullTracker, slurmLauncher({ pollIntervalMs: 500, fileIntervalMs: 200 })],
 });
 `;
@@ -55,13 +55,13 @@ describe('aero tune -j N --launcher slurm (real CLI, worker and Slurm)', () => {
     await mkdir(workDir, { recursive: true });
     const dir = await mkdtemp(join(workDir, 'tune-'));
     await writeFile(join(dir, 'aero.config.ts'), CONFIG);
-    const args = ['tune', 'quad.x=interval(-3, 3)', 'quad.y=interval(-3, 3)', '--objective', 'quad.loss', '--trials', String(TRIALS), '-j', String(TRIALS), '--sampler', 'random', '--seed', '7', '--launcher', 'slurm', '--json'];
+    const args = ['tune', 'score.a=interval(-3, 3)', 'score.b=interval(-3, 3)', '--objective', 'score.score', '--trials', String(TRIALS), '-j', String(TRIALS), '--sampler', 'random', '--seed', '7', '--launcher', 'slurm', '--json'];
     const r = await aero(dir, [...args, '--study', 'a']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const trials = events(r.stdout).filter((e) => e.event === 'tune.trial');
     expect(trials.map((t) => t.state)).toEqual(Array(TRIALS).fill('complete'));
-    for (const t of trials) expect(t.value).toBeCloseTo(((t.params['quad.x'] as number) - 1) ** 2 + ((t.params['quad.y'] as number) + 2) ** 2, 10);
+    for (const t of trials) expect(t.value).toBeCloseTo(Math.abs((t.params['score.a'] as number) - 1) + (t.params['score.b'] as number) ** 2, 10);
 
     // One sbatch: one batch directory, its task list has every trial's job.
     const batches = await readdir(join(dir, '.aero', 'slurm', 'batches'));
@@ -72,14 +72,14 @@ describe('aero tune -j N --launcher slurm (real CLI, worker and Slurm)', () => {
     const arrayJobId = logs[0]!.match(/^slurm-(\d+)_/)![1]!;
     // Slurm itself: one array job, tasks 0..N-1, all COMPLETED, under aero's job name.
     const tasks = arrayTasks(arrayJobId);
-    expect(tasks.map((t) => [t.arrayJobId, t.taskId, t.state, t.name]).sort()).toEqual(Array.from({ length: TRIALS }, (_, i) => [arrayJobId, String(i), 'COMPLETED', 'aero-quad']));
+    expect(tasks.map((t) => [t.arrayJobId, t.taskId, t.state, t.name]).sort()).toEqual(Array.from({ length: TRIALS }, (_, i) => [arrayJobId, String(i), 'COMPLETED', 'aero-score']));
 
-    // Each trial's run: its quad output was written by a different task of that one array.
+    // Each trial's run: its score output was written by a different task of that one array.
     const written = new Set<string>();
     for (const t of trials) {
       const show = JSON.parse((await aero(dir, ['show', t.runId as string, '--json'])).stdout) as { actions: Array<{ id: string; status: string }> };
-      expect(show.actions.map((a) => [a.id, a.status])).toEqual([['quad', 'ran']]);
-      const log = (await aero(dir, ['logs', t.runId as string, 'quad'])).stdout;
+      expect(show.actions.map((a) => [a.id, a.status])).toEqual([['score', 'ran']]);
+      const log = (await aero(dir, ['logs', t.runId as string, 'score'])).stdout;
       written.add(log.match(/slurm task (\d+_\d+)/)![1]!);
     }
     expect([...written].sort()).toEqual(Array.from({ length: TRIALS }, (_, i) => `${arrayJobId}_${i}`));
