@@ -58,6 +58,19 @@ describe('parseOverride: typed values (Hydra "Basic Override syntax" → "Primit
     ['/data/set-1', '/data/set-1'],
     ['http://host:80/x', 'http://host:80/x'],
     ['a=b', 'a=b'],
+    // quoted values are always strings, with escaped quotes ("Quoted values")
+    ["'10'", '10'],
+    ['"hello, world"', 'hello, world'],
+    ["'it\\'s'", "it's"],
+    ['"null"', 'null'],
+    // whitespace inside unquoted values is kept, leading/trailing is dropped ("Whitespaces in unquoted values")
+    ['  hello world  ', 'hello world'],
+    // escaped characters in unquoted values ("Escaped characters in unquoted values")
+    ['a\\,b', 'a,b'],
+    ['x\\ y', 'x y'],
+    ['C:\\path', 'C:\\path'],
+    // an escape makes it a string even when it looks like a number
+    ['1\\,000', '1,000'],
   ];
   it.each(cases)('%s', (text, expected) => {
     expect(parseOverride(`k=${text}`).value).toEqual(expected);
@@ -65,24 +78,6 @@ describe('parseOverride: typed values (Hydra "Basic Override syntax" → "Primit
 
   it('nan is a float', () => {
     expect(Number.isNaN(parseOverride('k=nan').value)).toBe(true);
-  });
-
-  it.each([
-    // quoted values are always strings, with escaped quotes ("Quoted values")
-    ["k='10'", '10'],
-    ['k="hello, world"', 'hello, world'],
-    ["k='it\\'s'", "it's"],
-    ['k="null"', 'null'],
-    // whitespace inside unquoted values is kept, leading/trailing is dropped ("Whitespaces in unquoted values")
-    ['msg=  hello world  ', 'hello world'],
-    // escaped characters in unquoted values ("Escaped characters in unquoted values")
-    ['k=a\\,b', 'a,b'],
-    ['k=x\\ y', 'x y'],
-    ['k=C:\\path', 'C:\\path'],
-    // an escape makes it a string even when it looks like a number
-    ['k=1\\,000', '1,000'],
-  ])('%s is the string %j', (text, value) => {
-    expect(parseOverride(text).value).toBe(value);
   });
 
   it('lists and dictionaries, nested, with whitespace ("Dictionaries and Lists")', () => {
