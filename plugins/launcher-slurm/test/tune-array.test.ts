@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAero } from '@aeroml/test-utils';
+import { nullTrackerSource, runAero } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
 
 // `aero tune -j N --launcher slurm` against the real Slurm node: the N trials started
@@ -17,7 +17,7 @@ const CONFIG = `import { defineAction, defineConfig } from '@aeroml/core';
 import { slurmLauncher } from '@aeroml/launcher-slurm';
 import { z } from 'zod';
 
-const nullTracker = { kind: 'tracker', name: 'null', version: '0', startRun() {}, startAction() {}, logParams() {}, logMetrics() {}, logArtifact() {}, setTags() {}, endAction() {}, endRun() {}, async flush() {}, async close() {} };
+const nullTracker = ${nullTrackerSource};
 const score = defineAction({
   name: 'score',
   params: z.object({ a: z.number().default(0), b: z.number().default(0) }),
