@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { copyFile, link, rename, rm, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { copyFile, link, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { ManifestFile } from './contracts/artifact.js';
 import type { Store } from './contracts/store.js';
 import { AeroError, ErrorCodes } from './errors.js';
 import { sha256File } from './hash.js';
 import { StoreKeys } from './keys.js';
+import { atomicTempPath, publishTemp } from './util/atomic-write.js';
 import { readStream, writeFileAtomic } from './util/fs.js';
 
 /**
@@ -59,13 +59,13 @@ async function placeLocal(source: string, target: string, artifact: string, file
     }
   }
   // A stale file at the target, or no hard links here: place a fresh one by rename.
-  const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = atomicTempPath(dirname(target));
   try {
     await link(source, tmp).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EXDEV' && error.code !== 'EPERM') throw error;
       await copyFile(source, tmp);
     });
-    await rename(tmp, target);
+    await publishTemp(tmp, target);
   } catch (error) {
     await rm(tmp, { force: true });
     throw missingBlob(artifact, file, error);

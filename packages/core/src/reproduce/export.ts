@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ManifestFile } from '../contracts/artifact.js';
 import { fetchBlob } from '../blob-fetch.js';
@@ -12,6 +11,7 @@ import { getRun, listRuns } from '../queries/runs.js';
 import type { RunRecord } from '../runs.js';
 import { didYouMean, nearestNames } from '../suggest.js';
 import { fillTemplate, templateSyntaxProblems, templateTags } from '../templates.js';
+import { atomicTempPath, publishTemp } from '../util/atomic-write.js';
 import { parseArtifactRef } from './refs.js';
 import { versionsFromRun } from './versions.js';
 
@@ -183,18 +183,20 @@ async function place(aero: AeroProject, p: Placement, target: string, verified: 
   await mkdir(dirname(target), { recursive: true });
   // fetchBlob links (or copies, across filesystems) and checks the bytes against the
   // digest; into a temp name first so a reader never sees a half-placed file.
-  const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = atomicTempPath(dirname(target));
   try {
     await fetchBlob(aero.plugins.store, p.artifact, p.file, tmp, verified);
     if (copy) {
-      const own = `${tmp}.copy`;
+      // A file of its own, not the store's inode (see `copy`).
+      const own = atomicTempPath(dirname(target));
       try {
         await copyFile(tmp, own);
-        await rename(own, target);
-      } finally {
+      } catch (error) {
         await rm(own, { force: true });
+        throw error;
       }
-    } else await rename(tmp, target);
+      await publishTemp(own, target);
+    } else await publishTemp(tmp, target);
   } finally {
     await rm(tmp, { force: true });
   }
