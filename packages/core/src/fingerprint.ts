@@ -19,6 +19,12 @@ export class Fingerprinter {
   }
 
   fingerprint(action: Action): Promise<CodeFingerprint> {
+    // An explicit version without deps is one shared value (see compute): no entry per action.
+    if (action.version !== undefined && action.deps.length === 0) {
+      let shared = this.byVersion.get(action.version);
+      if (!shared) this.byVersion.set(action.version, (shared = this.compute(action)));
+      return shared;
+    }
     let pending = this.actions.get(action.name);
     if (!pending) {
       pending = this.compute(action);
@@ -32,6 +38,8 @@ export class Fingerprinter {
    * same value: built once (100,000 actions from one loop used to build 100,000 copies).
    */
   private readonly shared = new Map<string, CodeFingerprint>();
+  /** Pending fingerprints of versioned actions without deps, by version. */
+  private readonly byVersion = new Map<string, Promise<CodeFingerprint>>();
 
   private async compute(action: Action): Promise<CodeFingerprint> {
     const deps: Record<string, string> = {};

@@ -42,26 +42,35 @@ export function actionList(actions: readonly Action[] | Record<string, Action>):
 export function plan(actionsInput: readonly Action[] | Record<string, Action>, options: PlanOptions): Plan {
   const actions = actionList(actionsInput);
   const issues: AeroError[] = [];
-  const byName = new Map<string, Action>();
+  // The actions with unique names, in declaration order; what the plan knows of each is kept
+  // in arrays by that position, and names are looked up once (a map per fact cost seconds of
+  // hashing at 1,000,000 actions).
+  const unique: Action[] = [];
+  const indexOf = new Map<string, number>();
+  const byName = (name: string): Action | undefined => {
+    const i = indexOf.get(name);
+    return i === undefined ? undefined : unique[i];
+  };
 
   actions.forEach((action, i) => {
     if (!isAction(action)) {
       issues.push(new AeroError(ErrorCodes.CONFIG_INVALID, `actions[${i}] is not an action.`, { hint: 'Create actions with defineAction() or defineCommand().' }));
       return;
     }
-    if (byName.has(action.name)) {
+    if (indexOf.has(action.name)) {
       issues.push(new AeroError(ErrorCodes.PLAN_DUPLICATE_ACTION, `Two actions are named \`${action.name}\`.`, { hint: 'Action names must be unique; rename one of them.' }));
       return;
     }
-    byName.set(action.name, action);
+    indexOf.set(action.name, unique.length);
+    unique.push(action);
   });
 
-  issues.push(...unsafeNameIssues([...byName.values()]), ...varIssues(options.vars));
+  issues.push(...unsafeNameIssues(unique), ...varIssues(options.vars));
 
   // Inputs must point at declared outputs of existing actions; outputs at known handlers.
-  for (const action of byName.values()) {
+  for (const action of unique) {
     for (const [inputName, ref] of Object.entries(action.inputs)) {
-      const producer = byName.get(ref.action);
+      const producer = byName(ref.action);
       if (!producer) {
         issues.push(new AeroError(ErrorCodes.PLAN_MISSING_PRODUCER, `Input \`${inputName}\` of \`${action.name}\` needs \`${ref.action}.${ref.output}\`, but no action \`${ref.action}\` exists.`, { hint: `Add \`${ref.action}\` to \`actions\` in aero.config.ts.` }));
       } else if (!(ref.output in producer.outputs)) {
@@ -75,20 +84,25 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
     }
   }
 
-  const cycle = findCycle(byName);
+  const cycle = findCycle(unique, indexOf);
   if (cycle) issues.push(new AeroError(ErrorCodes.PLAN_CYCLE, `The pipeline has a cycle: ${cycle.join(' -> ')}.`, { hint: 'An action cannot depend on its own outputs, directly or through others.' }));
 
   // Params: validated per action against its zod schema, errors carry dot paths.
-  const resolvedParams = new Map<string, unknown>();
-  for (const action of byName.values()) {
+  // By position in `unique`; `resolved[i]` is 0 when the action's params are invalid.
+  const resolvedParams: unknown[] = new Array(unique.length);
+  const resolved = new Uint8Array(unique.length);
+  for (let i = 0; i < unique.length; i++) {
+    const action = unique[i]!;
     const raw = options.params[action.paramsKey] ?? {};
     if (!action.params) {
-      resolvedParams.set(action.name, raw);
+      resolvedParams[i] = raw;
+      resolved[i] = 1;
       continue;
     }
     const result = action.params.safeParse(raw);
     if (result.success) {
-      resolvedParams.set(action.name, result.data);
+      resolvedParams[i] = result.data;
+      resolved[i] = 1;
       continue;
     }
     for (const issue of result.error.issues) {
@@ -105,56 +119,61 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   // from `root` are known keys, and their problems join the others.
   const reads = new ReadTracker();
   const trackedRoot = reads.wrap(options.params);
-  const partitionKeys = new Map<string, Array<PartitionKey | undefined>>();
-  for (const action of byName.values()) {
-    if (!resolvedParams.has(action.name)) continue;
+  // By position in `unique`; undefined for an action whose params or partitions failed.
+  const partitionKeys: Array<ReadonlyArray<PartitionKey | undefined> | undefined> = new Array(unique.length);
+  for (let i = 0; i < unique.length; i++) {
+    const action = unique[i]!;
+    if (!resolved[i]) continue;
     if (!action.partitions) {
-      partitionKeys.set(action.name, [undefined]);
+      partitionKeys[i] = UNPARTITIONED;
       continue;
     }
     try {
       let keys: PartitionKey[];
       try {
-        keys = expandPartitions(action.partitions, resolvedParams.get(action.name), trackedRoot);
+        keys = expandPartitions(action.partitions, resolvedParams[i], trackedRoot);
       } catch (error) {
         if (error instanceof AeroError) throw error;
         // Some code cannot take a proxy (structuredClone): run on the plain tree, and
         // since what it read is then unknown, count every key as read.
-        keys = expandPartitions(action.partitions, resolvedParams.get(action.name), options.params);
+        keys = expandPartitions(action.partitions, resolvedParams[i], options.params);
         reads.readEverything();
       }
-      partitionKeys.set(action.name, checkedPartitions(keys));
+      partitionKeys[i] = checkedPartitions(keys);
     } catch (error) {
       issues.push(partitionError(action, error));
     }
   }
-  const known = knownParamKeys(byName.values(), { rootReads: reads.keyTree(), references: options.references ?? [] });
+  const known = knownParamKeys(unique, { rootReads: reads.keyTree(), references: options.references ?? [] });
   issues.push(...unknownParamIssues(options.params, known, options.origins));
   // Templates need the tags (partition keys, params): checked here to join the others.
-  for (const [name, keys] of partitionKeys) {
-    const action = byName.get(name)!;
-    issues.push(...checkTemplates(action, keys[0], resolvedParams.get(name), options.vars));
+  for (let i = 0; i < unique.length; i++) {
+    const keys = partitionKeys[i];
+    if (keys) issues.push(...checkTemplates(unique[i]!, keys[0], resolvedParams[i], options.vars));
   }
 
   if (issues.length > 0 || cycle) throw aggregate(issues);
 
   // Resolve output templates, wire instance inputs.
-  const ordered = topoActions(byName);
+  const order = topoOrder(unique, indexOf);
+  const ordered = order.map((i) => unique[i]!);
   const pins = options.pins?.length ? new PlanPins(options.pins) : undefined;
   const instances: PlannedInstance[] = [];
   const byAction = new Map<string, number[]>();
   const indexCache = new Map<string, Map<string, number[]>>();
   const escapes = new EscapingPaths();
   const unfillable = new Set<string>();
-  for (const action of ordered) {
-    const keys = partitionKeys.get(action.name)!;
+  for (const position of order) {
+    const action = unique[position]!;
+    const keys = partitionKeys[position]!;
     const indices: number[] = [];
-    const params = resolvedParams.get(action.name);
+    const params = resolvedParams[position];
     for (const partition of keys) {
       const id = partition ? `${action.name}[${Object.entries(partition).map(([k, v]) => `${k}=${v}`).join(',')}]` : action.name;
       const inputs: Record<string, PlannedInput> = {};
-      const deps = new Set<number>();
-      for (const [inputName, ref] of Object.entries(action.inputs)) {
+      let deps: Set<number> | undefined;
+      for (const inputName in action.inputs) {
+        const ref = action.inputs[inputName]!;
         const pinned = pins?.producersOf(ref.action, ref.output);
         const producerIdx = pinned?.indices ?? byAction.get(ref.action) ?? [];
         let matches = matchProducers(instances, producerIdx, partition, pinned?.cacheName ?? ref.action, indexCache);
@@ -179,17 +198,21 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
           continue;
         }
         inputs[inputName] = { ref, producers: matches };
+        deps ??= new Set<number>();
         for (const m of matches) deps.add(m);
       }
       const outputs: Record<string, { path: string; handler: string }> = {};
-      const vars = templateVars(action, partition, params, options.vars);
-      for (const [outputName, spec] of Object.entries(action.outputs)) {
+      // Built on the first template with a tag: most outputs use the default `<name>.<ext>`.
+      let vars: Record<string, unknown> | undefined;
+      for (const outputName in action.outputs) {
+        const spec = action.outputs[outputName]!;
         const handler = options.handlers.get(spec.handler)!;
         const ext = handler.extensions[0] ?? 'bin';
         const template = spec.path ?? `${outputName}.${ext}`;
         let path: string;
         try {
-          path = fillTemplate(template, { ...vars, output: outputName, ext });
+          // Without a `{` there is no tag to fill: the template is the path.
+          path = template.includes('{') ? fillTemplate(template, { ...(vars ??= templateVars(action, partition, params, options.vars)), output: outputName, ext }) : template;
         } catch (error) {
           // A tag only some partitions have, or `{sim:d}` on a non-integer: once per output.
           const key = `${action.name}\u0000${outputName}`;
@@ -201,7 +224,7 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
         outputs[outputName] = { path, handler: spec.handler };
       }
       const index = instances.length;
-      instances.push({ index, id, dir: instanceDirName(id), action, partition, params, inputs, outputs, deps: [...deps], selected: true });
+      instances.push({ index, id, dir: instanceDirName(id), action, partition, params, inputs, outputs, deps: deps ? [...deps] : [], selected: true });
       indices.push(index);
     }
     byAction.set(action.name, indices);
@@ -215,6 +238,9 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   if (options.only && options.only.length > 0) applySelection(result, options.only);
   return result;
 }
+
+/** The keys of an action without partitions: one instance, no key (shared, never changed). */
+const UNPARTITIONED: ReadonlyArray<PartitionKey | undefined> = Object.freeze([undefined]);
 
 /**
  * Partition keys as plain copies (a function may return values read from the tracked
@@ -252,6 +278,11 @@ function hasPath(tree: Record<string, unknown>, path: string[]): boolean {
   return true;
 }
 
+function hasNoKeys(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
 function listOrNone(names: string[]): string {
   return names.length === 0 ? 'no outputs' : names.map((n) => `\`${n}\``).join(', ');
 }
@@ -278,10 +309,13 @@ function templateVars(action: Action, partition: PartitionKey | undefined, param
 }
 
 function checkTemplates(action: Action, partition: PartitionKey | undefined, params: unknown, extra: Record<string, unknown> | undefined): AeroError[] {
-  const vars = { ...templateVars(action, partition, params, extra), output: '', ext: '' };
   const issues: AeroError[] = [];
-  for (const [outputName, spec] of Object.entries(action.outputs)) {
+  // The tags in scope, built only for an action with a path template (most have none).
+  let vars: Record<string, unknown> | undefined;
+  for (const outputName in action.outputs) {
+    const spec = action.outputs[outputName]!;
     if (!spec.path) continue;
+    vars ??= { ...templateVars(action, partition, params, extra), output: '', ext: '' };
     const syntax = templateSyntaxProblems(spec.path);
     if (syntax.length > 0) {
       issues.push(new AeroError(ErrorCodes.PLAN_TEMPLATE_INVALID, `Output \`${outputName}\` of \`${action.name}\` has path template \`${spec.path}\` with ${syntax.join(', ')}.`, {
@@ -322,56 +356,73 @@ function matchProducers(instances: PlannedInstance[], producerIdx: number[], par
   return index.get(shared.map((s) => String(partition![s])).join('\u0000')) ?? [];
 }
 
+/** Positions of the producers an action names, in input order (unknown names left out). */
+function depsOf(action: Action, indexOf: Map<string, number>): number[] {
+  const deps: number[] = [];
+  for (const name in action.inputs) {
+    const i = indexOf.get(action.inputs[name]!.action);
+    if (i !== undefined) deps.push(i);
+  }
+  return deps;
+}
+
 /** Iterative DFS (a 100,000-long chain must not overflow the stack); returns the cycle path. */
-function findCycle(byName: Map<string, Action>): string[] | undefined {
-  const state = new Map<string, 'visiting' | 'done'>();
-  for (const root of byName.keys()) {
-    if (state.has(root)) continue;
-    const path: string[] = [];
-    const stack: Array<{ name: string; next: number; deps: string[] }> = [];
-    const enter = (name: string) => {
-      state.set(name, 'visiting');
-      path.push(name);
-      stack.push({ name, next: 0, deps: Object.values(byName.get(name)?.inputs ?? {}).map((r) => r.action) });
+function findCycle(unique: readonly Action[], indexOf: Map<string, number>): string[] | undefined {
+  const VISITING = 1;
+  const DONE = 2;
+  const state = new Uint8Array(unique.length);
+  for (let root = 0; root < unique.length; root++) {
+    if (state[root]) continue;
+    // An action without inputs closes no cycle (most of a large fan-out): no frame for it
+    // (and no state: entered from a consumer, it is done at once).
+    if (hasNoKeys(unique[root]!.inputs)) continue;
+    const path: number[] = [];
+    const stack: Array<{ at: number; next: number; deps: number[] }> = [];
+    const enter = (at: number) => {
+      state[at] = VISITING;
+      path.push(at);
+      stack.push({ at, next: 0, deps: depsOf(unique[at]!, indexOf) });
     };
     enter(root);
     while (stack.length > 0) {
       const frame = stack[stack.length - 1]!;
       if (frame.next >= frame.deps.length) {
-        state.set(frame.name, 'done');
+        state[frame.at] = DONE;
         stack.pop();
         path.pop();
         continue;
       }
       const dep = frame.deps[frame.next++]!;
-      if (!byName.has(dep)) continue;
-      const s = state.get(dep);
-      if (s === 'visiting') return [...path.slice(path.indexOf(dep)), dep];
-      if (s !== 'done') enter(dep);
+      if (state[dep] === VISITING) return [...path.slice(path.indexOf(dep)), dep].map((i) => unique[i]!.name);
+      if (state[dep] !== DONE) enter(dep);
     }
   }
   return undefined;
 }
 
-/** Producers before consumers (iterative post-order), stable in declaration order. */
-function topoActions(byName: Map<string, Action>): Action[] {
-  const out: Action[] = [];
-  const done = new Set<string>();
-  for (const root of byName.values()) {
-    if (done.has(root.name)) continue;
-    done.add(root.name);
-    const stack: Array<{ action: Action; next: number; deps: string[] }> = [{ action: root, next: 0, deps: Object.values(root.inputs).map((r) => r.action) }];
+/** Positions of the actions, producers before consumers (iterative post-order), stable in declaration order. */
+function topoOrder(unique: readonly Action[], indexOf: Map<string, number>): number[] {
+  const out: number[] = [];
+  const done = new Uint8Array(unique.length);
+  for (let root = 0; root < unique.length; root++) {
+    if (done[root]) continue;
+    done[root] = 1;
+    if (hasNoKeys(unique[root]!.inputs)) {
+      out.push(root);
+      continue;
+    }
+    const stack: Array<{ at: number; next: number; deps: number[] }> = [{ at: root, next: 0, deps: depsOf(unique[root]!, indexOf) }];
     while (stack.length > 0) {
       const frame = stack[stack.length - 1]!;
       if (frame.next < frame.deps.length) {
-        const producer = byName.get(frame.deps[frame.next++]!);
-        if (producer && !done.has(producer.name)) {
-          done.add(producer.name);
-          stack.push({ action: producer, next: 0, deps: Object.values(producer.inputs).map((r) => r.action) });
+        const producer = frame.deps[frame.next++]!;
+        if (!done[producer]) {
+          done[producer] = 1;
+          stack.push({ at: producer, next: 0, deps: depsOf(unique[producer]!, indexOf) });
         }
         continue;
       }
-      out.push(frame.action);
+      out.push(frame.at);
       stack.pop();
     }
   }

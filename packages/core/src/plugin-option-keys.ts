@@ -11,14 +11,15 @@ import type { PluginSet } from './plugins.js';
  * check, to name the plugin instead of "no action reads it".
  */
 export function refusePluginOptionKeys(params: Record<string, unknown>, plugins: PluginSet, actions: readonly Action[], origins: Record<string, string>): void {
-  const read = new Set(actions.map((a) => a.paramsKey));
+  // Built only when a key names a plugin (a set of 100,000 action keys otherwise, per plan).
+  let read: Set<string> | undefined;
   const named = new Map<string, { kind: string; packageName?: string | undefined }>();
   for (const t of plugins.trackers) named.set(t.name, { kind: 'tracker', packageName: t.packageName });
   named.set(plugins.store.name, { kind: 'store', packageName: plugins.store.packageName });
   const issues: AeroError[] = [];
   for (const key of Object.keys(params)) {
     const plugin = named.get(key);
-    if (!plugin || read.has(key)) continue;
+    if (!plugin || (read ??= new Set(actions.map((a) => a.paramsKey))).has(key)) continue;
     const value = params[key];
     const paths = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).map((k) => `${key}.${k}`) : [key];
     for (const path of paths) {

@@ -47,11 +47,28 @@ export async function ownChanges(aero: AeroProject, inst: PlannedInstance, runs:
 
 /** The newest run's record of this instance (ran or served from cache), with its key. */
 function lastRecorded(instanceId: string, runs: RunRecord[]): { runId: string; cacheKey: string } | undefined {
+  return recordedIndex(runs).get(instanceId);
+}
+
+/**
+ * Instance id → its newest record, built once per list of runs: a dry run asks for every
+ * instance, and a scan of every run's actions per instance was quadratic (10^10 steps for
+ * 100,000 actions with one earlier run). Run lists are not changed after they are read.
+ */
+const recordedIndexes = new WeakMap<RunRecord[], Map<string, { runId: string; cacheKey: string }>>();
+
+function recordedIndex(runs: RunRecord[]): Map<string, { runId: string; cacheKey: string }> {
+  let index = recordedIndexes.get(runs);
+  if (index) return index;
+  index = new Map();
+  // Newest run first, and within a run its first matching entry, as a scan would find them.
   for (const run of runs) {
-    const entry = run.actions.find((a) => a.id === instanceId && a.cacheKey && (a.status === 'ran' || a.status === 'cached'));
-    if (entry) return { runId: run.id, cacheKey: entry.cacheKey! };
+    for (const a of run.actions) {
+      if (a.cacheKey && (a.status === 'ran' || a.status === 'cached') && !index.has(a.id)) index.set(a.id, { runId: run.id, cacheKey: a.cacheKey });
+    }
   }
-  return undefined;
+  recordedIndexes.set(runs, index);
+  return index;
 }
 
 async function changesSince(aero: AeroProject, last: { runId: string; cacheKey: string }, key: string, components: CacheComponents): Promise<string[]> {
