@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 // @aeroml/core engine: 10,000 no-op inline actions (fan, chain) — plan, run, per-action overhead, cached rerun, peak RSS; sha256 of 1 GiB vs openssl.
 //
-//   npm run bench -- core [--n 10000] [--rounds 3] [--shapes fan,chain,bare] [--jobs 2] [--hash-mib 1024] [--profile] [--no-docs]
+//   npm run bench -- core [--n 10000] [--rounds 3] [--shapes fan,chain,bare] [--phases plan,run,rerun,baseline] [--jobs 2] [--hash-mib 1024] [--profile] [--no-docs]
+//
+// Planning alone, large (issue 15's plan targets; the docs get a section of their own):
+//   npm run bench -- core --phases plan --shapes fan --n 100000 --rounds 5 --hash-mib 0
+//   npm run bench -- core --phases plan --shapes fan --n 1000000 --rounds 5 --hash-mib 0
+// --core-dist DIR runs against another build of @aeroml/core (its dist/, e.g. one built from
+// an older commit in a git worktree) for before/after numbers taken in the same conditions.
 //
 // Workloads (tools/bench/.work/core/<shape>, a project with an aero.config.ts of N actions):
 //   fan    N independent actions, each writing an empty `text` output
@@ -19,7 +25,7 @@
 // docs/benchmarks.md. --profile adds a first, uncounted round under `node --cpu-prof` and prints
 // the hot functions (profiles kept in tools/bench/.work/core/profiles/<shape>-<phase>/).
 import { randomFillSync } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, closeSync, writeSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, openSync, closeSync, writeSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, run as runChecked } from '../lib/measure.mjs';
@@ -28,7 +34,7 @@ import { snapshotAero } from '../lib/aero-snapshot.mjs';
 import { benchDir, describeMachine, formatKb, formatMs, formatRatio, machineMarkdown, markdownTable, median, parseArgs, usageOf, writeDocsSection, writeResults } from '../lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const opts = parseArgs(process.argv.slice(2), { n: 10000, rounds: 3, shapes: ['fan', 'chain', 'bare'], jobs: 2, hashMib: 1024, profile: false, noDocs: false, help: false });
+const opts = parseArgs(process.argv.slice(2), { n: 10000, rounds: 3, shapes: ['fan', 'chain', 'bare'], phases: ['plan', 'run', 'rerun', 'baseline'], coreDist: '', jobs: 2, hashMib: 1024, profile: false, noDocs: false, help: false });
 if (opts.help) {
   process.stdout.write(usageOf(import.meta.url));
   process.exit(0);
@@ -75,6 +81,12 @@ function writeProject(dir, shape, n) {
 
 // Every project below runs against this frozen copy, so a rebuild meanwhile cannot break the run.
 const snapshot = await snapshotAero(workDir, { log });
+if (opts.coreDist) {
+  const target = join(snapshot.modules, '@aeroml', 'core', 'dist');
+  rmSync(target, { recursive: true, force: true });
+  cpSync(opts.coreDist, target, { recursive: true });
+  log(`[bench] @aeroml/core/dist replaced by ${opts.coreDist}`);
+}
 const profileDir = join(workDir, 'profiles');
 const profiles = [];
 
@@ -105,7 +117,10 @@ function check(shape, name, out, n) {
 const anomalies = [];
 
 // -- engine phases ---------------------------------------------------------------------------
-const PHASES = ['plan', 'run', 'rerun', 'baseline'];
+// rerun needs run's store; the order is fixed whatever order --phases lists them in.
+const PHASES = ['plan', 'run', 'rerun', 'baseline'].filter((p) => opts.phases.includes(p));
+if (PHASES.includes('rerun') && !PHASES.includes('run')) throw new Error('--phases rerun needs run too (a rerun reads the full run\'s store)');
+const planOnly = PHASES.length === 1 && PHASES[0] === 'plan';
 const samples = Object.fromEntries(opts.shapes.map((s) => [s, Object.fromEntries(PHASES.map((p) => [p, []]))]));
 // With --profile, an extra first round runs under the profiler and is not counted.
 for (let round = opts.profile ? -1 : 0; round < opts.rounds; round++) {
@@ -138,7 +153,7 @@ const engine = opts.shapes.map((shape) => ({
 
 // -- hashing ---------------------------------------------------------------------------------
 const bigFile = join(workDir, `hash-${opts.hashMib}MiB.bin`);
-if (!existsSync(bigFile) || statSync(bigFile).size !== opts.hashMib * 2 ** 20) {
+if (opts.hashMib > 0 && (!existsSync(bigFile) || statSync(bigFile).size !== opts.hashMib * 2 ** 20)) {
   log(`  writing ${opts.hashMib} MiB of random bytes to ${bigFile}`);
   mkdirSync(workDir, { recursive: true });
   const fd = openSync(bigFile, 'w');
@@ -146,9 +161,10 @@ if (!existsSync(bigFile) || statSync(bigFile).size !== opts.hashMib * 2 ** 20) {
   for (let i = 0; i < opts.hashMib; i++) writeSync(fd, randomFillSync(chunk));
   closeSync(fd);
 }
-await runChecked('cat', [bigFile], { cwd: workDir }); // warm the page cache: both sides read from memory
+if (opts.hashMib > 0) await runChecked('cat', [bigFile], { cwd: workDir }); // warm the page cache: both sides read from memory
 const hash = { aero: [], dgst: [], speed: [] };
-for (let round = 0; round < opts.rounds; round++) {
+// --hash-mib 0 skips hashing.
+for (let round = 0; opts.hashMib > 0 && round < opts.rounds; round++) {
   const order = round % 2 ? ['dgst', 'aero'] : ['aero', 'dgst'];
   for (const which of order) {
     log(`  sha256 ${which} (round ${round + 1}/${opts.rounds})`);
@@ -174,13 +190,15 @@ const hashing = {
 };
 
 // -- report ----------------------------------------------------------------------------------
-const machine = describeMachine({ aeroPackages: snapshot.packages.join(', '), opensslVersion: (await runChecked('openssl', ['version'])).stdout.trim() });
+const machine = describeMachine({ aeroPackages: snapshot.packages.join(', '), ...(opts.coreDist ? { coreDist: opts.coreDist } : {}), opensslVersion: (await runChecked('openssl', ['version'])).stdout.trim() });
 const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, hashing, anomalies, ...(profiles.length ? { profiles } : {}) };
-writeResults('core', results);
+const suiteName = planOnly ? `core-plan-${opts.n}` : 'core';
+writeResults(suiteName, results);
 const md = markdown(results);
 process.stdout.write(`${md}\n`);
-if (!opts.noDocs) writeDocsSection('core', md);
-log(`[bench] done in ${formatMs(Date.now() - started)}; results in tools/bench/results/core.json${opts.noDocs ? '' : ' and docs/benchmarks.md'}`);
+// A plan-only run has its own section, so it does not replace the full suite's table.
+if (!opts.noDocs) writeDocsSection(suiteName, md);
+log(`[bench] done in ${formatMs(Date.now() - started)}; results in tools/bench/results/${suiteName}.json${opts.noDocs ? '' : ' and docs/benchmarks.md'}`);
 
 function markdown(res) {
   const us = (ms) => (ms === undefined ? '–' : `${((ms * 1000) / res.n).toFixed(0)} µs`);
@@ -188,7 +206,7 @@ function markdown(res) {
   const rows = [];
   for (const w of res.engine) {
     const base = w.phases.baseline;
-    for (const p of ['plan', 'run', 'rerun']) {
+    for (const p of ['plan', 'run', 'rerun'].filter((name) => PHASES.includes(name))) {
       const x = w.phases[p];
       rows.push([
         label[w.shape],
@@ -199,13 +217,13 @@ function markdown(res) {
         formatMs(x.loadMs),
         formatMs(x.wallMs),
         formatKb(x.peakRssKb),
-        p === 'run' ? `${formatMs(base.phaseMs)} / ${formatMs(base.phaseCpuMs)}` : '–',
-        p === 'run' ? `${formatRatio(x.phaseMs, base.phaseMs)} / ${formatRatio(x.phaseCpuMs, base.phaseCpuMs)}` : '–',
+        p === 'run' && base ? `${formatMs(base.phaseMs)} / ${formatMs(base.phaseCpuMs)}` : '–',
+        p === 'run' && base ? `${formatRatio(x.phaseMs, base.phaseMs)} / ${formatRatio(x.phaseCpuMs, base.phaseCpuMs)}` : '–',
       ]);
     }
   }
   const h = res.hashing;
-  const hashRows = [
+  const hashRows = h.bytes === 0 ? [] : [
     ['aero `sha256File()` (in process)', formatMs(h.aero.ms), formatMs(h.aero.cpuMs), `${mibps(h.aero.ms).toFixed(0)} / ${mibps(h.aero.cpuMs).toFixed(0)} MiB/s`, formatKb(h.aero.peakRssKb), `${formatRatio(h.aero.ms, h.opensslDgst.ms)} / ${formatRatio(h.aero.cpuMs, h.opensslDgst.cpuMs)}`],
     ['`openssl dgst -sha256` (same file, whole process)', formatMs(h.opensslDgst.ms), formatMs(h.opensslDgst.cpuMs), `${mibps(h.opensslDgst.ms).toFixed(0)} / ${mibps(h.opensslDgst.cpuMs).toFixed(0)} MiB/s`, formatKb(h.opensslDgst.peakRssKb), '1'],
     ['`openssl speed -evp sha256` (16 KiB blocks, CPU only)', formatMs((h.bytes / 2 ** 20 / h.opensslSpeedMiBps) * 1000), '–', `${h.opensslSpeedMiBps.toFixed(0)} MiB/s`, '–', formatRatio(h.aero.ms, (h.bytes / 2 ** 20 / h.opensslSpeedMiBps) * 1000)],
@@ -216,8 +234,7 @@ function markdown(res) {
     `"engine" = time inside \`aero.run()\`, wall and CPU (user + system of the process, all threads; per action = CPU divided by ${res.n.toLocaleString('en-US')}; CPU moves much less than wall on a shared machine); "load" = \`createAero()\` (config through jiti, plugins); "process wall" = the whole process including Node start-up; baseline = the same \`run()\` functions under a minimal hand-written scheduler, so aero/baseline is the engine's bookkeeping (plan, cache keys, manifests, records, tracker) over the bare work.\n`,
     markdownTable(['workload', 'phase', 'engine wall', 'engine CPU', 'CPU per action', 'load', 'process wall', 'peak RSS', 'baseline (wall / CPU)', 'aero/baseline (wall / CPU)'], rows),
     ...(res.anomalies.length ? [`\nAnomalies (left out of the medians):\n`, ...res.anomalies.map((a) => `- round ${a.round}: ${a.problem}`)] : []),
-    `\nsha256 of a ${res.hashing.bytes / 2 ** 30} GiB file (page cache warm):\n`,
-    markdownTable(['hashing', 'wall', 'CPU', 'throughput (wall / CPU)', 'peak RSS', 'aero/openssl (wall / CPU)'], hashRows),
+    ...(res.hashing.bytes > 0 ? [`\nsha256 of a ${res.hashing.bytes / 2 ** 30} GiB file (page cache warm):\n`, markdownTable(['hashing', 'wall', 'CPU', 'throughput (wall / CPU)', 'peak RSS', 'aero/openssl (wall / CPU)'], hashRows)] : []),
     `\nMachine:\n\n${machineMarkdown(res.machine)}`,
   ].join('\n');
 }
