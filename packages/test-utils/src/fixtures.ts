@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -123,4 +123,16 @@ export function pluginOptionsError(fn: () => unknown, plugin: string): any {
   expect(error.code).toBe('PLUGIN_OPTIONS_INVALID');
   expect(error.plugin).toBe(plugin);
   return error;
+}
+
+/**
+ * Copies `entries` (files or folders, relative to `source`) of a project into a new folder
+ * `<parent>/<name>-XXXXXX` and returns its path: a fresh copy of an example to run
+ * commands in. Put `parent` inside the repo so the copy resolves workspace packages.
+ */
+export async function copyProject(source: string, parent: string, name: string, entries: string[]): Promise<string> {
+  await mkdir(parent, { recursive: true });
+  const dir = await mkdtemp(join(parent, `${name}-`));
+  for (const entry of entries) await cp(join(source, entry), join(dir, entry), { recursive: true });
+  return dir;
 }
