@@ -1,8 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pluginRejection, useTempDir } from '@aeroml/test-utils';
+import { pluginOptionsError, pluginRejection, useTempDir } from '@aeroml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AeroError } from '@aeroml/core';
 import { emptyPrimary, fitsHandler, fitsImage, readFits, type FitsCard, type FitsTable } from '../src/index.js';
 import { fitsRef, type RefFile } from './python.js';
 
@@ -218,22 +217,8 @@ describe('writing errors', () => {
 
 describe('options', () => {
   it('PLUGIN_OPTIONS_INVALID lists each bad option with its path', () => {
-    let error: AeroError | undefined;
-    try {
-      fitsHandler({ checksum: 'yes', chunkSize: 10, extra: 1 } as never);
-    } catch (e) {
-      error = e as AeroError;
-    }
-    expect(error?.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(error?.plugin).toBe('@aeroml/handler-fits');
-    expect(error?.message).toBe(
-      [
-        'Invalid options for fitsHandler():',
-        '  - `checksum`: expected boolean, received string',
-        '  - `chunkSize`: Too small: expected number to be >=65536',
-        '  - `extra`: unknown option.',
-      ].join('\n'),
-    );
+    const error = pluginOptionsError(() => fitsHandler({ checksum: 'yes', chunkSize: 10, extra: 1 } as never), '@aeroml/handler-fits');
+    expect(error.message).toBe(['Invalid options for fitsHandler():', '  - `checksum`: expected boolean, received string', '  - `chunkSize`: Too small: expected number to be >=65536', '  - `extra`: unknown option.'].join('\n'));
   });
 
   it('per-read options are validated', async () => {

@@ -1,23 +1,18 @@
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { open, stat } from 'node:fs/promises';
+import { useTempDir } from '@aeroml/test-utils';
+import { beforeAll, expect, it } from 'vitest';
 import { readFits, writeFits, type FitsImage } from '../src/index.js';
 import { fitsRef } from './python.js';
 
 // Own worker process (vitest forks pool): the peak RSS it sees is its own.
 const MiB = 1024 ** 2;
 const SIZE = 256 * MiB;
-let dir = '';
+const tmp = useTempDir('aero-fits-mem-');
 let big: { file: string; elements: number; size: number };
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'aero-fits-mem-'));
-  big = await fitsRef('big', join(dir, 'astropy-256mib.fits'), String(SIZE / 4));
+  big = await fitsRef('big', tmp.path('astropy-256mib.fits'), String(SIZE / 4));
 }, 300_000);
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
 
 /** Compares two files from `from` to the end, chunk by chunk. */
 async function sameBytes(a: string, b: string, from: number): Promise<boolean> {
@@ -43,7 +38,7 @@ it('reads a 256 MiB float32 image in place (at most 1.2x its size in extra memor
   expect(image.shape).toEqual([big.elements]);
   for (const i of [0, 1, 4_000_001, big.elements - 1]) expect(image.data[i]).toBe(Math.fround(i));
   expect(extra, `extra memory while reading: ${(extra / MiB).toFixed(0)} MiB`).toBeLessThanOrEqual(1.2 * SIZE);
-  const out = join(dir, 'aero.fits');
+  const out = tmp.path('aero.fits');
   await writeFits(out, image);
   expect(process.resourceUsage().maxRSS * 1024 - rssBefore).toBeLessThanOrEqual(1.2 * SIZE);
   expect((await stat(out)).size).toBe(big.size);

@@ -1,4 +1,22 @@
 import { open } from 'node:fs/promises';
+import { useTempDir } from '@aeroml/test-utils';
+import { beforeAll } from 'vitest';
+import { npyRef } from './python.js';
+
+export const GiB = 1024 ** 3;
+
+/**
+ * A 1 GiB file numpy writes (`npy_ref.py <kind> <file> <bytes>`) in this test file's temp
+ * dir, made before its tests (numpy may take minutes); `big` is filled in from then on.
+ */
+export function useNumpyGiB(kind: string, name: string, prefix: string) {
+  const tmp = useTempDir(prefix);
+  const big = { file: '', elements: 0, size: 0 };
+  beforeAll(async () => {
+    Object.assign(big, await npyRef<typeof big>(kind, tmp.path(name), String(GiB)));
+  }, 300_000);
+  return { tmp, big };
+}
 
 /** Compares two (possibly huge) files chunk by chunk without loading them. */
 export async function sameFileBytes(a: string, b: string): Promise<boolean> {

@@ -1,8 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pluginRejection, useTempDir } from '@aeroml/test-utils';
+import { pluginOptionsError, pluginRejection, useTempDir } from '@aeroml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AeroError } from '@aeroml/core';
 import { ndarray, npyHandlers, readNpy, readNpz, writeNpy } from '../src/index.js';
 import { npyRef } from './python.js';
 
@@ -200,22 +199,8 @@ describe('writing errors', () => {
 
 describe('options', () => {
   it('PLUGIN_OPTIONS_INVALID lists each bad option with its path', () => {
-    let error: AeroError | undefined;
-    try {
-      npyHandlers({ byteOrder: 'middle', compressionLevel: 12, colour: 'blue' } as never);
-    } catch (e) {
-      error = e as AeroError;
-    }
-    expect(error?.code).toBe('PLUGIN_OPTIONS_INVALID');
-    expect(error?.plugin).toBe('@aeroml/handler-npy');
-    expect(error?.message).toBe(
-      [
-        'Invalid options for npyHandlers():',
-        '  - `byteOrder`: Invalid option: expected one of "little"|"big"',
-        '  - `compressionLevel`: Too big: expected number to be <=9',
-        '  - `colour`: unknown option.',
-      ].join('\n'),
-    );
+    const error = pluginOptionsError(() => npyHandlers({ byteOrder: 'middle', compressionLevel: 12, colour: 'blue' } as never), '@aeroml/handler-npy');
+    expect(error.message).toBe(['Invalid options for npyHandlers():', '  - `byteOrder`: Invalid option: expected one of "little"|"big"', '  - `compressionLevel`: Too big: expected number to be <=9', '  - `colour`: unknown option.'].join('\n'));
   });
 
   it('per-write options are validated too', async () => {
