@@ -1,7 +1,7 @@
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAero, type AeroCliResult } from '@aeroml/test-utils';
+import { copyProject, runAero, type AeroCliResult } from '@aeroml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
@@ -10,12 +10,8 @@ const CLI = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.me
 const aero = (cwd: string, ...args: string[]): Promise<AeroCliResult> => runAero(CLI, cwd, args);
 
 /** A fresh copy of the example inside the repo, so `@aeroml/*` and `zod` resolve from its node_modules. */
-async function copyExample(name: string): Promise<string> {
-  const root = join(EXAMPLE, '.test-projects');
-  await mkdir(root, { recursive: true });
-  const dir = await mkdtemp(join(root, `${name}-`));
-  for (const entry of ['aero.config.ts', 'src', 'conf', 'package.json']) await cp(join(EXAMPLE, entry), join(dir, entry), { recursive: true });
-  return dir;
+function copyExample(name: string): Promise<string> {
+  return copyProject(EXAMPLE, join(EXAMPLE, '.test-projects'), name, ['aero.config.ts', 'src', 'conf', 'package.json']);
 }
 
 interface RunJson {
