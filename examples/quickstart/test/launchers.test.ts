@@ -1,7 +1,7 @@
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAero } from '@aeroml/test-utils';
+import { copyProject, runAero } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -10,10 +10,7 @@ const aero = (cwd: string, ...args: string[]) => runAero(cli, cwd, args);
 
 /** A copy of the quickstart whose config also lists the docker (podman) and slurm launchers. */
 async function quickstartWithLaunchers(): Promise<string> {
-  const root = join(here, '.test-work');
-  await mkdir(root, { recursive: true });
-  const dir = await mkdtemp(join(root, 'launchers-'));
-  for (const entry of ['src', 'data']) await cp(join(here, entry), join(dir, entry), { recursive: true });
+  const dir = await copyProject(here, join(here, '.test-work'), 'launchers', ['src', 'data']);
   const config = (await readFile(join(here, 'aero.config.ts'), 'utf8'))
     .replace("import { defineConfig } from '@aeroml/core';", "import { defineConfig } from '@aeroml/core';\nimport { dockerLauncher } from '@aeroml/launcher-docker';\nimport { slurmLauncher } from '@aeroml/launcher-slurm';")
     .replace(

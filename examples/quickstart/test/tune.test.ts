@@ -1,7 +1,6 @@
-import { cp, mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAero } from '@aeroml/test-utils';
+import { copyProject, runAero } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -9,12 +8,8 @@ const cli = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.me
 const aero = (cwd: string, ...args: string[]) => runAero(cli, cwd, args);
 const tune = (cwd: string, ...args: string[]) => aero(cwd, 'tune', '--config', 'tune.config.ts', ...args);
 
-async function copy(): Promise<string> {
-  const root = join(here, '.test-work');
-  await mkdir(root, { recursive: true });
-  const dir = await mkdtemp(join(root, 'tune-'));
-  for (const entry of ['aero.config.ts', 'tune.config.ts', 'src', 'data']) await cp(join(here, entry), join(dir, entry), { recursive: true });
-  return dir;
+function copy(): Promise<string> {
+  return copyProject(here, join(here, '.test-work'), 'tune', ['aero.config.ts', 'tune.config.ts', 'src', 'data']);
 }
 
 const events = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
