@@ -24,6 +24,7 @@ export { arrayPreview, grayPng } from './preview-image.js';
 export { verify, storeCorruptError, type VerifyReport, type VerifyProblem } from './verify.js';
 export type { RunRecord, ActionEntry, CacheEntry, CacheComponents, GitInfo } from './runs.js';
 export { newRunId, gitInfo } from './runs.js';
+export { runFolderNames } from './run-folders.js';
 export { writeFileAtomic, writeFileAtomicWith } from './util/fs.js';
 export { ATOMIC_TEMP_PREFIX, atomicTempPath, fsyncPath, fsyncPathSync, publishTemp, writeAtomic, writeAtomicSync, type AtomicBody, type AtomicWriteOptions } from './util/atomic-write.js';
 export { MAX_IO, NATIVE_LITTLE, readAt, writeAt, swapBytesInPlace, bytesOf, describeReadFailure } from './util/byte-io.js';

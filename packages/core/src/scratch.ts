@@ -1,9 +1,10 @@
 import { mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync } from 'node:fs';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FileTree } from './artifacts.js';
 import type { Store } from './contracts/store.js';
 import { StoreKeys } from './keys.js';
+import { runFolderNames } from './run-folders.js';
 import { isStale, type RunRecord } from './runs.js';
 
 /** A run's pool lives in `runs/<run-id>/<SCRATCH_DIR>` under the project's state directory. */
@@ -127,15 +128,8 @@ function emptyKeepingSkeleton(dir: string, depth: number, onRemoved: (dir: strin
  * folders were (or, with `dryRun`, would be) removed.
  */
 export async function removeStaleScratch(runsDir: string, isLive: (runId: string) => Promise<boolean>, options: { dryRun?: boolean } = {}): Promise<string[]> {
-  let runIds: string[];
-  try {
-    runIds = await readdir(runsDir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
   const removed: string[] = [];
-  for (const runId of runIds.sort()) {
+  for (const runId of await runFolderNames(runsDir)) {
     const dir = join(runsDir, runId, SCRATCH_DIR);
     // One stat per run folder; most have no scratch folder left.
     if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;

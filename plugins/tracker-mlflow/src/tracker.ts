@@ -2,10 +2,10 @@
 // pipeline run, one nested child run (`mlflow.parentRunId`) per action instance; an aero
 // tune study is one more level above its trials' runs (study.ts). Every call
 // is turned into spool ops (see ops.ts) and returns at once; RunSession sends them.
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger, type Logger, type TrackerContext, type ActionInfo, type ActionStatus, type ArtifactRef, type MetricPoint, type RunInfo, type RunStatus, type Tracker, type TrackerScope } from '@aeroml/core';
+import { runFolderNames, silentLogger, type Logger, type TrackerContext, type ActionInfo, type ActionStatus, type ArtifactRef, type MetricPoint, type RunInfo, type RunStatus, type Tracker, type TrackerScope } from '@aeroml/core';
 import { MlflowClient, type KeyValue } from './client/client.js';
 import { defaultStoreRoot, planArtifact, type ArtifactContext } from './artifacts.js';
 import { mlflowError, MlflowErrorCodes, PLUGIN } from './errors.js';
@@ -289,13 +289,7 @@ export function createMlflowTracker(settings: MlflowTrackerSettings): MlflowTrac
     async sync({ runDir, runsRoot }) {
       const dirs: string[] = [];
       if (runDir) dirs.push(runDir);
-      else {
-        const names = await readdir(runsRoot).catch((error: NodeJS.ErrnoException) => {
-          if (error.code === 'ENOENT') return [] as string[];
-          throw error;
-        });
-        for (const name of names.sort()) dirs.push(join(runsRoot, name));
-      }
+      else for (const name of await runFolderNames(runsRoot)) dirs.push(join(runsRoot, name));
       let pushed = 0;
       let remaining = 0;
       const problems: unknown[] = [];

@@ -1,8 +1,9 @@
 // The Tracker: turns engine calls into spool ops (one W&B run per action instance plus
 // one for the pipeline run), and keeps a background sender draining the spool while online.
 import { hostname } from 'node:os';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runFolderNames } from '@aeroml/core';
 import type { ActionInfo, ActionStatus, AeroError, ArtifactRef, MetricPoint, PluginBase, RunInfo, RunStatus, Tracker, TrackerContext, TrackerScope } from '@aeroml/core';
 import { aeroDirOf, locateFiles } from './artifacts.js';
 import { WandbClient } from './client.js';
@@ -421,15 +422,8 @@ function throwProblems(problems: AeroError[]): void {
 
 /** Run folders under `runsRoot` that have a W&B spool. */
 async function spooledRunDirs(runsRoot: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(runsRoot);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
   const out: string[] = [];
-  for (const name of names.sort()) {
+  for (const name of await runFolderNames(runsRoot)) {
     const dir = join(runsRoot, name);
     try {
       await stat(join(dir, SPOOL_DIR, OUTBOX));
