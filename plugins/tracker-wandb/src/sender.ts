@@ -199,8 +199,9 @@ export class Sender {
         digest: ref.digest,
         handler: ref.handler,
         manifestKey: ref.manifestKey,
-        ...(ref.partition ? { partition: ref.partition } : {}),
-        ...(ref.producer ? { producer: ref.producer } : {}),
+        // JSON.stringify leaves out the undefined ones.
+        partition: ref.partition,
+        producer: ref.producer,
         files: op.files.map(({ path, sha256, size }) => ({ path, sha256, size })),
         ...(built.missing.length > 0 ? { notUploaded: built.missing } : {}),
       },

@@ -259,14 +259,8 @@ export function createWandbTracker(options: ResolvedWandbOptions): Omit<WandbTra
       if (inert) return;
       ctx.spool = new Spool(info.runDir);
       await ctx.spool.open(info.runId);
-      const aero = {
-        runId: info.runId,
-        runName: info.runName,
-        project: info.project,
-        startedAt: info.startedAt,
-        ...(info.git ? { git: info.git } : {}),
-        ...(info.sweepId ? { sweepId: info.sweepId } : {}),
-      };
+      // Absent fields stay out of the W&B config: wrapConfig drops undefined values.
+      const aero = { runId: info.runId, runName: info.runName, project: info.project, startedAt: info.startedAt, git: info.git, sweepId: info.sweepId };
       // The runs of one sweep (aero run -m, aero tune's trials) share one W&B group: the sweep id.
       ctx.pipeline = newWbRun(ctx, wbRunId(info.runId), info.runName, info.sweepId ?? info.runId, 'pipeline', info.params, aero, info.tags);
       await append(ctx, { type: 'upsert', run: ctx.pipeline.ref, fields: upsertFields(ctx, ctx.pipeline) });
