@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAeroError, type ConfigLoader, type ConfigLoadResult } from '@aeroml/core';
-import { flattenParams } from './util.js';
+import { expectIdentity, flattenParams } from './util.js';
 
 export type ConfigLoaderFactory = () => Promise<ConfigLoader> | ConfigLoader;
 
@@ -85,11 +85,7 @@ export function describeConfigLoader(name: string, factory: ConfigLoaderFactory,
 
     it('identifies itself as a config plugin', async () => {
       const loader = await factory();
-      expect(loader.kind).toBe('config');
-      expect(typeof loader.name).toBe('string');
-      expect(loader.name.length).toBeGreaterThan(0);
-      expect(typeof loader.version).toBe('string');
-      expect(typeof loader.load).toBe('function');
+      expectIdentity(loader, 'config', ['load']);
     });
 
     it('loads the project without overrides', async () => {

@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectIdentity } from './util.js';
 import { isAeroError, type AssetHandler } from '@aeroml/core';
 
 export type HandlerFactory<T> = () => Promise<AssetHandler<T, any, any>> | AssetHandler<T, any, any>;
@@ -63,10 +64,7 @@ export function describeHandler<T>(name: string, factory: HandlerFactory<T>, opt
 
     it('identifies itself as a handler with extensions', () => {
       expect(samples.length, 'describeHandler needs at least one sample').toBeGreaterThan(0);
-      expect(handler.kind).toBe('handler');
-      expect(typeof handler.name).toBe('string');
-      expect(handler.name.length).toBeGreaterThan(0);
-      expect(typeof handler.version).toBe('string');
+      expectIdentity(handler, 'handler');
       expect(Array.isArray(handler.extensions)).toBe(true);
       expect(handler.extensions.length).toBeGreaterThan(0);
       for (const ext of handler.extensions) expect(ext).toMatch(/^[^.\s/][^\s/]*$/);

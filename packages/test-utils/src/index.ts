@@ -28,3 +28,4 @@ export { launcherWorkerScript, launcherWorkerExec, workerOutputPath, tempProject
 export { launcherPipelineSource, nullTrackerSource } from './launcher-pipeline.js';
 export type { LauncherPipelineOptions } from './launcher-pipeline.js';
 export { trackerActionInfo } from './tracker-fixtures.js';
+export { runEngineTwice, storedFiles } from './engine-run.js';

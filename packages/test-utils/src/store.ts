@@ -5,7 +5,7 @@ import { isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Store } from '@aeroml/core';
-import { collect, mapLimit, randomId, readAll } from './util.js';
+import { collect, expectIdentity, mapLimit, randomId, readAll } from './util.js';
 
 export type StoreFactory = () => Promise<Store> | Store;
 
@@ -105,11 +105,7 @@ export function describeStore(name: string, factory: StoreFactory, options: Desc
 
     it('identifies itself as a store plugin', async () => {
       const store = await client();
-      expect(store.kind).toBe('store');
-      expect(typeof store.name).toBe('string');
-      expect(store.name.length).toBeGreaterThan(0);
-      expect(typeof store.version).toBe('string');
-      for (const method of ['has', 'get', 'getBytes', 'put', 'list', 'delete'] as const) expect(typeof store[method]).toBe('function');
+      expectIdentity(store, 'store', ['has', 'get', 'getBytes', 'put', 'list', 'delete']);
       if (store.localRoot !== undefined) expect(isAbsolute(store.localRoot)).toBe(true);
     });
 

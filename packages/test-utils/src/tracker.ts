@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionInfo, ActionStatus, ArtifactRef, MetricPoint, RunInfo, RunStatus, Tracker, TrackerScope } from '@aeroml/core';
-import { flattenParams, randomId } from './util.js';
+import { expectIdentity, flattenParams, randomId } from './util.js';
 
 export type TrackerFactory = () => Promise<Tracker> | Tracker;
 
@@ -274,10 +274,7 @@ export function describeTracker(name: string, factory: TrackerFactory, options: 
     });
 
     it('identifies itself as a tracker plugin', () => {
-      expect(tracker.kind).toBe('tracker');
-      expect(typeof tracker.name).toBe('string');
-      expect(tracker.name.length).toBeGreaterThan(0);
-      expect(typeof tracker.version).toBe('string');
+      expectIdentity(tracker, 'tracker');
     });
 
     it('readBack has the run and every action instance', () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { expect } from 'vitest';
 
 /** A short random id, safe in keys, paths and run names. */
 export function randomId(bytes = 6): string {
@@ -55,4 +56,16 @@ export function flattenParams(value: Record<string, unknown>, prefix = '', out: 
     }
   }
   return out;
+}
+
+/**
+ * What every suite's "identifies itself" test checks: `kind`, a non-empty `name`, a
+ * `version` string, and each of `methods` a function.
+ */
+export function expectIdentity(plugin: { kind: string; name: string; version: string }, kind: string, methods: readonly string[] = []): void {
+  expect(plugin.kind).toBe(kind);
+  expect(typeof plugin.name).toBe('string');
+  expect(plugin.name.length).toBeGreaterThan(0);
+  expect(typeof plugin.version).toBe('string');
+  for (const method of methods) expect(typeof (plugin as unknown as Record<string, unknown>)[method]).toBe('function');
 }

@@ -41,53 +41,19 @@ function status(suite: string, titleStart: string): string {
 }
 
 describe('the suites catch broken plugins', () => {
-  it('describeStore fails a store whose ifAbsent is check-then-write', () => {
-    expect(status('racy-ifabsent', 'ifAbsent under a race')).toBe('failed');
-    expect(status('racy-ifabsent', 'list yields every key')).toBe('passed');
-    expect(status('racy-ifabsent', 'ifAbsent never overwrites')).toBe('passed');
-  });
-
-  it('describeStore fails a store that lists directories instead of prefixes', () => {
-    expect(status('directory-list', 'list yields every key')).toBe('failed');
-    expect(status('directory-list', 'ifAbsent under a race')).toBe('passed');
-  });
-
-  it('describeStore fails a store whose writes are visible half-done', () => {
-    expect(status('torn-writes', 'put is atomic')).toBe('failed');
-    expect(status('torn-writes', 'round-trips Uint8Array')).toBe('passed');
-  });
-
-  it('describeTracker fails a tracker that drops metric points', () => {
-    expect(status('lossy-tracker', 'records every metric point')).toBe('failed');
-    expect(status('lossy-tracker', 'records every param')).toBe('passed');
-    expect(status('lossy-tracker', 'records every tag')).toBe('passed');
-  });
-
-  it('describeHandler fails a handler whose bytes differ between two writes', () => {
-    expect(status('stamped-handler', 'writes the same bytes twice')).toBe('failed');
-    expect(status('stamped-handler', 'round-trips sample')).toBe('passed');
-  });
-
-  it('describeHandler fails a handler that lets a raw Error escape', () => {
-    expect(status('raw-error-handler', 'rejects reading a missing file')).toBe('failed');
-    expect(status('raw-error-handler', 'round-trips sample')).toBe('passed');
-  });
-
-  it('describeConfigLoader fails a loader whose overrides stick to the next load', () => {
-    expect(status('sticky-overrides', 'keeps nothing from one load to the next')).toBe('failed');
-    expect(status('sticky-overrides', 'applies overrides')).toBe('passed');
-    expect(status('sticky-overrides', 'loads the project without overrides')).toBe('passed');
-  });
-
-  it('describeConfigLoader fails a loader that lets a raw parse error escape', () => {
-    expect(status('raw-parse-error', 'refuses a file that is not JSON')).toBe('failed');
-    expect(status('raw-parse-error', 'refuses a project without config.json')).toBe('passed');
-    expect(status('raw-parse-error', 'reports its sources')).toBe('passed');
-  });
-
-  it('describeLauncher fails a launcher that drops the worker\'s error message', () => {
-    expect(status('mute-errors', 'reports an error thrown in the worker')).toBe('failed');
-    expect(status('mute-errors', 'runs a partitioned pipeline')).toBe('passed');
-    expect(status('mute-errors', 'reports a worker that dies without a result')).toBe('passed');
+  // [test name, broken fixture, the one test of its suite that must fail, tests that must still pass]
+  it.each([
+    ['describeStore fails a store whose ifAbsent is check-then-write', 'racy-ifabsent', 'ifAbsent under a race', ['list yields every key', 'ifAbsent never overwrites']],
+    ['describeStore fails a store that lists directories instead of prefixes', 'directory-list', 'list yields every key', ['ifAbsent under a race']],
+    ['describeStore fails a store whose writes are visible half-done', 'torn-writes', 'put is atomic', ['round-trips Uint8Array']],
+    ['describeTracker fails a tracker that drops metric points', 'lossy-tracker', 'records every metric point', ['records every param', 'records every tag']],
+    ['describeHandler fails a handler whose bytes differ between two writes', 'stamped-handler', 'writes the same bytes twice', ['round-trips sample']],
+    ['describeHandler fails a handler that lets a raw Error escape', 'raw-error-handler', 'rejects reading a missing file', ['round-trips sample']],
+    ['describeConfigLoader fails a loader whose overrides stick to the next load', 'sticky-overrides', 'keeps nothing from one load to the next', ['applies overrides', 'loads the project without overrides']],
+    ['describeConfigLoader fails a loader that lets a raw parse error escape', 'raw-parse-error', 'refuses a file that is not JSON', ['refuses a project without config.json', 'reports its sources']],
+    ['describeLauncher fails a launcher that drops the worker\'s error message', 'mute-errors', 'reports an error thrown in the worker', ['runs a partitioned pipeline', 'reports a worker that dies without a result']],
+  ])('%s', (_name, fixture, failing, passing) => {
+    expect(status(fixture, failing)).toBe('failed');
+    for (const test of passing) expect(status(fixture, test)).toBe('passed');
   });
 });

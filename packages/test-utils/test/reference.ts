@@ -23,6 +23,13 @@ export interface MemoryStoreHooks {
 /** Every call returns a new client of the same backing map. */
 export function memoryStoreFactory(hooks: MemoryStoreHooks = {}): () => Store {
   const data = new Map<string, Buffer>();
+  // put and putFile store the same way (through hooks.put when a fixture breaks it).
+  const store = async (key: string, buf: Buffer, options: PutOptions): Promise<PutResult> => {
+    if (hooks.put) return hooks.put(data, key, buf, options);
+    if (options.ifAbsent && data.has(key)) return { written: false };
+    data.set(key, buf);
+    return { written: true };
+  };
   return () => ({
     kind: 'store',
     name: 'memory',
@@ -41,11 +48,7 @@ export function memoryStoreFactory(hooks: MemoryStoreHooks = {}): () => Store {
       return data.get(key) ?? null;
     },
     async put(key, body, options = {}) {
-      const buf = await toBuffer(body);
-      if (hooks.put) return hooks.put(data, key, buf, options);
-      if (options.ifAbsent && data.has(key)) return { written: false };
-      data.set(key, buf);
-      return { written: true };
+      return store(key, await toBuffer(body), options);
     },
     async *list(prefix) {
       const keys = hooks.list ? hooks.list(data, prefix) : [...data.keys()].filter((k) => k.startsWith(prefix));
@@ -55,11 +58,7 @@ export function memoryStoreFactory(hooks: MemoryStoreHooks = {}): () => Store {
       data.delete(key);
     },
     async putFile(key, filePath, options = {}) {
-      const buf = await readFile(filePath);
-      if (hooks.put) return hooks.put(data, key, buf, options);
-      if (options.ifAbsent && data.has(key)) return { written: false };
-      data.set(key, buf);
-      return { written: true };
+      return store(key, await readFile(filePath), options);
     },
     async getFile(key, filePath) {
       const value = data.get(key);
