@@ -1,9 +1,9 @@
 // The handler inside a real aero pipeline (createAero + run): outputs are written through it,
 // inputs read back through it, and a second run is served from the cache.
 import { join } from 'node:path';
-import { useTempDir } from '@aeroml/test-utils';
+import { runEngineTwice, storedFiles, useTempDir } from '@aeroml/test-utils';
 import { expect, it } from 'vitest';
-import { createAero, defineAction, defineConfig } from '@aeroml/core';
+import { defineAction, defineConfig } from '@aeroml/core';
 import { localStore } from '@aeroml/store-local';
 import { netpbmHandler, netpbmImage, type NetpbmImage } from '../src/index.js';
 
@@ -35,15 +35,11 @@ const invert = defineAction({
 it('runs gradient -> invert through the engine, then serves both from the cache', async () => {
   const root = tmp.path();
   const config = defineConfig({ project: 'netpbm', actions: [gradient, invert], plugins: [localStore({ dir: '.aero', cwd: root }), netpbmHandler()] });
-  const aero = await createAero({ cwd: root, config });
-  const first = await aero.run();
+  const { first, second } = await runEngineTwice(root, config);
   expect(first.status).toBe('succeeded');
   expect(first.counts.ran).toBe(2);
-  const second = await aero.run();
   expect(second.counts.cached).toBe(2);
-  await aero.close();
-  const blobs: string[] = [];
-  for await (const key of localStore({ dir: '.aero', cwd: root }).list('objects/')) blobs.push(join(root, '.aero', key));
+  const blobs = await storedFiles(localStore({ dir: '.aero', cwd: root }), join(root, '.aero'));
   const images = await Promise.all(blobs.map((b) => netpbmHandler().read(b)));
   const inverted = images.find((img) => img.data[0] === 255)!;
   expect(inverted.data[255]).toBe(0);

@@ -1,7 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@aeroml/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   emptyPrimary,
   fitsHandler,
@@ -94,16 +92,12 @@ function expectSameHdu(hdu: FitsHDU, ref: RefHdu, what: string): void {
   expect(b64(image.data), `${what}: values`).toBe(ref.data.bytes);
 }
 
-let dir = '';
+const tmp = useTempDir('aero-fits-x-');
 let manifest: Manifest;
 const fits = fitsHandler();
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'aero-fits-x-'));
-  manifest = await fitsRef<Manifest>('make', dir);
-});
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  manifest = await fitsRef<Manifest>('make', tmp.path());
 });
 
 describe('astropy writes, aero reads', () => {
@@ -179,7 +173,7 @@ describe('aero writes, astropy reads', () => {
     for (const [name, ref] of Object.entries(manifest.files)) {
       const value = (await fits.read(ref.file, { all: true })) as FitsFile;
       for (const checksum of [false, true]) {
-        const path = join(dir, `aero-${checksum ? 'sum-' : ''}${name}`);
+        const path = tmp.path(`aero-${checksum ? 'sum-' : ''}${name}`);
         await fits.write(path, value, { checksum });
         written.push({ name, path });
       }
@@ -205,7 +199,7 @@ describe('aero writes, astropy reads', () => {
   });
 
   it('writes JavaScript-built images, tables and headers that astropy reads as intended', async () => {
-    const path = join(dir, 'js-built.fits');
+    const path = tmp.path('js-built.fits');
     const header: FitsCard[] = [
       { key: 'OBJECT', value: 'NGC 1275', comment: 'Perseus A' },
       { key: 'EXPTIME', value: 30, float: true, comment: 'seconds' },
@@ -272,8 +266,8 @@ describe('aero writes, astropy reads', () => {
   it('writes the same bytes twice (no dates in headers, deterministic checksums)', async () => {
     const ref = manifest.files['checksum.fits']!;
     const value = await fits.read(ref.file, { all: true });
-    const a = join(dir, 'det-a.fits');
-    const b = join(dir, 'det-b.fits');
+    const a = tmp.path('det-a.fits');
+    const b = tmp.path('det-b.fits');
     await fits.write(a, value, { checksum: true });
     await fits.write(b, value, { checksum: true });
     const { readFile } = await import('node:fs/promises');

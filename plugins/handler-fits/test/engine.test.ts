@@ -1,8 +1,8 @@
 // The real aero engine running a partitioned pipeline whose artifacts are FITS files.
 import { join } from 'node:path';
-import { useTempDir } from '@aeroml/test-utils';
+import { runEngineTwice, storedFiles, useTempDir } from '@aeroml/test-utils';
 import { expect, it } from 'vitest';
-import { createAero, defineAction, defineConfig } from '@aeroml/core';
+import { defineAction, defineConfig } from '@aeroml/core';
 import { localStore } from '@aeroml/store-local';
 import { fitsHandler, fitsImage, getValue, type FitsImage } from '../src/index.js';
 import { fitsRef, type RefFile } from './python.js';
@@ -42,15 +42,11 @@ const summarize = defineAction({
 
 it('runs a partitioned FITS pipeline through the engine; astropy reads the artifacts; a rerun is cached', async () => {
   const root = tmp.path();
-  const aero = await createAero({ cwd: root, config: defineConfig({ project: 'fits', actions: [simulate, summarize], plugins: [localStore({ dir: '.aero', cwd: root }), fitsHandler({ checksum: true })] }) });
-  const first = await aero.run();
+  const { first, second } = await runEngineTwice(root, defineConfig({ project: 'fits', actions: [simulate, summarize], plugins: [localStore({ dir: '.aero', cwd: root }), fitsHandler({ checksum: true })] }));
   expect(first.status).toBe('succeeded');
   expect(first.counts.ran).toBe(4);
-  const second = await aero.run();
   expect(second.counts.cached).toBe(4);
-  await aero.close();
-  const objects: string[] = [];
-  for await (const key of localStore({ dir: '.aero', cwd: root }).list('objects/')) objects.push(join(root, '.aero', key));
+  const objects = await storedFiles(localStore({ dir: '.aero', cwd: root }), join(root, '.aero'));
   const dumped = await fitsRef<RefFile[]>('dump', ...objects);
   expect(dumped.every((d) => d.ok)).toBe(true); // checksums verified by astropy
   const tables = dumped.filter((d) => d.hdus.length === 2);

@@ -1,8 +1,8 @@
 // The real aero engine running a two-action pipeline whose artifact is an .npy array.
 import { join } from 'node:path';
-import { useTempDir } from '@aeroml/test-utils';
+import { runEngineTwice, storedFiles, useTempDir } from '@aeroml/test-utils';
 import { expect, it } from 'vitest';
-import { createAero, defineAction, defineConfig } from '@aeroml/core';
+import { defineAction, defineConfig } from '@aeroml/core';
 import { localStore } from '@aeroml/store-local';
 import { ndarray, npyHandlers, type NDArray } from '../src/index.js';
 import { npyRef, type RefArray } from './python.js';
@@ -39,16 +39,11 @@ const norms = defineAction({
 
 it('runs a pipeline through the engine; numpy reads the artifacts; a rerun is cached', async () => {
   const root = tmp.path();
-  const aero = await createAero({ cwd: root, config: defineConfig({ project: 'npy', actions: [embed, norms], plugins: [localStore({ dir: '.aero', cwd: root }), npyHandlers()] }) });
-  const first = await aero.run();
+  const { first, second } = await runEngineTwice(root, defineConfig({ project: 'npy', actions: [embed, norms], plugins: [localStore({ dir: '.aero', cwd: root }), npyHandlers()] }));
   expect(first.status).toBe('succeeded');
-  const second = await aero.run();
   expect(second.counts.cached).toBe(2);
-  await aero.close();
   // Find the blobs of the two artifacts and let numpy read them.
-  const objects: string[] = [];
-  const store = localStore({ dir: '.aero', cwd: root });
-  for await (const key of store.list('objects/')) objects.push(join(root, '.aero', key));
+  const objects = await storedFiles(localStore({ dir: '.aero', cwd: root }), join(root, '.aero'));
   const dumped = await npyRef<Array<RefArray & { file: string }>>('dump', ...objects);
   const byDtype = Object.fromEntries(dumped.map((d) => [d.dtype, d]));
   expect(byDtype['float32']!.shape).toEqual([4, 3]);

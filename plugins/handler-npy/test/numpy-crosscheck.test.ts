@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@aeroml/test-utils';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { float16ToNumber, inspectNpy, ndarray, npyHandlers, numberToFloat16, readNpy, readNpz, type NDArray, type NpyVersion } from '../src/index.js';
 import { npyRef, type RefArray } from './python.js';
 
@@ -38,16 +38,12 @@ function expectSame(array: NDArray, ref: RefArray, what: string): void {
   expect(b64(array), `${what}: element bytes`).toBe(ref.bytes);
 }
 
-let dir = '';
+const tmp = useTempDir('aero-npy-x-');
 let manifest: Manifest;
 const [npy, npz] = npyHandlers();
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'aero-npy-x-'));
-  manifest = await npyRef<Manifest>('make', dir);
-});
-afterAll(async () => {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  manifest = await npyRef<Manifest>('make', tmp.path());
 });
 
 describe('numpy writes, aero reads', () => {
@@ -122,7 +118,7 @@ describe('aero writes, numpy reads', () => {
       const array = await readNpy(ref.file);
       // Same byte order and version as numpy used (byte-identical check), then the other byte order.
       for (const byteOrder of [ref.byteOrder, ref.byteOrder === 'little' ? 'big' : 'little'] as const) {
-        const path = join(dir, `aero-${++k}.npy`);
+        const path = tmp.path(`aero-${++k}.npy`);
         await npy.write(path, array, { byteOrder, version: ref.version });
         written.push({ path, ref, byteOrder, version: ref.version });
       }
@@ -156,7 +152,7 @@ describe('aero writes, numpy reads', () => {
     ];
     const paths: string[] = [];
     for (const [i, c] of cases.entries()) {
-      const path = join(dir, `js-${i}.npy`);
+      const path = tmp.path(`js-${i}.npy`);
       await npy.write(path, c.array, { byteOrder: i % 2 ? 'big' : 'little' });
       paths.push(path);
     }
@@ -174,7 +170,7 @@ describe('aero writes, numpy reads', () => {
     const paths: string[] = [];
     for (const compression of ['stored', 'deflated'] as const) {
       for (const byteOrder of ['little', 'big'] as const) {
-        const path = join(dir, `aero-${compression}-${byteOrder}.npz`);
+        const path = tmp.path(`aero-${compression}-${byteOrder}.npz`);
         await npz.write(path, source, { compression, byteOrder });
         paths.push(path);
       }
