@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -6,10 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { startFaultProxy, type FaultProxy } from '../../../tools/s3/fault-proxy.mjs';
 import type { S3Store } from '../src/index.js';
-import { collect, env, makeStore, MiB, patternBytes, rawClient, readAll, tempDir, uniquePrefix } from './helpers.js';
+import { blobKey, collect, env, makeStore, MiB, patternBytes, rawClient, readAll, sha256, tempDir, uniquePrefix } from './helpers.js';
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const blobKey = (hex: string) => `objects/sha256/${hex.slice(0, 2)}/${hex}`;
 const raw = rawClient();
 
 describe('faults between the store and the server', () => {

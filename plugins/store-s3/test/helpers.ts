@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,11 @@ import { readS3Env } from './env.js';
 
 export const env = readS3Env();
 export const MiB = 1024 * 1024;
+
+/** Hex sha256 of some bytes. */
+export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+/** The store key of a blob in the content-addressed layout. */
+export const blobKey = (hex: string) => `objects/sha256/${hex.slice(0, 2)}/${hex}`;
 
 /** A fresh key prefix under this test run's root (removed by the global teardown). */
 export function uniquePrefix(label: string): string {

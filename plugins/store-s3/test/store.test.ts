@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,10 +6,8 @@ import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { AeroError } from '@aeroml/core';
 import { startFaultProxy, type FaultProxy } from '../../../tools/s3/fault-proxy.mjs';
 import type { S3Store } from '../src/index.js';
-import { collect, env, makeStore, MiB, patternBytes, rawClient, readAll, tempDir } from './helpers.js';
+import { blobKey, collect, env, makeStore, MiB, patternBytes, rawClient, readAll, sha256, tempDir } from './helpers.js';
 
-const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const blobKey = (hex: string) => `objects/sha256/${hex.slice(0, 2)}/${hex}`;
 const raw = rawClient();
 
 describe('s3Store on MinIO', () => {

@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActionInfo, RunInfo } from '@aeroml/core';
+import { trackerActionInfo } from '@aeroml/test-utils';
 
 export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -9,5 +10,5 @@ export function runInfo(runDir: string, runId = 'r1', extra: Partial<RunInfo> = 
 }
 
 export function actionInfo(runDir: string, instanceId: string, extra: Partial<ActionInfo> = {}): ActionInfo {
-  return { runId: 'r1', instanceId, action: instanceId.replace(/\[.*$/, ''), cacheKey: `key-${instanceId}`, params: {}, dir: join(runDir, instanceId), cached: false, ...extra };
+  return trackerActionInfo({ runId: 'r1', runDir }, instanceId, extra);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import type { ActionInfo, ArtifactRef, ManifestFile, MetricPoint, RunInfo } from '@aeroml/core';
-import type { TrackedArtifact, TrackedMetric, TrackedScope, TrackerReadBack } from '@aeroml/test-utils';
+import { trackerActionInfo, type TrackedArtifact, type TrackedMetric, type TrackedScope, type TrackerReadBack } from '@aeroml/test-utils';
 
 export const baseUrl = (): string => inject('wandbBaseUrl');
 
@@ -156,16 +156,7 @@ export function runInfo(ws: Workspace, overrides: Partial<RunInfo> = {}): RunInf
 }
 
 export function actionInfo(run: RunInfo, instanceId: string, extra: Partial<ActionInfo> = {}): ActionInfo {
-  return {
-    runId: run.runId,
-    instanceId,
-    action: extra.action ?? instanceId.replace(/\[.*$/, ''),
-    cacheKey: createHash('sha256').update(instanceId).digest('hex'),
-    params: {},
-    dir: join(run.runDir, instanceId),
-    cached: false,
-    ...extra,
-  };
+  return trackerActionInfo(run, instanceId, { cacheKey: createHash('sha256').update(instanceId).digest('hex'), ...extra });
 }
 
 export function points(name: string, steps: number, value: (step: number) => number, t0 = 1_795_000_000_000): MetricPoint[] {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { trackerActionInfo } from '@aeroml/test-utils';
 import { afterAll, beforeAll } from 'vitest';
 import type { ActionInfo, ArtifactRef, Logger, RunInfo } from '@aeroml/core';
 
@@ -48,16 +49,7 @@ export function runInfo(runsRoot: string, overrides: Partial<RunInfo> = {}): Run
 }
 
 export function actionInfo(run: RunInfo, instanceId: string, overrides: Partial<ActionInfo> = {}): ActionInfo {
-  return {
-    runId: run.runId,
-    instanceId,
-    action: instanceId.replace(/\[.*$/, ''),
-    cacheKey: rid(32),
-    params: {},
-    dir: join(run.runDir, instanceId),
-    cached: false,
-    ...overrides,
-  };
+  return trackerActionInfo(run, instanceId, { cacheKey: rid(32), ...overrides });
 }
 
 /** Writes `content` as a content-addressed blob of the local store and returns the artifact ref. */
