@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { basicConf } from './fixtures.js';
 import { load, loadError, project } from './helpers.js';
 
+/** The error a load of basicConf with this one override is refused with. */
+const refusal = (override: string) => loadError(project(basicConf), [override]);
+
 describe('command-line overrides on the composed config (Hydra "Basic Override syntax")', () => {
   it('group=option changes a group, key=value changes a value, both typed ("Modifying the Defaults List", "Modifying the Config Object")', async () => {
     const { params, origins } = await load(project(basicConf), ['model=large', 'data=cifar', 'model.units=128', 'trainer.epochs=10', 'seed=null']);
@@ -34,29 +37,19 @@ describe('command-line overrides on the composed config (Hydra "Basic Override s
     ['a group takes option names, not values', 'model={units: 3}', { code: 'OVERRIDE_INVALID', message: 'Cannot apply override `model={units: 3}`: config group `model` takes an option name, a list of names or null.' }],
     ['a sweep is refused by a single load (the CLI expands it with -m first)', 'model=small,large', { message: 'Cannot apply override `model=small,large`: `small,large` is a sweep; it expands into several runs.' }],
   ])('%s', async (_name, override, expected) => {
-    expect(await loadError(project(basicConf), [override])).toMatchObject(expected);
+    expect(await refusal(override)).toMatchObject(expected);
   });
 
   it('a group not in the defaults list needs +; a group already there refuses +', async () => {
-    const notListed = await loadError(project(basicConf), ['optim=adam']);
-    expect(notListed.code).toBe('OVERRIDE_INVALID');
-    expect(notListed.message).toBe('Cannot apply override `optim=adam`: config group `optim` is not in the defaults list.');
-    expect(notListed.hint).toBe('To add it, use +optim=adam');
-    const listed = await loadError(project(basicConf), ['+model=large']);
-    expect(listed.message).toBe('Cannot apply override `+model=large`: config group `model` is already in the defaults list (conf/config.yaml).');
-    expect(listed.hint).toBe('To change its option use model=large, or ++model=large to add or replace.');
-    const del = await loadError(project(basicConf), ['~data=cifar']);
-    expect(del.message).toBe('Cannot apply override `~data=cifar`: config group `data` is set to "mnist", not "cifar"; nothing was deleted.');
-    expect((await loadError(project(basicConf), ['~optim'])).message).toBe('Cannot apply override `~optim`: config group `optim` is not in the defaults list, so nothing was deleted.');
+    expect(await refusal('optim=adam')).toMatchObject({ code: 'OVERRIDE_INVALID', message: 'Cannot apply override `optim=adam`: config group `optim` is not in the defaults list.', hint: 'To add it, use +optim=adam' });
+    expect(await refusal('+model=large')).toMatchObject({ message: 'Cannot apply override `+model=large`: config group `model` is already in the defaults list (conf/config.yaml).', hint: 'To change its option use model=large, or ++model=large to add or replace.' });
+    expect(await refusal('~data=cifar')).toMatchObject({ message: 'Cannot apply override `~data=cifar`: config group `data` is set to "mnist", not "cifar"; nothing was deleted.' });
+    expect((await refusal('~optim')).message).toBe('Cannot apply override `~optim`: config group `optim` is not in the defaults list, so nothing was deleted.');
   });
 
   it('an unknown option lists the available ones; a missing group folder says so', async () => {
-    const error = await loadError(project(basicConf), ['model=huge']);
-    expect(error.code).toBe('CONFIG_YAML_OPTION_NOT_FOUND');
-    expect(error.message).toBe('Config group `model` has no option `huge` (selected by `model=huge` on the command line): conf/model/huge.yaml does not exist.');
-    expect(error.hint).toBe('Available options: large, small.');
-    const noGroup = await loadError(project(basicConf), ['+loss/focal=a']);
-    expect(noGroup.message).toBe('Config group `loss/focal` does not exist (selected by `+loss/focal=a` on the command line): there is no folder conf/loss/focal.');
+    expect(await refusal('model=huge')).toMatchObject({ code: 'CONFIG_YAML_OPTION_NOT_FOUND', message: 'Config group `model` has no option `huge` (selected by `model=huge` on the command line): conf/model/huge.yaml does not exist.', hint: 'Available options: large, small.' });
+    expect(await refusal('+loss/focal=a')).toMatchObject({ message: 'Config group `loss/focal` does not exist (selected by `+loss/focal=a` on the command line): there is no folder conf/loss/focal.' });
   });
 
   it('malformed overrides are reported with their columns, all at once', async () => {
