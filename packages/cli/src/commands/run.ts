@@ -1,6 +1,7 @@
 import type { ParsedArgs } from '../args.js';
 import { intOption, listOption, UsageError } from '../args.js';
 import type { IO } from '../io.js';
+import { twoStageInterrupt } from '../interrupt.js';
 import { openProject } from '../project.js';
 import { createReporter } from '../reporter.js';
 import { planEveryCombination } from '../sweep-check.js';
@@ -35,22 +36,12 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
 
   // First Ctrl-C: stop scheduling, cancel running jobs, record what finished.
   // Second Ctrl-C: leave immediately.
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      io.err('\n[aero] Interrupted: cancelling running actions (Ctrl-C again to quit now).');
-      controller.abort();
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const interrupt = twoStageInterrupt(io, '\n[aero] Interrupted: cancelling running actions (Ctrl-C again to quit now).');
   let exitCode = 0;
   let first: Awaited<ReturnType<typeof openProject>> | undefined;
   try {
     for (const [i, combo] of combos.entries()) {
-      if (controller.signal.aborted) break;
+      if (interrupt.signal.aborted) break;
       if (sweepId && !args.values.json) io.out(`[sweep ${i + 1}/${combos.length}] ${combo.join(' ')}`);
       const aero = await openProject(args, combo, first);
       first ??= aero;
@@ -63,7 +54,7 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
           dev: Boolean(args.values.dev),
           keepGoing: Boolean(args.values['keep-going']),
           ...(listOption(args.values.use).length ? { use: listOption(args.values.use) } : {}),
-          signal: controller.signal,
+          signal: interrupt.signal,
           ...(concurrency ? { concurrency } : {}),
           ...(gpus ? { gpus } : {}),
           ...(typeof args.values.launcher === 'string' ? { launcher: args.values.launcher } : {}),
@@ -78,8 +69,7 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
       }
     }
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    interrupt.release();
   }
-  return controller.signal.aborted ? 130 : exitCode;
+  return interrupt.signal.aborted ? 130 : exitCode;
 }

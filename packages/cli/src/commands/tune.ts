@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import type { ParsedArgs } from '../args.js';
 import { intOption, UsageError } from '../args.js';
 import { table, type IO } from '../io.js';
+import { twoStageInterrupt } from '../interrupt.js';
 import { openProject } from '../project.js';
 
 const strings = (value: string | boolean | string[] | undefined): string[] => (value === undefined || typeof value === 'boolean' ? [] : Array.isArray(value) ? value : [value]);
@@ -46,17 +47,7 @@ async function runTune(args: ParsedArgs, io: IO, core: typeof import('@aeroml/co
   const seed = seedText === undefined ? fileConfig.seed : Number(seedText);
   if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed needs a whole number, got \`${seedText}\`.`);
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      io.err('\n[aero] Interrupted: stopping the running trials (told to Optuna as failed; the next aero tune retries them). Ctrl-C again to quit now.');
-      controller.abort();
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const interrupt = twoStageInterrupt(io, '\n[aero] Interrupted: stopping the running trials (told to Optuna as failed; the next aero tune retries them). Ctrl-C again to quit now.');
   const json = Boolean(args.values.json);
   try {
     const summary = await core.tune({
@@ -72,14 +63,13 @@ async function runTune(args: ParsedArgs, io: IO, core: typeof import('@aeroml/co
       launcher: string(args.values.launcher),
       study: string(args.values.study) ?? fileConfig.study,
       python: string(args.values.python),
-      signal: controller.signal,
+      signal: interrupt.signal,
       onEvent: (event) => (json ? io.out(JSON.stringify(event)) : printEvent(io, event)),
     });
     if (summary.interrupted) return 130;
     return summary.record.trials.some((t) => t.state === 'complete') ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    interrupt.release();
   }
 }
 
