@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { runAero, type AeroCliResult } from '@aeroml/test-utils';
+import { copyProject, runAero, type AeroCliResult } from '@aeroml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
@@ -33,12 +33,8 @@ function countBy(all: Record<string, string>, status: string): Record<string, nu
 const ids = (action: string, split: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${action}[split=${split},sim=${from + i}]`);
 
 /** A fresh copy of the example inside the repo, so `@aeroml/*` and `zod` resolve from its node_modules. */
-async function copyExample(): Promise<string> {
-  const root = join(EXAMPLE, '.test-work');
-  await mkdir(root, { recursive: true });
-  const dir = await mkdtemp(join(root, 'e2e-'));
-  for (const entry of ['aero.config.ts', 'sims.json', 'src', 'package.json']) await cp(join(EXAMPLE, entry), join(dir, entry), { recursive: true });
-  return dir;
+function copyExample(): Promise<string> {
+  return copyProject(EXAMPLE, join(EXAMPLE, '.test-work'), 'e2e', ['aero.config.ts', 'sims.json', 'src', 'package.json']);
 }
 
 interface Manifest {
