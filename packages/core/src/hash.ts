@@ -1,10 +1,12 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** sha256 of a string or bytes, as lowercase hex. */
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One-shot (Node >= 20.12, engines says >= 20.19): no Hash object per call, ~3x faster
+  // for the short texts of cache keys (one per instance).
+  return hash('sha256', data, 'hex');
 }
 
 // 4 MiB reads keep the hash fed without holding large buffers; measured close to
@@ -68,7 +70,38 @@ function sha256SmallFileSync(path: string): { sha256: string; size: number } | u
  * Used for every digest (manifests, cache keys) so equal values hash equally.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortValue(value));
+  return flatCanonicalJson(value) ?? JSON.stringify(sortValue(value));
+}
+
+/**
+ * The same text for the values cache keys are mostly made of (null, and plain objects
+ * whose members are strings, finite numbers, booleans or lists of strings: output paths,
+ * input digests, partitions) without the sorted copy; undefined for anything else.
+ */
+const INTEGER_KEY = /^(?:0|[1-9][0-9]*)$/;
+
+function flatCanonicalJson(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length === 0) return '{}';
+  keys.sort();
+  let text = '';
+  for (const key of keys) {
+    // The sorted copy cannot hold `__proto__` as a member, and puts integer-like keys first
+    // in numeric order (object property order): both are left to it.
+    if (key === '__proto__' || INTEGER_KEY.test(key)) return undefined;
+    const v = (value as Record<string, unknown>)[key];
+    let member: string;
+    if (v === undefined) continue;
+    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) member = JSON.stringify(v);
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) member = JSON.stringify(v);
+    else return undefined;
+    text += `${text ? ',' : ''}${JSON.stringify(key)}:${member}`;
+  }
+  return `{${text}}`;
 }
 
 function sortValue(value: unknown): unknown {
