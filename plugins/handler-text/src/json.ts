@@ -1,10 +1,10 @@
-import { defineHandler, type AssetHandler } from '@aeroml/core';
-import { PLUGIN, TextErrorCodes, lineColumn, textError } from './errors.js';
+import type { AssetHandler } from '@aeroml/core';
+import { TextErrorCodes, lineColumn, textError } from './errors.js';
+import { optionlessHandler } from './define.js';
 import { readBytes, writeAtomic } from './fs.js';
 import { JsonValueError, canonicalJson, locateJsonError } from './json-format.js';
 import type { HandlerOf } from './options.js';
 import { decodeUtf8, stripBom } from './utf8.js';
-import { VERSION } from './version.js';
 
 /** Parses JSON text; on failure the AeroError names the file, the line and the column. */
 export function parseJsonText(handler: string, code: typeof TextErrorCodes.JSON_INVALID | typeof TextErrorCodes.JSONL_INVALID, path: string, text: string, firstLine = 1): unknown {
@@ -44,28 +44,22 @@ function kindOf(value: unknown): string {
  * Any JSON value. Written canonically (sorted keys, 2-space indent, trailing newline) so
  * equal values give byte-identical files and therefore the same artifact digest.
  */
-export const jsonHandler: (options?: Record<string, never>) => AssetHandler<unknown> = defineHandler({
-  name: 'json',
-  packageName: PLUGIN,
-  version: VERSION,
-  factory: 'jsonHandler',
-  setup: (): HandlerOf<unknown> => ({
-    extensions: ['json'],
-    async read(path) {
-      const text = stripBom(decodeUtf8('json', path, await readBytes('json', path)));
-      return parseJsonText('json', TextErrorCodes.JSON_INVALID, path, text);
-    },
-    async write(path, value) {
-      await writeAtomic('json', path, `${serializeJson('json', path, value, 2)}\n`);
-    },
-    describe(value) {
-      const type = kindOf(value);
-      if (Array.isArray(value)) return { type, length: value.length };
-      if (type === 'object') {
-        const keys = Object.keys(value as object).sort();
-        return { type, keys: keys.length, ...(keys.length <= 50 ? { fields: keys } : {}) };
-      }
-      return { type };
-    },
-  }),
-});
+export const jsonHandler: (options?: Record<string, never>) => AssetHandler<unknown> = optionlessHandler('json', (): HandlerOf<unknown> => ({
+  extensions: ['json'],
+  async read(path) {
+    const text = stripBom(decodeUtf8('json', path, await readBytes('json', path)));
+    return parseJsonText('json', TextErrorCodes.JSON_INVALID, path, text);
+  },
+  async write(path, value) {
+    await writeAtomic('json', path, `${serializeJson('json', path, value, 2)}\n`);
+  },
+  describe(value) {
+    const type = kindOf(value);
+    if (Array.isArray(value)) return { type, length: value.length };
+    if (type === 'object') {
+      const keys = Object.keys(value as object).sort();
+      return { type, keys: keys.length, ...(keys.length <= 50 ? { fields: keys } : {}) };
+    }
+    return { type };
+  },
+}));
