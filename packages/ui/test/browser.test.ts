@@ -51,6 +51,16 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 const runId = (name: string) => runs.find((r) => r.name === name)!.id;
 
+/** A run's page, once its DAG is drawn. */
+async function openRun(name: string): Promise<Page> {
+  const page = await open(`${ui.url}#/run/${runId(name)}`);
+  await page.waitForSelector('svg.graph g.node');
+  return page;
+}
+
+/** How many elements match each selector. */
+const counts = (page: Page, ...selectors: string[]) => Promise.all(selectors.map((s) => page.locator(s).count()));
+
 describe('aero ui in Chromium', () => {
   it('the runs list shows every run, the differing params, and the XSS param as text', async () => {
     const page = await open(ui.url);
@@ -68,11 +78,9 @@ describe('aero ui in Chromium', () => {
   });
 
   it('a run page draws the DAG with dagre, the metric charts with uPlot, timings, logs and previews', async () => {
-    const page = await open(`${ui.url}#/run/${runId('baseline')}`);
-    await page.waitForSelector('svg.graph g.node');
-    expect(await page.locator('svg.graph g.node').count()).toBe(5);
-    expect(await page.locator('svg.graph g.node-ran').count()).toBe(5);
-    expect(await page.locator('svg.graph path.edge').count()).toBe(5);
+    const page = await openRun('baseline');
+    // Nodes, nodes that ran, edges.
+    expect(await counts(page, 'svg.graph g.node', 'svg.graph g.node-ran', 'svg.graph path.edge')).toEqual([5, 5, 5]);
     await page.waitForSelector('.chart[data-chart="loss"] canvas');
     expect(Number(await page.locator('.chart[data-chart="loss"]').getAttribute('data-points'))).toBe(300);
     // The canvas has pixels drawn on it (a line), not just a blank element.
@@ -119,11 +127,8 @@ describe('aero ui in Chromium', () => {
   });
 
   it('a failed run colours failed and skipped nodes', async () => {
-    const page = await open(`${ui.url}#/run/${runId('broken')}`);
-    await page.waitForSelector('svg.graph g.node');
-    expect(await page.locator('svg.graph g.node-failed').count()).toBe(1);
-    expect(await page.locator('svg.graph g.node-skipped').count()).toBe(2);
-    expect(await page.locator('svg.graph g.node-cached').count()).toBe(1);
+    const page = await openRun('broken');
+    expect(await counts(page, 'svg.graph g.node-failed', 'svg.graph g.node-skipped', 'svg.graph g.node-cached')).toEqual([1, 2, 1]);
     await page.close();
   });
 
