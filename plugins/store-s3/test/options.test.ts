@@ -24,11 +24,8 @@ describe('s3Store options', () => {
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
     expect(e.plugin).toBe('@aeroml/store-s3');
     expect(e.message.split('\n')[0]).toBe('Invalid options for s3Store():');
-    expect(e.message).toContain('\n  - `bucket`: expected string, received number');
-    expect(e.message).toContain('\n  - `endpoint`: Invalid URL');
-    expect(e.message).toContain('\n  - `retry.attempts`: Too small: expected number to be >=1');
-    expect(e.message).toContain('\n  - `partSize`: Too small: expected number to be >=5242880');
-    expect(e.message).toContain('\n  - `typo`: unknown option.');
+    const problems = ['`bucket`: expected string, received number', '`endpoint`: Invalid URL', '`retry.attempts`: Too small: expected number to be >=1', '`partSize`: Too small: expected number to be >=5242880', '`typo`: unknown option.'];
+    for (const problem of problems) expect(e.message).toContain(`\n  - ${problem}`);
     // Names the package's README, not a path that exists only in aero's repository.
     expect(e.hint).toBe('Fix the listed options where s3Store() is created in aero.config.ts; the Options section of the @aeroml/store-s3 README lists every option.');
     expect(optionsError({ bucket: 'b-1', bukcet: 'b-2' }).message).toContain('\n  - `bukcet`: unknown option. Did you mean `bucket`?');
