@@ -30,6 +30,15 @@ function countBy(all: Record<string, string>, status: string): Record<string, nu
   return out;
 }
 
+/** Writes sims.json with these counts and runs; the run must succeed quietly. `ran` is the sorted ids that ran. */
+async function runWithCounts(dir: string, counts: Record<string, number>) {
+  await writeFile(join(dir, 'sims.json'), JSON.stringify(counts));
+  const r = await aero(dir, 'run');
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  const all = statuses(r.stdout);
+  return { r, all, ran: Object.keys(all).filter((id) => all[id] === 'ran').sort() };
+}
+
 const ids = (action: string, split: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${action}[split=${split},sim=${from + i}]`);
 
 /** A fresh copy of the example inside the repo, so `@aeroml/*` and `zod` resolve from its node_modules. */
@@ -180,11 +189,7 @@ print(json.dumps(out))
   });
 
   it('adding 10 train simulations reruns exactly those, train, the predictions and evaluate', { timeout: SLOW }, async () => {
-    await writeFile(join(dir, 'sims.json'), JSON.stringify({ train: 90, valid: 10, test: 10 }));
-    const r = await aero(dir, 'run');
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-    const all = statuses(r.stdout);
-    const ran = Object.keys(all).filter((id) => all[id] === 'ran').sort();
+    const { r, all, ran } = await runWithCounts(dir, { train: 90, valid: 10, test: 10 });
     expect(ran).toEqual(
       [
         ...ids('simulate', 'train', 80, 90),
@@ -202,11 +207,7 @@ print(json.dumps(out))
   });
 
   it('adding 5 test simulations reruns train, which writes the same model, so old predictions stay cached', { timeout: SLOW }, async () => {
-    await writeFile(join(dir, 'sims.json'), JSON.stringify({ train: 90, valid: 10, test: 15 }));
-    const r = await aero(dir, 'run');
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-    const all = statuses(r.stdout);
-    const ran = Object.keys(all).filter((id) => all[id] === 'ran').sort();
+    const { r, all, ran } = await runWithCounts(dir, { train: 90, valid: 10, test: 15 });
     expect(ran).toEqual([...ids('simulate', 'test', 10, 15), ...ids('preprocess', 'test', 10, 15), 'train', ...ids('predict', 'test', 10, 15), 'evaluate[split=test]'].sort());
     expect(countBy(all, 'cached')).toEqual({ simulate: 110, preprocess: 110, predict: 20, evaluate: 1 });
     expect(await manifests(dir, 'train.model')).toHaveProperty('size', 2);
