@@ -233,15 +233,10 @@ def big(path, n):
     print(json.dumps({'file': path, 'elements': n, 'size': os.path.getsize(path)}))
 
 
+# `<script> <command> <args...>`: each command prints one JSON document.
+COMMANDS = {'make': make, 'dump': lambda *files: dump(list(files)), 'errors': errors, 'big': big}
+
 if __name__ == '__main__':
-    cmd = sys.argv[1]
-    if cmd == 'make':
-        make(sys.argv[2])
-    elif cmd == 'dump':
-        dump(sys.argv[2:])
-    elif cmd == 'errors':
-        errors(sys.argv[2])
-    elif cmd == 'big':
-        big(sys.argv[2], sys.argv[3])
-    else:
-        sys.exit('unknown command ' + cmd)
+    if sys.argv[1] not in COMMANDS:
+        sys.exit('unknown command ' + sys.argv[1])
+    COMMANDS[sys.argv[1]](*sys.argv[2:])

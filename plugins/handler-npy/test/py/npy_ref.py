@@ -241,21 +241,10 @@ def checkbig(path, n):
     print(json.dumps({'ok': detail == 'ok', 'detail': detail}))
 
 
+# `<script> <command> <args...>`: each command prints one JSON document.
+COMMANDS = {'make': make, 'dump': lambda *files: dump(list(files)), 'errors': errors, 'bignpz': bignpz, 'f16': f16, 'checkbig': checkbig, 'big': big}
+
 if __name__ == '__main__':
-    cmd = sys.argv[1]
-    if cmd == 'make':
-        make(sys.argv[2])
-    elif cmd == 'dump':
-        dump(sys.argv[2:])
-    elif cmd == 'errors':
-        errors(sys.argv[2])
-    elif cmd == 'bignpz':
-        bignpz(sys.argv[2], sys.argv[3])
-    elif cmd == 'f16':
-        f16()
-    elif cmd == 'checkbig':
-        checkbig(sys.argv[2], sys.argv[3])
-    elif cmd == 'big':
-        big(sys.argv[2], sys.argv[3])
-    else:
-        sys.exit('unknown command ' + cmd)
+    if sys.argv[1] not in COMMANDS:
+        sys.exit('unknown command ' + sys.argv[1])
+    COMMANDS[sys.argv[1]](*sys.argv[2:])
