@@ -1,23 +1,13 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AeroError } from '@aeroml/core';
+import { thrown, writeProject } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
 import { simCounts, simPartitions } from '../src/sims.js';
 
+/** A sims.json with this text in a new temp folder. */
 async function file(content: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'cmb-sims-'));
-  await writeFile(join(dir, 'sims.json'), content);
-  return join(dir, 'sims.json');
-}
-
-function error(fn: () => unknown): AeroError {
-  try {
-    fn();
-  } catch (e) {
-    return e as AeroError;
-  }
-  throw new Error('expected an error');
+  return join(await writeProject(tmpdir(), 'cmb-sims', { 'sims.json': content }), 'sims.json');
 }
 
 describe('simulation counts (sims.json)', () => {
@@ -31,7 +21,7 @@ describe('simulation counts (sims.json)', () => {
 
   it('CMB_SIMS_INVALID lists every bad count', async () => {
     const path = await file('{ "train": 0, "valid": 2.5 }');
-    const e = error(() => simCounts(path));
+    const e = thrown(() => simCounts(path));
     expect(e).toBeInstanceOf(AeroError);
     expect(e.code).toBe('CMB_SIMS_INVALID');
     expect(e.plugin).toBe('@aeroml/example-cmb-sims');
@@ -41,9 +31,9 @@ describe('simulation counts (sims.json)', () => {
 
   it('CMB_SIMS_INVALID names an unreadable file', async () => {
     const path = await file('{ train: 80 ');
-    const e = error(() => simCounts(path));
+    const e = thrown(() => simCounts(path));
     expect(e.code).toBe('CMB_SIMS_INVALID');
     expect(e.message).toMatch(new RegExp(`^Could not read the simulation counts from ${path.replace(/[.]/g, '\\.')}: .*JSON.*\\.$`));
-    expect(error(() => simCounts(join(path, '..', 'missing.json'))).message).toContain('ENOENT');
+    expect(thrown(() => simCounts(join(path, '..', 'missing.json'))).message).toContain('ENOENT');
   });
 });
