@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { aeroCliEnv, writeProject } from '@aeroml/test-utils';
+import { aeroCliEnv, copyProject, writeProject } from '@aeroml/test-utils';
 import { expect } from 'vitest';
 
 export const CLI = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -22,12 +22,8 @@ export function makeProject(name: string, files: Record<string, string>): Promis
 }
 
 /** A fresh copy of examples/quickstart (without its .aero). */
-export async function copyQuickstart(): Promise<string> {
-  await mkdir(ROOT, { recursive: true });
-  const dir = await mkdtemp(join(ROOT, 'quickstart-'));
-  const source = join(REPO, 'examples/quickstart');
-  for (const entry of ['aero.config.ts', 'src', 'data', 'package.json']) await cp(join(source, entry), join(dir, entry), { recursive: true });
-  return dir;
+export function copyQuickstart(): Promise<string> {
+  return copyProject(join(REPO, 'examples/quickstart'), ROOT, 'quickstart', ['aero.config.ts', 'src', 'data', 'package.json']);
 }
 
 /** The environment CLI children get: plain output whatever the test runner sets (Nx sets FORCE_COLOR). */
