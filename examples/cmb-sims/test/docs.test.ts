@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { aeroCommands, markdownBlocks as blocks, runAero } from '@aeroml/test-utils';
 import { describe, expect, it } from 'vitest';
+import { createAero } from '@aeroml/core';
+import { embeddedDefaults } from '@aeroml/cli';
 
 const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
 const GUIDE = fileURLToPath(new URL('../../../docs/guides/partitions.md', import.meta.url));
@@ -46,13 +48,15 @@ describe('docs/guides/partitions.md', () => {
   });
 });
 
-/** Blob path parts of `summarize[split=train]`'s summary, from its manifest. */
+/** Blob path parts of `summarize[split=train]`'s summary, from its manifest (read through aero as the CLI opens the project). */
 async function summaryBlob(dir: string): Promise<string[]> {
-  const { readdir } = await import('node:fs/promises');
-  const folder = join(dir, '.aero/artifacts/summarize.summary');
-  for (const file of await readdir(folder)) {
-    const manifest = JSON.parse(await readFile(join(folder, file), 'utf8')) as { partition: { split: string }; files: { sha256: string }[] };
-    if (manifest.partition.split === 'train') return [manifest.files[0]!.sha256.slice(0, 2), manifest.files[0]!.sha256];
+  const aero = await createAero({ cwd: dir, defaults: await embeddedDefaults(dir) });
+  try {
+    for (const manifest of (await aero.artifacts.versions('summarize.summary')).values()) {
+      if (manifest.partition?.split === 'train') return [manifest.files[0]!.sha256.slice(0, 2), manifest.files[0]!.sha256];
+    }
+  } finally {
+    await aero.close();
   }
   throw new Error('no summary for the train split');
 }

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { copyProject, runAero, type AeroCliResult } from '@aeroml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createAero } from '@aeroml/core';
+import { embeddedDefaults } from '@aeroml/cli';
 
 const EXAMPLE = fileURLToPath(new URL('..', import.meta.url));
 const CLI = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', import.meta.url));
@@ -52,12 +54,14 @@ interface Manifest {
   files: { path: string; sha256: string }[];
 }
 
-/** The manifests of one artifact name, from the local store layout (.aero/artifacts/<name>/<digest>.json). */
+/** The manifests of one artifact name (digest → manifest), read through aero as the CLI opens the project. */
 async function manifests(dir: string, name: string): Promise<Map<string, Manifest>> {
-  const folder = join(dir, '.aero/artifacts', name);
-  const out = new Map<string, Manifest>();
-  for (const file of await readdir(folder)) out.set(file, JSON.parse(await readFile(join(folder, file), 'utf8')) as Manifest);
-  return out;
+  const aero = await createAero({ cwd: dir, defaults: await embeddedDefaults(dir) });
+  try {
+    return (await aero.artifacts.versions(name)) as Map<string, Manifest>;
+  } finally {
+    await aero.close();
+  }
 }
 
 /** Store path of the file an instance wrote for `name` (e.g. `simulate.map`). */

@@ -2,6 +2,7 @@ import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aero, copyQuickstart, readJson, statuses } from './helpers.js';
+import { manifestOf } from './manifest.js';
 
 describe('examples/quickstart end to end', () => {
   let dir: string;
@@ -79,7 +80,7 @@ describe('examples/quickstart end to end', () => {
     const digest = JSON.parse(show.stdout).actions.find((a: { id: string }) => a.id === 'train').outputs.model;
     const artifacts = await aero(dir, 'lineage', `train.model@${digest.slice(0, 12)}`, '--json');
     expect(artifacts.code).toBe(0);
-    const manifest = await readJson(join(dir, '.aero/artifacts/train.model', `${digest}.json`));
+    const manifest = await manifestOf(dir, 'train.model', digest);
     const blob = join(dir, '.aero/objects/sha256', manifest.files[0].sha256.slice(0, 2), manifest.files[0].sha256);
     await rm(blob, { force: true });
     const r = await aero(dir, 'run');

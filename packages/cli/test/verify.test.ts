@@ -2,6 +2,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { aero, copyQuickstart, readJson, statuses } from './helpers.js';
+import { manifestOf } from './manifest.js';
 
 describe('aero verify (real local store)', () => {
   let dir: string;
@@ -20,7 +21,7 @@ describe('aero verify (real local store)', () => {
   it('quarantines a corrupt blob, exits 1 with STORE_CORRUPT and a hint that works', async () => {
     const run = await readJson<{ actions: Array<{ id: string; outputs: Record<string, string> }> }>(join(dir, '.aero/runs', await latestRun(dir), 'run.json'));
     const digest = run.actions.find((a) => a.id === 'train')!.outputs.model!;
-    const manifest = await readJson<{ files: Array<{ sha256: string }> }>(join(dir, '.aero/artifacts/train.model', `${digest}.json`));
+    const manifest = await manifestOf(dir, 'train.model', digest);
     const sha = manifest.files[0]!.sha256;
     const blob = join(dir, '.aero/objects/sha256', sha.slice(0, 2), sha);
     await chmod(blob, 0o644);

@@ -8,6 +8,12 @@ import { canonicalJson, sha256File, sha256Hex } from './hash.js';
 import { StoreKeys } from './keys.js';
 import { fetchBlob } from './blob-fetch.js';
 
+/** What ArtifactStore needs of the cache index (cache/entries.ts) to find journaled manifests. */
+export interface JournaledManifests {
+  manifest(digest: string): ArtifactManifest | undefined;
+  manifests(): ReadonlyMap<string, ArtifactManifest>;
+}
+
 /**
  * Content-addressed artifacts on top of any Store: blobs under `objects/`, manifests
  * under `artifacts/<name>/<digest>.json`. The digest of an artifact is the sha256 of its
@@ -17,18 +23,38 @@ export class ArtifactStore {
   private readonly manifestCache = new Map<string, ArtifactManifest>();
   /** Blob digests whose stored bytes this process wrote or hashed: not hashed again. */
   private readonly verified = new Set<string>();
+  /** Manifests committed with `defer` whose cache entry has not taken them yet. */
+  private readonly unwritten = new Map<string, ArtifactManifest>();
+  /** Where manifests that are no file are found: the run journals (set by the engine). */
+  private journal: (() => Promise<JournaledManifests>) | undefined;
+  /** Further places to look, after this store (a rerun's scratch store looks in the project's). */
+  private readonly fallbacks: ArtifactStore[] = [];
 
   constructor(readonly store: Store) {}
+
+  /** Manifests that are no file are looked up in the run journals, through `index`. */
+  readJournalsWith(index: () => Promise<JournaledManifests>): void {
+    this.journal = index;
+  }
+
+  /** Manifests this store does not have are looked up in `other` too. */
+  fallBackTo(other: ArtifactStore): void {
+    this.fallbacks.push(other);
+  }
 
   /** Hash every file under `dir`, upload missing blobs, write the manifest. */
   /**
    * `handOver`: the caller removes `dir` right after, so a local store may take the files
    * by hard link instead of copying them.
+   * `defer`: the manifest is not written as a file; the cache entry of the instance takes it
+   * into the run journal (`takeUnwritten`), in the same record as the entry. One small file
+   * less per output, which was the largest per-action cost of a run. Only for callers that
+   * journal an entry for every successful instance in this process (the inline path).
    */
   async commitDirectory(
     dir: string,
     manifest: Omit<ArtifactManifest, 'files' | 'schema'>,
-    options: { handOver?: boolean } = {},
+    options: { handOver?: boolean; defer?: boolean } = {},
   ): Promise<{ digest: string; manifest: ArtifactManifest; tree: FileTree }> {
     const tree = listTree(dir);
     const files: ManifestFile[] = [];
@@ -42,7 +68,8 @@ export class ArtifactStore {
     const full: ArtifactManifest = { schema: 1, ...manifest, files };
     const text = canonicalJson(full);
     const digest = sha256Hex(text);
-    await this.store.put(StoreKeys.manifest(full.name, digest), text, { ifAbsent: true, contentType: 'application/json' });
+    if (options.defer) this.unwritten.set(digest, full);
+    else await this.store.put(StoreKeys.manifest(full.name, digest), text, { ifAbsent: true, contentType: 'application/json' });
     this.manifestCache.set(digest, full);
     return { digest, manifest: full, tree };
   }
@@ -56,6 +83,73 @@ export class ArtifactStore {
     }
     const { createReadStream } = await import('node:fs');
     return (await this.store.put(key, createReadStream(filePath), { ifAbsent: true, sha256 })).written;
+  }
+
+  /**
+   * The manifests of these digests that were committed with `defer` and not journaled yet,
+   * for the cache entry that journals them; undefined when there are none.
+   */
+  takeUnwritten(digests: Iterable<string>): Record<string, ArtifactManifest> | undefined {
+    let out: Record<string, ArtifactManifest> | undefined;
+    for (const digest of digests) {
+      const manifest = this.unwritten.get(digest);
+      if (!manifest) continue;
+      this.unwritten.delete(digest);
+      (out ??= {})[digest] = manifest;
+    }
+    return out;
+  }
+
+  /**
+   * A manifest handed over with a job (JobSpec inputs), so a worker in another process
+   * needs no store read and no journal: kept only when it matches its digest.
+   */
+  adopt(digest: string, manifest: ArtifactManifest): boolean {
+    if (sha256Hex(canonicalJson(manifest)) !== digest) return false;
+    this.manifestCache.set(digest, manifest);
+    return true;
+  }
+
+  /**
+   * Writes the manifest as `artifacts/<name>/<digest>.json` unless that file exists: for a
+   * version that must outlive the run journal holding it (a tagged one, see reproduce/tags.ts).
+   */
+  async persist(name: string, digest: string): Promise<void> {
+    const key = StoreKeys.manifest(name, digest);
+    if (await this.store.has(key)) return;
+    await this.store.put(key, canonicalJson(await this.getManifest(name, digest)), { ifAbsent: true, contentType: 'application/json' });
+  }
+
+  /**
+   * Every stored version of artifact `name` (of all artifacts without one): manifest files
+   * and journaled manifests, by digest.
+   */
+  async versions(name?: string): Promise<Map<string, ArtifactManifest>> {
+    const out = new Map<string, ArtifactManifest>();
+    const prefix = StoreKeys.artifactsPrefix(name);
+    const keys: string[] = [];
+    for await (const key of this.store.list(prefix)) {
+      const rest = key.slice(prefix.length);
+      if (rest.endsWith('.json') && (name === undefined || !rest.includes('/'))) keys.push(key);
+    }
+    await Promise.all(
+      keys.map(async (key) => {
+        const digest = key.slice(key.lastIndexOf('/') + 1, -'.json'.length);
+        const bytes = await this.store.getBytes(key);
+        if (!bytes) return;
+        try {
+          out.set(digest, JSON.parse(Buffer.from(bytes).toString('utf8')) as ArtifactManifest);
+        } catch {
+          // unreadable: `aero verify` reports it
+        }
+      }),
+    );
+    if (this.journal) {
+      for (const [digest, manifest] of (await this.journal()).manifests()) {
+        if ((name === undefined || manifest.name === name) && !out.has(digest)) out.set(digest, manifest);
+      }
+    }
+    return out;
   }
 
   /** Keeps an already verified manifest in memory (from a cache pack). */
@@ -73,6 +167,8 @@ export class ArtifactStore {
     if (cached) return cached;
     const bytes = await this.store.getBytes(StoreKeys.manifest(name, digest));
     if (!bytes) {
+      const found = await this.elsewhere(name, digest);
+      if (found) return found;
       throw new AeroError(ErrorCodes.ARTIFACT_NOT_FOUND, `Artifact ${name}@${digest.slice(0, 12)} is not in the store.`, {
         hint: 'It may have been removed by `aero gc`; run the pipeline again to rebuild it.',
       });
@@ -86,6 +182,20 @@ export class ArtifactStore {
     const manifest = JSON.parse(text) as ArtifactManifest;
     this.manifestCache.set(digest, manifest);
     return manifest;
+  }
+
+  /** A manifest that is no file here: journaled with a cache entry, or in a fallback store. */
+  private async elsewhere(name: string, digest: string): Promise<ArtifactManifest | undefined> {
+    const journaled = this.journal ? (await this.journal()).manifest(digest) : undefined;
+    if (journaled?.name === name) {
+      this.manifestCache.set(digest, journaled);
+      return journaled;
+    }
+    for (const other of this.fallbacks) {
+      const found = await other.getManifest(name, digest).catch(() => undefined);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   toRef(manifest: ArtifactManifest, digest: string, producer?: ArtifactRef['producer']): ArtifactRef {

@@ -112,6 +112,7 @@ export class Aero implements RunHost {
       { dev: Boolean(options.dev) },
     );
     this.artifacts = new ArtifactStore(this.plugins.store);
+    this.artifacts.readJournalsWith(() => this.cacheEntries());
     this.fingerprinter = new Fingerprinter(cwd);
     this.keyer = new CacheKeyer(this.fingerprinter, this.plugins.handlers);
   }
@@ -174,7 +175,8 @@ export class Aero implements RunHost {
     if (!action) throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, `No action named \`${spec.action}\`.`);
     let scratch = this.scratch.get(spec.runId);
     if (!scratch) this.scratch.set(spec.runId, (scratch = new ScratchPool(join(this.dir, 'runs', spec.runId, SCRATCH_DIR))));
-    return { action, artifacts: this.artifacts, handlers: this.plugins.handlers, scratch };
+    // In this process the run journals each instance's entry, so manifests go with it.
+    return { action, artifacts: this.artifacts, handlers: this.plugins.handlers, scratch, deferManifests: true };
   }
 
   /** By name: a job looks its action up once (a scan per job was quadratic at 10,000 actions). */

@@ -19,6 +19,11 @@ export interface ExecuteRuntime {
   signal: AbortSignal;
   /** In-process jobs reuse work dirs from this pool (see scratch.ts); others make their own. */
   scratch?: ScratchPool;
+  /**
+   * Output manifests stay in memory for the run to journal with the cache entry
+   * (ArtifactStore.commitDirectory `defer`); a worker in another process writes them as files.
+   */
+  deferManifests?: boolean;
 }
 
 /**
@@ -46,7 +51,8 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
     for (const [name, input] of Object.entries(spec.inputs)) {
       const handles: InputHandle[] = [];
       for (const art of input.artifacts) {
-        const manifest = await artifacts.getManifest(art.name, art.digest);
+        // In this process the manifest is in memory; a worker elsewhere adopts the spec's copy.
+        const manifest = artifacts.known(art.digest) ?? (art.manifest && artifacts.adopt(art.digest, art.manifest) ? art.manifest : await artifacts.getManifest(art.name, art.digest));
         const dest = join(workDir, 'in', String(inputIndex++));
         const paths = await artifacts.materialize(manifest, dest, ensureDir);
         const handler = handlers.get(manifest.handler);
@@ -124,7 +130,7 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
         handlerVersion: handler.version,
         partition: spec.partition,
         metadata: outputMeta.get(name),
-      }, { handOver: true });
+      }, { handOver: true, defer: runtime.deferManifests === true });
       committed.push({ dir, tree });
       if (manifest.files.length === 0) {
         throw new AeroError(ErrorCodes.ACTION_OUTPUT_MISSING, `Action \`${spec.instanceId}\` finished without writing output \`${name}\`.`, {

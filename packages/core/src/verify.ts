@@ -3,7 +3,9 @@ import { join, relative } from 'node:path';
 import type { Store } from './contracts/store.js';
 import type { Aero } from './engine.js';
 import { AeroError, ErrorCodes } from './errors.js';
-import { sha256File, sha256Hex } from './hash.js';
+import { canonicalJson, sha256File, sha256Hex } from './hash.js';
+import { StoreKeys } from './keys.js';
+import { isSegmentKey, parseSegment } from './run/journal.js';
 import { quarantine } from './quarantine.js';
 import { Semaphore } from './util/semaphore.js';
 
@@ -79,6 +81,7 @@ export async function verify(aero: Aero, options: { dryRun?: boolean } = {}): Pr
     });
   }
   await Promise.all(pending.splice(0));
+  await checkJournaledManifests(store, report, usedBy, badManifests);
 
   const badBlobs: VerifyProblem[] = [];
   for await (const key of store.list('objects/')) {
@@ -95,12 +98,40 @@ export async function verify(aero: Aero, options: { dryRun?: boolean } = {}): Pr
   await Promise.all(pending.splice(0));
 
   for (const problem of [...badBlobs, ...badManifests]) {
-    if (problem.kind === 'blob') problem.usedBy = (usedBy.get(problem.expected) ?? []).sort();
+    if (problem.kind === 'blob') problem.usedBy = [...new Set(usedBy.get(problem.expected) ?? [])].sort();
     if (!dryRun) problem.quarantinedAs = await quarantine(store, problem.key);
     report.problems.push(problem);
   }
   report.problems.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return report;
+}
+
+/**
+ * Manifests journaled with their cache entries (run/journal.ts) count as manifests too: each
+ * is rehashed, and the blobs it lists are attributed to it. A segment holding one that does
+ * not match its digest is the bad item (the whole segment is quarantined: its entries are
+ * misses and rerun). A segment that fails its own checksum is already ignored by every reader.
+ */
+async function checkJournaledManifests(store: Store, report: VerifyReport, usedBy: Map<string, string[]>, bad: VerifyProblem[]): Promise<void> {
+  for await (const key of store.list(StoreKeys.runsPrefix)) {
+    if (!isSegmentKey(key)) continue;
+    const records = parseSegment(await store.getBytes(key));
+    let badInSegment: VerifyProblem | undefined;
+    for (const record of records ?? []) {
+      for (const [digest, manifest] of Object.entries(record.manifests ?? {})) {
+        report.manifests++;
+        const artifact = `${manifest?.name}@${digest.slice(0, 12)}`;
+        const actual = sha256Hex(canonicalJson(manifest));
+        if (actual !== digest) {
+          badInSegment ??= { kind: 'manifest', key, expected: digest, actual, usedBy: [] };
+          badInSegment.usedBy.push(artifact);
+          continue;
+        }
+        for (const f of manifest.files ?? []) usedBy.set(f.sha256, [...(usedBy.get(f.sha256) ?? []), artifact]);
+      }
+    }
+    if (badInSegment) bad.push(badInSegment);
+  }
 }
 
 /** sha256 and size of a stored value, read from disk when the store is local. */

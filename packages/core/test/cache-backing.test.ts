@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PACKS_PREFIX } from '../src/cache/pack.js';
 import { createAero, defineConfig, lineage, why } from '../src/index.js';
 import { jsonHandler, memoryStore, squaresPipeline } from './fixtures.js';
-import { dropEntry, entryOf, journalEntries } from './journal-helpers.js';
+import { dropEntry, entryOf, journaledManifest, journalEntries, manifestsToFiles } from './journal-helpers.js';
 
 let ran: string[] = [];
 const { source, square, total } = squaresPipeline((step) => ran.push(step));
@@ -42,8 +42,26 @@ describe('a cache hit needs its entry, every manifest and every blob (a pack alo
     expect((await (await p.open()).run()).counts).toMatchObject({ ran: 0, cached: 5 });
   });
 
-  it('a deleted output manifest: the producer reruns, the manifest is back and lineage finds the artifact', async () => {
+  it('manifests of outputs made in this process are journaled with their entry, not written as files', async () => {
     const p = await project();
+    const { entry } = entryOf(p.store, 'square[i=2]');
+    const out = entry.outputs.out!;
+    expect(p.store.data.has(`artifacts/${out.name}/${out.digest}.json`)).toBe(false);
+    expect(journaledManifest(p.store, out.digest)).toMatchObject({ name: 'square.out', partition: { i: 2 } });
+    // Dropping the record drops entry and manifest together: the instance reruns and journals both again.
+    dropEntry(p.store, entry.key);
+    expect(journaledManifest(p.store, out.digest)).toBeUndefined();
+    const summary = await (await p.open()).run();
+    expect(ran).toEqual(['square2']);
+    expect(summary.counts).toMatchObject({ ran: 1, cached: 4 });
+    expect(journaledManifest(p.store, out.digest)).toMatchObject({ name: 'square.out' });
+    const node = await lineage(await p.open(), `square.out@${out.digest.slice(0, 12)}`);
+    expect(node.producedBy).toMatchObject({ instanceId: 'square[i=2]', runId: summary.runId });
+  });
+
+  it('a deleted manifest file (written by a worker, or by an older aero): the producer reruns, the manifest is back and lineage finds the artifact', async () => {
+    const p = await project();
+    await manifestsToFiles(p.store);
     const { entry } = entryOf(p.store, 'square[i=2]');
     const out = entry.outputs.out!;
     const manifestKey = `artifacts/${out.name}/${out.digest}.json`;
@@ -53,13 +71,15 @@ describe('a cache hit needs its entry, every manifest and every blob (a pack alo
     expect(summary.decisions.find((d) => d.instanceId === 'square[i=2]')!.reason).toBe(
       `rerun because the manifest of output \`out\` (square.out@${out.digest.slice(0, 12)}) is missing from the store; rewritten`,
     );
-    expect(p.store.data.has(manifestKey)).toBe(true);
+    // Rewritten by this run, journaled with the new entry.
+    expect(journaledManifest(p.store, out.digest)).toMatchObject({ name: 'square.out' });
     const node = await lineage(await p.open(), `square.out@${out.digest.slice(0, 12)}`);
     expect(node.producedBy).toMatchObject({ instanceId: 'square[i=2]', runId: summary.runId });
   });
 
   it('without a pack, the per-key lookup checks manifests too (a manifest in memory is not enough)', async () => {
     const p = await project();
+    await manifestsToFiles(p.store);
     for (const key of [...p.store.data.keys()]) if (key.startsWith(PACKS_PREFIX)) p.store.data.delete(key);
     const { entry } = entryOf(p.store, 'square[i=0]');
     const out = entry.outputs.out!;

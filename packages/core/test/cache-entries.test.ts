@@ -7,7 +7,7 @@ import { PACKS_PREFIX } from '../src/cache/pack.js';
 import { createAero, defineConfig, StoreKeys } from '../src/index.js';
 import { isSegmentKey } from '../src/run/journal.js';
 import { jsonHandler, memoryStore, squaresPipeline } from './fixtures.js';
-import { journalEntries } from './journal-helpers.js';
+import { journalEntries, manifestsToFiles } from './journal-helpers.js';
 
 let ran: string[] = [];
 const { source, square, total } = squaresPipeline((step) => ran.push(step));
@@ -51,7 +51,8 @@ describe('cache/entries: the cache index is derived from the run journals', () =
 
   it('a store written before journals (cache/<key>.json entries) is still read: its hits stay hits', async () => {
     const p = await project();
-    // Turn the store into the older layout: entries as files, no journals, no pack.
+    // Turn the store into the older layout: manifests and entries as files, no journals, no pack.
+    await manifestsToFiles(p.store);
     for (const { entry } of journalEntries(p.store)) await p.store.put(StoreKeys.cacheEntry(entry.key), JSON.stringify(entry));
     for (const key of [...p.store.data.keys()]) if (isSegmentKey(key)) p.store.data.delete(key);
     dropPacks(p.store);

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createAero, defineAction, defineConfig, type Action, type AeroEvent } from '../src/index.js';
 import { jsonHandler, memoryStore, squaresPipeline } from './fixtures.js';
+import { journaledManifest } from './journal-helpers.js';
 
 async function project(actions: Action[], params: Record<string, unknown> = {}) {
   const cwd = await mkdtemp(join(tmpdir(), 'aero-engine-'));
@@ -28,8 +29,9 @@ describe('engine (embedded API, no CLI)', () => {
     expect(first.counts).toMatchObject({ ran: 5, cached: 0 });
     expect(calls.sort()).toEqual(['source', 'square0', 'square1', 'square2', 'total']);
     const totalEntry = first.record.actions.find((a) => a.id === 'total')!;
-    const manifestKey = `artifacts/total.sum/${totalEntry.outputs!.sum}.json`;
-    expect(p.store.data.has(manifestKey)).toBe(true);
+    // Its manifest is journaled with its cache entry and readable by digest.
+    expect(journaledManifest(p.store, totalEntry.outputs!.sum!)).toMatchObject({ name: 'total.sum' });
+    expect((await (await p.open()).artifacts.getManifest('total.sum', totalEntry.outputs!.sum!)).files).toHaveLength(1);
     expect(events.filter((e) => e.type === 'action:metrics')).toHaveLength(3);
     expect(first.record.actions.find((a) => a.id === 'square[i=2]')).toMatchObject({ status: 'ran', partition: { i: 2 } });
 

@@ -1,5 +1,7 @@
 import { formatSegment, isSegmentKey, parseSegment } from '../src/run/journal.js';
-import type { CacheEntry } from '../src/index.js';
+import { canonicalJson } from '../src/hash.js';
+import { StoreKeys } from '../src/keys.js';
+import type { ArtifactManifest, CacheEntry, Store } from '../src/index.js';
 
 type DataStore = { data: Map<string, Buffer> };
 
@@ -27,5 +29,32 @@ export function dropEntry(store: DataStore, key: string): void {
     const records = parseSegment(bytes) ?? [];
     const kept = records.filter((r) => r.type !== 'entry' || r.entry.key !== key);
     if (kept.length !== records.length) store.data.set(segment, Buffer.from(formatSegment(kept)));
+  }
+}
+
+/** The manifest journaled with some entry under `digest`, if any. */
+export function journaledManifest(store: DataStore, digest: string): ArtifactManifest | undefined {
+  for (const [key, bytes] of store.data) {
+    if (!isSegmentKey(key)) continue;
+    for (const r of parseSegment(bytes) ?? []) if (r.manifests?.[digest]) return r.manifests[digest];
+  }
+  return undefined;
+}
+
+/**
+ * Moves every journaled manifest into a file `artifacts/<name>/<digest>.json`, the layout of
+ * manifests written by a worker in another process or by aero before manifests were
+ * journaled; the segments are rewritten without them.
+ */
+export async function manifestsToFiles(store: Store): Promise<void> {
+  const segments: string[] = [];
+  for await (const key of store.list('runs/')) if (isSegmentKey(key)) segments.push(key);
+  for (const segment of segments) {
+    const records = parseSegment(await store.getBytes(segment)) ?? [];
+    for (const r of records) {
+      for (const [digest, manifest] of Object.entries(r.manifests ?? {})) await store.put(StoreKeys.manifest(manifest.name, digest), canonicalJson(manifest));
+      delete r.manifests;
+    }
+    await store.put(segment, formatSegment(records));
   }
 }

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createAero, defineConfig, StoreKeys, storeCorruptError, verify, why } from '../src/index.js';
 import { dirStore } from './dir-store.js';
 import { jsonHandler, memoryStore, squaresPipeline } from './fixtures.js';
+import { manifestsToFiles } from './journal-helpers.js';
+import { formatSegment, isSegmentKey, parseSegment } from '../src/run/journal.js';
 
 let ran: string[] = [];
 const { source, square, total } = squaresPipeline((step) => ran.push(step));
@@ -67,8 +69,9 @@ describe('aero verify', () => {
     expect((await verify(await p.open())).problems).toEqual([]);
   });
 
-  it('quarantines a manifest that does not match its digest; the producer rewrites it', async () => {
+  it('quarantines a manifest file that does not match its digest; the producer rewrites it', async () => {
     const p = await localProject();
+    await manifestsToFiles(dirStore(join(p.cwd, '.aero')));
     const digest = p.first.record.actions.find((a) => a.id === 'total')!.outputs!.sum!;
     const key = StoreKeys.manifest('total.sum', digest);
     const path = join(p.cwd, '.aero', ...key.split('/'));
@@ -77,7 +80,38 @@ describe('aero verify', () => {
     expect(report.problems.map((x) => [x.kind, x.key, x.usedBy])).toEqual([['manifest', key, [`total.sum@${digest.slice(0, 12)}`]]]);
     expect((await (await p.open()).run()).counts).toMatchObject({ ran: 1, cached: 4 });
     expect(ran).toEqual(['total']);
-    expect(existsSync(path)).toBe(true);
+    // Rewritten in this process: journaled with the new entry, no file again.
+    expect(existsSync(path)).toBe(false);
+    expect((await verify(await p.open())).problems).toEqual([]);
+  });
+
+  it('a journaled manifest that does not match its digest: its segment is quarantined and its entries rerun', async () => {
+    const p = await localProject();
+    const store = dirStore(join(p.cwd, '.aero'));
+    const digest = p.first.record.actions.find((a) => a.id === 'total')!.outputs!.sum!;
+    const segments: string[] = [];
+    for await (const key of store.list('runs/')) if (isSegmentKey(key)) segments.push(key);
+    let segment = '';
+    let entries = 0;
+    for (const key of segments) {
+      const records = parseSegment(await store.getBytes(key))!;
+      const record = records.find((r) => r.manifests?.[digest]);
+      if (!record) continue;
+      // A valid segment (its checksum is recomputed) holding a manifest under a wrong digest.
+      record.manifests![digest] = { ...record.manifests![digest]!, handler: 'text' };
+      await store.put(key, formatSegment(records));
+      segment = key;
+      entries = records.length;
+    }
+    expect(segment).not.toBe('');
+    const report = await verify(await p.open());
+    expect(report.problems.map((x) => [x.kind, x.key, x.usedBy])).toEqual([['manifest', segment, [`total.sum@${digest.slice(0, 12)}`]]]);
+    expect(report.problems[0]!.quarantinedAs).toBe(`quarantine/${segment}`);
+    ran = [];
+    const rerun = await (await p.open()).run();
+    expect(rerun.counts.ran).toBe(entries);
+    expect(rerun.record.actions.map((a) => a.outputs)).toEqual(p.first.record.actions.map((a) => a.outputs));
+    expect((await verify(await p.open())).problems).toEqual([]);
   });
 
   it('works through the Store contract alone (no local root): copy to quarantine/, then delete', async () => {

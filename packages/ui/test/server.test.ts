@@ -102,6 +102,8 @@ describe('aero ui server', () => {
     const forged = join(dir, 'outside');
     await mkdir(forged, { recursive: true });
     await writeFile(join(forged, `${digest}.json`), JSON.stringify({ schema: 1, name: 'evil', handler: 'text', handlerVersion: '1', files: [{ path: 'aero.config.ts', sha256: 'a'.repeat(64), size: 10 }] }));
+    // (Manifests committed in the run's process are journaled, so the folder may not exist yet.)
+    await mkdir(join(dir, '.aero/artifacts'), { recursive: true });
     await symlink(forged, join(dir, '.aero/artifacts/evil'));
     const attempts = [
       `/api/artifacts/${name}/${digest}/preview/..%2F..%2F..%2Faero.config.ts`,

@@ -33,7 +33,10 @@ export async function checkCacheKey(store: Store, artifacts: ArtifactStore, key:
   const found = index ? await index.get(key) : await entryFile(store, key);
   if (found.unreadable) return { problems: [`its cache entry ${StoreKeys.cacheEntry(key)} is unreadable`] };
   if (!found.entry) return { problems: [] };
-  return { entry: found.entry, ...(found.journal ? { journal: found.journal } : {}), problems: await missingBacking(store, artifacts, found.entry.outputs) };
+  // Manifests journaled with the entry are backed by the record itself: no file to look for.
+  for (const [digest, manifest] of Object.entries(found.manifests ?? {})) artifacts.remember(digest, manifest);
+  const journaled = new Set(Object.values(found.entry.outputs).flatMap((o) => (found.manifests?.[o.digest] ?? index?.manifest(o.digest) ? [o.digest] : [])));
+  return { entry: found.entry, ...(found.journal ? { journal: found.journal } : {}), problems: await missingBacking(store, artifacts, found.entry.outputs, journaled) };
 }
 
 async function entryFile(store: Store, key: string): Promise<FoundEntry> {
@@ -50,17 +53,20 @@ async function entryFile(store: Store, key: string): Promise<FoundEntry> {
 
 /**
  * Sentences naming the manifests and blobs of `outputs` that the store lacks. A manifest
- * already in memory (from a pack or an earlier read) is only checked for presence; one
- * that is not is read, which proves both presence and content.
+ * already in memory (from a pack or an earlier read) is only checked for presence, unless
+ * its digest is in `journaled` (it came with the entry's own journal record); one that is
+ * not in memory is read, which proves both presence and content.
  */
-export async function missingBacking(store: Store, artifacts: ArtifactStore, outputs: CacheEntry['outputs']): Promise<string[]> {
+export async function missingBacking(store: Store, artifacts: ArtifactStore, outputs: CacheEntry['outputs'], journaled: ReadonlySet<string> = new Set()): Promise<string[]> {
   const problems: string[] = [];
   const keys: string[] = [];
   const owners: Array<{ output: string; artifact: string; file?: string }> = [];
   for (const [output, o] of Object.entries(outputs)) {
     const artifact = `${o.name}@${o.digest.slice(0, 12)}`;
     let manifest = artifacts.known(o.digest);
-    if (manifest) {
+    if (manifest && journaled.has(o.digest)) {
+      // backed by the entry's record
+    } else if (manifest) {
       keys.push(StoreKeys.manifest(o.name, o.digest));
       owners.push({ output, artifact });
     } else {

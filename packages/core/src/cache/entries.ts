@@ -1,4 +1,6 @@
+import type { ArtifactManifest } from '../contracts/artifact.js';
 import type { Store } from '../contracts/store.js';
+import { canonicalJson, sha256Hex } from '../hash.js';
 import { StoreKeys } from '../keys.js';
 import { isSegmentKey, parseSegment } from '../run/journal.js';
 import type { CacheEntry } from '../runs.js';
@@ -6,6 +8,8 @@ import type { CacheEntry } from '../runs.js';
 /** A cache entry and where it was read from (the witness of a hit). */
 export interface FoundEntry {
   entry?: CacheEntry;
+  /** Manifests journaled with the entry (digest → manifest), each checked against its digest. */
+  manifests?: Record<string, ArtifactManifest>;
   /** The journal segment holding the entry; undefined for a store-era `cache/<key>.json` entry. */
   journal?: string;
   /** The key has a `cache/<key>.json` file that cannot be parsed. */
@@ -24,8 +28,10 @@ export interface FoundEntry {
 export class CacheEntryIndex {
   private constructor(
     private readonly store: Store,
-    private readonly byKey: Map<string, { entry: CacheEntry; journal?: string }>,
+    private readonly byKey: Map<string, { entry: CacheEntry; journal?: string; manifests?: Record<string, ArtifactManifest> }>,
     private readonly legacy: Set<string>,
+    /** Every manifest journaled with an entry, by digest (see JournalRecord). */
+    private readonly journaledManifests: Map<string, ArtifactManifest>,
     /** Segments that could not be read or did not match their checksum. */
     readonly damaged: string[],
   ) {}
@@ -37,7 +43,8 @@ export class CacheEntryIndex {
     for await (const key of store.list('cache/')) {
       if (!key.startsWith('cache/packs/') && key.endsWith('.json')) legacy.add(key.slice('cache/'.length, -'.json'.length));
     }
-    const byKey = new Map<string, { entry: CacheEntry; journal?: string }>();
+    const byKey = new Map<string, { entry: CacheEntry; journal?: string; manifests?: Record<string, ArtifactManifest> }>();
+    const manifests = new Map<string, ArtifactManifest>();
     const damaged: string[] = [];
     const read = await Promise.all(segments.map(async (key) => ({ key, records: parseSegment(await store.getBytes(key)) })));
     for (const { key, records } of read) {
@@ -47,16 +54,29 @@ export class CacheEntryIndex {
       }
       for (const r of records) {
         if (r.type !== 'entry' || !r.entry?.key || !r.entry.outputs) continue;
+        const embedded = checkedManifests(r.manifests);
+        for (const [digest, manifest] of Object.entries(embedded ?? {})) manifests.set(digest, manifest);
         const known = byKey.get(r.entry.key);
-        if (!known || known.entry.createdAt <= r.entry.createdAt) byKey.set(r.entry.key, { entry: r.entry, journal: key });
+        if (!known || known.entry.createdAt <= r.entry.createdAt) byKey.set(r.entry.key, { entry: r.entry, journal: key, ...(embedded ? { manifests: embedded } : {}) });
       }
     }
-    return new CacheEntryIndex(store, byKey, legacy, damaged.sort());
+    return new CacheEntryIndex(store, byKey, legacy, manifests, damaged.sort());
   }
 
   /** An entry this process journaled (or is about to): later lookups in this process see it. */
-  add(entry: CacheEntry, journal?: string): void {
-    this.byKey.set(entry.key, { entry, ...(journal ? { journal } : {}) });
+  add(entry: CacheEntry, journal?: string, manifests?: Record<string, ArtifactManifest>): void {
+    this.byKey.set(entry.key, { entry, ...(journal ? { journal } : {}), ...(manifests ? { manifests } : {}) });
+    for (const [digest, manifest] of Object.entries(manifests ?? {})) this.journaledManifests.set(digest, manifest);
+  }
+
+  /** A manifest journaled with some entry (not one stored as a file), or undefined. */
+  manifest(digest: string): ArtifactManifest | undefined {
+    return this.journaledManifests.get(digest);
+  }
+
+  /** Every journaled manifest, by digest. */
+  manifests(): ReadonlyMap<string, ArtifactManifest> {
+    return this.journaledManifests;
   }
 
   /** The entry of `key`, from a journal, else from a `cache/<key>.json` of an older store. */
@@ -85,4 +105,19 @@ export class CacheEntryIndex {
     }
     return out;
   }
+}
+
+/**
+ * The journaled manifests that match their digests. The segment's checksum already
+ * guards the bytes; this also refuses a record whose writer put a manifest under a wrong
+ * digest, which would otherwise be served as that artifact.
+ */
+export function checkedManifests(manifests: Record<string, ArtifactManifest> | undefined): Record<string, ArtifactManifest> | undefined {
+  if (!manifests || typeof manifests !== 'object') return undefined;
+  let out: Record<string, ArtifactManifest> | undefined;
+  for (const [digest, manifest] of Object.entries(manifests)) {
+    if (!manifest || !Array.isArray(manifest.files) || sha256Hex(canonicalJson(manifest)) !== digest) continue;
+    (out ??= {})[digest] = manifest;
+  }
+  return out;
 }

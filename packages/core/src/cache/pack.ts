@@ -96,12 +96,13 @@ export async function deletePacks(store: Store): Promise<number> {
 /**
  * Every store key the pack's hits rely on, deduplicated: the per-key entries, the output
  * manifests and their blobs. A packed hit is served only while all of its keys exist.
+ * Manifests in `journaled` were found in the journal record of their entry: no file to ask for.
  */
-export function backingKeysOf(pack: CachePack): string[] {
+export function backingKeysOf(pack: CachePack, journaled: ReadonlySet<string> = new Set()): string[] {
   const keys = new Set<string>();
   for (const [key, hit] of Object.entries(pack.hits)) if (!hit.journal) keys.add(StoreKeys.cacheEntry(key));
   for (const [digest, manifest] of Object.entries(pack.manifests)) {
-    keys.add(StoreKeys.manifest(manifest.name, digest));
+    if (!journaled.has(digest)) keys.add(StoreKeys.manifest(manifest.name, digest));
     for (const f of manifest.files) keys.add(StoreKeys.blob(f.sha256));
   }
   return [...keys];
@@ -169,16 +170,20 @@ export class PackLookup {
     private readonly present: Set<string>,
     /** Keys whose entry was found, with the same outputs, in the journal segment the pack names. */
     private readonly journaled: Set<string>,
+    /** Digests of the manifests found in those entries' journal records (not files). */
+    private readonly journaledManifests: Set<string>,
   ) {}
 
   static async load(store: Store, remember: (digest: string, manifest: ArtifactManifest) => void): Promise<PackLookup | undefined> {
     const pack = await readNewestPack(store);
     if (!pack) return undefined;
-    const [present, journaled] = await Promise.all([presentKeys(store, backingKeysOf(pack)), journalWitnesses(store, pack)]);
+    // The journal first: manifests found there need no presence check as files.
+    const { keys: journaled, manifests } = await journalWitnesses(store, pack);
+    const present = await presentKeys(store, backingKeysOf(pack, manifests));
     for (const [digest, manifest] of Object.entries(pack.manifests)) {
-      if (present.has(StoreKeys.manifest(manifest.name, digest))) remember(digest, manifest);
+      if (manifests.has(digest) || present.has(StoreKeys.manifest(manifest.name, digest))) remember(digest, manifest);
     }
-    return new PackLookup(pack, present, journaled);
+    return new PackLookup(pack, present, journaled, manifests);
   }
 
   /** Number of hits in the pack. */
@@ -209,7 +214,7 @@ export class PackLookup {
     if (!hit || !(hit.journal ? this.journaled.has(key) : this.present.has(StoreKeys.cacheEntry(key)))) return undefined;
     for (const { digest } of Object.values(hit.outputs)) {
       const manifest = this.pack.manifests[digest];
-      if (!manifest || !this.present.has(StoreKeys.manifest(manifest.name, digest))) return undefined;
+      if (!manifest || !(this.journaledManifests.has(digest) || this.present.has(StoreKeys.manifest(manifest.name, digest)))) return undefined;
       for (const f of manifest.files) if (!this.present.has(StoreKeys.blob(f.sha256))) return undefined;
     }
     return hit;
@@ -219,9 +224,10 @@ export class PackLookup {
 /**
  * The packed hits whose entry the journal backs: each segment the pack names is read and
  * checksummed once (a segment holds a batch of thousands of entries), and a hit counts only
- * when its segment holds the key's entry with the same outputs.
+ * when its segment holds the key's entry with the same outputs. `manifests`: the digests of
+ * the pack's manifests that those entries' records hold.
  */
-async function journalWitnesses(store: Store, pack: CachePack): Promise<Set<string>> {
+async function journalWitnesses(store: Store, pack: CachePack): Promise<{ keys: Set<string>; manifests: Set<string> }> {
   const bySegment = new Map<string, string[]>();
   for (const [key, hit] of Object.entries(pack.hits)) {
     if (!hit.journal) continue;
@@ -230,18 +236,23 @@ async function journalWitnesses(store: Store, pack: CachePack): Promise<Set<stri
     bySegment.set(hit.journal, keys);
   }
   const witnessed = new Set<string>();
+  const manifests = new Set<string>();
   await Promise.all(
     [...bySegment].map(async ([segment, keys]) => {
       const records = parseSegment(await store.getBytes(segment));
       if (!records) return;
-      const entries = new Map(records.flatMap((r) => (r.type === 'entry' ? [[r.entry.key, r.entry] as const] : [])));
+      const entries = new Map(records.flatMap((r) => (r.type === 'entry' ? [[r.entry.key, r] as const] : [])));
       for (const key of keys) {
-        const entry = entries.get(key);
-        if (entry && sameOutputs(entry.outputs, pack.hits[key]!.outputs)) witnessed.add(key);
+        const record = entries.get(key);
+        if (!record || !sameOutputs(record.entry.outputs, pack.hits[key]!.outputs)) continue;
+        witnessed.add(key);
+        // The segment's checksum guards the record, whose manifests were keyed by their own
+        // digests when written; the pack's copy was verified when the pack was written.
+        for (const digest of Object.keys(record.manifests ?? {})) if (pack.manifests[digest]) manifests.add(digest);
       }
     }),
   );
-  return witnessed;
+  return { keys: witnessed, manifests };
 }
 
 function sameOutputs(a: CacheEntry['outputs'], b: CacheEntry['outputs']): boolean {

@@ -29,7 +29,12 @@ export interface ArtifactRef {
   handler: string;
   files: ManifestFile[];
   partition?: Record<string, string | number> | undefined;
-  /** Store key of the manifest (`artifacts/<name>/<digest>.json`). */
+  /**
+   * The manifest's address in the store's layout (`artifacts/<name>/<digest>.json`): a file
+   * there when a worker in another process (or an older aero) wrote it, or a record in the
+   * run journal of its cache entry when it was committed in the run's own process. Read a
+   * manifest with `ArtifactStore.getManifest`, which looks in both.
+   */
   manifestKey: string;
   producer?: { runId: string; instanceId: string; cacheKey: string } | undefined;
   metadata?: Record<string, unknown> | undefined;

@@ -1,3 +1,4 @@
+import type { ArtifactManifest } from './artifact.js';
 import type { PluginBase } from './plugin.js';
 
 /**
@@ -36,7 +37,11 @@ export interface JobSpec {
 
 export interface JobInput {
   gather: boolean;
-  artifacts: Array<{ name: string; digest: string; partition?: Record<string, string | number> | undefined }>;
+  /**
+   * `manifest`: the artifact's manifest, when the run has it in memory, so a worker in another
+   * process reads no manifest from the store (one journaled with its cache entry is no file).
+   */
+  artifacts: Array<{ name: string; digest: string; partition?: Record<string, string | number> | undefined; manifest?: ArtifactManifest | undefined }>;
 }
 
 export interface Resources {

@@ -66,6 +66,8 @@ export async function gc(aero: AeroProject, options: { dryRun?: boolean; keepRun
     const removed = records.length - kept.length;
     if (removed === 0) continue;
     report.removedCacheEntries += removed;
+    // Manifests journaled with a removed entry go with it (see run/journal.ts).
+    for (const r of records) if (r.type === 'entry' && !liveKeys.has(r.entry.key)) report.removedManifests += Object.keys(r.manifests ?? {}).length;
     if (dryRun) continue;
     if (kept.length === 0) await store.delete(segment);
     else await store.put(segment, formatSegment(kept), { contentType: 'application/x-ndjson' });

@@ -1,10 +1,7 @@
-import type { ArtifactManifest } from '../contracts/artifact.js';
 import { AeroError, ErrorCodes } from '../errors.js';
-import { StoreKeys } from '../keys.js';
 import type { AeroProject } from '../project.js';
 import type { CacheEntry } from '../runs.js';
 import { listRuns } from './runs.js';
-import { readJson } from './store-json.js';
 
 export interface ArtifactSummary {
   name: string;
@@ -17,16 +14,10 @@ export interface ArtifactSummary {
 
 export async function listArtifacts(aero: AeroProject, name?: string): Promise<ArtifactSummary[]> {
   const out: ArtifactSummary[] = [];
-  const keys: string[] = [];
-  for await (const key of aero.plugins.store.list(StoreKeys.artifactsPrefix(name))) if (key.endsWith('.json')) keys.push(key);
-  await Promise.all(
-    keys.map(async (key) => {
-      const manifest = await readJson<ArtifactManifest>(aero.plugins.store, key);
-      if (!manifest) return;
-      const digest = key.slice(key.lastIndexOf('/') + 1, -'.json'.length);
-      out.push({ name: manifest.name, digest, files: manifest.files.length, bytes: manifest.files.reduce((s, f) => s + f.size, 0), handler: manifest.handler, ...(manifest.partition ? { partition: manifest.partition } : {}) });
-    }),
-  );
+  // Manifest files and manifests journaled with their cache entries alike.
+  for (const [digest, manifest] of await aero.artifacts.versions(name)) {
+    out.push({ name: manifest.name, digest, files: manifest.files.length, bytes: manifest.files.reduce((s, f) => s + f.size, 0), handler: manifest.handler, ...(manifest.partition ? { partition: manifest.partition } : {}) });
+  }
   return out.sort((a, b) => (a.name === b.name ? (a.digest < b.digest ? -1 : 1) : a.name < b.name ? -1 : 1));
 }
 

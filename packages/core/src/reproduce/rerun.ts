@@ -130,6 +130,8 @@ async function runRecreated(project: Aero, original: RunRecord, config: unknown,
     defaults: { ...options.defaults },
     ...(options.execCommand ? { execCommand: options.execCommand } : {}),
   });
+  // Manifests journaled in the project's runs are no files the overlay could share.
+  aero.artifacts.fallBackTo(project.artifacts);
   try {
     if (canonicalJson(aero.params) !== canonicalJson(original.params)) notes.push('the recreated config resolves to other params than the run recorded (an environment variable or file outside the snapshot?)');
     if (original.launcher !== 'inline') notes.push(`the run used launcher \`${original.launcher}\`; the rerun runs its actions in this process (inline), so a difference can also come from the machine`);

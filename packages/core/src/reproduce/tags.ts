@@ -34,6 +34,9 @@ export async function tagArtifact(aero: AeroProject, refText: string, tag: strin
     updatedAt: at,
     history: [...(old?.history ?? []), { at, from: resolved.label, digests, previous }],
   };
+  // A tag keeps its versions whatever happens to the runs that made them (aero gc): their
+  // manifests become files, no longer only records in those runs' journals.
+  for (const digest of digests) await aero.artifacts.persist(ref.artifact, digest);
   await store.put(tagKey(ref.artifact, tag), JSON.stringify(record, null, 2), { contentType: 'application/json' });
   return { record, change: old ? 'moved' : 'created', ...(previous ? { previous } : {}), from: resolved.label };
 }

@@ -1,5 +1,4 @@
 import { AeroError, ErrorCodes } from '../errors.js';
-import { StoreKeys } from '../keys.js';
 import type { AeroProject } from '../project.js';
 import { listRuns } from '../queries/runs.js';
 import type { RunRecord } from '../runs.js';
@@ -94,13 +93,7 @@ export function versionsFromRun(run: RunRecord, ref: Pick<ArtifactRefText, 'acti
   return out;
 }
 
-/** Digests of every stored manifest of an artifact. */
+/** Digests of every stored version of an artifact (manifest files and journaled manifests). */
 async function digestsOf(aero: AeroProject, artifact: string): Promise<string[]> {
-  const prefix = StoreKeys.artifactsPrefix(artifact);
-  const out: string[] = [];
-  for await (const key of aero.plugins.store.list(prefix)) {
-    const rest = key.slice(prefix.length);
-    if (rest.endsWith('.json') && !rest.includes('/')) out.push(rest.slice(0, -'.json'.length));
-  }
-  return out.sort();
+  return [...(await aero.artifacts.versions(artifact)).keys()].sort();
 }

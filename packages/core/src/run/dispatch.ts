@@ -1,3 +1,4 @@
+import type { ArtifactManifest } from '../contracts/artifact.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobEvent, JobResult, JobSpec, Launcher, LaunchContext } from '../contracts/launcher.js';
@@ -21,6 +22,8 @@ export function buildJobSpec(args: {
   dev: boolean;
   /** GPU ids of this machine given to the job; empty when none (or the launcher allocates its own). */
   devices: string[];
+  /** The manifest of an input artifact, when in memory: it travels with the spec (JobInput). */
+  manifestOf?: (digest: string) => ArtifactManifest | undefined;
 }): JobSpec {
   const { inst, plan, devices } = args;
   return {
@@ -37,7 +40,11 @@ export function buildJobSpec(args: {
         name,
         {
           gather: input.ref.gather,
-          artifacts: input.producers.map((p) => ({ ...args.outputs[p]![input.ref.output]!, partition: plan.instances[p]!.partition })),
+          artifacts: input.producers.map((p) => {
+            const artifact = args.outputs[p]![input.ref.output]!;
+            const manifest = args.manifestOf?.(artifact.digest);
+            return { ...artifact, partition: plan.instances[p]!.partition, ...(manifest ? { manifest } : {}) };
+          }),
         },
       ]),
     ),

@@ -307,6 +307,7 @@ export class RunExecution {
         overrides: host.overrides,
         dev: Boolean(this.options.dev),
         devices: localGpus && gpuCount > 0 ? devices : [],
+        manifestOf: (digest) => host.artifacts.known(digest),
       });
       this.jobIndex.set(spec.jobId, inst.index);
       this.entries[inst.index]!.status = 'pending';
@@ -328,8 +329,10 @@ export class RunExecution {
       const outputs: Outputs = {};
       for (const [name, digest] of Object.entries(result.outputs)) outputs[name] = { name: `${inst.action.name}.${name}`, digest };
       const entry: CacheEntry = { schema: 1, key, action: inst.action.name, instanceId: inst.id, outputs, components, runId: this.runId, createdAt: new Date().toISOString() };
-      recorder.writeCacheEntry(entry);
-      (await host.cacheEntries()).add(entry);
+      // Manifests this process committed go into the journal with the entry (none from workers).
+      const manifests = host.artifacts.takeUnwritten(Object.values(result.outputs));
+      recorder.writeCacheEntry(entry, manifests);
+      (await host.cacheEntries()).add(entry, undefined, manifests);
       this.outputs[inst.index] = outputs;
       this.producedBy[inst.index] = { runId: this.runId, instanceId: inst.id, cacheKey: key };
       this.entries[inst.index]!.outputs = result.outputs;

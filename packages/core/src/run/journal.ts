@@ -1,3 +1,4 @@
+import type { ArtifactManifest } from '../contracts/artifact.js';
 import type { Store } from '../contracts/store.js';
 import { sha256Hex } from '../hash.js';
 import type { CacheEntry } from '../runs.js';
@@ -18,9 +19,20 @@ import type { CacheEntry } from '../runs.js';
  * segment per `maxDelayMs` (50 ms locally, 500 ms on a remote store) or per `maxRecords`,
  * while a lone slow action's entry is in the store at once. The rest is written when the run ends or is interrupted. A crash (kill -9)
  * loses at most the batch not yet written: those instances run again next time, with the
- * same digests, because their blobs and manifests were committed before their entry.
+ * same digests, because their blobs were committed before their entry, and their manifests
+ * are in the entry's own record (or, from workers in other processes, files written before).
  */
-export type JournalRecord = { type: 'entry'; entry: CacheEntry };
+export type JournalRecord = {
+  type: 'entry';
+  entry: CacheEntry;
+  /**
+   * Artifact digest → manifest, for the entry's outputs whose manifests live here and not
+   * as `artifacts/<name>/<digest>.json` files (outputs committed in this process; see
+   * ArtifactStore's `deferManifest`). In the same record as the entry, so the entry is never
+   * in the store without them.
+   */
+  manifests?: Record<string, ArtifactManifest>;
+};
 
 export const JOURNAL_DIR = 'journal';
 

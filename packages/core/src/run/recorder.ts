@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import type { ArtifactManifest } from '../contracts/artifact.js';
 import type { ActionStatus } from '../contracts/tracker.js';
 import type { Store } from '../contracts/store.js';
 import { sourceFilesOf } from '../code-identity/index.js';
@@ -85,11 +86,12 @@ export class RunRecorder {
   }
 
   /**
-   * The entry that makes `key` a cache hit for later runs (with its outputs' manifests and
-   * blobs, committed before): appended to the run journal, written with its batch.
+   * The entry that makes `key` a cache hit for later runs (its outputs' blobs committed
+   * before), with the manifests committed in this process: appended to the run journal as
+   * one record, written with its batch.
    */
-  writeCacheEntry(entry: CacheEntry): void {
-    this.journal.append({ type: 'entry', entry });
+  writeCacheEntry(entry: CacheEntry, manifests?: Record<string, ArtifactManifest>): void {
+    this.journal.append({ type: 'entry', entry, ...(manifests ? { manifests } : {}) });
   }
 
   /** The journal segment holding the entry of `key`, once its batch is written. */
