@@ -36,13 +36,16 @@ export class CacheKeyer {
    */
   async key(inst: PlannedInstance, inputDigests: Record<string, string[]>): Promise<{ key: string; components: CacheComponents }> {
     const components = await this.components(inst, inputDigests);
-    let parts = this.parts.get(inst.action.name);
+    // Only a partitioned action has several instances to share its parts: an entry per
+    // action of a 100,000-action fan-out was map traffic and memory for nothing.
+    const shared = inst.partition !== undefined;
+    let parts = shared ? this.parts.get(inst.action.name) : undefined;
     if (!parts) {
       parts = {
         head: `{"action":${JSON.stringify(components.action)},"code":${JSON.stringify(components.code)},"codeFiles":${canonicalJson(components.codeFiles)},"inputs":`,
         params: canonicalJson(components.params),
       };
-      this.parts.set(inst.action.name, parts);
+      if (shared) this.parts.set(inst.action.name, parts);
     }
     const text = `${parts.head}${canonicalJson(components.inputs)},"outputs":${canonicalJson(components.outputs)},"params":${parts.params},"partition":${canonicalJson(components.partition)}}`;
     return { key: sha256Hex(text), components };
