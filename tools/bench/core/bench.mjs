@@ -229,7 +229,7 @@ function markdown(res) {
     ['`openssl speed -evp sha256` (16 KiB blocks, CPU only)', formatMs((h.bytes / 2 ** 20 / h.opensslSpeedMiBps) * 1000), '–', `${h.opensslSpeedMiBps.toFixed(0)} MiB/s`, '–', formatRatio(h.aero.ms, (h.bytes / 2 ** 20 / h.opensslSpeedMiBps) * 1000)],
   ];
   return [
-    `## aero engine (suite \`core\`)\n`,
+    planOnly ? `### Planning ${res.n.toLocaleString('en-US')} actions (suite \`core\`, plan phase only)\n` : `## aero engine (suite \`core\`)\n`,
     `${res.n.toLocaleString('en-US')} no-op inline actions per workload, ${res.jobs} in parallel; ${res.rounds} rounds, medians. Measured ${res.machine.date.slice(0, 10)} with \`${res.command}\`.`,
     `"engine" = time inside \`aero.run()\`, wall and CPU (user + system of the process, all threads; per action = CPU divided by ${res.n.toLocaleString('en-US')}; CPU moves much less than wall on a shared machine); "load" = \`createAero()\` (config through jiti, plugins); "process wall" = the whole process including Node start-up; baseline = the same \`run()\` functions under a minimal hand-written scheduler, so aero/baseline is the engine's bookkeeping (plan, cache keys, manifests, records, tracker) over the bare work.\n`,
     markdownTable(['workload', 'phase', 'engine wall', 'engine CPU', 'CPU per action', 'load', 'process wall', 'peak RSS', 'baseline (wall / CPU)', 'aero/baseline (wall / CPU)'], rows),
