@@ -3,7 +3,7 @@
  * (packages/core/src/errors/). This file keeps the `./errors.js` import path of the core.
  */
 export { AeroError, AeroAggregateError, isAeroError, type AeroErrorOptions } from './errors/aero-error.js';
-export { defineErrors, type Catalogue, type CatalogueOptions, type CodesWithout, type ErrorSpec } from './errors/catalogue.js';
+export { defineErrors, type Catalogue, type CatalogueOptions, type CodesWithout, type ErrorRow, type ErrorSpec } from './errors/catalogue.js';
 export { lookupError, listErrors, type ErrorEntry, type ExitCode } from './errors/registry.js';
 import { configErrors, coreErrors, reproduceErrors, tuneErrors } from './errors/core-codes.js';
 export { configErrors, coreErrors, reproduceErrors, tuneErrors };

@@ -55,6 +55,40 @@ describe('error catalogue', () => {
     expect(unscoped.create('DEMO_CORE_LIKE', 'Unscoped.').format()).toBe('[aero] Unscoped.');
   });
 
+  it('takes rows kept as data: a string message is the sample docs/errors.md shows, and codes stay literal types', () => {
+    // What `import rows from './errors.json'` gives: a string message and an exit typed as a number.
+    const rows: { DEMO_ROW_GONE: { title: string; exit: number; message: string; hint: string }; DEMO_ROW_BAD: { title: string; exit: number; message: string } } = {
+      DEMO_ROW_GONE: { title: 'the thing is gone', exit: 1, message: 'Thing `x` is gone.', hint: 'Make it again.' },
+      DEMO_ROW_BAD: { title: 'the input is bad', exit: 2, message: 'Input `y` is bad.' },
+    };
+    const errors = defineErrors(rows, { plugin: '@demo/rows' });
+    expect(lookupError('DEMO_ROW_GONE')).toMatchObject({ title: 'the thing is gone', exit: 1, hint: 'Make it again.', docs: 'demo_row_gone', plugin: '@demo/rows' });
+    expect(lookupError('DEMO_ROW_GONE')?.message({})).toBe('Thing `x` is gone.');
+    expect(errors.error('DEMO_ROW_BAD', {}).format()).toBe('[aero] [@demo/rows] Input `y` is bad.');
+    expect(errors.create('DEMO_ROW_BAD', 'Input `z` is bad: it is empty.').exit).toBe(2);
+    const short = errors.codesWithout('DEMO_ROW_');
+    const typed: 'DEMO_ROW_GONE' = short.GONE;
+    expect(typed).toBe('DEMO_ROW_GONE');
+    // @ts-expect-error NOT_DECLARED is no code of this catalogue
+    expect(short.NOT_DECLARED).toBeUndefined();
+    // @ts-expect-error a code the rows do not declare
+    expect(errors.create('DEMO_ROW_NOT_DECLARED', 'x').code).toBe('DEMO_ROW_NOT_DECLARED');
+  });
+
+  it('refuses a row whose exit status is not 1, 2 or 130, before registering any of its codes', () => {
+    const rows: Record<string, { title: string; exit: number; message: string }> = {
+      DEMO_EXIT_FINE: { title: 't', exit: 1, message: 'm' },
+      DEMO_EXIT_THREE: { title: 't', exit: 3, message: 'm' },
+    };
+    expect(() => defineErrors(rows, { plugin: '@demo/exit' })).toThrow(
+      'Error code DEMO_EXIT_THREE of @demo/exit has exit 3; the exit status must be 1 (something failed), 2 (input the user can fix) or 130 (interrupted).',
+    );
+    expect(lookupError('DEMO_EXIT_FINE')).toBeUndefined();
+    expect(() => defineErrors({ DEMO_EXIT_ZERO: { title: 't', exit: 0, message: 'm' } }, { plugin: '@demo/exit' })).toThrow('has exit 0;');
+    expect(() => defineErrors({ DEMO_EXIT_130: { title: 't', exit: 130, message: 'm' } }, { plugin: '@demo/exit' })).not.toThrow();
+    expect(() => defineErrors({ DEMO_NO_MESSAGE: { title: 't', exit: 1 } as never }, { plugin: '@demo/exit' })).toThrow('Error code DEMO_NO_MESSAGE of @demo/exit has no message;');
+  });
+
   it('refuses a code another package already declared, and accepts the same package declaring it again', () => {
     const spec = { CONFIG_NOT_FOUND: { title: 't', exit: 1 as const, message: () => 'm' } };
     expect(() => defineErrors(spec, { plugin: '@demo/other' })).toThrow('Error code CONFIG_NOT_FOUND is declared by both @aeroml/core and @demo/other');
