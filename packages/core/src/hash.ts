@@ -70,7 +70,12 @@ function sha256SmallFileSync(path: string): { sha256: string; size: number } | u
  * Used for every digest (manifests, cache keys) so equal values hash equally.
  */
 export function canonicalJson(value: unknown): string {
-  return flatCanonicalJson(value) ?? JSON.stringify(sortValue(value));
+  return flatCanonicalJson(value) ?? sortedCopyJson(value);
+}
+
+/** The definition: JSON of a copy with sorted keys (what flatCanonicalJson must equal; tests compare them). */
+export function sortedCopyJson(value: unknown): string {
+  return JSON.stringify(sortValue(value));
 }
 
 /**
