@@ -41,6 +41,38 @@ describe('run/journal: RunJournal', () => {
     expect(parseSegment(store.data.get(segments(store)[1]!)!)!.map((r) => r.entry.key)).toEqual(['burst1', 'burst2']);
   });
 
+  it('compact() folds the segments of a run into one, written before the old ones go', async () => {
+    const store = memoryStore();
+    const order: string[] = [];
+    const { put, delete: del } = store;
+    store.put = async (key, body, options) => (order.push(`put ${key}`), put(key, body, options));
+    store.delete = async (key) => (order.push(`delete ${key}`), del(key));
+    const journal = new RunJournal(store, 'r1', { maxRecords: 2, maxDelayMs: 60_000 });
+    for (const k of ['k1', 'k2', 'k3', 'k4', 'k5']) journal.append({ type: 'entry', entry: entry(k) });
+    await journal.compact();
+    expect(segments(store)).toEqual([segmentKey('r1', 4)]);
+    expect(parseSegment(store.data.get(segmentKey('r1', 4))!)!.map((r) => r.entry.key)).toEqual(['k1', 'k2', 'k3', 'k4', 'k5']);
+    expect(journal.segmentOf('k1')).toBe(segmentKey('r1', 4));
+    expect(order.indexOf(`put ${segmentKey('r1', 4)}`)).toBeLessThan(order.findIndex((o) => o.startsWith('delete ')));
+    // One segment: nothing to fold.
+    const single = new RunJournal(store, 'r2', { maxDelayMs: 60_000 });
+    single.append({ type: 'entry', entry: entry('k9') });
+    await single.compact();
+    expect(segments(store).filter((k) => k.startsWith('runs/r2/'))).toEqual([segmentKey('r2', 1)]);
+  });
+
+  it('compact() keeps every segment when the folded one cannot be written', async () => {
+    const store = memoryStore();
+    const journal = new RunJournal(store, 'r1', { maxRecords: 2, maxDelayMs: 60_000 });
+    for (const k of ['k1', 'k2', 'k3']) journal.append({ type: 'entry', entry: entry(k) });
+    await journal.flush();
+    const put = store.put;
+    store.put = async (key, body, options) => (key === segmentKey('r1', 3) ? Promise.reject(new Error('disk full')) : put(key, body, options));
+    await journal.compact();
+    expect(segments(store)).toEqual([segmentKey('r1', 1), segmentKey('r1', 2)]);
+    expect(journal.segmentOf('k3')).toBe(segmentKey('r1', 2));
+  });
+
   it('reports a batch it could not write, and keeps writing later ones', async () => {
     const store = memoryStore();
     const put = store.put;

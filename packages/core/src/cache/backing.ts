@@ -4,7 +4,7 @@ import { ErrorCodes, isAeroError } from '../errors.js';
 import { StoreKeys } from '../keys.js';
 import { quarantineKey } from '../quarantine.js';
 import type { CacheEntry } from '../runs.js';
-import type { CacheEntryIndex, FoundEntry } from './entries.js';
+import { readEntryFile, type CacheEntryIndex } from './entries.js';
 
 /**
  * What the store holds for one cache key. A cache hit needs all of it: the entry
@@ -30,7 +30,7 @@ export function isHit(backing: CacheBacking): backing is CacheBacking & { entry:
  * else from `cache/<key>.json` — and checks that the store backs it (one presence batch).
  */
 export async function checkCacheKey(store: Store, artifacts: ArtifactStore, key: string, index?: CacheEntryIndex): Promise<CacheBacking> {
-  const found = index ? await index.get(key) : await entryFile(store, key);
+  const found = index ? await index.get(key) : await readEntryFile(store, key);
   if (found.unreadable) return { problems: [`its cache entry ${StoreKeys.cacheEntry(key)} is unreadable`] };
   if (!found.entry) return { problems: [] };
   // Manifests journaled with the entry are backed by the record itself: no file to look for.
@@ -39,17 +39,6 @@ export async function checkCacheKey(store: Store, artifacts: ArtifactStore, key:
   return { entry: found.entry, ...(found.journal ? { journal: found.journal } : {}), problems: await missingBacking(store, artifacts, found.entry.outputs, journaled) };
 }
 
-async function entryFile(store: Store, key: string): Promise<FoundEntry> {
-  const bytes = await store.getBytes(StoreKeys.cacheEntry(key));
-  if (!bytes) return {};
-  try {
-    const entry = JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry;
-    if (!entry || typeof entry.outputs !== 'object' || entry.outputs === null) throw new Error('no outputs');
-    return { entry };
-  } catch {
-    return { unreadable: true };
-  }
-}
 
 /**
  * Sentences naming the manifests and blobs of `outputs` that the store lacks. A manifest

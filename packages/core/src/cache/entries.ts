@@ -84,15 +84,7 @@ export class CacheEntryIndex {
     const journaled = this.byKey.get(key);
     if (journaled) return journaled;
     if (!this.legacy.has(key)) return {};
-    const bytes = await this.store.getBytes(StoreKeys.cacheEntry(key));
-    if (!bytes) return {};
-    try {
-      const entry = JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry;
-      if (!entry || typeof entry.outputs !== 'object' || entry.outputs === null) throw new Error('no outputs');
-      return { entry };
-    } catch {
-      return { unreadable: true };
-    }
+    return readEntryFile(this.store, key);
   }
 
   /** Every entry: journaled ones, then those of `cache/<key>.json` files. */
@@ -120,4 +112,17 @@ export function checkedManifests(manifests: Record<string, ArtifactManifest> | u
     (out ??= {})[digest] = manifest;
   }
   return out;
+}
+
+/** The entry of `key` from its `cache/<key>.json` file (stores written before journals). */
+export async function readEntryFile(store: Store, key: string): Promise<FoundEntry> {
+  const bytes = await store.getBytes(StoreKeys.cacheEntry(key));
+  if (!bytes) return {};
+  try {
+    const entry = JSON.parse(Buffer.from(bytes).toString('utf8')) as CacheEntry;
+    if (!entry || typeof entry.outputs !== 'object' || entry.outputs === null) throw new Error('no outputs');
+    return { entry };
+  } catch {
+    return { unreadable: true };
+  }
 }

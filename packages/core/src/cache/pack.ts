@@ -1,6 +1,6 @@
 import type { ArtifactManifest } from '../contracts/artifact.js';
 import type { Store } from '../contracts/store.js';
-import { sha256Hex } from '../hash.js';
+import { checksummed, verifiedBody } from '../checksummed.js';
 import { StoreKeys } from '../keys.js';
 import { parseSegment } from '../run/journal.js';
 import type { CacheEntry } from '../runs.js';
@@ -58,12 +58,8 @@ export async function readNewestPack(store: Store): Promise<CachePack | undefine
 }
 
 export function parsePack(bytes: Uint8Array | null): CachePack | undefined {
-  if (!bytes) return undefined;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const newline = text.indexOf('\n');
-  if (newline !== 64) return undefined;
-  const body = text.slice(newline + 1);
-  if (sha256Hex(body) !== text.slice(0, newline)) return undefined;
+  const body = verifiedBody(bytes);
+  if (body === undefined) return undefined;
   try {
     const pack = JSON.parse(body) as CachePack;
     return pack.schema === 1 && pack.hits && pack.manifests ? pack : undefined;
@@ -73,8 +69,7 @@ export function parsePack(bytes: Uint8Array | null): CachePack | undefined {
 }
 
 export function formatPack(pack: CachePack): string {
-  const body = JSON.stringify(pack);
-  return `${sha256Hex(body)}\n${body}`;
+  return checksummed(JSON.stringify(pack));
 }
 
 /** Writes `pack` as the newest pack and removes the ones written before it. */

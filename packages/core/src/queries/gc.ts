@@ -66,8 +66,12 @@ export async function gc(aero: AeroProject, options: { dryRun?: boolean; keepRun
     const removed = records.length - kept.length;
     if (removed === 0) continue;
     report.removedCacheEntries += removed;
-    // Manifests journaled with a removed entry go with it (see run/journal.ts).
-    for (const r of records) if (r.type === 'entry' && !liveKeys.has(r.entry.key)) report.removedManifests += Object.keys(r.manifests ?? {}).length;
+    // Manifests journaled with a removed entry go with it (see run/journal.ts), unless the
+    // version is also a file (a tagged one: aero tag writes it).
+    for (const r of records) {
+      if (r.type !== 'entry' || liveKeys.has(r.entry.key)) continue;
+      for (const [digest, m] of Object.entries(r.manifests ?? {})) if (!(await store.has(StoreKeys.manifest(m.name, digest)))) report.removedManifests++;
+    }
     if (dryRun) continue;
     if (kept.length === 0) await store.delete(segment);
     else await store.put(segment, formatSegment(kept), { contentType: 'application/x-ndjson' });

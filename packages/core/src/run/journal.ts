@@ -1,6 +1,6 @@
 import type { ArtifactManifest } from '../contracts/artifact.js';
 import type { Store } from '../contracts/store.js';
-import { sha256Hex } from '../hash.js';
+import { checksummed, verifiedBody } from '../checksummed.js';
 import type { CacheEntry } from '../runs.js';
 
 /**
@@ -46,18 +46,13 @@ export function isSegmentKey(key: string): boolean {
 }
 
 export function formatSegment(records: readonly JournalRecord[]): string {
-  const body = records.map((r) => JSON.stringify(r)).join('\n');
-  return `${sha256Hex(body)}\n${body}`;
+  return checksummed(records.map((r) => JSON.stringify(r)).join('\n'));
 }
 
 /** The records of a segment, or undefined when it is missing, damaged or unreadable. */
 export function parseSegment(bytes: Uint8Array | null): JournalRecord[] | undefined {
-  if (!bytes) return undefined;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const newline = text.indexOf('\n');
-  if (newline !== 64) return undefined;
-  const body = text.slice(newline + 1);
-  if (sha256Hex(body) !== text.slice(0, newline)) return undefined;
+  const body = verifiedBody(bytes);
+  if (body === undefined) return undefined;
   try {
     return body === '' ? [] : body.split('\n').map((line) => JSON.parse(line) as JournalRecord);
   } catch {
@@ -125,6 +120,7 @@ export class RunJournal {
         try {
           await this.store.put(key, formatSegment(batch), { contentType: 'application/x-ndjson' });
           for (const r of batch) if (r.type === 'entry') this.segments.set(r.entry.key, key);
+          this.written.push({ key, records: batch });
         } catch (error) {
           this.options.onError?.(error, batch.length);
         }
@@ -136,5 +132,32 @@ export class RunJournal {
   /** The segment holding the entry of `key`, once written by this journal. */
   segmentOf(key: string): string | undefined {
     return this.segments.get(key);
+  }
+
+  /** The segments this journal wrote, in order, with their records (for `compact`). */
+  private written: Array<{ key: string; records: JournalRecord[] }> = [];
+
+  /**
+   * At the end of a run: rewrites the run's segments as one (the next number), then removes
+   * the others, so the next run's lookups read one object per run, not one per batch
+   * written while it ran (on S3 a no-op rerun then reads O(1) objects). The new segment is
+   * written whole before any old one goes: a crash in between leaves each entry in two
+   * segments, which readers take as one (the same key, the same outputs). Nothing is removed
+   * when the new segment cannot be written.
+   */
+  async compact(): Promise<void> {
+    await this.flush();
+    if (this.written.length < 2) return;
+    const old = this.written;
+    const records = old.flatMap((segment) => segment.records);
+    const key = segmentKey(this.runId, ++this.seq);
+    try {
+      await this.store.put(key, formatSegment(records), { contentType: 'application/x-ndjson' });
+    } catch {
+      return; // the segments written so far stay: only speed is lost
+    }
+    this.written = [{ key, records }];
+    for (const r of records) if (r.type === 'entry') this.segments.set(r.entry.key, key);
+    await Promise.all(old.map((segment) => this.store.delete(segment.key).catch(() => undefined)));
   }
 }

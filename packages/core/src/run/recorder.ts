@@ -99,9 +99,12 @@ export class RunRecorder {
     return this.journal.segmentOf(key);
   }
 
-  /** Writes what the journal still holds (at the end of the run, also when it was interrupted). */
+  /**
+   * Writes what the journal still holds (at the end of the run, also when it was
+   * interrupted), then folds the run's segments into one (RunJournal.compact).
+   */
   flushJournal(): Promise<void> {
-    return this.journal.flush();
+    return this.journal.compact();
   }
 
   /**
