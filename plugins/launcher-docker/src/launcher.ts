@@ -15,8 +15,18 @@ export const VERSION: string = version;
 interface Running {
   plan: ContainerPlan;
   child: ChildProcess;
+  /** Whether the run this job belongs to was aborted (to pick it among same-named jobs). */
+  aborted: () => boolean;
+  jobId: string;
   stopping?: 'cancel' | 'timeout';
 }
+
+/**
+ * A job's key among everything this launcher runs. Job ids are unique within one run only
+ * (an instance id such as `train`), and one launcher from aero.config.ts serves every run of
+ * the process: `aero tune -j 4` has four trials, each a run with its own `train`.
+ */
+const runningKey = (spec: JobSpec) => `${spec.runId}\u0000${spec.jobId}`;
 
 /** Exit codes the docker/podman CLIs use for their own failures (not the job's). */
 const RUNTIME_EXIT: Record<number, string> = {
@@ -31,8 +41,8 @@ export function createDockerLauncher(options: ResolvedDockerOptions): LauncherMe
   const ensureImage = imageChecker(options);
   const running = new Map<string, Running>();
 
-  async function stop(jobId: string, why: 'cancel' | 'timeout'): Promise<void> {
-    const r = running.get(jobId);
+  async function stop(key: string, why: 'cancel' | 'timeout'): Promise<void> {
+    const r = running.get(key);
     if (!r || r.stopping) return;
     r.stopping = why;
     const out = await runRuntime(options.runtime, [...options.runtimeArgs, 'stop', '--time', String(options.stopTimeoutSeconds), r.plan.name]).catch(() => undefined);
@@ -51,8 +61,9 @@ export function createDockerLauncher(options: ResolvedDockerOptions): LauncherMe
     if (ctx.signal.aborted) return interrupted(spec, new Date().toISOString(), []);
     const startedAt = new Date().toISOString();
     const child = spawn(options.runtime, plan.argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const r: Running = { plan, child };
-    running.set(spec.jobId, r);
+    const key = runningKey(spec);
+    const r: Running = { plan, child, jobId: spec.jobId, aborted: () => ctx.signal.aborted };
+    running.set(key, r);
     ctx.emit({ type: 'job:submitted', jobId: spec.jobId, externalId: plan.name });
     ctx.emit({ type: 'job:started', jobId: spec.jobId });
     const tail: string[] = [];
@@ -75,11 +86,11 @@ export function createDockerLauncher(options: ResolvedDockerOptions): LauncherMe
       for (const event of await events.read(final)) ctx.emit(event);
     };
     const timer = setInterval(() => void forward(), options.fileIntervalMs);
-    const onAbort = () => void stop(spec.jobId, 'cancel');
+    const onAbort = () => void stop(key, 'cancel');
     // Cancelled before this submit: a listener added now would never fire.
     if (ctx.signal.aborted) onAbort();
     else ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const timeout = spec.timeoutMs ? setTimeout(() => void stop(spec.jobId, 'timeout'), spec.timeoutMs) : undefined;
+    const timeout = spec.timeoutMs ? setTimeout(() => void stop(key, 'timeout'), spec.timeoutMs) : undefined;
     try {
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
         child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' || error.code === 'EACCES' ? runtimeMissing(options.runtime, error) : error));
@@ -107,7 +118,7 @@ export function createDockerLauncher(options: ResolvedDockerOptions): LauncherMe
       clearInterval(timer);
       if (timeout) clearTimeout(timeout);
       ctx.signal.removeEventListener('abort', onAbort);
-      running.delete(spec.jobId);
+      running.delete(key);
     }
   }
 
@@ -127,7 +138,12 @@ export function createDockerLauncher(options: ResolvedDockerOptions): LauncherMe
       return jobs.map((spec) => runOne(spec, ctx));
     },
     async cancel(jobIds) {
-      await Promise.all(jobIds.map((id) => stop(id, 'cancel')));
+      const ids = new Set(jobIds);
+      const matching = [...running].filter(([, r]) => ids.has(r.jobId));
+      // Runs sharing this launcher can each have a job of that id; the engine cancels the
+      // jobs of a run whose signal aborted, so those are meant when there are any.
+      const ofAborted = matching.filter(([, r]) => r.aborted());
+      await Promise.all((ofAborted.length ? ofAborted : matching).map(([key]) => stop(key, 'cancel')));
     },
   };
 }
