@@ -12,9 +12,10 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 VENV="$ROOT/.tools/optuna/venv"
 PY="$VENV/bin/python"
 SPEC='optuna>=5,<6'
-EXTRAS='cmaes torch scipy'
+# optuna-dashboard: the command `aero tune show` prints is run by a test (packages/cli/test/tune-dashboard.test.ts).
+EXTRAS='cmaes torch scipy optuna-dashboard'
 # torch and scipy are found, not imported: importing torch takes seconds, and this runs before every test suite.
-check() { "$PY" -c 'import importlib.util as u, optuna, cmaes, sys; sys.exit(0 if optuna.__version__.split(".")[0] == "5" and u.find_spec("torch") and u.find_spec("scipy") else 1)' >/dev/null 2>&1; }
+check() { "$PY" -c 'import importlib.util as u, optuna, cmaes, sys; sys.exit(0 if optuna.__version__.split(".")[0] == "5" and u.find_spec("torch") and u.find_spec("scipy") and u.find_spec("optuna_dashboard") else 1)' >/dev/null 2>&1; }
 
 if ! check; then
   BASE=$(command -v python3 || true)
@@ -32,7 +33,7 @@ if ! check; then
   "$PY" -m pip install --quiet --disable-pip-version-check "$SPEC" $EXTRAS
 fi
 if ! check; then
-  echo "[optuna] ERROR: $PY cannot import optuna 5.x, cmaes, torch and scipy after installing" >&2
+  echo "[optuna] ERROR: $PY cannot import optuna 5.x, cmaes, torch, scipy and optuna_dashboard after installing" >&2
   exit 1
 fi
 VERSION=$("$PY" -c 'import optuna; print(optuna.__version__)')
