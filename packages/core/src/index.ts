@@ -28,6 +28,7 @@ export { runFolderNames } from './run-folders.js';
 export { writeFileAtomic, writeFileAtomicWith } from './util/fs.js';
 export { ATOMIC_TEMP_PREFIX, atomicTempPath, fsyncPath, fsyncPathSync, publishTemp, writeAtomic, writeAtomicSync, type AtomicBody, type AtomicWriteOptions } from './util/atomic-write.js';
 export { MAX_IO, NATIVE_LITTLE, readAt, writeAt, swapBytesInPlace, bytesOf, describeReadFailure } from './util/byte-io.js';
+export { handlerFileIo, type HandlerFileIoOptions, type HandlerIoFailure } from './util/handler-file-io.js';
 export { Semaphore } from './util/semaphore.js';
 export * from './overrides/index.js';
 export { appendLogTail, failedJobResult, FileTail, JobEventTail, jobFilePaths, readJobResult } from './job-files.js';

@@ -1,5 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import { MAX_IO, describeReadFailure, isAeroError, writeFileAtomicWith } from '@aeroml/core';
+import type { FileHandle } from 'node:fs/promises';
+import { MAX_IO, handlerFileIo } from '@aeroml/core';
 import { npyError, NpyErrorCodes } from './errors.js';
 
 // The byte-level helpers live in @aeroml/core, shared with @aeroml/handler-fits.
@@ -80,44 +80,9 @@ export class StreamSource implements ByteSource {
   }
 }
 
-/**
- * Creates `path` atomically: writes a temp file next to it, renames on success and
- * removes the temp file on failure, so readers never see half a file.
- */
-export async function writeFileAtomically(path: string, write: (fh: FileHandle) => Promise<void>): Promise<void> {
-  try {
-    await writeFileAtomicWith(path, write);
-  } catch (error) {
-    if (isAeroError(error)) throw error;
-    throw npyError(NpyErrorCodes.WRITE_FAILED, `Could not write ${path}: ${(error as Error).message}.`, {
-      hint: 'Check that the directory is writable and the disk is not full.',
-      cause: error,
-    });
-  }
-}
-
-/** Opens a file for reading, turning OS errors into NPY_READ_FAILED. */
-export async function openForRead(path: string): Promise<FileHandle> {
-  try {
-    return await open(path, 'r');
-  } catch (error) {
-    throw readFailed(path, error);
-  }
-}
-
-export function readFailed(path: string, error: unknown) {
-  const { what, hint } = describeReadFailure(error);
-  return npyError(NpyErrorCodes.READ_FAILED, `Could not read ${path}: ${what}.`, { hint, cause: error });
-}
-
-/** Allocates the one buffer an array's payload is read into. */
-export function allocate(bytes: number, where: string): ArrayBuffer {
-  try {
-    return new ArrayBuffer(bytes);
-  } catch (error) {
-    throw npyError(NpyErrorCodes.TOO_LARGE, `${where}: cannot allocate ${bytes} bytes for the array (${(error as Error).message}).`, {
-      hint: 'The array does not fit in memory here; read a smaller slice or use a machine with more memory.',
-      cause: error,
-    });
-  }
-}
+/** Atomic writes, reads and allocation, failing with this handler's codes. */
+export const { writeFileAtomically, openForRead, readFailed, allocate } = handlerFileIo({
+  error: (failure, message, options) => npyError(NpyErrorCodes[failure], message, options),
+  payload: 'the array',
+  tooLargeHint: 'The array does not fit in memory here; read a smaller slice or use a machine with more memory.',
+});
