@@ -16,15 +16,20 @@ export interface JournaledManifests {
 
 /**
  * Content-addressed artifacts on top of any Store: blobs under `objects/`, manifests
- * under `artifacts/<name>/<digest>.json`. The digest of an artifact is the sha256 of its
+ * under `artifacts/<name>/<digest>.json` or in the run journal record of the cache entry
+ * of the instance that made them (see commitDirectory's `defer`). The digest of an artifact is the sha256 of its
  * canonical manifest, so identical content always yields the identical version.
  */
 export class ArtifactStore {
   private readonly manifestCache = new Map<string, ArtifactManifest>();
   /** Blob digests whose stored bytes this process wrote or hashed: not hashed again. */
   private readonly verified = new Set<string>();
-  /** Manifests committed with `defer` whose cache entry has not taken them yet. */
-  private readonly unwritten = new Map<string, ArtifactManifest>();
+  /**
+   * Digests of the manifests committed with `defer` (in memory only, see commitDirectory).
+   * Kept for the process: every entry that names one journals it, also a second run of this
+   * process that made the same artifact at the same time (aero tune's trials).
+   */
+  private readonly deferred = new Set<string>();
   /** Where manifests that are no file are found: the run journals (set by the engine). */
   private journal: (() => Promise<JournaledManifests>) | undefined;
   /** Further places to look, after this store (a rerun's scratch store looks in the project's). */
@@ -42,12 +47,12 @@ export class ArtifactStore {
     this.fallbacks.push(other);
   }
 
-  /** Hash every file under `dir`, upload missing blobs, write the manifest. */
   /**
+   * Hashes every file under `dir`, uploads missing blobs, writes the manifest.
    * `handOver`: the caller removes `dir` right after, so a local store may take the files
    * by hard link instead of copying them.
    * `defer`: the manifest is not written as a file; the cache entry of the instance takes it
-   * into the run journal (`takeUnwritten`), in the same record as the entry. One small file
+   * into the run journal (`deferredManifests`), in the same record as the entry. One small file
    * less per output, which was the largest per-action cost of a run. Only for callers that
    * journal an entry for every successful instance in this process (the inline path).
    */
@@ -68,7 +73,7 @@ export class ArtifactStore {
     const full: ArtifactManifest = { schema: 1, ...manifest, files };
     const text = canonicalJson(full);
     const digest = sha256Hex(text);
-    if (options.defer) this.unwritten.set(digest, full);
+    if (options.defer) this.deferred.add(digest);
     else await this.store.put(StoreKeys.manifest(full.name, digest), text, { ifAbsent: true, contentType: 'application/json' });
     this.manifestCache.set(digest, full);
     return { digest, manifest: full, tree };
@@ -86,16 +91,14 @@ export class ArtifactStore {
   }
 
   /**
-   * The manifests of these digests that were committed with `defer` and not journaled yet,
-   * for the cache entry that journals them; undefined when there are none.
+   * The manifests of these digests that were committed with `defer` (no file), for the
+   * cache entry that journals them; undefined when there are none.
    */
-  takeUnwritten(digests: Iterable<string>): Record<string, ArtifactManifest> | undefined {
+  deferredManifests(digests: Iterable<string>): Record<string, ArtifactManifest> | undefined {
     let out: Record<string, ArtifactManifest> | undefined;
     for (const digest of digests) {
-      const manifest = this.unwritten.get(digest);
-      if (!manifest) continue;
-      this.unwritten.delete(digest);
-      (out ??= {})[digest] = manifest;
+      const manifest = this.deferred.has(digest) ? this.manifestCache.get(digest) : undefined;
+      if (manifest) (out ??= {})[digest] = manifest;
     }
     return out;
   }

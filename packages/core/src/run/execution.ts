@@ -330,7 +330,7 @@ export class RunExecution {
       for (const [name, digest] of Object.entries(result.outputs)) outputs[name] = { name: `${inst.action.name}.${name}`, digest };
       const entry: CacheEntry = { schema: 1, key, action: inst.action.name, instanceId: inst.id, outputs, components, runId: this.runId, createdAt: new Date().toISOString() };
       // Manifests this process committed go into the journal with the entry (none from workers).
-      const manifests = host.artifacts.takeUnwritten(Object.values(result.outputs));
+      const manifests = host.artifacts.deferredManifests(Object.values(result.outputs));
       recorder.writeCacheEntry(entry, manifests);
       (await host.cacheEntries()).add(entry, undefined, manifests);
       this.outputs[inst.index] = outputs;
