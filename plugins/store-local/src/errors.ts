@@ -1,17 +1,10 @@
 import { defineErrors } from '@aeroml/core';
+import rows from './errors.json';
 
 export const PLUGIN = '@aeroml/store-local';
 
-/** Every code this package raises, with what docs/errors.md and the CLI's exit status need. */
-export const localStoreErrors = defineErrors(
-  {
-    LOCAL_STORE_KEY_INVALID: { title: 'A key (or list prefix) that is not a safe relative `/`-separated path', exit: 1, message: () => 'local store: invalid key `../x`: it has a `.` or `..` segment, which could escape the store directory. Also: absolute, empty, `//`, trailing `/`, backslash, NUL, a segment starting with `.aero-tmp-`.', hint: 'Use relative `/`-separated keys.' },
-    LOCAL_STORE_KEY_CONFLICT: { title: 'A key that is a directory on disk (other keys live under it), or under a key that is a file', exit: 1, message: () => 'local store: cannot write key `a`: /p/.aero/a is a directory holding other keys.', hint: 'Do not use a key that is also a prefix of other keys.' },
-    LOCAL_STORE_FILE_NOT_FOUND: { title: '`putFile` was given a source file that does not exist', exit: 1, message: () => 'local store: cannot store key `objects/…` from /tmp/x: the file does not exist.', hint: 'Pass an existing file to `putFile`.' },
-    LOCAL_STORE_IO_FAILED: { title: 'Any other filesystem failure (disk full, read-only filesystem, permissions, name too long)', exit: 1, message: () => 'local store: cannot write key `runs/…` at /p/.aero/runs/…: ENOSPC: no space left on device. (hint per errno: disk full, permissions, read-only filesystem, name too long)', hint: 'Follow the hint.' },
-  },
-  { plugin: PLUGIN },
-);
+/** Every code this package raises, with what docs/errors.md and the CLI's exit status need: the rows are data, in errors.json. */
+export const localStoreErrors = defineErrors(rows, { plugin: PLUGIN });
 
 /** Error codes raised by @aeroml/store-local. */
 export const LocalStoreErrorCodes = localStoreErrors.codesWithout('LOCAL_STORE_');

@@ -1,23 +1,9 @@
 import { AeroError, defineErrors } from '@aeroml/core';
 import { PLUGIN } from './meta.js';
+import rows from './errors.json';
 
-/** Every code this package raises, with what docs/errors.md and the CLI's exit status need. */
-export const s3Errors = defineErrors(
-  {
-    S3_CREDENTIALS_MISSING: { title: 'no AWS credentials were found', exit: 1, message: () => 'No AWS credentials found for s3://bucket. Set AWS_ACCESS_KEY_ID …', hint: 'Provide credentials (env, profile, `credentials`).' },
-    S3_CREDENTIALS_INVALID: { title: 'the endpoint rejected the credentials', exit: 1, message: () => '<endpoint> rejected the credentials (SignatureDoesNotMatch / InvalidAccessKeyId …)', hint: 'Check key id and secret, session token expiry, that the endpoint is right.' },
-    S3_BUCKET_NOT_FOUND: { title: 'the bucket does not exist at the endpoint', exit: 1, message: () => 'Bucket `x` does not exist at <endpoint>. Create it …', hint: 'Create the bucket or fix `bucket`/`endpoint`/`region`.' },
-    S3_ACCESS_DENIED: { title: 'the credentials\' policy does not allow an operation', exit: 1, message: () => 'Access denied for PutObject on s3://… grant s3:GetObject, s3:PutObject, …', hint: 'Extend the IAM/bucket policy.' },
-    S3_WRONG_REGION: { title: 'the bucket is in another region than the one configured', exit: 1, message: () => 'Bucket `x` is in another region than the one configured …', hint: 'Set `region` (or AWS_REGION).' },
-    S3_ENDPOINT_UNREACHABLE: { title: 'the endpoint cannot be reached (refused, unknown host, no route)', exit: 1, message: () => 'Cannot reach the S3 endpoint <url> (ECONNREFUSED) after 2 attempts … (hint: `curl -sI <url>`)', hint: 'Check `endpoint`, that the server runs, proxies/firewalls.' },
-    S3_TIMEOUT: { title: 'a request timed out after its retries', exit: 1, message: () => '… timed out after N attempts at <url> …', hint: 'Check server health, or raise `requestTimeoutMs`/`connectTimeoutMs`.' },
-    S3_THROTTLED: { title: 'the server kept throttling or refusing requests', exit: 1, message: () => 'The S3 server kept throttling or refusing … (SlowDown, HTTP 503)', hint: 'Lower concurrency or raise `retry.attempts`.' },
-    S3_DIGEST_MISMATCH: { title: 'a downloaded or uploaded body does not hash to its sha256', exit: 1, message: () => 'Content of s3://… does not match its sha256: expected …, got …', hint: 'The object is corrupt: rerun the producing action or delete the object.' },
-    S3_REQUEST_FAILED: { title: 'the server refused a request for another reason', exit: 1, message: () => 'S3 <Op> of s3://… failed: <Code> (HTTP n): <message>', hint: 'Anything else the server refused; the message has its code.' },
-    S3_INVALID_KEY: { title: 'a store key that is not a relative `/`-separated path', exit: 1, message: () => 'Invalid store key "…": keys are relative `/`-separated paths …', hint: 'A caller bug; report it.' },
-  },
-  { plugin: PLUGIN },
-);
+/** Every code this package raises, with what docs/errors.md and the CLI's exit status need: the rows are data, in errors.json. */
+export const s3Errors = defineErrors(rows, { plugin: PLUGIN });
 
 /** Every error code this plugin raises (besides core's PLUGIN_OPTIONS_INVALID). */
 export const S3ErrorCodes = s3Errors.codes;
