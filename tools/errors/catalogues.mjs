@@ -1,5 +1,5 @@
 // Loads every package of this repository that declares error codes, so that their
-// catalogues (defineErrors in each package's errors.ts) are in core's registry. The
+// catalogues (defineErrors in each package's errors.ts, rows in errors.json) are in core's registry. The
 // built dist/ of each package is used: build them first (`npx tsup` in the package).
 export const PACKAGES = [
   '@aeroml/core',
