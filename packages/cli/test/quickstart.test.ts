@@ -80,11 +80,11 @@ describe('examples/quickstart end to end', () => {
     const digest = JSON.parse(show.stdout).actions.find((a: { id: string }) => a.id === 'train').outputs.model;
     const artifacts = await aero(dir, 'lineage', `train.model@${digest.slice(0, 12)}`, '--json');
     expect(artifacts.code).toBe(0);
-    const manifest = await manifestOf(dir, 'train.model', digest);
-    const blob = join(dir, '.aero/objects/sha256', manifest.files[0].sha256.slice(0, 2), manifest.files[0].sha256);
+    const file = (await manifestOf(dir, 'train.model', digest)).files[0]!;
+    const blob = join(dir, '.aero/objects/sha256', file.sha256.slice(0, 2), file.sha256);
     await rm(blob, { force: true });
     const r = await aero(dir, 'run');
     expect(statuses(r.stdout)).toEqual({ ingest: 'cached', split: 'cached', train: 'ran', evaluate: 'cached' });
-    expect((await readFile(blob)).length).toBe(manifest.files[0].size);
+    expect((await readFile(blob)).length).toBe(file.size);
   });
 });
