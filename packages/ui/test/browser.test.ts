@@ -1,4 +1,6 @@
+import { mkdtempSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -7,8 +9,11 @@ import { aero, chromiumPath, fixtureStore, XSS } from './fixture.js';
 import { startUi, type RunningUi } from './serve.js';
 
 // The UI and a report opened in a real browser (Debian's chromium, driven by playwright-core).
-// Screenshots land in docs/images/, which docs/ui.md shows.
-const IMAGES = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
+// Screenshots land in docs/images/, which docs/ui.md shows, when AERO_UPDATE_SCREENSHOTS=1
+// (see docs/ui.md); otherwise in a temp folder, so a test run leaves the tree as it was (the
+// pixels differ from run to run: run ids, times). Either way each one must exist in docs/images.
+const DOCS_IMAGES = fileURLToPath(new URL('../../../docs/images/', import.meta.url));
+const IMAGES = process.env.AERO_UPDATE_SCREENSHOTS === '1' ? DOCS_IMAGES : mkdtempSync(join(tmpdir(), 'aero-ui-screenshots-'));
 
 let dir: string;
 let ui: RunningUi;
@@ -47,6 +52,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
   const path = join(IMAGES, `ui-${name}.png`);
   await page.screenshot({ path, fullPage: false });
   expect((await stat(path)).size).toBeLessThan(200_000);
+  // The docs show this screenshot: a new one is committed with AERO_UPDATE_SCREENSHOTS=1.
+  expect((await stat(join(DOCS_IMAGES, `ui-${name}.png`))).isFile()).toBe(true);
 }
 
 const runId = (name: string) => runs.find((r) => r.name === name)!.id;
