@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import type { ArtifactManifest, ArtifactRef, ManifestFile } from './contracts/artifact.js';
 import type { Store } from './contracts/store.js';
 import { AeroError, ErrorCodes } from './errors.js';
-import { canonicalJson, sha256File, sha256Hex } from './hash.js';
+import { canonicalJson, digestOf, sha256File, sha256Hex } from './hash.js';
 import { StoreKeys } from './keys.js';
 import { fetchBlob } from './blob-fetch.js';
 
@@ -108,7 +108,7 @@ export class ArtifactStore {
    * needs no store read and no journal: kept only when it matches its digest.
    */
   adopt(digest: string, manifest: ArtifactManifest): boolean {
-    if (sha256Hex(canonicalJson(manifest)) !== digest) return false;
+    if (digestOf(manifest) !== digest) return false;
     this.manifestCache.set(digest, manifest);
     return true;
   }

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { Store } from './contracts/store.js';
 import type { Aero } from './engine.js';
 import { AeroError, ErrorCodes } from './errors.js';
-import { canonicalJson, sha256File, sha256Hex } from './hash.js';
+import { digestOf, sha256File, sha256Hex } from './hash.js';
 import { StoreKeys } from './keys.js';
 import { isSegmentKey, parseSegment } from './run/journal.js';
 import { quarantine } from './quarantine.js';
@@ -121,7 +121,7 @@ async function checkJournaledManifests(store: Store, report: VerifyReport, usedB
       for (const [digest, manifest] of Object.entries(record.manifests ?? {})) {
         report.manifests++;
         const artifact = `${manifest?.name}@${digest.slice(0, 12)}`;
-        const actual = sha256Hex(canonicalJson(manifest));
+        const actual = digestOf(manifest);
         if (actual !== digest) {
           badInSegment ??= { kind: 'manifest', key, expected: digest, actual, usedBy: [] };
           badInSegment.usedBy.push(artifact);

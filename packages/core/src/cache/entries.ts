@@ -1,6 +1,6 @@
 import type { ArtifactManifest } from '../contracts/artifact.js';
 import type { Store } from '../contracts/store.js';
-import { canonicalJson, sha256Hex } from '../hash.js';
+import { digestOf } from '../hash.js';
 import { StoreKeys } from '../keys.js';
 import { isSegmentKey, parseSegment } from '../run/journal.js';
 import type { CacheEntry } from '../runs.js';
@@ -108,7 +108,7 @@ export function checkedManifests(manifests: Record<string, ArtifactManifest> | u
   if (!manifests || typeof manifests !== 'object') return undefined;
   let out: Record<string, ArtifactManifest> | undefined;
   for (const [digest, manifest] of Object.entries(manifests)) {
-    if (!manifest || !Array.isArray(manifest.files) || sha256Hex(canonicalJson(manifest)) !== digest) continue;
+    if (!manifest || !Array.isArray(manifest.files) || digestOf(manifest) !== digest) continue;
     (out ??= {})[digest] = manifest;
   }
   return out;

@@ -28,7 +28,7 @@ export type JournalRecord = {
   /**
    * Artifact digest → manifest, for the entry's outputs whose manifests live here and not
    * as `artifacts/<name>/<digest>.json` files (outputs committed in this process; see
-   * ArtifactStore's `deferManifest`). In the same record as the entry, so the entry is never
+   * ArtifactStore.commitDirectory's `defer`). In the same record as the entry, so the entry is never
    * in the store without them.
    */
   manifests?: Record<string, ArtifactManifest>;

@@ -1,6 +1,6 @@
 import type { Aero } from '../engine.js';
 import { AeroError, ErrorCodes } from '../errors.js';
-import { canonicalJson, sha256Hex } from '../hash.js';
+import { canonicalJson, digestOf } from '../hash.js';
 import { didYouMean, nearestNames } from '../suggest.js';
 import { gridSampler } from './builtin-samplers.js';
 import type { Objective } from './objective.js';
@@ -60,7 +60,7 @@ export async function planCorners(options: { open: (overrides: string[]) => Prom
 
 export function defaultStudyName(objectives: Objective[], identity: StudyIdentity): string {
   const head = `${objectives[0]!.action}-${objectives[0]!.metric}`.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 80);
-  return `${head || 'study'}-${sha256Hex(canonicalJson(identity)).slice(0, 8)}`;
+  return `${head || 'study'}-${digestOf(identity).slice(0, 8)}`;
 }
 
 export function describeMismatch(before: StudyIdentity, after: StudyIdentity): string {
