@@ -77,9 +77,10 @@ function startFields(info: ActionInfo): StartFields {
  * logs metrics (`<dir>/metrics.jsonl`), because metrics can be many and stream live.
  *
  * Why an event log: a trivial instance used to cost a folder and several atomically
- * replaced JSON files (~15 syscalls incl. mkdir); now each call is one `write(2)` on a
- * descriptor that stays open for the run. Every call has written its data when it
- * resolves: JSON files atomically (temp + rename), JSON Lines as one append per call.
+ * replaced JSON files (~15 syscalls incl. mkdir); now its events are lines of one log,
+ * written in batches (`eventBatchMs`) on a descriptor that stays open for the run. JSON
+ * files are replaced atomically (temp + rename) and metrics appended (one write per
+ * batch) before the call resolves.
  */
 /** The file tracker also takes logParams and setTags (written like the engine's calls). */
 export type FileTracker = Tracker & Required<Pick<Tracker, 'logParams' | 'setTags'>>;
@@ -90,12 +91,12 @@ export const fileTracker: (options?: FileTrackerOptions) => FileTracker = define
   version: VERSION,
   factory: 'fileTracker',
   options: fileTrackerOptionsSchema,
-  setup: ({ fsync }) => createFileTracker(fsync),
+  setup: ({ fsync, eventBatchMs }) => createFileTracker(fsync, eventBatchMs),
 });
 
-function createFileTracker(fsync: boolean): TrackerMembers & Required<Pick<Tracker, 'logParams' | 'setTags'>> {
+function createFileTracker(fsync: boolean, eventBatchMs: number): TrackerMembers & Required<Pick<Tracker, 'logParams' | 'setTags'>> {
   const runs = new Map<string, RunState>();
-  const appenders = new Appenders(fsync);
+  const appenders = new Appenders(fsync, eventBatchMs);
 
   function writeFailed(what: string, path: string, cause: unknown) {
     return trackerError(FileTrackerErrorCodes.WRITE_FAILED, `file tracker: cannot write ${path} (${what}): ${(cause as Error).message}.`, {
@@ -123,13 +124,22 @@ function createFileTracker(fsync: boolean): TrackerMembers & Required<Pick<Track
     return run;
   }
 
-  /** The hot path: one line, one write. The error message is only built when it fails. */
+  /** The hot path: one line, queued for the next batch. The error message is only built when it fails. */
   function logEvent(run: RunState, event: ActionEvent): void {
     const line = JSON.stringify(event);
     try {
-      appenders.appendLine(run.log, line);
+      appenders.queueLine(run.log, line);
     } catch (cause) {
       throw writeFailed(`${event.event} of ${event.instanceId}`, run.log, cause);
+    }
+  }
+
+  /** Writes the queued events of every run now. */
+  function flushEvents(what: string): void {
+    try {
+      appenders.flushQueued();
+    } catch (cause) {
+      throw writeFailed(what, [...runs.values()].map((r) => r.log).join(', ') || 'actions.jsonl', cause);
     }
   }
 
@@ -259,6 +269,7 @@ function createFileTracker(fsync: boolean): TrackerMembers & Required<Pick<Track
         // The log says where the points are before the first one is written, so a reader
         // never misses a metrics.jsonl (and never has to look for one that is not there).
         logEvent(run, { event: 'metrics', instanceId: scope.instanceId });
+        flushEvents(`metrics of ${scope.instanceId}`);
         s.metricsFile = join(s.dir, Files.metrics);
       }
       const path = s.metricsFile;
@@ -322,6 +333,8 @@ function createFileTracker(fsync: boolean): TrackerMembers & Required<Pick<Track
 
     async endRun(scope, result: { status: RunStatus; durationMs: number }) {
       const run = runOf(scope, 'endRun');
+      // Every event is in the log before the status says the run ended.
+      flushEvents('events');
       Object.assign(run.info, { status: result.status, endedAt: new Date().toISOString(), durationMs: result.durationMs });
       const path = join(run.dir, Files.tracker);
       guard('run status', path, () => writeJsonAtomic(path, run.info, fsync));
@@ -330,12 +343,16 @@ function createFileTracker(fsync: boolean): TrackerMembers & Required<Pick<Track
     },
 
     async flush() {
-      // Every call has already written its data before resolving; nothing is buffered.
+      flushEvents('events');
     },
 
     async close() {
-      appenders.closeAll();
-      runs.clear();
+      try {
+        flushEvents('events');
+      } finally {
+        appenders.closeAll();
+        runs.clear();
+      }
     },
   };
 }
