@@ -23,7 +23,7 @@ describe('the event log is written in batches', () => {
     const t = fileTracker({ eventBatchMs: 100 });
     await t.startRun(runInfo(runDir));
     await t.startAction(actionInfo(runDir, 'a'));
-    await t.endAction({ runId: 'r1', instanceId: 'a' }, { status: 'succeeded', durationMs: 1 });
+    await t.endAction({ runId: 'r1', instanceId: 'a' }, { status: 'ran', durationMs: 1 });
     // The log is opened by the first event (so a log that cannot be opened fails that call), but nothing is written yet.
     expect(await logText(runDir)).toBe('');
     vi.advanceTimersByTime(100);
@@ -43,7 +43,7 @@ describe('the event log is written in batches', () => {
     await t.logMetrics({ runId: 'r1', instanceId: 'b' }, [{ name: 'loss', value: 1, step: 0, timestamp: 1 }]);
     // On disk, the log names b's metrics file before b's first point is in it.
     expect(await events(runDir)).toEqual(['start', 'start', 'metrics']);
-    await t.endAction({ runId: 'r1', instanceId: 'b' }, { status: 'succeeded', durationMs: 1 });
+    await t.endAction({ runId: 'r1', instanceId: 'b' }, { status: 'ran', durationMs: 1 });
     await t.endRun({ runId: 'r1' }, { status: 'succeeded', durationMs: 2 });
     expect(await events(runDir)).toEqual(['start', 'start', 'metrics', 'end']);
     const back = await readFileTracker(runDir);
