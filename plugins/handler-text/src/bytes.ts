@@ -1,7 +1,7 @@
 import type { AssetHandler } from '@aeroml/core';
 import { TextErrorCodes, textError } from './errors.js';
 import { optionlessHandler } from './define.js';
-import { readBytes, writeAtomic } from './fs.js';
+import { readBytes, writeOutput } from './fs.js';
 import type { HandlerOf } from './options.js';
 
 /** Raw bytes: a Uint8Array (a Buffer is one too) in, a Uint8Array out. */
@@ -17,7 +17,7 @@ export const bytesHandler: (options?: Record<string, never>) => AssetHandler<Uin
         hint: 'Pass a Uint8Array or Buffer; use the text handler for strings.',
       });
     }
-    await writeAtomic('bytes', path, value);
+    await writeOutput('bytes', path, value);
   },
   describe(value) {
     return { length: value.byteLength };

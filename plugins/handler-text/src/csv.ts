@@ -1,6 +1,6 @@
 import { defineHandler, parsePluginOptions, type AssetHandler } from '@aeroml/core';
 import { PLUGIN, TextErrorCodes, textError } from './errors.js';
-import { readBytes, writeAtomic } from './fs.js';
+import { readBytes, writeOutput } from './fs.js';
 import { CsvSyntaxError, formatCsv, maybeNumber, parseCsv } from './csv-format.js';
 import { csvOptionsSchema, type CsvOptions, type HandlerOf, type ResolvedCsvOptions } from './options.js';
 import { decodeUtf8, stripBom } from './utf8.js';
@@ -104,7 +104,7 @@ function csvMembers(base: ResolvedCsvOptions): HandlerOf<CsvValue, Partial<CsvOp
           return row.map((cell, c) => cellText(path, `row ${r} cell ${c}`, cell));
         });
       }
-      await writeAtomic('csv', path, formatCsv(rows, opts.delimiter, opts.newline));
+      await writeOutput('csv', path, formatCsv(rows, opts.delimiter, opts.newline));
     },
     describe(value) {
       if (!Array.isArray(value)) return { rows: 0 };

@@ -1,7 +1,7 @@
 import type { AssetHandler } from '@aeroml/core';
 import { TextErrorCodes, lineColumn, textError } from './errors.js';
 import { optionlessHandler } from './define.js';
-import { readBytes, writeAtomic } from './fs.js';
+import { readBytes, writeOutput } from './fs.js';
 import { JsonValueError, canonicalJson, locateJsonError } from './json-format.js';
 import type { HandlerOf } from './options.js';
 import { decodeUtf8, stripBom } from './utf8.js';
@@ -51,7 +51,7 @@ export const jsonHandler: (options?: Record<string, never>) => AssetHandler<unkn
     return parseJsonText('json', TextErrorCodes.JSON_INVALID, path, text);
   },
   async write(path, value) {
-    await writeAtomic('json', path, `${serializeJson('json', path, value, 2)}\n`);
+    await writeOutput('json', path, `${serializeJson('json', path, value, 2)}\n`);
   },
   describe(value) {
     const type = kindOf(value);

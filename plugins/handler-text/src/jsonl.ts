@@ -1,7 +1,7 @@
 import type { AssetHandler } from '@aeroml/core';
 import { TextErrorCodes, textError } from './errors.js';
 import { optionlessHandler } from './define.js';
-import { readBytes, writeAtomic } from './fs.js';
+import { readBytes, writeOutput } from './fs.js';
 import { parseJsonText, serializeJson } from './json.js';
 import type { HandlerOf } from './options.js';
 import { decodeUtf8, stripBom } from './utf8.js';
@@ -34,7 +34,7 @@ export const jsonlHandler: (options?: Record<string, never>) => AssetHandler<unk
       });
     }
     const lines = value.map((item, i) => serializeJson('jsonl', path, item, 0, `$[${i}]`));
-    await writeAtomic('jsonl', path, lines.map((l) => `${l}\n`).join(''));
+    await writeOutput('jsonl', path, lines.map((l) => `${l}\n`).join(''));
   },
   describe(value) {
     return { rows: value.length };

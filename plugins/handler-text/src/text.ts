@@ -1,7 +1,7 @@
 import type { AssetHandler } from '@aeroml/core';
 import { TextErrorCodes, textError } from './errors.js';
 import { optionlessHandler } from './define.js';
-import { readBytes, writeAtomic } from './fs.js';
+import { readBytes, writeOutput } from './fs.js';
 import type { HandlerOf } from './options.js';
 import { decodeUtf8 } from './utf8.js';
 
@@ -17,7 +17,7 @@ export const textHandler: (options?: Record<string, never>) => AssetHandler<stri
         hint: 'Convert the value to a string first, or use the json handler for structured values.',
       });
     }
-    await writeAtomic('text', path, value);
+    await writeOutput('text', path, value);
   },
   describe(value) {
     let lines = 0;

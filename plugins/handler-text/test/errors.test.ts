@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { bytesHandler, csvHandler, jsonHandler, jsonlHandler, textHandler, textHandlers } from '../src/index.js';
 import { pluginOptionsError, rejection, useTempDir } from '@aeroml/test-utils';
@@ -29,6 +30,18 @@ describe('errors', () => {
     const e = await rejection(bytesHandler().write(target, new Uint8Array(1)));
     expect(e.code).toBe('TEXT_WRITE_FAILED');
     expect(e.message).toMatch(new RegExp(`^bytes handler: cannot write ${target}: .*(ENOTDIR|EEXIST)`));
+  });
+
+  it('TEXT_WRITE_FAILED from a write that fails half way removes what it wrote (small values and large ones)', async () => {
+    for (const [name, value] of [['small.txt', 'abc'], ['large.txt', 'x'.repeat(64 * 1024)]] as const) {
+      // Every write through this link fails with ENOSPC after the file was opened.
+      const target = tmp.path(name);
+      await symlink('/dev/full', target);
+      const e = await rejection(textHandler().write(target, value));
+      expect(e.code).toBe('TEXT_WRITE_FAILED');
+      expect(e.message).toMatch(new RegExp(`^text handler: cannot write ${target}: .*ENOSPC`));
+      expect(existsSync(target)).toBe(false);
+    }
   });
 
   it('TEXT_INVALID_UTF8 gives the line and byte offset', async () => {
