@@ -82,7 +82,9 @@ export class ArtifactStore {
   /** Uploads a blob unless the store has it; true when this call wrote it (its bytes are the hashed ones). */
   private async putBlob(filePath: string, sha256: string, handOver: boolean): Promise<boolean> {
     const key = StoreKeys.blob(sha256);
-    if (await this.store.has(key)) return false;
+    // A local store's putFile with ifAbsent checks presence itself (one stat); a remote one is
+    // asked first, so that a blob it has is not uploaded again.
+    if (!(this.store.localRoot && this.store.putFile) && (await this.store.has(key))) return false;
     if (this.store.putFile) {
       return (await this.store.putFile(key, filePath, { ifAbsent: true, sha256, ...(handOver ? { handOver } : {}) })).written;
     }

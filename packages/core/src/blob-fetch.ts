@@ -1,3 +1,4 @@
+import { linkSync } from 'node:fs';
 import { copyFile, link, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ManifestFile } from './contracts/artifact.js';
@@ -48,7 +49,9 @@ export async function fetchBlob(store: Store, artifact: string, file: ManifestFi
 /** Hard link `source` at `target` (a copy across filesystems), replacing a stale file there. */
 async function placeLocal(source: string, target: string, artifact: string, file: ManifestFile): Promise<void> {
   try {
-    await link(source, target);
+    // Synchronous: one link(2) takes microseconds, less than a thread-pool round trip, and in
+    // a chain of actions it sits on the critical path of every step.
+    linkSync(source, target);
     return;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

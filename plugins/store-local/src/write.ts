@@ -1,5 +1,5 @@
-import { constants, type Stats } from 'node:fs';
-import { chmod, copyFile, link, lstat, mkdir, stat, unlink } from 'node:fs/promises';
+import { chmodSync, constants, linkSync, lstatSync, mkdirSync, statSync, type Stats } from 'node:fs';
+import { chmod, copyFile, mkdir, stat, unlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { atomicTempPath, fsyncPath, publishTemp, writeAtomic, writeAtomicSync } from '@aeroml/core';
 import { errnoOf } from './errors.js';
@@ -81,12 +81,15 @@ export function putSmallSync(target: string, body: Uint8Array | string, mode: nu
  * filesystem without hard links): the caller copies instead.
  */
 export async function linkHandedOver(source: string, target: string, mode: number, ifAbsent: boolean, durable: boolean): Promise<boolean | null> {
+  // Synchronous calls (but the fsync): lstat, chmod and link are metadata operations of
+  // microseconds whatever the file's size, less than a thread-pool round trip each, and
+  // every output of a chain of actions waits for them.
   try {
     // Another name for the same inode (the action hard-linked a file it keeps using)
     // would let later writes through that name change the blob: copy those instead.
-    const s = await lstat(source);
+    const s = lstatSync(source);
     if (!s.isFile() || s.nlink !== 1) return null;
-    await chmod(source, mode);
+    chmodSync(source, mode);
   } catch (error) {
     if (errnoOf(error) === 'ENOENT') return null; // the copy path reports the missing source
     throw error;
@@ -94,19 +97,18 @@ export async function linkHandedOver(source: string, target: string, mode: numbe
   try {
     if (durable) await fsyncPath(source);
     try {
-      await link(source, target);
+      linkSync(source, target);
     } catch (error) {
       if (errnoOf(error) !== 'ENOENT') throw error;
-      await mkdir(target.slice(0, target.lastIndexOf('/')), { recursive: true });
-      await link(source, target);
+      mkdirSync(target.slice(0, target.lastIndexOf('/')), { recursive: true });
+      linkSync(source, target);
     }
     return true;
   } catch (error) {
     const code = errnoOf(error);
     if (code === 'EEXIST') {
       if (!ifAbsent) return null; // a plain put replaces: rename semantics need the copy path
-      const s = await stat(target).catch(() => null);
-      if (s?.isDirectory()) throw Object.assign(new Error(`EISDIR: ${target} is a directory`), { code: 'EISDIR' });
+      if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw Object.assign(new Error(`EISDIR: ${target} is a directory`), { code: 'EISDIR' });
       return false;
     }
     if (code === 'EXDEV' || code === 'EPERM' || code === 'EMLINK' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return null;
