@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import { canonicalJson } from '../hash.js';
 import type { AeroProject } from '../project.js';
 import { getRun, readSnapshot } from '../queries/runs.js';
@@ -57,7 +56,7 @@ export async function diffRuns(aero: AeroProject, refA: string, refB: string): P
     b: { id: b.id, commit: b.git.commit },
     params: valueChanges(a.params, b.params, ''),
     config: configChanges(a, b, snapA.config, snapB.config),
-    code: codeChanges(snapA.sources, snapB.sources),
+    code: codeChanges(snapA.sources, snapB.sources, (await import('diff')).createTwoFilesPatch),
     inputs: inputChanges(a, b),
     metrics: metricRows(a, b),
   };
@@ -87,7 +86,11 @@ function configChanges(a: RunRecord, b: RunRecord, configA: unknown, configB: un
   return valueChanges(started(a, configA), started(b, configB), '');
 }
 
-function codeChanges(before: Record<string, string>, after: Record<string, string>): CodeChange[] {
+/**
+ * `patch`: jsdiff's createTwoFilesPatch, imported by `diffRuns` when it is needed, so that
+ * every other command does not load jsdiff's 19 modules at start-up.
+ */
+function codeChanges(before: Record<string, string>, after: Record<string, string>, patch: typeof import('diff').createTwoFilesPatch): CodeChange[] {
   const out: CodeChange[] = [];
   for (const file of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     const x = before[file];
@@ -96,7 +99,7 @@ function codeChanges(before: Record<string, string>, after: Record<string, strin
     out.push({
       file,
       change: x === undefined ? 'added' : y === undefined ? 'removed' : 'changed',
-      patch: createTwoFilesPatch(x === undefined ? '/dev/null' : `a/${file}`, y === undefined ? '/dev/null' : `b/${file}`, x ?? '', y ?? '', undefined, undefined, { context: 3 }),
+      patch: patch(x === undefined ? '/dev/null' : `a/${file}`, y === undefined ? '/dev/null' : `b/${file}`, x ?? '', y ?? '', undefined, undefined, { context: 3 }),
     });
   }
   return out;
