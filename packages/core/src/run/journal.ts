@@ -46,7 +46,12 @@ export function isSegmentKey(key: string): boolean {
 }
 
 export function formatSegment(records: readonly JournalRecord[]): string {
-  return checksummed(records.map((r) => JSON.stringify(r)).join('\n'));
+  return formatLines(records.map((r) => JSON.stringify(r)));
+}
+
+/** A segment from records already serialised (one JSON text each). */
+function formatLines(lines: readonly string[]): string {
+  return checksummed(lines.join('\n'));
 }
 
 /** The records of a segment, or undefined when it is missing, damaged or unreadable. */
@@ -118,9 +123,11 @@ export class RunJournal {
       const key = segmentKey(this.runId, ++this.seq);
       this.writing = this.writing.then(async () => {
         try {
-          await this.store.put(key, formatSegment(batch), { contentType: 'application/x-ndjson' });
-          for (const r of batch) if (r.type === 'entry') this.segments.set(r.entry.key, key);
-          this.written.push({ key, records: batch });
+          const lines = batch.map((r) => JSON.stringify(r));
+          await this.store.put(key, formatLines(lines), { contentType: 'application/x-ndjson' });
+          const entryKeys = batch.flatMap((r) => (r.type === 'entry' ? [r.entry.key] : []));
+          for (const k of entryKeys) this.segments.set(k, key);
+          this.written.push({ key, lines, entryKeys });
         } catch (error) {
           this.options.onError?.(error, batch.length);
         }
@@ -134,8 +141,11 @@ export class RunJournal {
     return this.segments.get(key);
   }
 
-  /** The segments this journal wrote, in order, with their records (for `compact`). */
-  private written: Array<{ key: string; records: JournalRecord[] }> = [];
+  /**
+   * The segments this journal wrote, in order, with their records as written (for
+   * `compact`, which joins them instead of serialising every record again).
+   */
+  private written: Array<{ key: string; lines: string[]; entryKeys: string[] }> = [];
 
   /**
    * At the end of a run: rewrites the run's segments as one (the next number), then removes
@@ -149,15 +159,16 @@ export class RunJournal {
     await this.flush();
     if (this.written.length < 2) return;
     const old = this.written;
-    const records = old.flatMap((segment) => segment.records);
+    const lines = old.flatMap((segment) => segment.lines);
+    const entryKeys = old.flatMap((segment) => segment.entryKeys);
     const key = segmentKey(this.runId, ++this.seq);
     try {
-      await this.store.put(key, formatSegment(records), { contentType: 'application/x-ndjson' });
+      await this.store.put(key, formatLines(lines), { contentType: 'application/x-ndjson' });
     } catch {
       return; // the segments written so far stay: only speed is lost
     }
-    this.written = [{ key, records }];
-    for (const r of records) if (r.type === 'entry') this.segments.set(r.entry.key, key);
+    this.written = [{ key, lines, entryKeys }];
+    for (const k of entryKeys) this.segments.set(k, key);
     await Promise.all(old.map((segment) => this.store.delete(segment.key).catch(() => undefined)));
   }
 }
