@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @aeroml/core engine: 10,000 no-op inline actions (fan, chain) — plan, run, per-action overhead, cached rerun, peak RSS; sha256 of 1 GiB vs openssl.
 //
-//   npm run bench -- core [--n 10000] [--rounds 3] [--shapes fan,chain,bare] [--phases plan,run,rerun,baseline] [--jobs 2] [--hash-mib 1024] [--profile] [--no-docs]
+//   npm run bench -- core [--n 10000] [--rounds 3] [--shapes fan,chain,bare] [--phases plan,run,rerun,baseline] [--jobs 2] [--hash-mib 1024] [--work-root DIR] [--profile] [--no-docs]
 //
 // Planning alone, large (issue 15's plan targets; the docs get a section of their own):
 //   npm run bench -- core --phases plan --shapes fan --n 100000 --rounds 5 --hash-mib 0
@@ -9,7 +9,8 @@
 // --core-dist DIR runs against another build of @aeroml/core (its dist/, e.g. one built from
 // an older commit in a git worktree) for before/after numbers taken in the same conditions.
 //
-// Workloads (tools/bench/.work/core/<shape>, a project with an aero.config.ts of N actions):
+// Workloads (tools/bench/.work/core/<shape>, a project with an aero.config.ts of N actions;
+// --work-root DIR puts them in DIR/core instead, e.g. on a tmpfs, see lib/work-root.mjs):
 //   fan    N independent actions, each writing an empty `text` output
 //   chain  action i takes action i-1's output as input (outputs are what make a chain)
 //   bare   N independent actions with no outputs at all: scheduling, cache and records only
@@ -31,16 +32,17 @@ import { fileURLToPath } from 'node:url';
 import { measure, run as runChecked } from '../lib/measure.mjs';
 import { formatProfile, summarizeCpuProfile } from '../lib/cpuprofile.mjs';
 import { snapshotAero } from '../lib/aero-snapshot.mjs';
+import { fileSystemOf, suiteWorkDir } from '../lib/work-root.mjs';
 import { benchDir, describeMachine, formatKb, formatMs, formatRatio, machineMarkdown, markdownTable, median, parseArgs, usageOf, writeDocsSection, writeResults } from '../lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const opts = parseArgs(process.argv.slice(2), { n: 10000, rounds: 3, shapes: ['fan', 'chain', 'bare'], phases: ['plan', 'run', 'rerun', 'baseline'], coreDist: '', jobs: 2, hashMib: 1024, profile: false, noDocs: false, help: false });
+const opts = parseArgs(process.argv.slice(2), { n: 10000, rounds: 3, shapes: ['fan', 'chain', 'bare'], phases: ['plan', 'run', 'rerun', 'baseline'], coreDist: '', jobs: 2, hashMib: 1024, workRoot: '', profile: false, noDocs: false, help: false });
 if (opts.help) {
   process.stdout.write(usageOf(import.meta.url));
   process.exit(0);
 }
 const log = (m) => process.stderr.write(`${m}\n`);
-const workDir = join(benchDir, '.work', 'core');
+const workDir = suiteWorkDir('core', opts.workRoot);
 const command = `npm run bench -- core ${process.argv.slice(2).join(' ')}`.trim();
 const started = Date.now();
 
@@ -190,7 +192,7 @@ const hashing = {
 };
 
 // -- report ----------------------------------------------------------------------------------
-const machine = describeMachine({ aeroPackages: snapshot.packages.join(', '), ...(opts.coreDist ? { coreDist: opts.coreDist } : {}), opensslVersion: (await runChecked('openssl', ['version'])).stdout.trim() });
+const machine = describeMachine({ aeroPackages: snapshot.packages.join(', '), workDir: `${workDir}: ${fileSystemOf(workDir)}`, ...(opts.coreDist ? { coreDist: opts.coreDist } : {}), opensslVersion: (await runChecked('openssl', ['version'])).stdout.trim() });
 const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, hashing, anomalies, ...(profiles.length ? { profiles } : {}) };
 const suiteName = planOnly ? `core-plan-${opts.n}` : 'core';
 writeResults(suiteName, results);

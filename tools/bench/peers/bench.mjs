@@ -3,11 +3,12 @@
 //
 //   npm run bench -- peers [--scenarios trivial,plan100k,data,cli] [--tools aero,snakemake,luigi,prefect,dvc]
 //                          [--rounds 3] [--cap 300] [--once-over 180] [--sizes 1000,10000] [--shapes fan,chain] [--jobs 2]
-//                          [--big 100000] [--data-files 1000] [--data-mib 2048] [--cli-rounds 10] [--no-docs]
+//                          [--big 100000] [--data-files 1000] [--data-mib 2048] [--cli-rounds 10] [--work-root DIR] [--no-docs]
 //   npm run bench -- peers --scenarios report     (measure nothing: rewrite the tables from results/peers.json)
 //
 // Installs the peers on first use (.tools/bench-peers/venv, see install.mjs), writes each
-// workload for each tool (workloads.mjs, data.mjs, cli.mjs) under tools/bench/.work/peers,
+// workload for each tool (workloads.mjs, data.mjs, cli.mjs) under tools/bench/.work/peers
+// (or <--work-root>/peers, e.g. on a tmpfs: see lib/work-root.mjs),
 // and runs every tool as a child of this process, interleaved round by round (the tool
 // order rotates each round). A step that does not finish within --cap seconds is killed
 // and reported as "> cap"; it is not retried in later rounds. A tool whose first round of a
@@ -23,6 +24,7 @@ import {
 } from '../lib/report.mjs';
 import { ensurePeers } from './install.mjs';
 import { snapshotAero } from '../lib/aero-snapshot.mjs';
+import { fileSystemOf, suiteWorkDir } from '../lib/work-root.mjs';
 import { aeroBin, tools } from './workloads.mjs';
 import { newWorkloadMetrics, runWorkloadRound } from './trivial.mjs';
 import { dataTools, ensureSource, newDataMetrics, runDataRound } from './data.mjs';
@@ -43,6 +45,7 @@ const defaults = {
   dataFiles: 1000,
   dataMib: 2048,
   cliRounds: 10,
+  workRoot: '',
   noDocs: false,
   help: false,
 };
@@ -53,7 +56,7 @@ if (opts.help) {
 }
 const log = (m) => process.stderr.write(`${m}\n`);
 const capMs = opts.cap * 1000;
-const workDir = join(benchDir, '.work', 'peers');
+const workDir = suiteWorkDir('peers', opts.workRoot);
 const resultsFile = join(benchDir, 'results', 'peers.json');
 const command = `npm run bench -- peers ${process.argv.slice(2).join(' ')}`.trim();
 const rotate = (list, k) => list.map((_, i) => list[(i + k) % list.length]);
@@ -107,7 +110,7 @@ function merge(name, fresh, keyOf) {
 }
 const byWorkload = (r) => `${r.workload}|${r.tool}`;
 
-const base = () => ({ command, machine: describeMachine({ aeroPackages: snapshot?.packages.join(', ') }), rounds: opts.rounds, capS: opts.cap, onceOverS: opts.onceOver, jobs: opts.jobs, versions });
+const base = () => ({ command, machine: describeMachine({ aeroPackages: snapshot?.packages.join(', '), workDir: `${workDir}: ${fileSystemOf(workDir)}` }), rounds: opts.rounds, capS: opts.cap, onceOverS: opts.onceOver, jobs: opts.jobs, versions });
 
 if (opts.scenarios.includes('trivial')) {
   const list = opts.sizes.flatMap((n) => opts.shapes.map((shape) => ({ n: Number(n), shape })));
