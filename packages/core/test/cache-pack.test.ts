@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PACKS_PREFIX, formatPack, parsePack, presentKeys, type CachePack } from '../src/cache/pack.js';
 import { createAero, defineConfig, gc } from '../src/index.js';
 import { ScratchPool } from '../src/scratch.js';
@@ -61,6 +61,58 @@ describe('cache packs', () => {
     expect(packs[0]! > first!).toBe(true);
     // The selection ran source with n=4 (a new key) and kept the 4 hits of the first run.
     expect(Object.keys(parsePack(p.store.data.get(packs[0]!)!)!.hits)).toHaveLength(5);
+  });
+
+  it('records the checksum of each journal segment its hits cite; a rerun takes an unchanged segment as witness without parsing its records', async () => {
+    ran = [];
+    const p = await project();
+    await (await p.open()).run();
+    const [packKey] = keysUnder(p.store, PACKS_PREFIX);
+    const pack = parsePack(p.store.data.get(packKey!)!)!;
+    const cited = [...new Set(Object.values(pack.hits).map((h) => h.journal!))];
+    expect(cited).toHaveLength(1);
+    const segment = p.store.data.get(cited[0]!)!.toString('utf8');
+    // The checksum the pack recorded is the segment's own first line (the sha256 of the rest).
+    expect(pack.segments).toEqual({ [cited[0]!]: segment.slice(0, 64) });
+    // Every output of this inline run was committed in-process: its manifests are in the journal.
+    expect(Object.values(pack.hits).every((h) => h.manifestsJournaled === true)).toBe(true);
+    const records = segment.split('\n').length - 1;
+    expect(records).toBe(4);
+
+    const parsesOfRerun = async () => {
+      const parse = vi.spyOn(JSON, 'parse');
+      ran = [];
+      const again = await (await p.open()).run();
+      const count = parse.mock.calls.length;
+      parse.mockRestore();
+      expect(again.counts).toMatchObject({ ran: 0, cached: 4 });
+      expect(ran).toEqual([]);
+      return count;
+    };
+    const withChecksum = await parsesOfRerun();
+    // The same pack without its checksums: the segment's four records are parsed, the hits are the same.
+    const { segments: _dropped, ...withoutSegments } = pack;
+    p.store.data.set(packKey!, Buffer.from(formatPack(withoutSegments)));
+    const withoutChecksum = await parsesOfRerun();
+    expect(withoutChecksum - withChecksum).toBeGreaterThanOrEqual(records);
+  });
+
+  it('parses a cited segment whose checksum is not the recorded one, and serves only the hits its records back', async () => {
+    ran = [];
+    const p = await project();
+    await (await p.open()).run();
+    const [packKey] = keysUnder(p.store, PACKS_PREFIX);
+    const pack = parsePack(p.store.data.get(packKey!)!)!;
+    const segmentKey = Object.values(pack.hits)[0]!.journal!;
+    // Rewrite the segment (a valid one, so with another checksum) without square1's entry.
+    const lines = p.store.data.get(segmentKey)!.toString('utf8').split('\n').slice(1).filter((l) => !l.includes('"instanceId":"square[i=1]"'));
+    expect(lines).toHaveLength(3);
+    const { checksummed } = await import('../src/checksummed.js');
+    p.store.data.set(segmentKey, Buffer.from(checksummed(lines.join('\n'))));
+    ran = [];
+    const again = await (await p.open()).run();
+    expect(again.counts).toMatchObject({ ran: 1, cached: 3 });
+    expect(ran).toEqual(['square1']);
   });
 
   it('is ignored when its checksum does not match (the per-key entries decide)', async () => {

@@ -19,6 +19,8 @@ export interface CacheBacking {
   journal?: string;
   /** Why an existing entry is not a hit; empty for a hit and for a key with no entry. */
   problems: string[];
+  /** The entry's journal record holds the manifest of every output. */
+  manifestsJournaled?: boolean;
 }
 
 export function isHit(backing: CacheBacking): backing is CacheBacking & { entry: CacheEntry } {
@@ -36,7 +38,12 @@ export async function checkCacheKey(store: Store, artifacts: ArtifactStore, key:
   // Manifests journaled with the entry are backed by the record itself: no file to look for.
   for (const [digest, manifest] of Object.entries(found.manifests ?? {})) artifacts.remember(digest, manifest);
   const journaled = new Set(Object.values(found.entry.outputs).flatMap((o) => (found.manifests?.[o.digest] ?? index?.manifest(o.digest) ? [o.digest] : [])));
-  return { entry: found.entry, ...(found.journal ? { journal: found.journal } : {}), problems: await missingBacking(store, artifacts, found.entry.outputs, journaled) };
+  return {
+    entry: found.entry,
+    ...(found.journal ? { journal: found.journal } : {}),
+    problems: await missingBacking(store, artifacts, found.entry.outputs, journaled),
+    manifestsJournaled: Object.values(found.entry.outputs).every((o) => found.manifests?.[o.digest] !== undefined),
+  };
 }
 
 

@@ -50,7 +50,15 @@ export class RunCache {
     const backing = await checkCacheKey(this.store, this.artifacts, key, await this.index());
     if (isHit(backing)) {
       const { outputs, runId, instanceId } = backing.entry;
-      return { hit: { outputs, runId, instanceId, ...(backing.journal ? { journal: backing.journal } : {}) } };
+      return {
+        hit: {
+          outputs,
+          runId,
+          instanceId,
+          ...(backing.journal ? { journal: backing.journal } : {}),
+          ...(backing.journal && backing.manifestsJournaled ? { manifestsJournaled: true as const } : {}),
+        },
+      };
     }
     if (backing.problems.length > 0) return { unbacked: backing.problems.join('; ') };
     if (pack?.lists(key)) return { unbacked: `its cache entry is missing from the store (a cache pack lists key ${key.slice(0, 12)}, but a pack alone is no hit)` };
@@ -63,8 +71,10 @@ export class RunCache {
    * segment of its entry (a hit whose entry has no readable witness is left out);
    * `total`: instances in the run; `selection`: the run covered a selection (`--only`), so
    * the hits of the pack it read that it did not see are kept for a later full run.
+   * `segmentChecksum`: the checksum of a journal segment this run wrote; with those the
+   * loaded pack verified, they go into the pack so the next run need not parse the segments.
    */
-  async save(runId: string, hits: Iterable<[string, PackedHit]>, total: number, selection: boolean): Promise<void> {
+  async save(runId: string, hits: Iterable<[string, PackedHit]>, total: number, selection: boolean, segmentChecksum: (segment: string) => string | undefined = () => undefined): Promise<void> {
     const loaded = await this.pack;
     // A rerun served wholly by the newest pack, which holds nothing else, would write the
     // same pack again: keep it.
@@ -76,6 +86,13 @@ export class RunCache {
     }
     if (loaded && selection) loaded.carryOver(pack);
     if (Object.keys(pack.hits).length === 0) return;
+    const segments: Record<string, string> = {};
+    for (const hit of Object.values(pack.hits)) {
+      if (!hit.journal || segments[hit.journal] !== undefined) continue;
+      const checksum = segmentChecksum(hit.journal) ?? loaded?.checksumOf(hit.journal);
+      if (checksum !== undefined) segments[hit.journal] = checksum;
+    }
+    if (Object.keys(segments).length > 0) pack.segments = segments;
     await writePack(this.store, pack);
   }
 }

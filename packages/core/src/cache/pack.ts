@@ -1,8 +1,8 @@
 import type { ArtifactManifest } from '../contracts/artifact.js';
 import type { Store } from '../contracts/store.js';
-import { checksummed, verifiedBody } from '../checksummed.js';
+import { checksummed, verified, verifiedBody } from '../checksummed.js';
 import { StoreKeys } from '../keys.js';
-import { parseSegment } from '../run/journal.js';
+import { readSegment } from '../run/journal.js';
 import type { CacheEntry } from '../runs.js';
 
 /**
@@ -31,11 +31,19 @@ export interface CachePack {
   hits: Record<string, PackedHit>;
   /** Artifact digest → its manifest. */
   manifests: Record<string, ArtifactManifest>;
+  /**
+   * Journal segment → its checksum when the pack was written, for the segments whose
+   * checksum the writer knew. A segment that still has it holds exactly the records the
+   * pack was made from, so its hits are witnessed without parsing it (see journalWitnesses).
+   */
+  segments?: Record<string, string>;
 }
 
 export type PackedHit = Pick<CacheEntry, 'outputs' | 'runId' | 'instanceId'> & {
   /** The journal segment holding the key's entry (run/journal.ts); absent for a `cache/<key>.json` entry. */
   journal?: string;
+  /** The entry's journal record holds the manifest of every output (they are not files). */
+  manifestsJournaled?: true;
 };
 
 export const PACKS_PREFIX = 'cache/packs/';
@@ -167,18 +175,25 @@ export class PackLookup {
     private readonly journaled: Set<string>,
     /** Digests of the manifests found in those entries' journal records (not files). */
     private readonly journaledManifests: Set<string>,
+    /** Segment → its checksum, for every cited segment that was read and verified. */
+    private readonly checksums: Map<string, string>,
   ) {}
 
   static async load(store: Store, remember: (digest: string, manifest: ArtifactManifest) => void): Promise<PackLookup | undefined> {
     const pack = await readNewestPack(store);
     if (!pack) return undefined;
     // The journal first: manifests found there need no presence check as files.
-    const { keys: journaled, manifests } = await journalWitnesses(store, pack);
+    const { keys: journaled, manifests, checksums } = await journalWitnesses(store, pack);
     const present = await presentKeys(store, backingKeysOf(pack, manifests));
     for (const [digest, manifest] of Object.entries(pack.manifests)) {
       if (manifests.has(digest) || present.has(StoreKeys.manifest(manifest.name, digest))) remember(digest, manifest);
     }
-    return new PackLookup(pack, present, journaled, manifests);
+    return new PackLookup(pack, present, journaled, manifests, checksums);
+  }
+
+  /** The checksum of a journal segment this pack's hits cite, as read now (verified). */
+  checksumOf(segment: string): string | undefined {
+    return this.checksums.get(segment);
   }
 
   /** Number of hits in the pack. */
@@ -218,11 +233,15 @@ export class PackLookup {
 
 /**
  * The packed hits whose entry the journal backs: each segment the pack names is read and
- * checksummed once (a segment holds a batch of thousands of entries), and a hit counts only
- * when its segment holds the key's entry with the same outputs. `manifests`: the digests of
- * the pack's manifests that those entries' records hold.
+ * checksummed once (a segment holds a batch of thousands of entries). A segment whose
+ * checksum is the one the pack recorded holds the very records the pack was made from: all
+ * its hits count, and the manifests of those marked `manifestsJournaled` are in it, with no
+ * record parsed (parsing was a tenth of a 10,000-action no-op rerun). Any other readable
+ * segment is parsed, and a hit counts only when the segment holds the key's entry with the
+ * same outputs. `manifests`: the digests of the pack's manifests that those entries'
+ * records hold; `checksums`: every cited segment that was read and verified.
  */
-async function journalWitnesses(store: Store, pack: CachePack): Promise<{ keys: Set<string>; manifests: Set<string> }> {
+async function journalWitnesses(store: Store, pack: CachePack): Promise<{ keys: Set<string>; manifests: Set<string>; checksums: Map<string, string> }> {
   const bySegment = new Map<string, string[]>();
   for (const [key, hit] of Object.entries(pack.hits)) {
     if (!hit.journal) continue;
@@ -232,22 +251,39 @@ async function journalWitnesses(store: Store, pack: CachePack): Promise<{ keys: 
   }
   const witnessed = new Set<string>();
   const manifests = new Set<string>();
+  const checksums = new Map<string, string>();
   await Promise.all(
     [...bySegment].map(async ([segment, keys]) => {
-      const records = parseSegment(await store.getBytes(segment));
-      if (!records) return;
-      const entries = new Map(records.flatMap((r) => (r.type === 'entry' ? [[r.entry.key, r] as const] : [])));
+      const bytes = await store.getBytes(segment);
+      const recorded = pack.segments?.[segment];
+      const intact = recorded !== undefined ? verified(bytes) : undefined;
+      if (intact && intact.checksum === recorded) {
+        checksums.set(segment, recorded);
+        for (const key of keys) {
+          const hit = pack.hits[key]!;
+          witnessed.add(key);
+          if (hit.manifestsJournaled) for (const { digest } of Object.values(hit.outputs)) if (pack.manifests[digest]) manifests.add(digest);
+        }
+        return;
+      }
+      const read = readSegment(bytes);
+      if (!read) return;
+      checksums.set(segment, read.checksum);
+      const entries = new Map(read.records.flatMap((r) => (r.type === 'entry' ? [[r.entry.key, r] as const] : [])));
       for (const key of keys) {
+        const hit = pack.hits[key]!;
+        delete hit.manifestsJournaled;
         const record = entries.get(key);
-        if (!record || !sameOutputs(record.entry.outputs, pack.hits[key]!.outputs)) continue;
+        if (!record || !sameOutputs(record.entry.outputs, hit.outputs)) continue;
         witnessed.add(key);
         // The segment's checksum guards the record, whose manifests were keyed by their own
         // digests when written; the pack's copy was verified when the pack was written.
         for (const digest of Object.keys(record.manifests ?? {})) if (pack.manifests[digest]) manifests.add(digest);
+        if (Object.values(hit.outputs).every((o) => record.manifests?.[o.digest] !== undefined)) hit.manifestsJournaled = true;
       }
     }),
   );
-  return { keys: witnessed, manifests };
+  return { keys: witnessed, manifests, checksums };
 }
 
 function sameOutputs(a: CacheEntry['outputs'], b: CacheEntry['outputs']): boolean {

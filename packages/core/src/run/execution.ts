@@ -184,7 +184,7 @@ export class RunExecution {
     Object.assign(record, { status, counts, finishedAt: new Date().toISOString(), durationMs });
     if (!options.dryRun) {
       await this.recorder.writeRecord();
-      await this.cache.save(this.runId, this.hits(), this.plan.instances.length, Boolean(options.only?.length)).catch((error: unknown) => {
+      await this.cache.save(this.runId, this.hits(), this.plan.instances.length, Boolean(options.only?.length), (segment) => this.recorder.segmentChecksum(segment)).catch((error: unknown) => {
         this.emit({ type: 'warning', message: `Could not write the cache pack (the next run reads cache entries one by one instead): ${(error as Error)?.message ?? String(error)}` });
       });
       await this.trackers.call('endRun', (t) => t.endRun({ runId: this.runId }, { status, durationMs }));
@@ -204,14 +204,18 @@ export class RunExecution {
       const outputs = this.outputs[inst.index];
       const producer = this.producedBy[inst.index];
       if (!outputs || !producer) continue;
-      const journal = producer.runId === this.runId ? this.recorder.segmentOf(producer.cacheKey) : this.journalOf[inst.index];
-      if (producer.runId === this.runId && !journal) continue;
-      yield [producer.cacheKey, { outputs, runId: producer.runId, instanceId: producer.instanceId, ...(journal ? { journal } : {}) }];
+      const ours = producer.runId === this.runId;
+      const journal = ours ? this.recorder.segmentOf(producer.cacheKey) : this.journalOf[inst.index];
+      if (ours && !journal) continue;
+      const manifestsJournaled = journal !== undefined && (ours ? this.recorder.manifestsJournaled(producer.cacheKey) : this.manifestsJournaledOf[inst.index] === true);
+      yield [producer.cacheKey, { outputs, runId: producer.runId, instanceId: producer.instanceId, ...(journal ? { journal } : {}), ...(manifestsJournaled ? { manifestsJournaled } : {}) }];
     }
   }
 
   /** The journal segment of each cache hit's entry, by plan index (none for an older store's entry file). */
   private readonly journalOf: Array<string | undefined> = [];
+  /** Whether each cache hit's journal record holds its output manifests, by plan index. */
+  private readonly manifestsJournaledOf: Array<boolean | undefined> = [];
 
   private cancel(reason?: unknown): void {
     if (this.stopping && this.controller.signal.aborted) return;
@@ -256,6 +260,7 @@ export class RunExecution {
       this.outputs[index] = hit.outputs;
       this.producedBy[index] = { runId: hit.runId, instanceId: hit.instanceId, cacheKey: key };
       this.journalOf[index] = hit.journal;
+      this.manifestsJournaledOf[index] = hit.manifestsJournaled;
       entry.outputs = Object.fromEntries(Object.entries(hit.outputs).map(([k, v]) => [k, v.digest]));
       if (this.trackers.active) {
         const refs = await outputRefs(this.host.artifacts, hit.outputs, { runId: hit.runId, instanceId: hit.instanceId, cacheKey: key });

@@ -1,6 +1,6 @@
 import type { ArtifactManifest } from '../contracts/artifact.js';
 import type { Store } from '../contracts/store.js';
-import { checksummed, verifiedBody } from '../checksummed.js';
+import { checksumOf, checksummed, verified } from '../checksummed.js';
 import type { CacheEntry } from '../runs.js';
 
 /**
@@ -56,10 +56,15 @@ function formatLines(lines: readonly string[]): string {
 
 /** The records of a segment, or undefined when it is missing, damaged or unreadable. */
 export function parseSegment(bytes: Uint8Array | null): JournalRecord[] | undefined {
-  const body = verifiedBody(bytes);
-  if (body === undefined) return undefined;
+  return readSegment(bytes)?.records;
+}
+
+/** A segment's records and checksum (the sha256 of its body), or undefined as parseSegment. */
+export function readSegment(bytes: Uint8Array | null): { checksum: string; records: JournalRecord[] } | undefined {
+  const found = verified(bytes);
+  if (found === undefined) return undefined;
   try {
-    return body === '' ? [] : body.split('\n').map((line) => JSON.parse(line) as JournalRecord);
+    return { checksum: found.checksum, records: found.body === '' ? [] : found.body.split('\n').map((line) => JSON.parse(line) as JournalRecord) };
   } catch {
     return undefined;
   }
@@ -124,9 +129,11 @@ export class RunJournal {
       this.writing = this.writing.then(async () => {
         try {
           const lines = batch.map((r) => JSON.stringify(r));
-          await this.store.put(key, formatLines(lines), { contentType: 'application/x-ndjson' });
+          const text = formatLines(lines);
+          await this.store.put(key, text, { contentType: 'application/x-ndjson' });
           const entryKeys = batch.flatMap((r) => (r.type === 'entry' ? [r.entry.key] : []));
           for (const k of entryKeys) this.segments.set(k, key);
+          this.checksums.set(key, checksumOf(text));
           this.written.push({ key, lines, entryKeys });
         } catch (error) {
           this.options.onError?.(error, batch.length);
@@ -139,6 +146,14 @@ export class RunJournal {
   /** The segment holding the entry of `key`, once written by this journal. */
   segmentOf(key: string): string | undefined {
     return this.segments.get(key);
+  }
+
+  /** Segment key → the checksum of the segment as written (for cache packs, see cache/pack.ts). */
+  private readonly checksums = new Map<string, string>();
+
+  /** The checksum of a segment this journal wrote and has not removed. */
+  checksumOf(segment: string): string | undefined {
+    return this.checksums.get(segment);
   }
 
   /**
@@ -162,13 +177,16 @@ export class RunJournal {
     const lines = old.flatMap((segment) => segment.lines);
     const entryKeys = old.flatMap((segment) => segment.entryKeys);
     const key = segmentKey(this.runId, ++this.seq);
+    const text = formatLines(lines);
     try {
-      await this.store.put(key, formatLines(lines), { contentType: 'application/x-ndjson' });
+      await this.store.put(key, text, { contentType: 'application/x-ndjson' });
     } catch {
       return; // the segments written so far stay: only speed is lost
     }
     this.written = [{ key, lines, entryKeys }];
     for (const k of entryKeys) this.segments.set(k, key);
+    this.checksums.clear();
+    this.checksums.set(key, checksumOf(text));
     await Promise.all(old.map((segment) => this.store.delete(segment.key).catch(() => undefined)));
   }
 }

@@ -92,11 +92,25 @@ export class RunRecorder {
    */
   writeCacheEntry(entry: CacheEntry, manifests?: Record<string, ArtifactManifest>): void {
     this.journal.append({ type: 'entry', entry, ...(manifests ? { manifests } : {}) });
+    if (manifests && Object.values(entry.outputs).every((o) => manifests[o.digest] !== undefined)) this.withManifests.add(entry.key);
   }
+
+  /** Keys whose journal record holds the manifest of every output. */
+  private readonly withManifests = new Set<string>();
 
   /** The journal segment holding the entry of `key`, once its batch is written. */
   segmentOf(key: string): string | undefined {
     return this.journal.segmentOf(key);
+  }
+
+  /** Whether the journal record of `key` holds the manifests of all its outputs. */
+  manifestsJournaled(key: string): boolean {
+    return this.withManifests.has(key);
+  }
+
+  /** The checksum of a journal segment of this run (for the cache pack). */
+  segmentChecksum(segment: string): string | undefined {
+    return this.journal.checksumOf(segment);
   }
 
   /**
