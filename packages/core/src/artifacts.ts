@@ -100,7 +100,9 @@ export class ArtifactStore {
     let out: Record<string, ArtifactManifest> | undefined;
     for (const digest of digests) {
       const manifest = this.deferred.has(digest) ? this.manifestCache.get(digest) : undefined;
-      if (manifest) (out ??= {})[digest] = manifest;
+      // A null-prototype object is a dictionary from the start: an object literal given a new
+      // digest-named property per call grows V8's hidden-class tree by one map each time.
+      if (manifest) (out ??= Object.create(null) as Record<string, ArtifactManifest>)[digest] = manifest;
     }
     return out;
   }

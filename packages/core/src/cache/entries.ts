@@ -109,7 +109,8 @@ export function checkedManifests(manifests: Record<string, ArtifactManifest> | u
   let out: Record<string, ArtifactManifest> | undefined;
   for (const [digest, manifest] of Object.entries(manifests)) {
     if (!manifest || !Array.isArray(manifest.files) || digestOf(manifest) !== digest) continue;
-    (out ??= {})[digest] = manifest;
+    // Null prototype: a dictionary from the start (see ArtifactStore.deferredManifests).
+    (out ??= Object.create(null) as Record<string, ArtifactManifest>)[digest] = manifest;
   }
   return out;
 }
