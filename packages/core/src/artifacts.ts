@@ -250,6 +250,20 @@ export async function listFiles(dir: string): Promise<string[]> {
 }
 
 /**
+ * `parent/name` relative to `dir`, with `/`. Node's recursive listing gives `dir` itself, or
+ * `dir` joined with a subfolder, as the parent, so slicing is exact and spares the
+ * path.relative (two path.resolve) per file of every output committed; any other parent
+ * goes through path.relative.
+ */
+function relativeEntry(dir: string, parent: string, name: string): string {
+  let rel: string;
+  if (parent === dir) rel = name;
+  else if (parent.startsWith(dir) && parent[dir.length] === sep) rel = `${parent.slice(dir.length + 1)}${sep}${name}`;
+  else rel = relative(dir, join(parent, name));
+  return sep === '/' ? rel : rel.split(sep).join('/');
+}
+
+/**
  * One recursive listing of `dir` (see FileTree). Synchronous: an output folder usually holds
  * one or a few files, and one readdir per folder costs less than the thread-pool round trip.
  */
@@ -264,8 +278,7 @@ export function listTree(dir: string): FileTree {
   }
   for (const entry of entries) {
     const parent = (entry as unknown as { parentPath?: string; path?: string }).parentPath ?? (entry as unknown as { path: string }).path;
-    const rel = relative(dir, join(parent, entry.name)).split(sep).join('/');
-    (entry.isFile() ? tree.files : entry.isDirectory() ? tree.dirs : tree.others).push(rel);
+    (entry.isFile() ? tree.files : entry.isDirectory() ? tree.dirs : tree.others).push(relativeEntry(dir, parent, entry.name));
   }
   tree.files.sort();
   // Shorter paths first: a parent always sorts before its children.

@@ -1,0 +1,28 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listTree } from '../src/artifacts.js';
+import { useTempDir } from '@aeroml/test-utils';
+
+const tmp = useTempDir('aero-list-tree-');
+
+describe('listTree (what an output folder holds, as committed)', () => {
+  it('gives files sorted, folders parents first and other entries apart, relative with /', async () => {
+    const dir = tmp.path('out');
+    await mkdir(join(dir, 'b', 'deep', 'er'), { recursive: true });
+    await mkdir(join(dir, 'a b'), { recursive: true });
+    await writeFile(join(dir, 'z.txt'), 'z');
+    await writeFile(join(dir, 'a b', 'x y.json'), '{}');
+    await writeFile(join(dir, 'b', 'deep', 'er', 'f.bin'), 'f');
+    await symlink('z.txt', join(dir, 'b', 'link'));
+    expect(listTree(dir)).toEqual({
+      files: ['a b/x y.json', 'b/deep/er/f.bin', 'z.txt'],
+      dirs: ['a b', 'b', 'b/deep', 'b/deep/er'],
+      others: ['b/link'],
+    });
+  });
+
+  it('is empty for a folder that does not exist', () => {
+    expect(listTree(tmp.path('missing'))).toEqual({ files: [], dirs: [], others: [] });
+  });
+});
