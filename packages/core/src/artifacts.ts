@@ -60,13 +60,16 @@ export class ArtifactStore {
     dir: string,
     manifest: Omit<ArtifactManifest, 'files' | 'schema'>,
     options: { handOver?: boolean; defer?: boolean } = {},
-  ): Promise<{ digest: string; manifest: ArtifactManifest; tree: FileTree }> {
+  ): Promise<{ digest: string; manifest: ArtifactManifest; tree: FileTree; moved: ReadonlySet<string> }> {
     const tree = listTree(dir);
     const files: ManifestFile[] = [];
+    const moved = new Set<string>();
     for (const relPath of tree.files) {
       const absolute = join(dir, relPath);
       const { sha256, size } = await sha256File(absolute);
-      if (await this.putBlob(absolute, sha256, options.handOver === true)) this.verified.add(sha256);
+      const put = await this.putBlob(absolute, sha256, options.handOver === true);
+      if (put.written) this.verified.add(sha256);
+      if (put.moved) moved.add(relPath);
       files.push({ path: relPath, sha256, size });
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -76,20 +79,21 @@ export class ArtifactStore {
     if (options.defer) this.deferred.add(digest);
     else await this.store.put(StoreKeys.manifest(full.name, digest), text, { ifAbsent: true, contentType: 'application/json' });
     this.manifestCache.set(digest, full);
-    return { digest, manifest: full, tree };
+    return { digest, manifest: full, tree, moved };
   }
 
-  /** Uploads a blob unless the store has it; true when this call wrote it (its bytes are the hashed ones). */
-  private async putBlob(filePath: string, sha256: string, handOver: boolean): Promise<boolean> {
+  /**
+   * Uploads a blob unless the store has it. `written`: this call wrote it (its bytes are the
+   * hashed ones); `moved`: the store took the file itself (handOver), so it is gone from `filePath`.
+   */
+  private async putBlob(filePath: string, sha256: string, handOver: boolean): Promise<{ written: boolean; moved?: boolean }> {
     const key = StoreKeys.blob(sha256);
     // A local store's putFile with ifAbsent checks presence itself (one stat); a remote one is
     // asked first, so that a blob it has is not uploaded again.
-    if (!(this.store.localRoot && this.store.putFile) && (await this.store.has(key))) return false;
-    if (this.store.putFile) {
-      return (await this.store.putFile(key, filePath, { ifAbsent: true, sha256, ...(handOver ? { handOver } : {}) })).written;
-    }
+    if (!(this.store.localRoot && this.store.putFile) && (await this.store.has(key))) return { written: false };
+    if (this.store.putFile) return this.store.putFile(key, filePath, { ifAbsent: true, sha256, ...(handOver ? { handOver } : {}) });
     const { createReadStream } = await import('node:fs');
-    return (await this.store.put(key, createReadStream(filePath), { ifAbsent: true, sha256 })).written;
+    return this.store.put(key, createReadStream(filePath), { ifAbsent: true, sha256 });
   }
 
   /**

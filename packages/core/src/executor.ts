@@ -39,8 +39,8 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
   const ensureDir = (dir: string) => (scratch ? scratch.ensureDir(dir) : mkdir(dir, { recursive: true }).then(() => undefined));
   const outputMeta = new Map<string, Record<string, unknown>>();
   const outputs: Record<string, string> = {};
-  /** Each committed output's folder and what was in it, so the scratch pool need not read it again. */
-  const committed: Array<{ dir: string; tree: FileTree }> = [];
+  /** Each committed output's folder, what was in it and what the store moved away, so the scratch pool need not read it again. */
+  const committed: Array<{ dir: string; tree: FileTree; moved: ReadonlySet<string> }> = [];
   let workDirTouched = false;
   const metrics = new MetricBuffer(spec.jobId, emit);
   // The work dir exists only if something needs it: a no-op action costs no syscalls.
@@ -124,14 +124,14 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
     for (const [name, out] of Object.entries(spec.outputs)) {
       const dir = join(workDir, 'out', name);
       const handler = handlers.get(out.handler)!;
-      const { digest, manifest, tree } = await artifacts.commitDirectory(dir, {
+      const { digest, manifest, tree, moved } = await artifacts.commitDirectory(dir, {
         name: `${action.name}.${name}`,
         handler: out.handler,
         handlerVersion: handler.version,
         partition: spec.partition,
         metadata: outputMeta.get(name),
       }, { handOver: true, defer: runtime.deferManifests === true });
-      committed.push({ dir, tree });
+      committed.push({ dir, tree, moved });
       if (manifest.files.length === 0) {
         throw new AeroError(ErrorCodes.ACTION_OUTPUT_MISSING, `Action \`${spec.instanceId}\` finished without writing output \`${name}\`.`, {
           hint: `Call \`outputs.${name}.write(value)\` or write a file to \`outputs.${name}.path\` in run().`,

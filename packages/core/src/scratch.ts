@@ -58,12 +58,12 @@ export class ScratchPool {
    * returned, so it is complete), and whether the job had inputs or used `ctx.workDir`. Those
    * are the only places an action is given; `in/` and a used work dir are emptied by reading
    * them as `release` does. Saves four directory reads per job (20 syscalls) on a fan of
-   * trivial actions.
+   * trivial actions. Files the store took by rename (`moved`) are not there to unlink.
    */
-  releaseKnown(dir: string, known: { outputs: ReadonlyArray<{ dir: string; tree: FileTree }>; inputs: boolean; workDirUsed: boolean }): void {
+  releaseKnown(dir: string, known: { outputs: ReadonlyArray<{ dir: string; tree: FileTree; moved?: ReadonlySet<string> }>; inputs: boolean; workDirUsed: boolean }): void {
     if (known.workDirUsed) return this.release(dir);
-    for (const { dir: outDir, tree } of known.outputs) {
-      for (const rel of tree.files) unlinkIfPresent(join(outDir, rel));
+    for (const { dir: outDir, tree, moved } of known.outputs) {
+      for (const rel of tree.files) if (!moved?.has(rel)) unlinkIfPresent(join(outDir, rel));
       for (const rel of tree.others) unlinkIfPresent(join(outDir, rel));
       for (let i = tree.dirs.length - 1; i >= 0; i--) {
         const sub = join(outDir, tree.dirs[i]!);

@@ -6,7 +6,7 @@ import { LocalStoreErrorCodes, PLUGIN, errnoOf, ioError, storeError } from './er
 import { checkKey, checkPrefix } from './keys.js';
 import { listKeys, listTemps } from './list.js';
 import { localStoreOptionsSchema, type LocalStoreOptions, type ResolvedLocalStoreOptions } from './options.js';
-import { SMALL_WRITE_BYTES, commit, copyToTemp, fsyncPath, linkHandedOver, putAsync, putSmallSync } from './write.js';
+import { SMALL_WRITE_BYTES, commit, copyToTemp, fsyncPath, linkHandedOver, moveHandedOver, putAsync, putSmallSync } from './write.js';
 import { readSmallFast } from './read.js';
 import { filesPresent, isFile } from './presence.js';
 import { VERSION } from './version.js';
@@ -132,6 +132,13 @@ function createLocalStore(opts: ResolvedLocalStoreOptions): StoreMembers & { loc
       let tmp: string | null;
       try {
         if (ifAbsent && isFile(path)) return { written: false };
+        if (putOptions.handOver && ifAbsent && putOptions.sha256 !== undefined) {
+          const moved = await moveHandedOver(filePath, path, modeOf(key), durable);
+          if (moved) {
+            if (durable) await fsyncPath(parentOf(path));
+            return { written: true, moved: true };
+          }
+        }
         if (putOptions.handOver) {
           const linked = await linkHandedOver(filePath, path, modeOf(key), ifAbsent, durable);
           if (linked !== null) {

@@ -1,4 +1,4 @@
-import { chmodSync, constants, linkSync, lstatSync, mkdirSync, statSync, type Stats } from 'node:fs';
+import { chmodSync, constants, linkSync, lstatSync, mkdirSync, renameSync, statSync, type Stats } from 'node:fs';
 import { chmod, copyFile, mkdir, stat, unlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { atomicTempPath, fsyncPath, publishTemp, writeAtomic, writeAtomicSync } from '@aeroml/core';
@@ -71,6 +71,41 @@ export const SMALL_WRITE_BYTES = 64 * 1024;
  */
 export function putSmallSync(target: string, body: Uint8Array | string, mode: number, ifAbsent: boolean, durable: boolean): boolean {
   return writeAtomicSync(target, body, { mode, ifAbsent, durable, temp: tempPath(target.slice(0, target.lastIndexOf('/'))) });
+}
+
+/**
+ * `putFile` with `handOver` of a content-addressed key (`sha256` given, `ifAbsent`, the
+ * key absent a moment ago): the store takes the file itself by rename — one call, where a
+ * hard link costs the link and then the caller's unlink. A rename replaces what a
+ * concurrent writer may have put at the key since the presence check; under a
+ * content-addressed key that is the same bytes, so no reader sees a change. Same checks as
+ * `linkHandedOver` (a file with one name, made read-only first); null when the file cannot
+ * be moved here (another filesystem): the caller links or copies instead.
+ */
+export async function moveHandedOver(source: string, target: string, mode: number, durable: boolean): Promise<boolean | null> {
+  try {
+    const s = lstatSync(source);
+    if (!s.isFile() || s.nlink !== 1) return null;
+    chmodSync(source, mode);
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return null; // the copy path reports the missing source
+    throw error;
+  }
+  if (durable) await fsyncPath(source);
+  try {
+    try {
+      renameSync(source, target);
+    } catch (error) {
+      if (errnoOf(error) !== 'ENOENT') throw error;
+      mkdirSync(target.slice(0, target.lastIndexOf('/')), { recursive: true });
+      renameSync(source, target);
+    }
+    return true;
+  } catch (error) {
+    const code = errnoOf(error);
+    if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return null;
+    throw error;
+  }
 }
 
 /**

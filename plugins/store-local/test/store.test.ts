@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, lstat, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -172,6 +173,24 @@ describe('putFile with handOver', () => {
     await writeFile(tmp.path('hand-other.bin'), 'other');
     expect(await store.putFile!('objects/sha256/cd/x', tmp.path('hand-other.bin'), { ifAbsent: true, handOver: true })).toEqual({ written: false });
     expect(await readFile(blob, 'utf8')).toBe('output bytes');
+  });
+
+  it('moves a file handed over under its digest (sha256 given, ifAbsent): one rename, the file is gone from its path', async () => {
+    const store = localStore({ dir: tmp.path('hand-move') });
+    const src = tmp.path('hand-move-src.bin');
+    await writeFile(src, 'moved bytes');
+    const ino = (await stat(src)).ino;
+    expect(await store.putFile!('objects/sha256/aa/m', src, { ifAbsent: true, handOver: true, sha256: 'aa'.repeat(32) })).toEqual({ written: true, moved: true });
+    const blob = tmp.path('hand-move', 'objects', 'sha256', 'aa', 'm');
+    expect(existsSync(src)).toBe(false);
+    expect((await stat(blob)).ino).toBe(ino);
+    expect((await stat(blob)).mode & 0o777).toBe(0o444);
+    expect(await readFile(blob, 'utf8')).toBe('moved bytes');
+    // Present already: not written, not moved, the handed-over file stays where it was for its owner to remove.
+    const again = tmp.path('hand-move-again.bin');
+    await writeFile(again, 'moved bytes');
+    expect(await store.putFile!('objects/sha256/aa/m', again, { ifAbsent: true, handOver: true, sha256: 'aa'.repeat(32) })).toEqual({ written: false });
+    expect(existsSync(again)).toBe(true);
   });
 
   it('copies a file that has other names (the action may keep writing through them) and a plain put that replaces', async () => {

@@ -57,12 +57,14 @@ export interface PutOptions {
   /**
    * putFile only: the caller hands the file over and will not read or write it again
    * (aero's own output files, committed right before their work dir is removed). A store
-   * on the same filesystem may then take the file by hard link instead of copying it;
-   * others ignore the flag.
+   * on the same filesystem may then take the file itself (by rename: `moved` in the
+   * result) or by hard link instead of copying it; others ignore the flag.
    */
   handOver?: boolean;
 }
 
 export interface PutResult {
   written: boolean;
+  /** putFile with `handOver`: the store moved the file to the key, so it is gone from its path. */
+  moved?: boolean;
 }
