@@ -73,6 +73,46 @@ describe('run/scheduler: runDag', () => {
     expect(started.indexOf(7)).toBeGreaterThan(ended.indexOf(6));
   });
 
+  it('a node that leaves (it waits for a launcher slot) no longer counts against the limit', async () => {
+    // With limit 1, node 0 waits until node 1 has started: only its leave() lets 1 start.
+    let node1Started!: () => void;
+    const started1 = new Promise<void>((r) => (node1Started = r));
+    const order: string[] = [];
+    await runDag(
+      [{ index: 0, deps: [] }, { index: 1, deps: [] }, { index: 2, deps: [] }],
+      async (i, leave) => {
+        order.push(`start ${i}`);
+        if (i === 1) node1Started();
+        if (i === 0) {
+          leave();
+          leave(); // a second call changes nothing
+          await started1;
+        }
+        await new Promise((r) => setImmediate(r));
+        order.push(`end ${i}`);
+      },
+      { limit: 1 },
+    );
+    expect(order.slice(0, 2)).toEqual(['start 0', 'start 1']);
+    // Node 1 still counts: node 2 starts only when it has ended.
+    expect(order.indexOf('start 2')).toBeGreaterThan(order.indexOf('end 1'));
+    expect(order.filter((e) => e.startsWith('end'))).toHaveLength(3);
+  });
+
+  it('a node that leaves before its first await does not recurse into the next launch', async () => {
+    const nodes = Array.from({ length: 10_000 }, (_, i) => ({ index: i, deps: [] }));
+    let done = 0;
+    await runDag(
+      nodes,
+      async (_i, leave) => {
+        leave();
+        done++;
+      },
+      { limit: 4 },
+    );
+    expect(done).toBe(10_000);
+  });
+
   it('with a limit, runs a 10,000-node fan and a 10,000-node chain to the end', async () => {
     for (const nodes of [Array.from({ length: 10_000 }, (_, i) => ({ index: i, deps: [] })), Array.from({ length: 10_000 }, (_, i) => ({ index: i, deps: i === 0 ? [] : [i - 1] }))]) {
       const order: number[] = [];

@@ -24,11 +24,12 @@ import type { RunOptions, RunSummary } from './types.js';
 /** Cache lookups (a key, an entry, manifests, blob presence) in flight at once. */
 const IO_CONCURRENCY = 64;
 /**
- * Instances a dry run has in flight at once. It only waits for cache I/O, so a bound a few
- * times the I/O one changes nothing but memory (scheduler.ts: unbounded, a 100,000-action
- * dry run spent half its time in GC).
+ * Instances in flight at once before they wait for a launcher slot (they then leave the
+ * count, see runDag): up to there an instance only waits for cache I/O, so a bound a few
+ * times the I/O one changes nothing but memory. Unbounded, a 100,000-action dry run spent
+ * half its time in GC, and a 10,000-action no-op rerun 13 % more time than bounded.
  */
-const DRY_RUN_IN_FLIGHT = 4 * IO_CONCURRENCY;
+const LOOKUPS_IN_FLIGHT = 4 * IO_CONCURRENCY;
 
 type Outputs = Record<string, { name: string; digest: string }>;
 
@@ -168,7 +169,7 @@ export class RunExecution {
       this.recorder.startCheckpoints();
     }
     try {
-      await runDag(this.plan.instances, (index) => this.processInstance(index), options.dryRun ? { limit: DRY_RUN_IN_FLIGHT } : {});
+      await runDag(this.plan.instances, (index, leave) => this.processInstance(index, leave), { limit: LOOKUPS_IN_FLIGHT });
     } finally {
       // What finished is journaled also when the run was interrupted or an error escaped.
       await this.recorder.flushJournal();
@@ -224,7 +225,8 @@ export class RunExecution {
     this.dispatcher.cancelAll();
   }
 
-  private async processInstance(index: number): Promise<void> {
+  /** `leave`: tells the scheduler this instance goes on to wait for a launcher slot (see runDag). */
+  private async processInstance(index: number, leave: () => void): Promise<void> {
     const inst = this.plan.instances[index]!;
     const began = Date.now();
     if (inst.pinned) return this.usePinned(index, inst.pinned, began);
@@ -271,6 +273,7 @@ export class RunExecution {
     if (this.options.dryRun) {
       return this.finish(index, 'would-run', began, { reason: this.options.force && inst.selected ? 'forced' : unbacked ?? (await this.missReason(inst, key, components)) });
     }
+    leave();
     await this.runInstance(inst, key, components, inputDigests, began, unbacked && `rerun because ${unbacked}; rewritten`);
   }
 
