@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // @aeroml/core engine: 10,000 no-op inline actions (fan, chain) — plan, run, per-action overhead, cached rerun, peak RSS; sha256 of 1 GiB vs openssl.
 //
-//   npm run bench -- core [--n 10000] [--rounds 3] [--shapes fan,chain,bare] [--phases plan,run,rerun,baseline] [--jobs 2] [--hash-mib 1024] [--work-root DIR] [--profile] [--no-docs]
+//   npm run bench -- core [--n 10000] [--rounds 3] [--shapes fan,chain,bare] [--phases plan,run,rerun,baseline] [--jobs 2] [--hash-mib 1024] [--work-root DIR] [--before CHECKOUT] [--profile] [--no-docs]
 //
 // Planning alone, large (issue 15's plan targets; the docs get a section of their own):
 //   npm run bench -- core --phases plan --shapes fan --n 100000 --rounds 5 --hash-mib 0
 //   npm run bench -- core --phases plan --shapes fan --n 1000000 --rounds 5 --hash-mib 0
 // --core-dist DIR runs against another build of @aeroml/core (its dist/, e.g. one built from
 // an older commit in a git worktree) for before/after numbers taken in the same conditions.
+// --before CHECKOUT runs every phase a second time, round by round in alternating order,
+// with the packages built in another checkout (e.g. `git worktree add /tmp/old <commit>`,
+// then `npx tsup` in its packages/core, packages/cli and plugins): a before/after table from
+// the same minutes, since this machine's speed drifts by 20-30 % between runs.
 //
 // Workloads (tools/bench/.work/core/<shape>, a project with an aero.config.ts of N actions;
 // --work-root DIR puts them in DIR/core instead, e.g. on a tmpfs, see lib/work-root.mjs):
@@ -36,7 +40,7 @@ import { fileSystemOf, suiteWorkDir } from '../lib/work-root.mjs';
 import { benchDir, describeMachine, formatKb, formatMs, formatRatio, machineMarkdown, markdownTable, median, parseArgs, usageOf, writeDocsSection, writeResults } from '../lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const opts = parseArgs(process.argv.slice(2), { n: 10000, rounds: 3, shapes: ['fan', 'chain', 'bare'], phases: ['plan', 'run', 'rerun', 'baseline'], coreDist: '', jobs: 2, hashMib: 1024, workRoot: '', profile: false, noDocs: false, help: false });
+const opts = parseArgs(process.argv.slice(2), { n: 10000, rounds: 3, shapes: ['fan', 'chain', 'bare'], phases: ['plan', 'run', 'rerun', 'baseline'], coreDist: '', jobs: 2, hashMib: 1024, workRoot: '', before: '', profile: false, noDocs: false, help: false });
 if (opts.help) {
   process.stdout.write(usageOf(import.meta.url));
   process.exit(0);
@@ -83,6 +87,7 @@ function writeProject(dir, shape, n) {
 
 // Every project below runs against this frozen copy, so a rebuild meanwhile cannot break the run.
 const snapshot = await snapshotAero(workDir, { log });
+const before = opts.before ? await snapshotAero(join(workDir, 'before'), { log, from: opts.before }) : undefined;
 if (opts.coreDist) {
   const target = join(snapshot.modules, '@aeroml', 'core', 'dist');
   rmSync(target, { recursive: true, force: true });
@@ -92,10 +97,10 @@ if (opts.coreDist) {
 const profileDir = join(workDir, 'profiles');
 const profiles = [];
 
-async function phase(dir, name, label) {
+async function phase(dir, name, label, modules = snapshot.modules) {
   const prof = opts.profile && label ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, label)] : [];
   if (prof.length) rmSync(join(profileDir, label), { recursive: true, force: true });
-  const r = await measure(process.execPath, [...prof, join(here, 'driver.mjs'), dir, name], { cwd: name === 'hash' ? dirname(dir) : dir, env: { AERO_BENCH_MODULES: snapshot.modules } });
+  const r = await measure(process.execPath, [...prof, join(here, 'driver.mjs'), dir, name], { cwd: name === 'hash' ? dirname(dir) : dir, env: { AERO_BENCH_MODULES: modules } });
   if (r.code !== 0) throw new Error(`core bench ${name} in ${dir} failed (exit ${r.code}):\n${r.stderr.slice(-3000)}`);
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
   if (prof.length) {
@@ -124,14 +129,23 @@ const PHASES = ['plan', 'run', 'rerun', 'baseline'].filter((p) => opts.phases.in
 if (PHASES.includes('rerun') && !PHASES.includes('run')) throw new Error('--phases rerun needs run too (a rerun reads the full run\'s store)');
 const planOnly = PHASES.length === 1 && PHASES[0] === 'plan';
 const samples = Object.fromEntries(opts.shapes.map((s) => [s, Object.fromEntries(PHASES.map((p) => [p, []]))]));
+const beforeSamples = Object.fromEntries(opts.shapes.map((s) => [s, Object.fromEntries(PHASES.map((p) => [p, []]))]));
+// The builds measured: this checkout's, and with --before the other one, alternating which goes first.
+const variants = (round) => {
+  const list = [{ name: 'after', root: workDir, modules: snapshot.modules, into: samples }];
+  if (before) list.push({ name: 'before', root: join(workDir, 'before'), modules: before.modules, into: beforeSamples });
+  return round % 2 ? list.reverse() : list;
+};
 // With --profile, an extra first round runs under the profiler and is not counted.
 for (let round = opts.profile ? -1 : 0; round < opts.rounds; round++) {
   for (const shape of opts.shapes.map((_, i, a) => a[(i + Math.max(round, 0)) % a.length])) {
-    const dir = join(workDir, shape);
+   for (const variant of variants(Math.max(round, 0))) {
+    const dir = join(variant.root, shape);
     writeProject(dir, shape, opts.n);
     for (const name of PHASES) {
-      log(`  ${shape} ${name} (${round < 0 ? 'profiled round, not counted' : `round ${round + 1}/${opts.rounds}`})`);
-      const out = await phase(dir, name, round < 0 && name !== 'baseline' ? `${shape}-${name}` : undefined);
+      if (variant.name === 'before' && name === 'baseline') continue; // the floor does not depend on the build
+      log(`  ${shape} ${name}${before ? ` (${variant.name})` : ''} (${round < 0 ? 'profiled round, not counted' : `round ${round + 1}/${opts.rounds}`})`);
+      const out = await phase(dir, name, round < 0 && name !== 'baseline' && variant.name === 'after' ? `${shape}-${name}` : undefined, variant.modules);
       log(`    → engine ${formatMs(out.phaseMs)} (CPU ${formatMs(out.phaseCpuMs)}), load ${formatMs(out.loadMs)}, process ${formatMs(out.wallMs)}, ${formatKb(out.peakRssKb)}`);
       const problem = check(shape, name, out, opts.n);
       if (problem) {
@@ -139,19 +153,23 @@ for (let round = opts.profile ? -1 : 0; round < opts.rounds; round++) {
         anomalies.push({ round: round + 1, problem, out });
         continue;
       }
-      if (round >= 0) samples[shape][name].push(out);
+      if (round >= 0) variant.into[shape][name].push(out);
     }
     rmSync(dir, { recursive: true, force: true });
+   }
   }
 }
 const med = (list, key) => median(list.map((x) => x[key]));
-const engine = opts.shapes.map((shape) => ({
-  shape,
-  n: opts.n,
-  phases: Object.fromEntries(
-    PHASES.map((p) => [p, { phaseMs: med(samples[shape][p], 'phaseMs'), phaseCpuMs: med(samples[shape][p], 'phaseCpuMs'), loadMs: med(samples[shape][p], 'loadMs'), wallMs: med(samples[shape][p], 'wallMs'), cpuMs: med(samples[shape][p], 'cpuMs'), peakRssKb: med(samples[shape][p], 'peakRssKb'), samples: samples[shape][p] }]),
-  ),
-}));
+const summarize = (from) =>
+  opts.shapes.map((shape) => ({
+    shape,
+    n: opts.n,
+    phases: Object.fromEntries(
+      PHASES.filter((p) => from[shape][p].length > 0).map((p) => [p, { phaseMs: med(from[shape][p], 'phaseMs'), phaseCpuMs: med(from[shape][p], 'phaseCpuMs'), loadMs: med(from[shape][p], 'loadMs'), wallMs: med(from[shape][p], 'wallMs'), cpuMs: med(from[shape][p], 'cpuMs'), peakRssKb: med(from[shape][p], 'peakRssKb'), samples: from[shape][p] }]),
+    ),
+  }));
+const engine = summarize(samples);
+const engineBefore = before ? summarize(beforeSamples) : undefined;
 
 // -- hashing ---------------------------------------------------------------------------------
 const bigFile = join(workDir, `hash-${opts.hashMib}MiB.bin`);
@@ -193,7 +211,7 @@ const hashing = {
 
 // -- report ----------------------------------------------------------------------------------
 const machine = describeMachine({ aeroPackages: snapshot.packages.join(', '), workDir: `${workDir}: ${fileSystemOf(workDir)}`, ...(opts.coreDist ? { coreDist: opts.coreDist } : {}), opensslVersion: (await runChecked('openssl', ['version'])).stdout.trim() });
-const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, hashing, anomalies, ...(profiles.length ? { profiles } : {}) };
+const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, ...(engineBefore ? { before: { checkout: opts.before, engine: engineBefore } } : {}), hashing, anomalies, ...(profiles.length ? { profiles } : {}) };
 const suiteName = planOnly ? `core-plan-${opts.n}` : 'core';
 writeResults(suiteName, results);
 const md = markdown(results);
@@ -235,8 +253,23 @@ function markdown(res) {
     `${res.n.toLocaleString('en-US')} no-op inline actions per workload, ${res.jobs} in parallel; ${res.rounds} rounds, medians. Measured ${res.machine.date.slice(0, 10)} with \`${res.command}\`.`,
     `"engine" = time inside \`aero.run()\`, wall and CPU (user + system of the process, all threads; per action = CPU divided by ${res.n.toLocaleString('en-US')}; CPU moves much less than wall on a shared machine); "load" = \`createAero()\` (config through jiti, plugins); "process wall" = the whole process including Node start-up; baseline = the same \`run()\` functions under a minimal hand-written scheduler, so aero/baseline is the engine's bookkeeping (plan, cache keys, manifests, records, tracker) over the bare work.\n`,
     markdownTable(['workload', 'phase', 'engine wall', 'engine CPU', 'CPU per action', 'load', 'process wall', 'peak RSS', 'baseline (wall / CPU)', 'aero/baseline (wall / CPU)'], rows),
+    ...(res.before ? [`\nThe same phases with the packages built in \`${res.before.checkout}\` (before), in the same rounds, alternating which build went first:\n`, markdownTable(['workload', 'phase', 'before: engine wall / CPU', 'after: engine wall / CPU', 'after/before (wall / CPU)'], beforeRows(res))] : []),
     ...(res.anomalies.length ? [`\nAnomalies (left out of the medians):\n`, ...res.anomalies.map((a) => `- round ${a.round}: ${a.problem}`)] : []),
     ...(res.hashing.bytes > 0 ? [`\nsha256 of a ${res.hashing.bytes / 2 ** 30} GiB file (page cache warm):\n`, markdownTable(['hashing', 'wall', 'CPU', 'throughput (wall / CPU)', 'peak RSS', 'aero/openssl (wall / CPU)'], hashRows)] : []),
     `\nMachine:\n\n${machineMarkdown(res.machine)}`,
   ].join('\n');
+}
+
+function beforeRows(res) {
+  const label = { fan: `fan ${res.n.toLocaleString('en-US')}`, chain: `chain ${res.n.toLocaleString('en-US')}`, bare: `fan ${res.n.toLocaleString('en-US')}, no outputs` };
+  const rows = [];
+  for (const w of res.engine) {
+    const b = res.before.engine.find((x) => x.shape === w.shape);
+    for (const p of ['plan', 'run', 'rerun'].filter((name) => w.phases[name] && b?.phases[name])) {
+      const x = w.phases[p];
+      const y = b.phases[p];
+      rows.push([label[w.shape], { plan: 'plan (dry run)', run: 'run', rerun: 'cached rerun' }[p], `${formatMs(y.phaseMs)} / ${formatMs(y.phaseCpuMs)}`, `${formatMs(x.phaseMs)} / ${formatMs(x.phaseCpuMs)}`, `${formatRatio(x.phaseMs, y.phaseMs)} / ${formatRatio(x.phaseCpuMs, y.phaseCpuMs)}`]);
+    }
+  }
+  return rows;
 }

@@ -11,10 +11,10 @@ import { pathToFileURL } from 'node:url';
 import { measure } from './measure.mjs';
 import { repoRoot } from './report.mjs';
 
-function workspacePackages() {
+function workspacePackages(from = repoRoot) {
   const map = new Map();
   for (const group of ['packages', 'plugins']) {
-    const root = join(repoRoot, group);
+    const root = join(from, group);
     if (!existsSync(root)) continue;
     for (const d of readdirSync(root)) {
       const file = join(root, d, 'package.json');
@@ -40,11 +40,13 @@ function closure(start, packages) {
 
 /**
  * Copies @aeroml/cli and its @aeroml/* dependencies into `<dir>/node_modules`, retrying while a
- * concurrent build leaves a copy that does not start.
+ * concurrent build leaves a copy that does not start. `from`: the checkout whose built
+ * packages are copied (default this repository; another one, e.g. a git worktree of an
+ * older commit with its packages built, for before/after numbers).
  * @returns {Promise<{ bin: string, modules: string, packages: string[] }>}
  */
-export async function snapshotAero(dir, { log = () => {}, attempts = 6 } = {}) {
-  const packages = workspacePackages();
+export async function snapshotAero(dir, { log = () => {}, attempts = 6, from = repoRoot } = {}) {
+  const packages = workspacePackages(from);
   const names = closure('@aeroml/cli', packages);
   const modules = join(dir, 'node_modules');
   const bin = join(modules, '@aeroml', 'cli', 'dist', 'bin.js');
