@@ -211,7 +211,7 @@ const hashing = {
 
 // -- report ----------------------------------------------------------------------------------
 const machine = describeMachine({ aeroPackages: snapshot.packages.join(', '), workDir: `${workDir}: ${fileSystemOf(workDir)}`, ...(opts.coreDist ? { coreDist: opts.coreDist } : {}), opensslVersion: (await runChecked('openssl', ['version'])).stdout.trim() });
-const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, ...(engineBefore ? { before: { checkout: opts.before, engine: engineBefore } } : {}), hashing, anomalies, ...(profiles.length ? { profiles } : {}) };
+const results = { suite: 'core', command, machine, n: opts.n, rounds: opts.rounds, jobs: opts.jobs, engine, ...(engineBefore ? { before: { checkout: opts.before, commit: (await runChecked('git', ['-C', opts.before, 'rev-parse', '--short', 'HEAD'])).stdout.trim(), engine: engineBefore } } : {}), hashing, anomalies, ...(profiles.length ? { profiles } : {}) };
 const suiteName = planOnly ? `core-plan-${opts.n}` : 'core';
 writeResults(suiteName, results);
 const md = markdown(results);
@@ -253,7 +253,7 @@ function markdown(res) {
     `${res.n.toLocaleString('en-US')} no-op inline actions per workload, ${res.jobs} in parallel; ${res.rounds} rounds, medians. Measured ${res.machine.date.slice(0, 10)} with \`${res.command}\`.`,
     `"engine" = time inside \`aero.run()\`, wall and CPU (user + system of the process, all threads; per action = CPU divided by ${res.n.toLocaleString('en-US')}; CPU moves much less than wall on a shared machine); "load" = \`createAero()\` (config through jiti, plugins); "process wall" = the whole process including Node start-up; baseline = the same \`run()\` functions under a minimal hand-written scheduler, so aero/baseline is the engine's bookkeeping (plan, cache keys, manifests, records, tracker) over the bare work.\n`,
     markdownTable(['workload', 'phase', 'engine wall', 'engine CPU', 'CPU per action', 'load', 'process wall', 'peak RSS', 'baseline (wall / CPU)', 'aero/baseline (wall / CPU)'], rows),
-    ...(res.before ? [`\nThe same phases with the packages built in \`${res.before.checkout}\` (before), in the same rounds, alternating which build went first:\n`, markdownTable(['workload', 'phase', 'before: engine wall / CPU', 'after: engine wall / CPU', 'after/before (wall / CPU)'], beforeRows(res))] : []),
+    ...(res.before ? [`\nThe same phases with the packages built in \`${res.before.checkout}\` (before: commit ${res.before.commit}), in the same rounds, alternating which build went first:\n`, markdownTable(['workload', 'phase', 'before: engine wall / CPU', 'after: engine wall / CPU', 'after/before (wall / CPU)'], beforeRows(res))] : []),
     ...(res.anomalies.length ? [`\nAnomalies (left out of the medians):\n`, ...res.anomalies.map((a) => `- round ${a.round}: ${a.problem}`)] : []),
     ...(res.hashing.bytes > 0 ? [`\nsha256 of a ${res.hashing.bytes / 2 ** 30} GiB file (page cache warm):\n`, markdownTable(['hashing', 'wall', 'CPU', 'throughput (wall / CPU)', 'peak RSS', 'aero/openssl (wall / CPU)'], hashRows)] : []),
     `\nMachine:\n\n${machineMarkdown(res.machine)}`,
