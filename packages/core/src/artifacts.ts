@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { linkSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { ArtifactManifest, ArtifactRef, ManifestFile } from './contracts/artifact.js';
@@ -94,6 +94,21 @@ export class ArtifactStore {
     if (this.store.putFile) return this.store.putFile(key, filePath, { ifAbsent: true, sha256, ...(handOver ? { handOver } : {}) });
     const { createReadStream } = await import('node:fs');
     return this.store.put(key, createReadStream(filePath), { ifAbsent: true, sha256 });
+  }
+
+  /**
+   * Puts the file `relPath` of a committed output back at `target` as a hard link to its
+   * blob, after the store moved it in (`moved`): for a failed job's folder, kept for
+   * inspection. Best effort: a store elsewhere, or no link possible, leaves it out.
+   */
+  linkBack(manifest: ArtifactManifest, relPath: string, target: string): void {
+    const file = manifest.files.find((f) => f.path === relPath);
+    if (!file || !this.store.localRoot) return;
+    try {
+      linkSync(join(this.store.localRoot, ...StoreKeys.blob(file.sha256).split('/')), target);
+    } catch {
+      // nothing to show then; the content is in the store
+    }
   }
 
   /**

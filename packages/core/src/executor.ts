@@ -6,6 +6,7 @@ import type { JobEvent, JobResult, JobSpec } from './contracts/launcher.js';
 import type { Action, ActionLog, InputHandle, OutputHandle, RunContext } from './define.js';
 import { AeroError, ErrorCodes, isAeroError } from './errors.js';
 import type { ArtifactStore, FileTree } from './artifacts.js';
+import type { ArtifactManifest } from './contracts/artifact.js';
 import type { ScratchPool } from './scratch.js';
 import { toJobError } from './failure.js';
 
@@ -40,7 +41,7 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
   const outputMeta = new Map<string, Record<string, unknown>>();
   const outputs: Record<string, string> = {};
   /** Each committed output's folder, what was in it and what the store moved away, so the scratch pool need not read it again. */
-  const committed: Array<{ dir: string; tree: FileTree; moved: ReadonlySet<string> }> = [];
+  const committed: Array<{ dir: string; tree: FileTree; moved: ReadonlySet<string>; manifest: ArtifactManifest }> = [];
   let workDirTouched = false;
   const metrics = new MetricBuffer(spec.jobId, emit);
   // The work dir exists only if something needs it: a no-op action costs no syscalls.
@@ -131,7 +132,7 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
         partition: spec.partition,
         metadata: outputMeta.get(name),
       }, { handOver: true, defer: runtime.deferManifests === true });
-      committed.push({ dir, tree, moved });
+      committed.push({ dir, tree, moved, manifest });
       if (manifest.files.length === 0) {
         throw new AeroError(ErrorCodes.ACTION_OUTPUT_MISSING, `Action \`${spec.instanceId}\` finished without writing output \`${name}\`.`, {
           hint: `Call \`outputs.${name}.write(value)\` or write a file to \`outputs.${name}.path\` in run().`,
@@ -144,7 +145,9 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
     return { jobId: spec.jobId, ok: true, outputs, startedAt, finishedAt: new Date().toISOString() };
   } catch (error) {
     metrics.flush();
-    // A failed job's files stay where they always were, for inspection.
+    // A failed job's files stay where they always were, for inspection: those of outputs
+    // committed before the failure that the store moved away are linked back first.
+    for (const c of committed) for (const rel of c.moved) artifacts.linkBack(c.manifest, rel, join(c.dir, rel));
     if (scratch && workDirUsed) await scratch.retire(workDir, join(spec.jobDir, 'work')).catch(() => undefined);
     else if (scratch) scratch.release(workDir);
     const err = runtime.signal.aborted ? interrupted() : error;

@@ -52,7 +52,17 @@ export function dirStore(root: string): Store {
       const bytes = await bytesOf(body);
       return commit(key, (tmp) => writeFile(tmp, bytes), options?.ifAbsent);
     },
-    putFile: async (key, filePath, options) => commit(key, (tmp) => (options?.handOver ? link(filePath, tmp) : copyFile(filePath, tmp)), options?.ifAbsent),
+    putFile: async (key, filePath, options) => {
+      // Like @aeroml/store-local: a content-addressed blob handed over is moved in by rename.
+      if (options?.handOver && options.ifAbsent && options.sha256 !== undefined) {
+        const path = pathOf(key);
+        if (existsSync(path)) return { written: false };
+        await mkdir(dirname(path), { recursive: true });
+        await rename(filePath, path);
+        return { written: true, moved: true };
+      }
+      return commit(key, (tmp) => (options?.handOver ? link(filePath, tmp) : copyFile(filePath, tmp)), options?.ifAbsent);
+    },
     async *list(prefix) {
       const dir = prefix.slice(0, prefix.lastIndexOf('/') + 1);
       for await (const key of walk(pathOf(dir || '.'))) if (key.startsWith(prefix)) yield key;
