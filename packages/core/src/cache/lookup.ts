@@ -80,18 +80,26 @@ export class RunCache {
     // same pack again: keep it.
     if (loaded && this.packHits === total && loaded.size === this.packHits) return;
     const pack: CachePack = { schema: 1, runId, hits: {}, manifests: {} };
+    const seen = new Set<string>();
     for (const [key, hit] of hits) {
       for (const o of Object.values(hit.outputs)) pack.manifests[o.digest] ??= await this.artifacts.getManifest(o.name, o.digest);
       pack.hits[key] = hit;
+      seen.add(key);
     }
     if (loaded && selection) loaded.carryOver(pack);
     if (Object.keys(pack.hits).length === 0) return;
+    // A segment's checksum vouches for every hit citing it, so it is recorded only when each
+    // of them was checked against that segment in this run (produced, or served after its
+    // witness). A hit carried over unseen was not: the segment may have lost its entry since.
     const segments: Record<string, string> = {};
-    for (const hit of Object.values(pack.hits)) {
-      if (!hit.journal || segments[hit.journal] !== undefined) continue;
-      const checksum = segmentChecksum(hit.journal) ?? loaded?.checksumOf(hit.journal);
-      if (checksum !== undefined) segments[hit.journal] = checksum;
+    const unvouched = new Set<string>();
+    for (const [key, hit] of Object.entries(pack.hits)) {
+      if (!hit.journal) continue;
+      const checksum = seen.has(key) ? (segmentChecksum(hit.journal) ?? loaded?.checksumOf(hit.journal)) : undefined;
+      if (checksum === undefined) unvouched.add(hit.journal);
+      else segments[hit.journal] ??= checksum;
     }
+    for (const segment of unvouched) delete segments[segment];
     if (Object.keys(segments).length > 0) pack.segments = segments;
     await writePack(this.store, pack);
   }

@@ -2,7 +2,7 @@ import type { ArtifactManifest } from '../contracts/artifact.js';
 import type { Store } from '../contracts/store.js';
 import { checksummed, verified, verifiedBody } from '../checksummed.js';
 import { StoreKeys } from '../keys.js';
-import { readSegment } from '../run/journal.js';
+import { parseSegmentBody } from '../run/journal.js';
 import type { CacheEntry } from '../runs.js';
 
 /**
@@ -254,11 +254,10 @@ async function journalWitnesses(store: Store, pack: CachePack): Promise<{ keys: 
   const checksums = new Map<string, string>();
   await Promise.all(
     [...bySegment].map(async ([segment, keys]) => {
-      const bytes = await store.getBytes(segment);
-      const recorded = pack.segments?.[segment];
-      const intact = recorded !== undefined ? verified(bytes) : undefined;
-      if (intact && intact.checksum === recorded) {
-        checksums.set(segment, recorded);
+      const found = verified(await store.getBytes(segment));
+      if (!found) return;
+      checksums.set(segment, found.checksum);
+      if (found.checksum === pack.segments?.[segment]) {
         for (const key of keys) {
           const hit = pack.hits[key]!;
           witnessed.add(key);
@@ -266,10 +265,9 @@ async function journalWitnesses(store: Store, pack: CachePack): Promise<{ keys: 
         }
         return;
       }
-      const read = readSegment(bytes);
-      if (!read) return;
-      checksums.set(segment, read.checksum);
-      const entries = new Map(read.records.flatMap((r) => (r.type === 'entry' ? [[r.entry.key, r] as const] : [])));
+      const records = parseSegmentBody(found.body);
+      if (!records) return;
+      const entries = new Map(records.flatMap((r) => (r.type === 'entry' ? [[r.entry.key, r] as const] : [])));
       for (const key of keys) {
         const hit = pack.hits[key]!;
         delete hit.manifestsJournaled;

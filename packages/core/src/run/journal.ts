@@ -56,15 +56,14 @@ function formatLines(lines: readonly string[]): string {
 
 /** The records of a segment, or undefined when it is missing, damaged or unreadable. */
 export function parseSegment(bytes: Uint8Array | null): JournalRecord[] | undefined {
-  return readSegment(bytes)?.records;
+  const found = verified(bytes);
+  return found && parseSegmentBody(found.body);
 }
 
-/** A segment's records and checksum (the sha256 of its body), or undefined as parseSegment. */
-export function readSegment(bytes: Uint8Array | null): { checksum: string; records: JournalRecord[] } | undefined {
-  const found = verified(bytes);
-  if (found === undefined) return undefined;
+/** The records of a verified segment body (see checksummed.ts `verified`), or undefined when they are not JSON. */
+export function parseSegmentBody(body: string): JournalRecord[] | undefined {
   try {
-    return { checksum: found.checksum, records: found.body === '' ? [] : found.body.split('\n').map((line) => JSON.parse(line) as JournalRecord) };
+    return body === '' ? [] : body.split('\n').map((line) => JSON.parse(line) as JournalRecord);
   } catch {
     return undefined;
   }
