@@ -83,28 +83,44 @@ export function putSmallSync(target: string, body: Uint8Array | string, mode: nu
  * be moved here (another filesystem): the caller links or copies instead.
  */
 export async function moveHandedOver(source: string, target: string, mode: number, durable: boolean): Promise<boolean | null> {
-  try {
-    const s = lstatSync(source);
-    if (!s.isFile() || s.nlink !== 1) return null;
-    chmodSync(source, mode);
-  } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return null; // the copy path reports the missing source
-    throw error;
-  }
+  if (!prepareHandOver(source, mode)) return null;
   if (durable) await fsyncPath(source);
   try {
-    try {
-      renameSync(source, target);
-    } catch (error) {
-      if (errnoOf(error) !== 'ENOENT') throw error;
-      mkdirSync(target.slice(0, target.lastIndexOf('/')), { recursive: true });
-      renameSync(source, target);
-    }
+    makingParent(target, () => renameSync(source, target));
     return true;
   } catch (error) {
     const code = errnoOf(error);
     if (code === 'EXDEV' || code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP') return null;
     throw error;
+  }
+}
+
+/**
+ * Makes a handed-over file read-only, so the blob is never writable under its store name;
+ * false when it cannot be taken over: not a regular file, gone (the copy path reports
+ * that), or another name for the same inode (the action hard-linked a file it keeps
+ * using, so later writes through that name would change the blob: copy those instead).
+ */
+function prepareHandOver(source: string, mode: number): boolean {
+  try {
+    const s = lstatSync(source);
+    if (!s.isFile() || s.nlink !== 1) return false;
+    chmodSync(source, mode);
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/** Runs `place` (a link or rename to `target`), creating the target's folder after an ENOENT. */
+function makingParent(target: string, place: () => void): void {
+  try {
+    place();
+  } catch (error) {
+    if (errnoOf(error) !== 'ENOENT') throw error;
+    mkdirSync(target.slice(0, target.lastIndexOf('/')), { recursive: true });
+    place();
   }
 }
 
@@ -119,25 +135,10 @@ export async function linkHandedOver(source: string, target: string, mode: numbe
   // Synchronous calls (but the fsync): lstat, chmod and link are metadata operations of
   // microseconds whatever the file's size, less than a thread-pool round trip each, and
   // every output of a chain of actions waits for them.
-  try {
-    // Another name for the same inode (the action hard-linked a file it keeps using)
-    // would let later writes through that name change the blob: copy those instead.
-    const s = lstatSync(source);
-    if (!s.isFile() || s.nlink !== 1) return null;
-    chmodSync(source, mode);
-  } catch (error) {
-    if (errnoOf(error) === 'ENOENT') return null; // the copy path reports the missing source
-    throw error;
-  }
+  if (!prepareHandOver(source, mode)) return null;
   try {
     if (durable) await fsyncPath(source);
-    try {
-      linkSync(source, target);
-    } catch (error) {
-      if (errnoOf(error) !== 'ENOENT') throw error;
-      mkdirSync(target.slice(0, target.lastIndexOf('/')), { recursive: true });
-      linkSync(source, target);
-    }
+    makingParent(target, () => linkSync(source, target));
     return true;
   } catch (error) {
     const code = errnoOf(error);

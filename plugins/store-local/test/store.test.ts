@@ -191,6 +191,14 @@ describe('putFile with handOver', () => {
     await writeFile(again, 'moved bytes');
     expect(await store.putFile!('objects/sha256/aa/m', again, { ifAbsent: true, handOver: true, sha256: 'aa'.repeat(32) })).toEqual({ written: false });
     expect(existsSync(again)).toBe(true);
+    // A file with another name is neither moved nor linked but copied: the action may keep writing through it.
+    const { link } = await import('node:fs/promises');
+    const shared = tmp.path('hand-move-shared.bin');
+    await writeFile(shared, 'shared bytes');
+    await link(shared, tmp.path('hand-move-alias.bin'));
+    expect(await store.putFile!('objects/sha256/bb/s', shared, { ifAbsent: true, handOver: true, sha256: 'bb'.repeat(32) })).toEqual({ written: true });
+    expect(existsSync(shared)).toBe(true);
+    expect((await stat(tmp.path('hand-move', 'objects', 'sha256', 'bb', 's'))).ino).not.toBe((await stat(shared)).ino);
   });
 
   it('copies a file that has other names (the action may keep writing through them) and a plain put that replaces', async () => {
