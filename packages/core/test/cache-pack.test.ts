@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { PACKS_PREFIX, formatPack, parsePack, presentKeys, type CachePack } from '../src/cache/pack.js';
+import { checksummed } from '../src/checksummed.js';
 import { createAero, defineConfig, gc } from '../src/index.js';
 import { ScratchPool } from '../src/scratch.js';
 import { journalEntries } from './journal-helpers.js';
@@ -20,6 +21,22 @@ async function project() {
 }
 
 const keysUnder = (store: { data: Map<string, Buffer> }, prefix: string) => [...store.data.keys()].filter((k) => k.startsWith(prefix)).sort();
+
+/** A project after one full run, with the pack that run wrote. */
+async function afterOneRun() {
+  ran = [];
+  const p = await project();
+  await (await p.open()).run();
+  const [packKey] = keysUnder(p.store, PACKS_PREFIX);
+  return { p, packKey: packKey!, pack: parsePack(p.store.data.get(packKey!)!)! };
+}
+
+/** Rewrites a journal segment whole without one instance's entry (a valid segment: another checksum, as gc writes). */
+function dropEntry(store: { data: Map<string, Buffer> }, segmentKey: string, instanceId: string): number {
+  const lines = store.data.get(segmentKey)!.toString('utf8').split('\n').slice(1).filter((l) => !l.includes(`"instanceId":"${instanceId}"`));
+  store.data.set(segmentKey, Buffer.from(checksummed(lines.join('\n'))));
+  return lines.length;
+}
 
 describe('cache packs', () => {
   it('serve a rerun from one file: the run writes a pack, the next run reads no per-key entry or manifest', async () => {
@@ -64,11 +81,7 @@ describe('cache packs', () => {
   });
 
   it('records the checksum of each journal segment its hits cite; a rerun takes an unchanged segment as witness without parsing its records', async () => {
-    ran = [];
-    const p = await project();
-    await (await p.open()).run();
-    const [packKey] = keysUnder(p.store, PACKS_PREFIX);
-    const pack = parsePack(p.store.data.get(packKey!)!)!;
+    const { p, packKey, pack } = await afterOneRun();
     const cited = [...new Set(Object.values(pack.hits).map((h) => h.journal!))];
     expect(cited).toHaveLength(1);
     const segment = p.store.data.get(cited[0]!)!.toString('utf8');
@@ -92,23 +105,14 @@ describe('cache packs', () => {
     const withChecksum = await parsesOfRerun();
     // The same pack without its checksums: the segment's four records are parsed, the hits are the same.
     const { segments: _dropped, ...withoutSegments } = pack;
-    p.store.data.set(packKey!, Buffer.from(formatPack(withoutSegments)));
+    p.store.data.set(packKey, Buffer.from(formatPack(withoutSegments)));
     const withoutChecksum = await parsesOfRerun();
     expect(withoutChecksum - withChecksum).toBeGreaterThanOrEqual(records);
   });
 
   it('parses a cited segment whose checksum is not the recorded one, and serves only the hits its records back', async () => {
-    ran = [];
-    const p = await project();
-    await (await p.open()).run();
-    const [packKey] = keysUnder(p.store, PACKS_PREFIX);
-    const pack = parsePack(p.store.data.get(packKey!)!)!;
-    const segmentKey = Object.values(pack.hits)[0]!.journal!;
-    // Rewrite the segment (a valid one, so with another checksum) without square1's entry.
-    const lines = p.store.data.get(segmentKey)!.toString('utf8').split('\n').slice(1).filter((l) => !l.includes('"instanceId":"square[i=1]"'));
-    expect(lines).toHaveLength(3);
-    const { checksummed } = await import('../src/checksummed.js');
-    p.store.data.set(segmentKey, Buffer.from(checksummed(lines.join('\n'))));
+    const { p, pack } = await afterOneRun();
+    expect(dropEntry(p.store, Object.values(pack.hits)[0]!.journal!, 'square[i=1]')).toBe(3);
     ran = [];
     const again = await (await p.open()).run();
     expect(again.counts).toMatchObject({ ran: 1, cached: 3 });
@@ -116,15 +120,10 @@ describe('cache packs', () => {
   });
 
   it('records no checksum for a segment that hits carried over unseen cite (a selection run): they were not checked against it', async () => {
-    ran = [];
-    const p = await project();
-    await (await p.open()).run();
-    const [first] = keysUnder(p.store, PACKS_PREFIX);
-    const segmentKey = Object.values(parsePack(p.store.data.get(first!)!)!.hits)[0]!.journal!;
+    const { p, pack } = await afterOneRun();
+    const segmentKey = Object.values(pack.hits)[0]!.journal!;
     // The segment loses square1's entry (rewritten whole, as gc does: another valid checksum).
-    const lines = p.store.data.get(segmentKey)!.toString('utf8').split('\n').slice(1).filter((l) => !l.includes('"instanceId":"square[i=1]"'));
-    const { checksummed } = await import('../src/checksummed.js');
-    p.store.data.set(segmentKey, Buffer.from(checksummed(lines.join('\n'))));
+    dropEntry(p.store, segmentKey, 'square[i=1]');
     // A selection run sees only source; the pack it writes carries the squares' hits over.
     ran = [];
     expect((await (await p.open()).run({ only: ['source'] })).counts).toMatchObject({ cached: 1 });
