@@ -5,6 +5,7 @@ import { StoreKeys } from '../keys.js';
 import { quarantineKey } from '../quarantine.js';
 import type { CacheEntry } from '../runs.js';
 import { readEntryFile, type CacheEntryIndex } from './entries.js';
+import { holdsEveryManifest } from '../run/journal.js';
 
 /**
  * What the store holds for one cache key. A cache hit needs all of it: the entry
@@ -42,7 +43,7 @@ export async function checkCacheKey(store: Store, artifacts: ArtifactStore, key:
     entry: found.entry,
     ...(found.journal ? { journal: found.journal } : {}),
     problems: await missingBacking(store, artifacts, found.entry.outputs, journaled),
-    manifestsJournaled: Object.values(found.entry.outputs).every((o) => found.manifests?.[o.digest] !== undefined),
+    manifestsJournaled: holdsEveryManifest(found.entry.outputs, found.manifests),
   };
 }
 

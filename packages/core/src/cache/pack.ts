@@ -2,7 +2,7 @@ import type { ArtifactManifest } from '../contracts/artifact.js';
 import type { Store } from '../contracts/store.js';
 import { checksummed, verified, verifiedBody } from '../checksummed.js';
 import { StoreKeys } from '../keys.js';
-import { parseSegmentBody } from '../run/journal.js';
+import { holdsEveryManifest, parseSegmentBody } from '../run/journal.js';
 import type { CacheEntry } from '../runs.js';
 
 /**
@@ -277,7 +277,7 @@ async function journalWitnesses(store: Store, pack: CachePack): Promise<{ keys: 
         // The segment's checksum guards the record, whose manifests were keyed by their own
         // digests when written; the pack's copy was verified when the pack was written.
         for (const digest of Object.keys(record.manifests ?? {})) if (pack.manifests[digest]) manifests.add(digest);
-        if (Object.values(hit.outputs).every((o) => record.manifests?.[o.digest] !== undefined)) hit.manifestsJournaled = true;
+        if (holdsEveryManifest(hit.outputs, record.manifests)) hit.manifestsJournaled = true;
       }
     }),
   );

@@ -34,6 +34,11 @@ export type JournalRecord = {
   manifests?: Record<string, ArtifactManifest>;
 };
 
+/** Whether `manifests` (a record's) holds the manifest of every one of `outputs`: they then need no manifest files. */
+export function holdsEveryManifest(outputs: CacheEntry['outputs'], manifests: Record<string, ArtifactManifest> | undefined): boolean {
+  return Object.values(outputs).every((o) => manifests?.[o.digest] !== undefined);
+}
+
 export const JOURNAL_DIR = 'journal';
 
 export const journalPrefix = (runId: string) => `runs/${runId}/${JOURNAL_DIR}/`;

@@ -9,7 +9,7 @@ import { StoreKeys } from '../keys.js';
 import type { Plan, PlannedInstance } from '../plan-types.js';
 import type { AeroProject } from '../project.js';
 import type { ActionEntry, CacheEntry, RunRecord } from '../runs.js';
-import { RunJournal, type JournalOptions } from './journal.js';
+import { RunJournal, holdsEveryManifest, type JournalOptions } from './journal.js';
 
 /**
  * Everything a run writes about itself to the store: run.json (at the start, every few
@@ -92,7 +92,7 @@ export class RunRecorder {
    */
   writeCacheEntry(entry: CacheEntry, manifests?: Record<string, ArtifactManifest>): void {
     this.journal.append({ type: 'entry', entry, ...(manifests ? { manifests } : {}) });
-    if (manifests && Object.values(entry.outputs).every((o) => manifests[o.digest] !== undefined)) this.withManifests.add(entry.key);
+    if (manifests && holdsEveryManifest(entry.outputs, manifests)) this.withManifests.add(entry.key);
   }
 
   /** Keys whose journal record holds the manifest of every output. */

@@ -44,10 +44,6 @@ export function runDag(nodes: readonly DagNode[], process: (index: number, leave
         pumping = false;
       }
     };
-    const start = (index: number) => {
-      ready.push(index);
-      pump();
-    };
     const launch = (index: number) => {
       active++;
       let counted = true;
@@ -60,12 +56,10 @@ export function runDag(nodes: readonly DagNode[], process: (index: number, leave
       process(index, leave).then(
         () => {
           settled++;
-          if (counted) {
-            counted = false;
-            active--;
-          }
           for (const d of dependents[index]!) if (--remaining[d]! === 0) ready.push(d);
-          pump();
+          // A node still counted leaves now (which pumps); one that left already only pumps.
+          if (counted) leave();
+          else pump();
           if (settled === total) resolveAll();
         },
         (error: unknown) => rejectAll(error),
