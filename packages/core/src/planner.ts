@@ -99,6 +99,15 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
       resolved[i] = 1;
       continue;
     }
+    // A config loaded without type checking can give defaults where a schema belongs.
+    if (typeof (action.params as { safeParse?: unknown }).safeParse !== 'function') {
+      issues.push(
+        new AeroError(ErrorCodes.PLAN_INVALID_PARAMS, `Params of \`${action.name}\`: \`params\` is not a zod schema (got ${describeValue(action.params)}).`, {
+          hint: "Declare them with zod, defaults included: import { z } from 'zod'; params: z.object({ n: z.number().default(3) }).",
+        }),
+      );
+      continue;
+    }
     const result = action.params.safeParse(raw);
     if (result.success) {
       resolvedParams[i] = result.data;
@@ -427,4 +436,12 @@ function topoOrder(unique: readonly Action[], indexOf: Map<string, number>): num
     }
   }
   return out;
+}
+
+/** What a value is, for a message: `a plain object`, `an array`, `a number`. */
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return Object.getPrototypeOf(value) === Object.prototype ? 'a plain object' : 'an object that is not a schema';
+  return `a ${typeof value}`;
 }

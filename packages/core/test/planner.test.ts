@@ -79,6 +79,14 @@ describe('planner', () => {
     expect(error.message).toContain('Param `train.epochs` of `train`: Invalid input: expected number, received undefined.');
   });
 
+  it('reports params given as a plain object (defaults where a zod schema belongs) as PLAN_INVALID_PARAMS', () => {
+    const make = defineAction({ name: 'make', params: { n: 3 } as never, run: noop });
+    const error = caught(() => plan([make], { params: {}, handlers }));
+    expect(error.code).toBe('PLAN_INVALID_PARAMS');
+    expect(error.message).toBe('Params of `make`: `params` is not a zod schema (got a plain object).');
+    expect(error.hint).toMatch(/params: z\.object\(\{ n: z\.number\(\)\.default\(3\) \}\)/);
+  });
+
   it('reports every problem at once', () => {
     const bad = defineAction({ name: 'bad', inputs: { x: ref('ghost', 'o') }, outputs: { o: { handler: 'hdf5' } }, run: noop });
     const error = caught(() => plan([ingest, train, bad], { params: { train: {} }, handlers })) as AeroAggregateError;
