@@ -94,7 +94,9 @@ export async function fixtureStore(name = 'ui'): Promise<string> {
   const dir = await makeProject(name, { 'aero.config.ts': PIPELINE });
   const first = await aero(dir, 'run', '--name', 'baseline', `train.note='${XSS}'`);
   if (first.code !== 0) throw new Error(`fixture run failed: ${first.stderr}`);
-  const second = await aero(dir, 'run', '--name', 'broken', 'train.lr=0.3', 'flaky.fail=true');
+  // --keep-going: without it, whether evaluate starts before flaky's failure stops the run
+  // is a race (train and flaky run side by side), so the broken run's statuses would vary.
+  const second = await aero(dir, 'run', '--name', 'broken', '--keep-going', 'train.lr=0.3', 'flaky.fail=true');
   if (second.code !== 1) throw new Error(`fixture run 2 should fail (code ${second.code}): ${second.stderr}`);
   const sweep = await aero(dir, 'run', '-m', 'train.lr=0.05,0.2');
   if (sweep.code !== 0) throw new Error(`fixture sweep failed: ${sweep.stderr}`);
