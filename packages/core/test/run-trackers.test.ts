@@ -43,4 +43,28 @@ describe('run/trackers: TrackerFanout', () => {
     expect(one.calls).toEqual(['startAction', 'logArtifact', 'logArtifact', 'endAction']);
     expect(new TrackerFanout([], () => undefined).active).toBe(false);
   });
+
+  it('gives a tracker with logCached one call per cached instance, and one without the three calls, side by side', async () => {
+    const warnings: string[] = [];
+    const plain = tracker('mlflow');
+    const oneCall = tracker('file');
+    const received: unknown[][] = [];
+    (oneCall.t as { logCached?: Tracker['logCached'] }).logCached = async (...args) => {
+      oneCall.calls.push('logCached');
+      received.push(args);
+    };
+    const failing = tracker('wandb');
+    (failing.t as { logCached?: Tracker['logCached'] }).logCached = async () => {
+      throw new Error('wandb is unreachable');
+    };
+    const fan = new TrackerFanout([plain.t, oneCall.t, failing.t], (m) => warnings.push(m));
+    const info = { runId: 'r', instanceId: 'a', action: 'a', cacheKey: 'k', params: {}, dir: '/x', cached: true, partition: undefined };
+    const ref = { name: 'a.o', digest: 'd', handler: 'json', files: [], manifestKey: 'artifacts/a.o/d.json' };
+    await fan.cached(info, { runId: 'r', instanceId: 'a' }, [ref]);
+    expect(plain.calls).toEqual(['startAction', 'logArtifact', 'endAction']);
+    expect(oneCall.calls).toEqual(['logCached']);
+    expect(received).toEqual([[info, [ref]]]);
+    expect(failing.calls).toEqual([]);
+    expect(warnings).toEqual(['Tracker `wandb` failed in logCached: wandb is unreachable (the run continues).']);
+  });
 });

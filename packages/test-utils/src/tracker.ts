@@ -131,7 +131,7 @@ function compareScope(label: string, expected: Expected, actual: TrackedScope | 
 
 /**
  * The conformance suite every `Tracker` must pass: it drives a full run lifecycle
- * (a run, four action instances that ran / were cached / failed, params, thousands of
+ * (a run, five action instances that ran / were cached / failed, params, thousands of
  * metric points in batches, artifacts, tags), closes the tracker, then asks `readBack`
  * for what was recorded and checks that nothing was lost.
  */
@@ -178,8 +178,9 @@ export function describeTracker(name: string, factory: TrackerFactory, options: 
       const prep = action('prep', 'prep', { rows: 100, source: { kind: 'synthetic', noise: 0.25 } }, { group: 'data', type: 'ingest' });
       const train = action('train', 'train', { lr: 0.001, epochs: 3 }, { group: 'model', type: 'train-model' });
       const evaluate = action('evaluate[split=test,sim=3]', 'evaluate', { metric: 'rmse' }, { partition: { split: 'test', sim: 3 }, cached: true });
+      const report = action('report', 'report', { format: 'md' }, { cached: true });
       const broken = action('broken', 'broken', { retries: 0 });
-      actions = [prep, train, evaluate, broken];
+      actions = [prep, train, evaluate, report, broken];
       for (const a of actions) expectedActions[a.instanceId] = { params: { ...a.params }, tags: {}, metrics: [], status: 'ran', artifacts: [] };
       const scopeOf = (a: ActionInfo): TrackerScope => ({ runId, instanceId: a.instanceId });
       const runScope: TrackerScope = { runId };
@@ -256,6 +257,19 @@ export function describeTracker(name: string, factory: TrackerFactory, options: 
       await logArtifact(scope(evaluate), artifactRef('evaluate.report', 'cc33'), 'output', exp(evaluate));
       await setTags(scope(evaluate), { split: 'test' }, exp(evaluate));
       await endAction(evaluate, 'cached', 3);
+
+      // A cached instance in one call (Tracker.logCached) when the tracker has it; else the
+      // three calls the engine makes instead. Either way it reads back the same.
+      const summary = artifactRef('report.summary', 'dd44');
+      if (tracker.logCached) {
+        await tracker.logCached(report, [summary]);
+      } else {
+        await tracker.startAction(report);
+        await tracker.logArtifact(scope(report), summary, 'output');
+        await tracker.endAction(scope(report), { status: 'cached', durationMs: 0 });
+      }
+      exp(report).artifacts.push({ direction: 'output', name: summary.name, digest: summary.digest });
+      exp(report).status = 'cached';
 
       await tracker.startAction(broken);
       await logMetrics(scope(broken), [{ name: 'progress', value: 0.5, step: 0, timestamp: t0 + 1 }], exp(broken));

@@ -135,6 +135,54 @@ describe('layout on disk', () => {
     expect(back.actions['sim[sim=0]']!.tags).toEqual({ from: 'cache', late: 'yes' });
   });
 
+  it('logCached writes the `cached` line the three calls write, at once, and the instance reads back the same', async () => {
+    const threeCalls = tmp.path('cached-three');
+    const oneCall = tmp.path('cached-one');
+    const info = (runDir: string) => actionInfo(runDir, 'sim[sim=7]', { cached: true, params: { sim: 7, nested: { a: [1, 2] } }, partition: { sim: 7 }, group: 'g' });
+    const outputs = [ref('sim.map', 'm7'), ref('sim.log', 'l7')];
+    const a = fileTracker();
+    await a.startRun(runInfo(threeCalls));
+    await a.startAction(info(threeCalls));
+    for (const o of outputs) await a.logArtifact({ runId: 'r1', instanceId: 'sim[sim=7]' }, o, 'output');
+    await a.endAction({ runId: 'r1', instanceId: 'sim[sim=7]' }, { status: 'cached', durationMs: 0 });
+    await a.close();
+    const b = fileTracker();
+    await b.startRun(runInfo(oneCall));
+    const given = info(oneCall);
+    await b.logCached(given, outputs);
+    // What the caller does with its objects afterwards does not reach the log.
+    (given.params.nested as { a: number[] }).a.push(3);
+    // Like any ended instance, a later call about it is appended to the log.
+    await b.setTags({ runId: 'r1', instanceId: 'sim[sim=7]' }, { late: 'yes' });
+    await b.close();
+
+    const [three] = await lines(join(threeCalls, 'actions.jsonl'));
+    const [one, late] = await lines(join(oneCall, 'actions.jsonl'));
+    const times = (l: Record<string, unknown>) => ({ ...l, startedAt: 'T', endedAt: 'T', artifacts: (l.artifacts as object[]).map((x) => ({ ...x, loggedAt: 'T' })) });
+    expect(times(one)).toEqual(times(three));
+    expect(Object.keys(one)).toEqual(Object.keys(three));
+    expect(one.params).toEqual({ sim: 7, nested: { a: [1, 2] } });
+    // One moment for the whole instance: it was served, not run.
+    expect(one.endedAt).toBe(one.startedAt);
+    expect(one.artifacts.map((x: { loggedAt: string }) => x.loggedAt)).toEqual([one.startedAt, one.startedAt]);
+    expect(late).toEqual({ event: 'tags', instanceId: 'sim[sim=7]', tags: { late: 'yes' } });
+    const back = (await readFileTracker(oneCall)).actions['sim[sim=7]']!;
+    expect(back).toMatchObject({ status: 'cached', dir: join(oneCall, 'sim[sim=7]'), tags: { late: 'yes' }, artifacts: [{ name: 'sim.map' }, { name: 'sim.log' }] });
+  });
+
+  it('logCached keeps the dir of an instance outside the run absolute, and resolves one given with `..`', async () => {
+    const runDir = tmp.path('cached-dirs');
+    const t = fileTracker();
+    await t.startRun(runInfo(runDir));
+    const outside = tmp.path('elsewhere-cached', 'x');
+    await t.logCached(actionInfo(runDir, 'out', { dir: outside, cached: true }), []);
+    await t.logCached(actionInfo(runDir, 'up', { dir: `${runDir}/sub/../up`, cached: true }), []);
+    await t.logCached(actionInfo(runDir, 'parent', { dir: `${runDir}/..`, cached: true }), []);
+    await t.close();
+    const log = await lines(join(runDir, 'actions.jsonl'));
+    expect(log.map((l) => l.dir)).toEqual([outside, 'up', join(runDir, '..')]);
+  });
+
   it('keeps NaN and ±Infinity metric values (loss diverged) and sorts by step', async () => {
     const runDir = tmp.path('nan');
     const t = fileTracker();

@@ -99,6 +99,15 @@ export interface Tracker extends PluginBase<'tracker'> {
    * `startRun`); for code that drives a tracker itself.
    */
   setTags?(scope: TrackerScope, tags: Record<string, string>): Promise<void>;
+  /**
+   * Optional: an instance served from the cache, in one call: what `startAction(action)`,
+   * `logArtifact(scope, ref, 'output')` for each of `outputs` and `endAction(scope,
+   * { status: 'cached', durationMs: 0 })` would record, and the same afterwards (a later
+   * call about the instance finds it started). A no-op rerun makes this call for every
+   * instance, so a tracker that records cached instances cheaply implements it; without it
+   * the engine makes those three calls.
+   */
+  logCached?(action: ActionInfo, outputs: ArtifactRef[]): Promise<void>;
   /** Required: once per started instance, with how it ended. */
   endAction(scope: TrackerScope, result: { status: ActionStatus; durationMs: number; error?: string | undefined }): Promise<void>;
   /** Required: once per run, after every instance ended. */

@@ -8,7 +8,7 @@ export type TrackerMembers = Omit<Tracker, keyof PluginBase | 'flush' | 'close'>
 
 export const trackerShape: ContractShape = {
   required: ['startRun', 'startAction', 'logMetrics', 'logArtifact', 'endAction', 'endRun', 'flush', 'close'],
-  optional: ['init', 'logParams', 'setTags', 'tagArtifact', 'sync'],
+  optional: ['init', 'logParams', 'setTags', 'logCached', 'tagArtifact', 'sync'],
   // The engine flushes after a run and closes at the end; a tracker that writes through has nothing to do then.
   defaults: {
     flush: () => async () => {},

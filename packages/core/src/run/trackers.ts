@@ -39,11 +39,20 @@ export class TrackerFanout {
     }
   }
 
-  /** An instance served from the cache: start, its output artifacts, end (status `cached`). */
+  /**
+   * An instance served from the cache: `logCached` for a tracker that has it, else start,
+   * its output artifacts, end (status `cached`).
+   */
   async cached(info: ActionInfo, scope: TrackerScope, outputs: ArtifactRef[]): Promise<void> {
-    await this.call('startAction', (t) => t.startAction(info));
-    for (const ref of outputs) await this.call('logArtifact', (t) => t.logArtifact(scope, ref, 'output'));
-    await this.call('endAction', (t) => t.endAction(scope, { status: 'cached', durationMs: 0 }));
+    const { trackers } = this;
+    if (trackers.length === 1 && trackers[0]!.logCached) return this.callOne(trackers[0]!, 'logCached', (t) => t.logCached!(info, outputs));
+    await Promise.all(trackers.map((t) => (t.logCached ? this.callOne(t, 'logCached', (one) => one.logCached!(info, outputs)) : this.cachedInThreeCalls(t, info, scope, outputs))));
+  }
+
+  private async cachedInThreeCalls(t: Tracker, info: ActionInfo, scope: TrackerScope, outputs: ArtifactRef[]): Promise<void> {
+    await this.callOne(t, 'startAction', (one) => one.startAction(info));
+    for (const ref of outputs) await this.callOne(t, 'logArtifact', (one) => one.logArtifact(scope, ref, 'output'));
+    await this.callOne(t, 'endAction', (one) => one.endAction(scope, { status: 'cached', durationMs: 0 }));
   }
 }
 
@@ -55,5 +64,21 @@ export async function outputRefs(
 ): Promise<ArtifactRef[]> {
   const refs: ArtifactRef[] = [];
   for (const o of Object.values(outputs)) refs.push(artifacts.toRef(await artifacts.getManifest(o.name, o.digest), o.digest, producer));
+  return refs;
+}
+
+/** The same refs when every manifest is in memory already (a cache hit's, from the pack), else undefined. */
+export function knownOutputRefs(
+  artifacts: ArtifactStore,
+  outputs: Record<string, { name: string; digest: string }>,
+  producer: NonNullable<ArtifactRef['producer']>,
+): ArtifactRef[] | undefined {
+  const refs: ArtifactRef[] = [];
+  for (const name in outputs) {
+    const { digest } = outputs[name]!;
+    const manifest = artifacts.known(digest);
+    if (!manifest) return undefined;
+    refs.push(artifacts.toRef(manifest, digest, producer));
+  }
   return refs;
 }
