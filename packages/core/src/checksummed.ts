@@ -14,15 +14,34 @@ export function verifiedBody(bytes: Uint8Array | null): string | undefined {
   return verified(bytes)?.body;
 }
 
-/** The digest line and body of a checksummed file, when it is there and matches. */
-export function verified(bytes: Uint8Array | null): { checksum: string; body: string } | undefined {
-  if (!bytes) return undefined;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  const newline = text.indexOf('\n');
-  if (newline !== 64) return undefined;
-  const body = text.slice(newline + 1);
-  const checksum = text.slice(0, newline);
-  return sha256Hex(body) === checksum ? { checksum, body } : undefined;
+/** A checksummed file that matched its digest: the digest line, and the body decoded on first use. */
+export interface Verified {
+  checksum: string;
+  readonly body: string;
+}
+
+const NEWLINE = 0x0a;
+const DIGEST_LENGTH = 64;
+
+/**
+ * The digest line and body of a checksummed file, when it is there and matches. The bytes
+ * are hashed as they are (the digest line is ASCII, so the body starts at byte 65) and the
+ * body is decoded only when asked for: a cache pack's reader needs only the checksum of
+ * the journal segments it cites (megabytes each on a large run).
+ */
+export function verified(bytes: Uint8Array | null): Verified | undefined {
+  if (!bytes || bytes.byteLength <= DIGEST_LENGTH || bytes[DIGEST_LENGTH] !== NEWLINE) return undefined;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const checksum = buffer.toString('latin1', 0, DIGEST_LENGTH);
+  const rest = buffer.subarray(DIGEST_LENGTH + 1);
+  if (sha256Hex(rest) !== checksum) return undefined;
+  let body: string | undefined;
+  return {
+    checksum,
+    get body() {
+      return (body ??= rest.toString('utf8'));
+    },
+  };
 }
 
 /** The checksum line of a text `checksummed` made (what `verified` gives for its bytes). */

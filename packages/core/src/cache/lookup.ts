@@ -32,12 +32,38 @@ export class RunCache {
   async dropPacks(): Promise<void> {
     await deletePacks(this.store);
     this.pack = Promise.resolve(undefined);
+    this.loaded = undefined;
+  }
+
+  /**
+   * Starts loading the pack now, so its reads overlap the run's own start (git, run record,
+   * snapshot, trackers) instead of waiting for the first lookup.
+   */
+  prefetch(): void {
+    void this.packLookup();
   }
 
   /** The newest cache pack, loaded once per run; a pack that cannot be read is no pack. */
   private packLookup(): Promise<PackLookup | undefined> {
-    this.pack ??= PackLookup.load(this.store, (digest, manifest) => this.artifacts.remember(digest, manifest)).catch(() => undefined);
+    this.pack ??= PackLookup.load(this.store, (digest, manifest) => this.artifacts.remember(digest, manifest)).then(
+      (loaded) => (this.loaded = loaded),
+      () => undefined,
+    );
     return this.pack;
+  }
+
+  /** The pack once loaded, for lookups that need no await. */
+  private loaded: PackLookup | undefined;
+
+  /**
+   * The hit for `key` when the loaded pack serves it, at once; undefined when the pack is
+   * not loaded yet or does not serve the key (then `lookup` answers, with I/O).
+   */
+  packed(key: string): LookupResult | undefined {
+    const packed = this.loaded?.get(key);
+    if (!packed) return undefined;
+    this.packHits++;
+    return { hit: packed };
   }
 
   async lookup(key: string): Promise<LookupResult> {

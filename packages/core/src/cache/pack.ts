@@ -104,11 +104,16 @@ export async function deletePacks(store: Store): Promise<number> {
 export function backingKeysOf(pack: CachePack, journaled: ReadonlySet<string> = new Set()): string[] {
   const keys = new Set<string>();
   for (const [key, hit] of Object.entries(pack.hits)) if (!hit.journal) keys.add(StoreKeys.cacheEntry(key));
-  for (const [digest, manifest] of Object.entries(pack.manifests)) {
-    if (!journaled.has(digest)) keys.add(StoreKeys.manifest(manifest.name, digest));
-    for (const f of manifest.files) keys.add(StoreKeys.blob(f.sha256));
-  }
+  for (const [digest, manifest] of Object.entries(pack.manifests)) if (!journaled.has(digest)) keys.add(StoreKeys.manifest(manifest.name, digest));
+  for (const sha256 of blobsOf(pack)) keys.add(StoreKeys.blob(sha256));
   return [...keys];
+}
+
+/** The content digests of every file of the pack's manifests, each once (outputs often share content). */
+function blobsOf(pack: CachePack): Set<string> {
+  const blobs = new Set<string>();
+  for (const manifest of Object.values(pack.manifests)) for (const f of manifest.files) blobs.add(f.sha256);
+  return blobs;
 }
 
 /** Below this many keys under one prefix, asking per key costs less than listing the prefix. */
@@ -173,8 +178,8 @@ export class PackLookup {
     private readonly present: Set<string>,
     /** Keys whose entry was found, with the same outputs, in the journal segment the pack names. */
     private readonly journaled: Set<string>,
-    /** Digests of the manifests found in those entries' journal records (not files). */
-    private readonly journaledManifests: Set<string>,
+    /** Digests of the manifests that are present (as files or in the journal) with every blob they name. */
+    private readonly servable: Set<string>,
     /** Segment → its checksum, for every cited segment that was read and verified. */
     private readonly checksums: Map<string, string>,
   ) {}
@@ -185,10 +190,17 @@ export class PackLookup {
     // The journal first: manifests found there need no presence check as files.
     const { keys: journaled, manifests, checksums } = await journalWitnesses(store, pack);
     const present = await presentKeys(store, backingKeysOf(pack, manifests));
+    // Decided once per manifest and blob here, not again per lookup (a store key string
+    // built per lookup was a tenth of a 10,000-instance no-op rerun).
+    const blobs = new Set<string>();
+    for (const sha256 of blobsOf(pack)) if (present.has(StoreKeys.blob(sha256))) blobs.add(sha256);
+    const servable = new Set<string>();
     for (const [digest, manifest] of Object.entries(pack.manifests)) {
-      if (manifests.has(digest) || present.has(StoreKeys.manifest(manifest.name, digest))) remember(digest, manifest);
+      if (!(manifests.has(digest) || present.has(StoreKeys.manifest(manifest.name, digest)))) continue;
+      remember(digest, manifest);
+      if (manifest.files.every((f) => blobs.has(f.sha256))) servable.add(digest);
     }
-    return new PackLookup(pack, present, journaled, manifests, checksums);
+    return new PackLookup(pack, present, journaled, servable, checksums);
   }
 
   /** The checksum of a journal segment this pack's hits cite, as read now (verified). */
@@ -222,11 +234,7 @@ export class PackLookup {
   get(key: string): PackedHit | undefined {
     const hit = this.pack.hits[key];
     if (!hit || !(hit.journal ? this.journaled.has(key) : this.present.has(StoreKeys.cacheEntry(key)))) return undefined;
-    for (const { digest } of Object.values(hit.outputs)) {
-      const manifest = this.pack.manifests[digest];
-      if (!manifest || !(this.journaledManifests.has(digest) || this.present.has(StoreKeys.manifest(manifest.name, digest)))) return undefined;
-      for (const f of manifest.files) if (!this.present.has(StoreKeys.blob(f.sha256))) return undefined;
-    }
+    for (const name in hit.outputs) if (!this.servable.has(hit.outputs[name]!.digest)) return undefined;
     return hit;
   }
 }

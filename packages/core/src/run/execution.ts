@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { JobEvent } from '../contracts/launcher.js';
 import type { ActionInfo, ActionStatus, MetricPoint, RunStatus, TrackerScope } from '../contracts/tracker.js';
-import { RunCache } from '../cache/lookup.js';
+import { RunCache, type LookupResult } from '../cache/lookup.js';
 import type { PackedHit } from '../cache/pack.js';
 import { AeroAggregateError, AeroError, ErrorCodes } from '../errors.js';
 import type { AeroEvent } from '../events.js';
@@ -18,7 +18,7 @@ import { DevicePool, Semaphore } from '../util/semaphore.js';
 import { Dispatcher, buildJobSpec } from './dispatch.js';
 import { RunRecorder } from './recorder.js';
 import { runDag } from './scheduler.js';
-import { TrackerFanout, outputRefs } from './trackers.js';
+import { TrackerFanout, knownOutputRefs, outputRefs } from './trackers.js';
 import type { RunOptions, RunSummary } from './types.js';
 
 /** Cache lookups (a key, an entry, manifests, blob presence) in flight at once. */
@@ -109,6 +109,8 @@ export class RunExecution {
     const failures = fingerprints.flatMap((f) => (f.status === 'rejected' ? [f.reason as AeroError] : []));
     if (failures.length === 1) throw failures[0];
     if (failures.length > 1) throw new AeroAggregateError(ErrorCodes.PLAN_INVALID, `The pipeline has ${failures.length} problems; nothing was run:`, failures);
+    // `--force` drops the packs before its first lookup: nothing to read ahead then.
+    if (!options.force) this.cache.prefetch();
     // GPUs are counted before anything runs, so a dry run already says there are too few.
     this.gpus = new DevicePool(checkGpuDemand(this.plan, (inst) => this.managesOwnGpus(inst), () => gpuDevices(options.gpus, host.config.gpus)));
     // The caller's reason reaches the actions' signal (aero tune's pruner: TUNE_TRIAL_PRUNED).
@@ -244,28 +246,24 @@ export class RunExecution {
     for (const [name, input] of Object.entries(inst.inputs)) {
       inputDigests[name] = input.producers.map((p) => this.outputs[p]![input.ref.output]!.digest);
     }
-    const release = await this.io.acquire();
-    let components: CacheComponents;
-    let key: string;
-    let hit: PackedHit | undefined;
-    let unbacked: string | undefined;
-    try {
-      ({ key, components } = await this.host.cacheKey(inst, inputDigests));
-      if (!(this.options.force && inst.selected)) ({ hit, unbacked } = await this.cache.lookup(key));
-    } finally {
-      release();
-    }
+    // Fingerprints were computed before the run: the key costs no I/O.
+    const { key, components } = await this.host.cacheKey(inst, inputDigests);
+    // A key the loaded pack serves needs no I/O either; only the others take an I/O slot.
+    const { hit, unbacked } = this.options.force && inst.selected ? {} : (this.cache.packed(key) ?? (await this.lookupWithSlot(key)));
     const entry = this.entries[index]!;
     entry.cacheKey = key;
     entry.inputs = inputDigests;
     if (hit) {
       this.outputs[index] = hit.outputs;
-      this.producedBy[index] = { runId: hit.runId, instanceId: hit.instanceId, cacheKey: key };
+      const producer = { runId: hit.runId, instanceId: hit.instanceId, cacheKey: key };
+      this.producedBy[index] = producer;
       this.journalOf[index] = hit.journal;
       this.manifestsJournaledOf[index] = hit.manifestsJournaled;
-      entry.outputs = Object.fromEntries(Object.entries(hit.outputs).map(([k, v]) => [k, v.digest]));
+      const digests: Record<string, string> = {};
+      for (const name in hit.outputs) digests[name] = hit.outputs[name]!.digest;
+      entry.outputs = digests;
       if (this.trackers.active) {
-        const refs = await outputRefs(this.host.artifacts, hit.outputs, { runId: hit.runId, instanceId: hit.instanceId, cacheKey: key });
+        const refs = knownOutputRefs(this.host.artifacts, hit.outputs, producer) ?? (await outputRefs(this.host.artifacts, hit.outputs, producer));
         await this.trackers.cached(this.actionInfo(inst, key, true), this.scope(inst), refs);
       }
       return this.finish(index, 'cached', began, {});
@@ -275,6 +273,15 @@ export class RunExecution {
     }
     leave();
     await this.runInstance(inst, key, components, inputDigests, began, unbacked && `rerun because ${unbacked}; rewritten`);
+  }
+
+  private async lookupWithSlot(key: string): Promise<LookupResult> {
+    const release = await this.io.acquire();
+    try {
+      return await this.cache.lookup(key);
+    } finally {
+      release();
+    }
   }
 
   /** Why a dry run would run an instance: the first cause `aero why` would give. */
