@@ -31,6 +31,29 @@ describe('the event log is written in batches', () => {
     await t.close();
   });
 
+  it('writes a batch that fills its queue at once, and a line larger than the queue by itself, all in call order', async () => {
+    vi.useFakeTimers();
+    const runDir = tmp.path('full-queue');
+    const t = fileTracker({ eventBatchMs: 60_000 });
+    await t.startRun(runInfo(runDir));
+    // Multi-byte params (3 bytes per unit in UTF-8), so the queue fills by bytes, not units.
+    const wide = '€'.repeat(2_000);
+    for (let i = 0; i < 100; i++) await t.startAction(actionInfo(runDir, `a${i}`, { params: { wide } }));
+    // 100 lines of ~6 KB each overflow a 256 KiB queue: the first batches are written without the timer.
+    const early = await events(runDir);
+    expect(early.length).toBeGreaterThan(0);
+    expect(early.length).toBeLessThan(100);
+    // A line larger than a whole queue: what is queued first, then the line itself.
+    const huge = 'x'.repeat(300_000);
+    await t.startAction(actionInfo(runDir, 'huge', { params: { huge } }));
+    await t.startAction(actionInfo(runDir, 'after'));
+    await t.close();
+    const lines = (await logText(runDir)).trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.instanceId)).toEqual([...Array.from({ length: 100 }, (_, i) => `a${i}`), 'huge', 'after']);
+    expect(lines.slice(0, 100).every((l) => l.params.wide === wide)).toBe(true);
+    expect(lines[100].params.huge).toHaveLength(300_000);
+  });
+
   it('flush, endRun and close write what is queued; an instance\'s first metrics batch writes its events first', async () => {
     const runDir = tmp.path('flush');
     const t = fileTracker({ eventBatchMs: 60_000 });
