@@ -104,6 +104,8 @@ export class RunExecution {
 
   async execute(): Promise<RunSummary> {
     const { options, host } = this;
+    // git runs as child processes (gitInfo never rejects): started now, read when the record is made.
+    const gitAsked = options.git ? Promise.resolve(options.git) : gitInfo(host.cwd);
     // Code fingerprints can fail (a missing `deps` file): find out before anything runs.
     const fingerprints = await Promise.allSettled(this.plan.actions.map((a) => host.fingerprint(a)));
     const failures = fingerprints.flatMap((f) => (f.status === 'rejected' ? [f.reason as AeroError] : []));
@@ -116,7 +118,7 @@ export class RunExecution {
     // The caller's reason reaches the actions' signal (aero tune's pruner: TUNE_TRIAL_PRUNED).
     const onAbort = () => this.cancel(options.signal?.reason);
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const git = options.git ?? (await gitInfo(host.cwd));
+    const git = await gitAsked;
     const record: RunRecord = {
       schema: 1,
       id: this.runId,
