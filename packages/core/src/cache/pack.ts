@@ -101,11 +101,11 @@ export async function deletePacks(store: Store): Promise<number> {
  * manifests and their blobs. A packed hit is served only while all of its keys exist.
  * Manifests in `journaled` were found in the journal record of their entry: no file to ask for.
  */
-export function backingKeysOf(pack: CachePack, journaled: ReadonlySet<string> = new Set()): string[] {
+export function backingKeysOf(pack: CachePack, journaled: ReadonlySet<string> = new Set(), blobs: ReadonlySet<string> = blobsOf(pack)): string[] {
   const keys = new Set<string>();
-  for (const [key, hit] of Object.entries(pack.hits)) if (!hit.journal) keys.add(StoreKeys.cacheEntry(key));
-  for (const [digest, manifest] of Object.entries(pack.manifests)) if (!journaled.has(digest)) keys.add(StoreKeys.manifest(manifest.name, digest));
-  for (const sha256 of blobsOf(pack)) keys.add(StoreKeys.blob(sha256));
+  for (const key in pack.hits) if (!pack.hits[key]!.journal) keys.add(StoreKeys.cacheEntry(key));
+  for (const digest in pack.manifests) if (!journaled.has(digest)) keys.add(StoreKeys.manifest(pack.manifests[digest]!.name, digest));
+  for (const sha256 of blobs) keys.add(StoreKeys.blob(sha256));
   return [...keys];
 }
 
@@ -189,11 +189,12 @@ export class PackLookup {
     if (!pack) return undefined;
     // The journal first: manifests found there need no presence check as files.
     const { keys: journaled, manifests, checksums } = await journalWitnesses(store, pack);
-    const present = await presentKeys(store, backingKeysOf(pack, manifests));
+    const cited = blobsOf(pack);
+    const present = await presentKeys(store, backingKeysOf(pack, manifests, cited));
     // Decided once per manifest and blob here, not again per lookup (a store key string
     // built per lookup was a tenth of a 10,000-instance no-op rerun).
     const blobs = new Set<string>();
-    for (const sha256 of blobsOf(pack)) if (present.has(StoreKeys.blob(sha256))) blobs.add(sha256);
+    for (const sha256 of cited) if (present.has(StoreKeys.blob(sha256))) blobs.add(sha256);
     const servable = new Set<string>();
     for (const [digest, manifest] of Object.entries(pack.manifests)) {
       if (!(manifests.has(digest) || present.has(StoreKeys.manifest(manifest.name, digest)))) continue;
