@@ -40,6 +40,25 @@ describe('cache/lookup: RunCache', () => {
     expect(await listPacks(p.store)).toEqual(before);
   });
 
+  it('answers from the loaded pack at once (packed), and never from a pack dropped while it was being read', async () => {
+    const p = await afterOneRun();
+    const key = p.entries[0]!.key;
+    const cache = p.cache();
+    // Not loaded yet: no answer without I/O.
+    expect(cache.packed(key)).toBeUndefined();
+    await cache.lookup(key);
+    expect(cache.packed(key)?.hit).toMatchObject({ outputs: p.entries[0]!.outputs });
+
+    // A read started ahead (prefetch), then `--force` drops the packs before the read ends.
+    const forced = p.cache();
+    forced.prefetch();
+    await forced.dropPacks();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(forced.packed(key)).toBeUndefined();
+    expect((await forced.lookup(key)).hit?.outputs).toEqual(p.entries[0]!.outputs);
+    expect(await listPacks(p.store)).toEqual([]);
+  });
+
   it('falls back to the index without a pack, and says why a key the pack lists is no hit', async () => {
     const p = await afterOneRun();
     const [first, second] = p.entries;

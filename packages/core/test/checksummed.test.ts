@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { checksummed, verified, verifiedBody } from '../src/checksummed.js';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
@@ -20,6 +20,22 @@ describe('checksummed files', () => {
     expect(verified(bytes(`x${text}`))).toBeUndefined();
     expect(verified(bytes('{"a":1}'))).toBeUndefined();
     expect(verified(bytes(text.slice(0, 64)))).toBeUndefined();
+  });
+
+  it('decodes the body only when it is asked for (a pack reader needs only the checksum of a segment)', () => {
+    const file = bytes(checksummed('{"a":1}\n{"b":2}'));
+    const toString = vi.spyOn(Buffer.prototype, 'toString');
+    const utf8Decodes = () => toString.mock.calls.filter(([encoding]) => encoding === undefined || encoding === 'utf8').length;
+    try {
+      const found = verified(file)!;
+      expect(found.checksum).toHaveLength(64);
+      expect(utf8Decodes()).toBe(0);
+      expect(found.body).toBe('{"a":1}\n{"b":2}');
+      expect(found.body).toBe('{"a":1}\n{"b":2}');
+      expect(utf8Decodes()).toBe(1);
+    } finally {
+      toString.mockRestore();
+    }
   });
 
   it('reads a view into a larger buffer (a store may hand out a slice of a pooled one)', () => {

@@ -66,5 +66,13 @@ describe('run/trackers: TrackerFanout', () => {
     expect(received).toEqual([[info, [ref]]]);
     expect(failing.calls).toEqual([]);
     expect(warnings).toEqual(['Tracker `wandb` failed in logCached: wandb is unreachable (the run continues).']);
+
+    // The usual case, one tracker, takes the same single call.
+    const alone = tracker('file');
+    (alone.t as { logCached?: Tracker['logCached'] }).logCached = async () => {
+      alone.calls.push('logCached');
+    };
+    await new TrackerFanout([alone.t], () => undefined).cached(info, { runId: 'r', instanceId: 'a' }, [ref]);
+    expect(alone.calls).toEqual(['logCached']);
   });
 });

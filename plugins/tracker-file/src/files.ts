@@ -46,10 +46,12 @@ export function writeJsonAtomic(path: string, value: unknown, fsync: boolean): v
 }
 
 /**
- * Bytes of queued lines per file; a line that would not fit writes the queue at once,
- * without waiting for the timer. Lines are encoded into this buffer as they are queued:
- * a string kept until the batch is written outlived a young-generation collection and was
- * copied (a quarter of the time of a 10,000-instance rerun's tracker calls went to GC).
+ * Bytes of queued lines per file. A line that might not fit (room is reckoned at 3 bytes
+ * per UTF-16 unit) writes every queue at once, without waiting for the timer; a line
+ * larger than a whole queue (over ~87,000 units) is then appended by itself. Lines are
+ * encoded into this buffer as they are queued: a string kept until the batch was written
+ * outlived a young-generation collection and was copied (a quarter of the time of a
+ * 10,000-instance rerun's tracker calls went to GC).
  */
 const QUEUE_BYTES = 256 * 1024;
 /** UTF-8 takes at most 3 bytes per UTF-16 unit: room a line of `length` units needs, newline included. */
@@ -206,6 +208,7 @@ export class Appenders {
       this.flushQueued();
     } finally {
       for (const path of [...this.open.keys()]) this.close(path);
+      this.spare.length = 0;
     }
   }
 }

@@ -31,6 +31,7 @@ export class RunCache {
   /** `--force`: forced instances journal new entries, so no pack may keep the old outputs. */
   async dropPacks(): Promise<void> {
     await deletePacks(this.store);
+    // A load already under way is not this run's pack any more (see packLookup).
     this.pack = Promise.resolve(undefined);
     this.loaded = undefined;
   }
@@ -45,11 +46,14 @@ export class RunCache {
 
   /** The newest cache pack, loaded once per run; a pack that cannot be read is no pack. */
   private packLookup(): Promise<PackLookup | undefined> {
-    this.pack ??= PackLookup.load(this.store, (digest, manifest) => this.artifacts.remember(digest, manifest)).then(
-      (loaded) => (this.loaded = loaded),
+    if (this.pack) return this.pack;
+    const loading: Promise<PackLookup | undefined> = PackLookup.load(this.store, (digest, manifest) => this.artifacts.remember(digest, manifest)).then(
+      // Only while it is still the run's pack: `dropPacks` may have replaced it meanwhile.
+      (loaded) => (this.pack === loading ? (this.loaded = loaded) : undefined),
       () => undefined,
     );
-    return this.pack;
+    this.pack = loading;
+    return loading;
   }
 
   /** The pack once loaded, for lookups that need no await. */

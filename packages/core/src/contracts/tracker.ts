@@ -83,7 +83,10 @@ export interface Tracker extends PluginBase<'tracker'> {
   init?(context: TrackerContext): Promise<void>;
   /** Required: the engine calls it once per run, before any action starts. */
   startRun(run: RunInfo): Promise<void>;
-  /** Required: once per instance that runs or is served from cache; `action.params` are its params. */
+  /**
+   * Required: once per instance that runs or is served from cache; `action.params` are its
+   * params. A tracker with `logCached` gets that call instead for a cached instance.
+   */
   startAction(action: ActionInfo): Promise<void>;
   /**
    * Optional: more params for a scope. The engine never calls it (a run's and an
@@ -108,7 +111,7 @@ export interface Tracker extends PluginBase<'tracker'> {
    * the engine makes those three calls.
    */
   logCached?(action: ActionInfo, outputs: ArtifactRef[]): Promise<void>;
-  /** Required: once per started instance, with how it ended. */
+  /** Required: once per started instance, with how it ended (none after `logCached`, which says it). */
   endAction(scope: TrackerScope, result: { status: ActionStatus; durationMs: number; error?: string | undefined }): Promise<void>;
   /** Required: once per run, after every instance ended. */
   endRun(scope: TrackerScope, result: { status: RunStatus; durationMs: number }): Promise<void>;
