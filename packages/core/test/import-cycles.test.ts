@@ -63,6 +63,16 @@ describe('core source imports', () => {
     expect(importCycles(sourceFiles(SRC))).toEqual([]);
   });
 
+  it('core and its tests import no @aeroml package (they all depend on core: a fresh checkout typechecks core before they are built)', () => {
+    const TEST = dirname(fileURLToPath(import.meta.url));
+    const offending = [...sourceFiles(SRC), ...sourceFiles(TEST)].flatMap((file) => {
+      const { module } = parseSync(file, readFileSync(file, 'utf8'));
+      const packages = [...module.staticImports.map((i) => i.moduleRequest.value), ...module.staticExports.flatMap((e) => e.entries.map((x) => x.moduleRequest?.value ?? ''))];
+      return packages.filter((p) => p.startsWith('@aeroml/')).map((p) => `${relative(TEST, file)}: ${p}`);
+    });
+    expect(offending).toEqual([]);
+  });
+
   it('the checker finds a cycle when there is one', () => {
     // engine.ts ↔ queries.ts was the cycle this test was written to prevent coming back.
     const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures-cycle');

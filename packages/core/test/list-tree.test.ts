@@ -1,10 +1,19 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTree } from '../src/artifacts.js';
-import { useTempDir } from '@aeroml/test-utils';
 
-const tmp = useTempDir('aero-list-tree-');
+// Not @aeroml/test-utils' useTempDir: test-utils depends on core, so core's own tests
+// cannot import it (a fresh checkout typechecks core before test-utils is built).
+let root = '';
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'aero-list-tree-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+const tmp = { path: (...parts: string[]) => join(root, ...parts) };
 
 describe('listTree (what an output folder holds, as committed)', () => {
   it('gives files sorted, folders parents first and other entries apart, relative with /', async () => {
