@@ -55,6 +55,13 @@ function plainCopy(value: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }
 
+/** Whether `dir` is `<parent>/<name>` with one plain folder name (so already resolved when `parent` is). */
+function isFolderOf(parent: string, dir: string): boolean {
+  if (dir.length <= parent.length + 1 || !dir.startsWith(parent) || dir[parent.length] !== sep) return false;
+  const name = dir.slice(parent.length + 1);
+  return !name.includes('/') && !name.includes(sep) && name !== '.' && name !== '..';
+}
+
 function startFields(info: ActionInfo, startedAt = new Date().toISOString()): StartFields {
   return {
     action: info.action,
@@ -185,13 +192,8 @@ function createFileTracker(fsync: boolean, eventBatchMs: number): TrackerMembers
   function actionState(run: RunState, info: ActionInfo): ActionState {
     // The engine's instance dirs are `<run dir>/<folder name>`, absolute and normalised
     // already: taken as they are, without path.resolve (a tenth of logCached's time).
-    const { dir } = info;
-    if (dir.length > run.dir.length + 1 && dir.startsWith(run.dir) && dir[run.dir.length] === sep) {
-      const name = dir.slice(run.dir.length + 1);
-      if (!name.includes('/') && !name.includes(sep) && name !== '.' && name !== '..') return { dir, logDir: name };
-    }
-    const resolved = resolve(dir);
-    return { dir: resolved, logDir: relDir(run, resolved) };
+    const dir = isFolderOf(run.dir, info.dir) ? info.dir : resolve(info.dir);
+    return { dir, logDir: relDir(run, dir) };
   }
 
   function startAction(run: RunState, info: ActionInfo): ActionState {

@@ -18,7 +18,7 @@ import { DevicePool, Semaphore } from '../util/semaphore.js';
 import { Dispatcher, buildJobSpec } from './dispatch.js';
 import { RunRecorder } from './recorder.js';
 import { runDag } from './scheduler.js';
-import { TrackerFanout, knownOutputRefs, outputRefs } from './trackers.js';
+import { TrackerFanout, outputRefs } from './trackers.js';
 import type { RunOptions, RunSummary } from './types.js';
 
 /** Cache lookups (a key, an entry, manifests, blob presence) in flight at once. */
@@ -265,8 +265,7 @@ export class RunExecution {
       for (const name in hit.outputs) digests[name] = hit.outputs[name]!.digest;
       entry.outputs = digests;
       if (this.trackers.active) {
-        const refs = knownOutputRefs(this.host.artifacts, hit.outputs, producer) ?? (await outputRefs(this.host.artifacts, hit.outputs, producer));
-        await this.trackers.cached(this.actionInfo(inst, key, true), this.scope(inst), refs);
+        await this.trackers.cached(this.actionInfo(inst, key, true), this.scope(inst), await outputRefs(this.host.artifacts, hit.outputs, producer));
       }
       return this.finish(index, 'cached', began, {});
     }

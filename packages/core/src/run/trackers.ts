@@ -56,29 +56,33 @@ export class TrackerFanout {
   }
 }
 
-/** Artifact refs of outputs, each naming the run and instance that produced it. */
-export async function outputRefs(
+/**
+ * Artifact refs of outputs, each naming the run and instance that produced it. At once when
+ * every manifest is in memory already (a cache hit's, from the pack; an output this process
+ * just committed), else read from the store: a no-op rerun takes this for every instance,
+ * and an async call per instance was most of what it cost.
+ */
+export function outputRefs(
+  artifacts: ArtifactStore,
+  outputs: Record<string, { name: string; digest: string }>,
+  producer: NonNullable<ArtifactRef['producer']>,
+): ArtifactRef[] | Promise<ArtifactRef[]> {
+  const refs: ArtifactRef[] = [];
+  for (const name in outputs) {
+    const { digest } = outputs[name]!;
+    const manifest = artifacts.known(digest);
+    if (!manifest) return readOutputRefs(artifacts, outputs, producer);
+    refs.push(artifacts.toRef(manifest, digest, producer));
+  }
+  return refs;
+}
+
+async function readOutputRefs(
   artifacts: ArtifactStore,
   outputs: Record<string, { name: string; digest: string }>,
   producer: NonNullable<ArtifactRef['producer']>,
 ): Promise<ArtifactRef[]> {
   const refs: ArtifactRef[] = [];
   for (const o of Object.values(outputs)) refs.push(artifacts.toRef(await artifacts.getManifest(o.name, o.digest), o.digest, producer));
-  return refs;
-}
-
-/** The same refs when every manifest is in memory already (a cache hit's, from the pack), else undefined. */
-export function knownOutputRefs(
-  artifacts: ArtifactStore,
-  outputs: Record<string, { name: string; digest: string }>,
-  producer: NonNullable<ArtifactRef['producer']>,
-): ArtifactRef[] | undefined {
-  const refs: ArtifactRef[] = [];
-  for (const name in outputs) {
-    const { digest } = outputs[name]!;
-    const manifest = artifacts.known(digest);
-    if (!manifest) return undefined;
-    refs.push(artifacts.toRef(manifest, digest, producer));
-  }
   return refs;
 }
