@@ -71,12 +71,10 @@ export class RunCache {
   }
 
   async lookup(key: string): Promise<LookupResult> {
+    // Once the load settles, `loaded` is the pack it gave (see packLookup).
     const pack = await this.packLookup();
-    const packed = pack?.get(key);
-    if (packed) {
-      this.packHits++;
-      return { hit: packed };
-    }
+    const packed = this.packed(key);
+    if (packed) return packed;
     const backing = await checkCacheKey(this.store, this.artifacts, key, await this.index());
     if (isHit(backing)) {
       const { outputs, runId, instanceId } = backing.entry;
