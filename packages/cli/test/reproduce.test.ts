@@ -145,6 +145,28 @@ describe('aero rerun', () => {
     expect(report).toMatchObject({ runId, source: 'snapshot', identical: true, status: 'succeeded' });
   });
 
+  it('a run started with --config OTHER is recreated from that file, not from aero.config.ts', async () => {
+    const dir = await makeProject('rerun-config', {
+      'aero.config.ts': CONFIG,
+      'src/pipeline.ts': PIPELINE,
+      // Standalone (it does not import aero.config.ts), with other params.
+      'alt.config.ts': CONFIG.replace('n: 3', 'n: 5'),
+    });
+    const runId = runIdOf((await aero(dir, 'run', '--config', 'alt.config.ts')).stdout);
+    const r = await aero(dir, 'rerun', runId);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`Reran ${runId} from its snapshot in a scratch store (the project's cache was not read or written).\nAll 8 artifact(s) are identical to the original run's.\n`);
+    expect(JSON.parse(await readFile(join(dir, '.aero/runs', runId, 'snapshot/config.json'), 'utf8'))).toMatchObject({ configFile: 'alt.config.ts', params: { prep: { n: 5 } } });
+
+    // A snapshot without that file cannot be recreated from another one: a clear error.
+    const { rm } = await import('node:fs/promises');
+    await rm(join(dir, '.aero/runs', runId, 'snapshot/sources/alt.config.ts'));
+    const lost = await aero(dir, 'rerun', runId);
+    expect(lost.code).toBe(2);
+    expect(lost.stderr).toContain(`[aero] RERUN_SOURCE_MISSING: Run ${runId} cannot be recreated: it was started with the config file alt.config.ts, which neither its snapshot nor its commit holds.`);
+  });
+
   it('a nondeterministic action makes the rerun exit 1 with a table of what differs', async () => {
     const dir = await makeProject('rerun-noisy', {
       'aero.config.ts': `import { defineAction, defineConfig } from '@aeroml/core';

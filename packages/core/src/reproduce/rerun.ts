@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Store } from '../contracts/store.js';
 import type { RunStatus } from '../contracts/tracker.js';
@@ -112,12 +112,7 @@ export async function rerunRun(project: Aero, ref: string, options: RerunOptions
 }
 
 async function runRecreated(project: Aero, original: RunRecord, config: unknown, cwd: string, root: string, options: RerunOptions, notes: string[]) {
-  const configFile = await findConfigFile(cwd);
-  if (!configFile) {
-    throw new AeroError(ErrorCodes.RERUN_SOURCE_MISSING, `Run ${original.id} cannot be recreated: neither its snapshot nor its commit has an aero.config.ts for this project.`, {
-      hint: 'A run records its config file in its snapshot; this run may predate snapshots. Run the pipeline again to make a reproducible run.',
-    });
-  }
+  const configFile = await recreatedConfigFile(original, config, cwd);
   const loaded = await loadConfigFile(configFile);
   const store = overlayStore(project.plugins.store, options.scratchStore(join(root, 'store')));
   // The project's store and trackers are replaced: the rerun writes only to its scratch store.
@@ -150,6 +145,29 @@ async function runRecreated(project: Aero, original: RunRecord, config: unknown,
   } finally {
     await aero.close();
   }
+}
+
+/**
+ * The config file the run was started with, in the recreated folder: the one its snapshot
+ * names (a run started with `--config other.config.ts` is recreated from that file, not from
+ * `aero.config.ts`), or for a snapshot that names none (written before aero recorded it)
+ * the file aero finds by default.
+ */
+async function recreatedConfigFile(original: RunRecord, config: unknown, cwd: string): Promise<string> {
+  const recorded = (config as { configFile?: unknown } | undefined)?.configFile;
+  if (typeof recorded === 'string' && recorded !== '') {
+    const file = resolve(cwd, recorded);
+    const inside = !relative(cwd, file).startsWith('..') && !isAbsolute(relative(cwd, file));
+    if (inside && (await stat(file).catch(() => undefined))?.isFile()) return file;
+    throw new AeroError(ErrorCodes.RERUN_SOURCE_MISSING, `Run ${original.id} cannot be recreated: it was started with the config file ${recorded}, which neither its snapshot nor its commit holds${inside ? '' : ' (it is outside the project)'}.`, {
+      hint: 'Keep the config file inside the project folder, and run the pipeline again to make a reproducible run.',
+    });
+  }
+  const found = await findConfigFile(cwd);
+  if (found) return found;
+  throw new AeroError(ErrorCodes.RERUN_SOURCE_MISSING, `Run ${original.id} cannot be recreated: neither its snapshot nor its commit has an aero.config.ts for this project.`, {
+    hint: 'A run records its config file in its snapshot; this run may predate snapshots. Run the pipeline again to make a reproducible run.',
+  });
 }
 
 /** Every output digest of the original next to the rerun's. */

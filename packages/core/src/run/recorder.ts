@@ -140,7 +140,13 @@ export class RunRecorder {
   /** Resolved config, config sources and action sources, next to the run. */
   async writeSnapshot(project: AeroProject, plan: Plan, options: object): Promise<void> {
     const { store } = this;
-    await store.put(StoreKeys.snapshot(this.runId, 'config.json'), JSON.stringify({ params: project.params, overrides: project.overrides, options: { ...options, signal: undefined } }, null, 2));
+    // The config file by its path in the project, so `aero rerun` loads the one the run was
+    // started with (`--config other.config.ts`), not whichever file it would find by default.
+    const configFile = project.configFile ? relative(project.cwd, project.configFile) : undefined;
+    await store.put(
+      StoreKeys.snapshot(this.runId, 'config.json'),
+      JSON.stringify({ ...(configFile !== undefined ? { configFile } : {}), params: project.params, overrides: project.overrides, options: { ...options, signal: undefined } }, null, 2),
+    );
     const files = new Map<string, string>();
     for (const source of project.sources) if (source.content !== undefined) files.set(source.file, source.content);
     for (const action of plan.actions) {
