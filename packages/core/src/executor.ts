@@ -145,12 +145,21 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
     return { jobId: spec.jobId, ok: true, outputs, startedAt, finishedAt: new Date().toISOString() };
   } catch (error) {
     metrics.flush();
-    // A failed job's files stay where they always were, for inspection: those of outputs
-    // committed before the failure that the store moved away are linked back first.
-    for (const c of committed) for (const rel of c.moved) artifacts.linkBack(c.manifest, rel, join(c.dir, rel));
-    if (scratch && workDirUsed) await scratch.retire(workDir, join(spec.jobDir, 'work')).catch(() => undefined);
-    else if (scratch) scratch.release(workDir);
-    const err = runtime.signal.aborted ? interrupted() : error;
+    const aborted = runtime.signal.aborted;
+    if (aborted) {
+      // Interrupted (Ctrl-C, an aborted signal): nothing to inspect, and its files (a
+      // half-written output can be gigabytes) must not outlive the run. In the scratch pool
+      // its dir is left out of reuse (an action that ignores the signal may still write
+      // there) and goes with the pool when the run ends; a job dir of its own is removed.
+      if (!scratch && workDirUsed) await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    } else {
+      // A failed job's files stay where they always were, for inspection: those of outputs
+      // committed before the failure that the store moved away are linked back first.
+      for (const c of committed) for (const rel of c.moved) artifacts.linkBack(c.manifest, rel, join(c.dir, rel));
+      if (scratch && workDirUsed) await scratch.retire(workDir, join(spec.jobDir, 'work')).catch(() => undefined);
+      else if (scratch) scratch.release(workDir);
+    }
+    const err = aborted ? interrupted() : error;
     return {
       jobId: spec.jobId,
       ok: false,

@@ -90,4 +90,37 @@ describe('a reused work dir', () => {
     expect(await filesOf('tidy')).toEqual(['out.json']);
     expect(await filesOf('after')).toEqual(['out.json']);
   });
+
+  it('an interrupted job leaves no files; a failed one keeps its work dir for inspection', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'aero-scratch-abort-'));
+    const controller = new AbortController();
+    const big = defineAction({
+      name: 'big',
+      outputs: { out: { handler: 'json' } },
+      async run({ outputs, workDir, signal }) {
+        await writeFile(join(workDir, 'partial.bin'), 'x'.repeat(1 << 16));
+        await writeFile(outputs.out.path, 'x'.repeat(1 << 16));
+        // Ctrl-C half-way through, once the files are written.
+        controller.abort();
+        expect(signal.aborted).toBe(true);
+      },
+    });
+    const aero = await createAero({ cwd, config: defineConfig({ actions: [big], plugins: [dirStore(join(cwd, '.aero')), jsonHandler()] }) });
+    const interrupted = await aero.run({ signal: controller.signal });
+    expect(interrupted.status).toBe('interrupted');
+    // Neither the pool's folder nor a work dir moved to the instance's folder is left.
+    expect(await readdir(join(cwd, '.aero/runs', interrupted.record.id))).not.toContain('.scratch');
+    expect(await readdir(join(cwd, '.aero/runs', interrupted.record.id, 'big')).catch(() => [])).not.toContain('work');
+
+    const broken = defineAction({
+      name: 'broken',
+      async run({ workDir }) {
+        await writeFile(join(workDir, 'clue.txt'), 'why it failed');
+        throw new Error('boom');
+      },
+    });
+    const failed = await (await createAero({ cwd, config: defineConfig({ actions: [broken], plugins: [dirStore(join(cwd, '.aero')), jsonHandler()] }) })).run();
+    expect(failed.status).toBe('failed');
+    expect(await readdir(join(cwd, '.aero/runs', failed.record.id, 'broken', 'work'))).toEqual(['clue.txt']);
+  });
 });
