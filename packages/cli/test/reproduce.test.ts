@@ -276,9 +276,48 @@ describe('aero export', () => {
     expect(collide.code).toBe(2);
     expect(collide.stderr).toContain('EXPORT_PATH_COLLISION: aero export: ');
     expect(collide.stderr).toContain('hint: Add the tags that tell them apart to --layout, e.g. {action}, {output}, a partition key or {file}.');
+    // Checked before anything is written: aero's own folders, a file as --to or on the way, a symbolic link on the way.
+    expect(await refused(dir, 'export', 'sims', '--to', '.aero/objects')).toBe("[aero] EXPORT_TARGET_INVALID: aero export --to .aero/objects: .aero is aero's own folder (the store and the runs), not a place for exported files.\n  hint: Export to a folder outside it, e.g. --to exported.\n");
+    expect(await refused(dir, 'export', 'sims', '--to', 'out', '--layout', '')).toBe("[aero] EXPORT_LAYOUT_INVALID: --layout is empty.\n  hint: Give a template such as --layout '{action}/{output}/{path}', or leave --layout out for each output's own paths.\n");
+    expect(await refused(dir, 'export', 'sims', '--to', '')).toBe('[aero] EXPORT_TARGET_INVALID: aero export --to : an empty folder name would mean the project folder itself.\n  hint: Name the folder to export to, e.g. --to exported.\n');
+    await writeFile(join(dir, 'afile.txt'), 'mine');
+    expect(await refused(dir, 'export', 'sims', '--to', 'afile.txt')).toBe('[aero] EXPORT_TARGET_INVALID: aero export --to afile.txt: that is a file, not a folder.\n  hint: Pick another --to, or move what is in the way.\n');
+    await rm(join(dir, 'out/sims/test'), { recursive: true });
+    await writeFile(join(dir, 'out/sims/test'), 'in the way');
+    const blocked = await aero(dir, 'export', 'sims', '--to', 'out', '--layout', '{action}/{split}/{sim:04d}.{ext}');
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toMatch(/^\[aero\] EXPORT_TARGET_INVALID: aero export --to out: sims\.map's test\/\d{4}\/map\.json would be written to sims\/test\/\d{4}\.json, but sims\/test there is a file, not a folder\.\n/);
+    await rm(join(dir, 'out/sims/test'));
+    const { symlink } = await import('node:fs/promises');
+    await symlink(join(dir, '..'), join(dir, 'out/sims/test'));
+    expect((await aero(dir, 'export', 'sims', '--to', 'out', '--layout', '{action}/{split}/{sim:04d}.{ext}')).stderr).toContain('but sims/test there is a symbolic link, not a folder.');
+    await rm(join(dir, 'out/sims/test'));
+    expect(await readFile(join(dir, 'afile.txt'), 'utf8')).toBe('mine');
     const unknown = await aero(dir, 'export', 'simz', '--to', 'out');
     expect(unknown.stderr).toBe('[aero] PIN_UNKNOWN_OUTPUT: aero export `simz`: no action `simz` in this pipeline.\n  hint: Did you mean `sims`?\n');
     expect(await refused(dir, 'export', 'train', '--to', 'out')).toBe('[aero] ARTIFACT_NOT_FOUND: No run has produced `train` yet, so there is nothing to export.\n  hint: Run it first: aero run --only train\n');
+  });
+});
+
+describe('aero export, file and folder on one path', () => {
+  it('an output file on the folder of another output is refused before anything is written', async () => {
+    const dir = await makeProject('export-file-folder', {
+      'aero.config.ts': `import { defineAction, defineConfig } from '@aeroml/core';
+const both = defineAction({
+  name: 'both',
+  outputs: { a: { handler: 'text', path: 'm' }, b: { handler: 'text', path: 'm/x.txt' } },
+  async run({ outputs }) { await outputs.a.write('a'); await outputs.b.write('b'); },
+});
+export default defineConfig({ actions: [both] });
+`,
+    });
+    expect((await aero(dir, 'run')).code).toBe(0);
+    expect(await refused(dir, 'export', 'both', '--to', 'out')).toBe(
+      "[aero] EXPORT_PATH_COLLISION: aero export: `m` would be both the file m of both.a and a folder holding m/x.txt of both.b (`m/x.txt`).\n  hint: Give a --layout that tells them apart, e.g. --layout '{action}/{output}/{path}'.\n",
+    );
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    expect((await aero(dir, 'export', 'both', '--to', 'out', '--layout', '{action}/{output}/{path}')).code).toBe(0);
+    expect(await readFile(join(dir, 'out/both/b/m/x.txt'), 'utf8')).toBe('b');
   });
 });
 

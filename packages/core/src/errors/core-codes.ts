@@ -99,7 +99,8 @@ export const reproduceErrors = defineErrors(
     TAG_INVALID: { title: 'a tag name that is not letters, digits, `.`, `_`, `-` starting with a letter, or that would read as something else (only hex letters, `latest`)', exit: 2, message: (p: { tag: S }) => `\`${p.tag}\` cannot be a tag name.`, hint: 'Pick a name like `best`, `prod`, `v1`.' },
     RERUN_SOURCE_MISSING: { title: "`aero rerun`: the run's snapshot lacks files its code needs and it has no git commit (or git cannot check the commit out), or no config file can be recreated", exit: 2, message: (p: { run: S }) => `Run ${p.run} has neither a complete snapshot nor a git commit to rebuild its code from.`, hint: 'Commit the project and make a new run; `git fetch` the commit.' },
     EXPORT_LAYOUT_INVALID: { title: '`aero export --layout` has an unknown tag (nearest suggested, known ones listed) or bad braces', exit: 2, message: (p: { layout: S; problem: S }) => `Layout \`${p.layout}\`: ${p.problem}.`, hint: 'Use the tags the message lists.' },
-    EXPORT_PATH_COLLISION: { title: 'two different exported files would land on one path', exit: 2, message: (p: { path: S }) => `Two exported files would land on ${p.path}.`, hint: 'Add `{action}`, `{output}`, a partition key or `{file}` to `--layout`.' },
+    EXPORT_TARGET_INVALID: { title: "`aero export --to` is aero's own folder (the store, `.aero`), a file, or a file or symbolic link lies where an exported file needs a folder (checked before anything is written)", exit: 2, message: (p: { to: S; problem: S }) => `aero export --to ${p.to}: ${p.problem}.`, hint: 'Pick another --to, or move what is in the way.' },
+    EXPORT_PATH_COLLISION: { title: 'two different exported files would land on one path, or one on the folder of another', exit: 2, message: (p: { path: S }) => `Two exported files would land on ${p.path}.`, hint: 'Add `{action}`, `{output}`, a partition key or `{file}` to `--layout`.' },
   },
   {
     plugin: CORE,

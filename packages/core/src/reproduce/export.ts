@@ -1,5 +1,5 @@
-import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { copyFile, lstat, mkdir, rm, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ManifestFile } from '../contracts/artifact.js';
 import { fetchBlob } from '../blob-fetch.js';
 import type { PartitionKey } from '../define.js';
@@ -70,6 +70,9 @@ interface Placement {
  * first file is written.
  */
 export async function exportArtifacts(aero: AeroProject, options: ExportOptions): Promise<ExportReport> {
+  if (options.layout !== undefined && options.layout.trim() === '') {
+    throw new AeroError(ErrorCodes.EXPORT_LAYOUT_INVALID, '--layout is empty.', { hint: "Give a template such as --layout '{action}/{output}/{path}', or leave --layout out for each output's own paths." });
+  }
   const { action, outputs } = exportTarget(aero, options.target);
   const run = options.run ? await getRun(aero, options.run) : await newestRunWith(aero, action, outputs);
   const vars: Record<string, unknown> = { ...((aero.config as { vars?: Record<string, unknown> }).vars ?? {}) };
@@ -95,6 +98,7 @@ export async function exportArtifacts(aero: AeroProject, options: ExportOptions)
   }
   checkPlacements(placements, options.layout);
   const to = resolve(aero.cwd, options.to);
+  await checkDestination(aero, options.to, to, placements);
   const files: ExportedFile[] = [];
   const verified = new Set<string>();
   for (const p of placements) {
@@ -170,6 +174,55 @@ function checkPlacements(placements: Placement[], layout: string | undefined): v
       });
     }
     seen.set(p.path, p);
+  }
+  // A file on the path of another's folder (`a` and `a/b`): each path's folders, looked up.
+  for (const p of placements) {
+    for (let cut = p.path.indexOf('/'); cut > 0; cut = p.path.indexOf('/', cut + 1)) {
+      const file = seen.get(p.path.slice(0, cut));
+      if (!file) continue;
+      throw new AeroError(ErrorCodes.EXPORT_PATH_COLLISION, `aero export: \`${file.path}\` would be both the file ${file.file.path} of ${file.artifact} and a folder holding ${p.file.path} of ${p.artifact} (\`${p.path}\`).`, {
+        hint: layout ? 'Give --layout a shape where no file lands on the folder of another, e.g. end it with /{file}.' : "Give a --layout that tells them apart, e.g. --layout '{action}/{output}/{path}'.",
+      });
+    }
+  }
+}
+
+/** `inner` is `outer` or below it. */
+function within(inner: string, outer: string): boolean {
+  const rel = relative(outer, inner);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * Before the first file is written: the destination is no folder of aero's own (hard links
+ * in the store's objects would be files no manifest names), and every folder on the way to
+ * each file is a folder (not a file, nor a symbolic link that could lead out of `to`), and
+ * no file would land on an existing folder.
+ */
+async function checkDestination(aero: AeroProject, given: string, to: string, placements: Placement[]): Promise<void> {
+  const refuse = (problem: string, hint = 'Pick another --to, or move what is in the way.') => new AeroError(ErrorCodes.EXPORT_TARGET_INVALID, `aero export --to ${given}: ${problem}.`, { hint });
+  if (given.trim() === '') throw refuse('an empty folder name would mean the project folder itself', 'Name the folder to export to, e.g. --to exported.');
+  for (const own of [aero.dir, aero.plugins.store.localRoot]) {
+    if (own !== undefined && within(to, resolve(own))) throw refuse(`${relative(aero.cwd, resolve(own)) || '.'} is aero's own folder (the store and the runs), not a place for exported files`, 'Export to a folder outside it, e.g. --to exported.');
+  }
+  const top = await stat(to).catch(() => undefined);
+  if (top && !top.isDirectory()) throw refuse('that is a file, not a folder');
+  const checked = new Set<string>();
+  const kindOf = async (path: string) => {
+    const found = await lstat(path).catch(() => undefined);
+    return found === undefined ? 'absent' : found.isDirectory() ? 'folder' : found.isSymbolicLink() ? 'symbolic link' : 'file';
+  };
+  for (const p of placements) {
+    const parts = p.path.split('/');
+    let dir = to;
+    for (const part of parts.slice(0, -1)) {
+      dir = join(dir, part);
+      if (checked.has(dir)) continue;
+      checked.add(dir);
+      const kind = await kindOf(dir);
+      if (kind !== 'absent' && kind !== 'folder') throw refuse(`${p.artifact}'s ${p.file.path} would be written to ${p.path}, but ${relative(to, dir)} there is a ${kind}, not a folder`);
+    }
+    if ((await kindOf(join(dir, parts.at(-1)!))) === 'folder') throw refuse(`${p.artifact}'s ${p.file.path} would be written to ${p.path}, which is a folder there`);
   }
 }
 
