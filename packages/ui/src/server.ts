@@ -20,7 +20,18 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+/** One decimal octet, 0–255, without leading zeros. */
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/** An IPv4 literal in 127.0.0.0/8: four octets, the first 127. */
+const IPV4_LOOPBACK = `127\\.${OCTET}\\.${OCTET}\\.${OCTET}`;
+/** A listen address on this machine only: `localhost`, `::1` or 127.0.0.0/8. */
+const LOOPBACK_ADDRESS = new RegExp(`^(?:localhost|::1|${IPV4_LOOPBACK})$`, 'i');
+/**
+ * A `Host` header that names this machine: `localhost`, `[::1]` or an IPv4 literal in
+ * 127.0.0.0/8, each with an optional `:port`. Nothing else: `127.evil.example`,
+ * `127.0.0.1.nip.io` and `localhost.evil.com` are names an attacker's DNS answers for.
+ */
+const LOOPBACK_HOST_HEADER = new RegExp(`^(?:localhost|\\[::1\\]|${IPV4_LOOPBACK})(?::\\d{1,5})?$`, 'i');
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -41,7 +52,7 @@ export function parsePort(text: string): number {
 
 /** True when `host` only reaches this machine (the default); the CLI warns otherwise. */
 export function isLoopback(host: string): boolean {
-  return LOOPBACK.has(host) || host.startsWith('127.');
+  return LOOPBACK_ADDRESS.test(host);
 }
 
 /**
@@ -128,10 +139,9 @@ async function handle(aero: Aero, assets: { js: string; css: string }, loopbackO
   }
 }
 
+/** True when a request's `Host` header names this machine (see LOOPBACK_HOST_HEADER). */
 function hostIsLoopback(header: string | undefined): boolean {
-  if (!header) return false;
-  const name = header.startsWith('[') ? header.slice(1, header.indexOf(']')) : header.replace(/:\d+$/, '');
-  return isLoopback(name);
+  return header !== undefined && LOOPBACK_HOST_HEADER.test(header);
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {

@@ -21,11 +21,11 @@ afterAll(async () => {
   expect(await ui?.stop()).toBe(0);
 });
 
-/** Raw request with a chosen Host header and path (fetch would normalise `..`). */
-function raw(path: string, host = '127.0.0.1', method = 'GET'): Promise<{ status: number; body: string }> {
+/** Raw request with a chosen Host header (null: none) and path (fetch would normalise `..`). */
+function raw(path: string, host: string | null = '127.0.0.1', method = 'GET'): Promise<{ status: number; body: string }> {
   const { port } = new URL(ui.url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path, method, headers: { host } }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method, setHost: false, headers: host === null ? {} : { host } }, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode!, body }));
@@ -135,6 +135,56 @@ describe('aero ui server', () => {
     expect((await raw('/api/runs', `localhost:${new URL(ui.url).port}`)).status).toBe(200);
   });
 
+  it('the Host check accepts only localhost, [::1] and 127.0.0.0/8 literals, each with an optional port', async () => {
+    const port = new URL(ui.url).port;
+    const accepted = ['localhost', `localhost:${port}`, 'localhost:4180', '127.0.0.1', `127.0.0.1:${port}`, '127.255.255.254:4180', '127.1.2.3', '[::1]', `[::1]:${port}`];
+    for (const host of accepted) expect((await raw('/api/runs', host)).status, host).toBe(200);
+    const refused = [
+      '127.evil.example:4180',
+      '127.evil.example',
+      '127.0.0.1.nip.io',
+      '127.0.0.1.nip.io:4180',
+      '127.attacker.com',
+      'localhost.evil.com',
+      'localhost.evil.com:4180',
+      'evil.example:4180',
+      'attacker.example',
+      '127.0.0.256:4180',
+      '127.0.0',
+      '127.0.0.1.',
+      '128.0.0.1:4180',
+      '127.0.0.01',
+      '127.0.0.1:4180.evil.com',
+      '127.0.0.1:',
+      '[::1].evil.com',
+      '[::2]:4180',
+      '::1',
+    ];
+    for (const host of refused) {
+      const r = await raw('/api/runs', host);
+      expect(r.status, host).toBe(421);
+      expect(JSON.parse(r.body).error, host).toEqual({ code: 'MISDIRECTED', message: 'aero ui on 127.0.0.1 answers only requests addressed to localhost.' });
+    }
+    // No Host at all never reaches the check: node:http answers an HTTP/1.1 request without one 400.
+    expect((await raw('/api/runs', null)).status).toBe(400);
+  });
+
+  it('a preview needs the artifact name that goes with the digest: another name is the unknown-digest 404', async () => {
+    const baseline = runs.find((r) => r.name === 'baseline')!;
+    const detail = JSON.parse((await request(`${ui.url}api/runs/${baseline.id}`)).text);
+    const table = detail.artifacts.find((a: { name: string }) => a.name === 'prepare.table');
+    const file = encodeURIComponent(table.files[0].path);
+    expect((await request(`${ui.url}api/artifacts/prepare.table/${table.digest}/preview/${file}`)).status).toBe(200);
+    const unknown = await request(`${ui.url}api/artifacts/prepare.table/${'0'.repeat(64)}/preview/${file}`);
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.text)).toEqual({ error: { code: 'NOT_FOUND', message: `Artifact prepare.table@000000000000 has no file \`${table.files[0].path}\`.` } });
+    for (const name of ['totally-made-up', 'train.model']) {
+      const r = await request(`${ui.url}api/artifacts/${name}/${table.digest}/preview/${file}`);
+      expect(r.status, name).toBe(404);
+      expect(JSON.parse(r.text), name).toEqual({ error: { code: 'NOT_FOUND', message: `Artifact ${name}@${table.digest.slice(0, 12)} has no file \`${table.files[0].path}\`.` } });
+    }
+  });
+
   it('an unknown run is RUN_NOT_FOUND with its message and hint', async () => {
     const r = await request(`${ui.url}api/runs/nope`);
     expect(r.status).toBe(404);
@@ -157,5 +207,58 @@ describe('aero ui server', () => {
     const page = JSON.parse((await request(`${ui.url}api/runs`)).text);
     expect(page.runs[0].name).toBe('later');
     expect(page.runs).toHaveLength(5);
+  });
+
+  describe('a sweep whose trials were served from the cache', () => {
+    type Sweep = { trials: Array<{ id: string; params: Record<string, unknown>; metrics: Record<string, number> }>; metricKeys: string[] };
+    const sweepOf = async (id: string): Promise<Sweep> => JSON.parse((await request(`${ui.url}api/sweeps/${encodeURIComponent(id)}`)).text);
+    const byLr = (sweep: Sweep) => Object.fromEntries(sweep.trials.map((t) => [String(t.params['train.lr']), t.metrics]));
+    /** Runs `aero run -m` and returns the new sweep's id: trials whose train and evaluate ran, or whose every instance was a cache hit. */
+    const sweepRun = async (values: string, status: 'ran' | 'cached'): Promise<string> => {
+      const before = new Set(JSON.parse((await request(`${ui.url}api/runs`)).text).runs.map((r: { id: string }) => r.id));
+      const r = await aero(dir, 'run', '-m', `train.lr=${values}`);
+      expect(r.code, r.stderr).toBe(0);
+      const added = JSON.parse((await request(`${ui.url}api/runs`)).text).runs.filter((x: { id: string }) => !before.has(x.id));
+      expect(added).toHaveLength(2);
+      for (const run of added) {
+        const detail = JSON.parse((await request(`${ui.url}api/runs/${run.id}`)).text);
+        const statuses = Object.fromEntries(detail.instances.map((i: { id: string; status: string }) => [i.id, i.status]));
+        if (status === 'cached') expect(statuses).toEqual({ prepare: 'cached', train: 'cached', evaluate: 'cached', flaky: 'cached', publish: 'cached' });
+        else expect([statuses.train, statuses.evaluate]).toEqual(['ran', 'ran']);
+      }
+      return added[0].sweepId;
+    };
+
+    it('shows each cached trial the metrics the run that produced its results logged (aero run -m)', async () => {
+      const original = runs.find((r) => (r as { sweepId?: string | null }).sweepId) as unknown as { sweepId: string };
+      const ran = await sweepOf(original.sweepId);
+      expect(ran.metricKeys).toEqual(['accuracy', 'loss', 'score']);
+      const again = await sweepRun('0.05,0.2', 'cached');
+      const cached = await sweepOf(again);
+      expect(cached.metricKeys).toEqual(['accuracy', 'loss', 'score']);
+      expect(byLr(cached)).toEqual(byLr(ran));
+      expect(Object.keys(byLr(cached)).sort()).toEqual(['0.05', '0.2']);
+    });
+
+    it('finds producers that ran after the server read the cache index', async () => {
+      const ran = await sweepRun('0.4,0.6', 'ran');
+      const cached = await sweepRun('0.4,0.6', 'cached');
+      const first = await sweepOf(ran);
+      expect(first.metricKeys).toEqual(['accuracy', 'loss', 'score']);
+      expect(byLr(await sweepOf(cached))).toEqual(byLr(first));
+    });
+
+    it('shows an aero tune study of cache hits with the objective aero tune read', async () => {
+      const r = await aero(dir, 'tune', 'train.lr=choice(0.05, 0.2)', '--objective', 'train.loss', '--trials', '2', '--sampler', 'grid', '--study', 'cached', '--json');
+      expect(r.code, r.stderr).toBe(0);
+      const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; cached?: boolean; runId?: string; value?: number; state?: string });
+      const trials = events.filter((e) => e.event === 'tune.trial');
+      expect(trials.map((t) => [t.state, t.cached])).toEqual([['complete', true], ['complete', true]]);
+      const page = JSON.parse((await request(`${ui.url}api/runs`)).text) as { runs: Array<{ id: string; sweepId: string | null }> };
+      const sweepId = page.runs.find((x) => x.id === trials[0]!.runId)!.sweepId!;
+      const sweep = await sweepOf(sweepId);
+      expect(sweep.metricKeys).toEqual(['accuracy', 'loss', 'score']);
+      expect(Object.fromEntries(sweep.trials.map((t) => [t.id, t.metrics.loss]))).toEqual(Object.fromEntries(trials.map((t) => [t.runId, t.value])));
+    });
   });
 });

@@ -28,6 +28,9 @@ export async function manifestFile(aero: Aero, name: string, digest: string, pat
   } catch {
     return undefined;
   }
+  // The manifest must be that artifact's: one read before (kept in memory by digest) is
+  // otherwise found under any name.
+  if (manifest.name !== name) return undefined;
   const file = manifest.files.find((f) => f.path === path);
   return file ? { manifest, file } : undefined;
 }
