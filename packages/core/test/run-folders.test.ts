@@ -8,6 +8,7 @@ describe('runFolderNames', () => {
   it('lists the run folders under the runs folder, sorted', async () => {
     const root = await mkdtemp(join(tmpdir(), 'aero-run-folders-'));
     for (const id of ['20261204-b', '20261203-a', '20261204-a']) await mkdir(join(root, id));
+    await writeFile(join(root, '.DS_Store'), ''); // a stray file is no run
     expect(await runFolderNames(root)).toEqual(['20261203-a', '20261204-a', '20261204-b']);
   });
 

@@ -6,7 +6,7 @@ import { StoreKeys } from '../keys.js';
 import type { AeroProject } from '../project.js';
 import type { CacheEntry } from '../runs.js';
 import { removeStaleScratch, runLiveness } from '../scratch.js';
-import { formatSegment, isSegmentKey, parseSegment } from '../run/journal.js';
+import { formatSegment, isSegmentKey, parseSegment, type JournalRecord } from '../run/journal.js';
 import { listRuns } from './runs.js';
 import { readJson } from './store-json.js';
 
@@ -35,6 +35,20 @@ export async function gc(aero: AeroProject, options: { dryRun?: boolean; keepRun
   const kept = runs.slice(0, options.keepRuns ?? runs.length);
   const liveKeys = new Set<string>();
   for (const run of kept) for (const a of run.actions) if (a.cacheKey) liveKeys.add(a.cacheKey);
+  // A run's journal holds the entries of the instances it finished, also those its run.json
+  // never listed (a run killed with -9 before its next record write): they are its work.
+  // A journal whose run has no readable record cannot be dated, so it is kept whole.
+  const keptIds = new Set(kept.map((r) => r.id));
+  const knownIds = new Set(runs.map((r) => r.id));
+  const segments: Array<{ key: string; records: JournalRecord[] }> = [];
+  for await (const key of store.list(StoreKeys.runsPrefix)) {
+    if (!isSegmentKey(key)) continue;
+    const records = parseSegment(await store.getBytes(key));
+    if (!records) continue;
+    segments.push({ key, records });
+    const runId = key.split('/')[1]!;
+    if (keptIds.has(runId) || !knownIds.has(runId)) for (const r of records) if (r.type === 'entry') liveKeys.add(r.entry.key);
+  }
   const report: GcReport = { dryRun, removedBlobs: 0, removedBytes: 0, removedManifests: 0, removedCacheEntries: 0, removedScratch: [], storeHousekeeping: [] };
   report.removedScratch = await removeStaleScratch(join(aero.dir, 'runs'), runLiveness(store), { dryRun });
   const liveManifests = new Set<string>();
@@ -56,11 +70,7 @@ export async function gc(aero: AeroProject, options: { dryRun?: boolean; keepRun
   }
   // Entries in run journals: a segment loses the entries no kept run names (rewritten whole,
   // atomically), and goes when none is left.
-  const segments: string[] = [];
-  for await (const key of store.list(StoreKeys.runsPrefix)) if (isSegmentKey(key)) segments.push(key);
-  for (const segment of segments) {
-    const records = parseSegment(await store.getBytes(segment));
-    if (!records) continue;
+  for (const { key: segment, records } of segments) {
     const kept = records.filter((r) => r.type !== 'entry' || liveKeys.has(r.entry.key));
     for (const r of kept) if (r.type === 'entry') liveEntries.push(r.entry);
     const removed = records.length - kept.length;
