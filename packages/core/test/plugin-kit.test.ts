@@ -225,6 +225,17 @@ describe('defineHandler', () => {
     expect(await handler.read('p')).toBe('p!');
   });
 
+  it('carries a digest of options that are not the defaults (they go into cache keys)', () => {
+    expect(text().optionsDigest).toBeUndefined();
+    expect(text({ suffix: '' }).optionsDigest).toBeUndefined(); // the defaults, spelled out
+    expect(text({ suffix: '!' }).optionsDigest).toMatch(/^[0-9a-f]{16}$/);
+    expect(text({ suffix: '!' }).optionsDigest).toBe(text({ suffix: '!' }).optionsDigest);
+    expect(text({ suffix: '?' }).optionsDigest).not.toBe(text({ suffix: '!' }).optionsDigest);
+    // A function option counts by its source text.
+    const mapped = defineHandler({ name: 'mapped', ...identity, options: z.object({ map: z.custom<(x: string) => string>((v) => typeof v === 'function').optional() }), setup: () => ({ extensions: ['m'], read: async () => '', write: async () => {} }) });
+    expect(mapped({ map: (x: string) => x.toUpperCase() }).optionsDigest).not.toBe(mapped({ map: (x: string) => x.toLowerCase() }).optionsDigest);
+  });
+
   it('refuses extensions with a dot', () => {
     const dotted = defineHandler({ name: 'dotted', ...identity, setup: () => ({ extensions: ['.txt'], read: async () => '', write: async () => {} }) });
     expect(caught(() => dotted()).message).toBe('the handler `dotted` of @acme/aero-kit needs `extensions`: a non-empty list of file extensions without the dot (got [".txt"]).');

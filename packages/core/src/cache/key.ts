@@ -7,7 +7,8 @@ import type { CacheComponents } from '../runs.js';
 /**
  * Cache keys (DESIGN.md "Cache key"): the sha256 of the canonical JSON of an instance's
  * components — action name, code fingerprint, resolved params, input artifact digests,
- * partition key, output paths with their handler names and versions.
+ * partition key, output paths with their handler names and versions (and options, when
+ * not the handler's defaults).
  */
 export class CacheKeyer {
   private readonly parts = new Map<string, { head: string; params: string }>();
@@ -23,7 +24,8 @@ export class CacheKeyer {
     const outputs: Record<string, string> = {};
     for (const [name, out] of Object.entries(inst.outputs)) {
       const handler = this.handlers.get(out.handler)!;
-      outputs[name] = `${out.path}|${handler.name}@${handler.version}`;
+      // Options other than the handler's defaults change its bytes as a version does.
+      outputs[name] = `${out.path}|${handler.name}@${handler.version}${handler.optionsDigest ? `#${handler.optionsDigest}` : ''}`;
     }
     return { action: inst.action.name, code: code.digest, codeFiles: code.files, params: inst.params ?? null, inputs: inputDigests, partition: inst.partition ?? null, outputs };
   }

@@ -7,6 +7,13 @@ import type { PluginBase } from './plugin.js';
  */
 export interface AssetHandler<T = unknown, ReadOptions = Record<string, unknown>, WriteOptions = Record<string, unknown>>
   extends PluginBase<'handler'> {
+  /**
+   * Set by `defineHandler`: a digest of the options the handler was made with, when they are
+   * not its defaults. It goes into the cache key of every output it writes, with its name
+   * and version (options such as a csv delimiter change the bytes). A handler written
+   * without `defineHandler` can set it itself.
+   */
+  readonly optionsDigest?: string;
   /** Required: file extensions without the dot, first one is the default for new outputs. */
   readonly extensions: readonly string[];
   /** Required: an action reads an input (`inputs.x.read()`) or the worker loads one. */

@@ -9,6 +9,8 @@ export type HandlerMembers = Omit<AssetHandler<any, any, any>, keyof PluginBase>
 export const handlerShape: ContractShape = {
   required: ['read', 'write'],
   optional: ['describe', 'preview'],
+  // A csv handler with another delimiter writes other bytes: its options go into the keys.
+  optionsShapeOutput: true,
   check(impl) {
     const ext = impl.extensions;
     // Output paths get the first extension; the planner matches files by all of them.
@@ -21,7 +23,7 @@ export const handlerShape: ContractShape = {
 
 /**
  * Defines an asset handler: validates its options, runs `setup`, fills identity (the
- * version goes into cache keys) and refuses an object without `read`, `write` or
+ * version, and a digest of options other than the defaults, go into cache keys) and refuses an object without `read`, `write` or
  * `extensions` (PLUGIN_INVALID naming the plugin and what is missing).
  */
 export function defineHandler<Schema extends z.ZodType = NoOptions, Impl extends HandlerMembers = HandlerMembers>(

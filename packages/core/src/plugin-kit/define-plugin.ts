@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AeroError, ErrorCodes } from '../errors.js';
+import { canonicalJson, sha256Hex } from '../hash.js';
 import { parsePluginOptions } from './parse-options.js';
 
 /**
@@ -51,6 +52,12 @@ export interface ContractShape {
   defaults?: Record<string, (impl: Record<string, unknown>) => (...args: never[]) => unknown>;
   /** Kind-specific checks of non-method members; returns what is wrong, if anything. */
   check?: (impl: Record<string, unknown>) => string | undefined;
+  /**
+   * The options a plugin of this kind was made with change what it produces (a handler's
+   * bytes): the plugin gets `optionsDigest` when they differ from its defaults (see
+   * optionsDigestOf), and the engine puts it in cache keys.
+   */
+  optionsShapeOutput?: boolean;
 }
 
 const displayName = (def: { name: unknown; factory?: string | undefined }) => (typeof def.name === 'string' ? def.name : (def.factory ?? '(named by its options)'));
@@ -84,8 +91,32 @@ export function buildFactory<K extends string, Plugin>(kind: K, shape: ContractS
     const parsed = parsePluginOptions(schema, options, ref);
     const name = typeof def.name === 'function' ? def.name(parsed) : def.name;
     const impl = def.setup(parsed) as Record<string, unknown>;
-    return completePlugin(kind, shape, { name, packageName: def.packageName, version: def.version }, impl) as Plugin;
+    const plugin = completePlugin(kind, shape, { name, packageName: def.packageName, version: def.version }, impl) as unknown as Record<string, unknown>;
+    if (shape.optionsShapeOutput && plugin.optionsDigest === undefined) {
+      const digest = optionsDigestOf(schema, parsed);
+      if (digest !== undefined) Object.defineProperty(plugin, 'optionsDigest', { value: digest, enumerable: false, configurable: true });
+    }
+    return plugin as Plugin;
   };
+}
+
+/**
+ * A short digest of `parsed` options, or undefined when they are the schema's defaults (so
+ * a plugin made without options, or with its defaults spelled out, keeps the keys it had).
+ * Functions and regular expressions count by their source text.
+ */
+export function optionsDigestOf(schema: z.ZodType, parsed: unknown): string | undefined {
+  const text = canonicalJson(jsonable(parsed));
+  const defaults = schema.safeParse({}); // what parsePluginOptions makes of no options
+  if (defaults.success && canonicalJson(jsonable(defaults.data)) === text) return undefined;
+  return sha256Hex(text).slice(0, 16);
+}
+
+function jsonable(value: unknown): unknown {
+  if (typeof value === 'function' || value instanceof RegExp) return `${typeof value === 'function' ? 'function' : 'regexp'} ${String(value)}`;
+  if (Array.isArray(value)) return value.map(jsonable);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonable(v)]));
+  return value;
 }
 
 /** Fills identity and defaults into `impl` (in place, so class instances keep their prototype) and checks its shape. */
