@@ -79,7 +79,7 @@ from those catalogues (\`node tools/errors/generate.mjs\`); \`npm run lint\` fai
 
 export const configErrors = defineErrors(
   {
-    CONFIG_INTERPOLATION_UNRESOLVED: { title: '`${a.b}` names a path that does not exist', exit: 2, message: (p: { expr: S; where: S }) => `Interpolation \`${p.expr}\` in ${p.where} names a path that does not exist.`, hint: 'Fix the path; `aero params` prints the resolved params.' },
+    CONFIG_INTERPOLATION_UNRESOLVED: { title: '`${a.b}` names a path that does not exist', exit: 2, message: (p: { expr: S; where: S }) => `Interpolation \`${p.expr}\` in ${p.where} names a path that does not exist.`, hint: 'Check the spelling or add the key; relative references start with a dot: `${.sibling}`, `${..parent_key}`.' },
     CONFIG_INTERPOLATION_CYCLE: { title: 'interpolations refer to each other in a loop (`a: ${b}`, `b: ${a}`)', exit: 2, message: (p: { cycle: S }) => `Interpolation cycle: ${p.cycle}.`, hint: 'Give one of the values a literal.' },
     CONFIG_INTERPOLATION_INVALID: { title: 'a malformed `${...}` or an unknown resolver', exit: 2, message: (p: { expr: S; where: S }) => `Invalid interpolation \`${p.expr}\` in ${p.where}.`, hint: 'Write `${path.to.key}` or `${env:VAR,default}`.' },
     CONFIG_ENV_MISSING: { title: '`${env:VAR}` without a default and `VAR` unset', exit: 2, message: (p: { variable: S; expr: S }) => `Environment variable \`${p.variable}\` is not set (interpolation \`${p.expr}\`).`, hint: 'Set the variable, or give a default: `${env:VAR,default}`.' },
