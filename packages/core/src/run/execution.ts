@@ -300,8 +300,10 @@ export class RunExecution {
   }
 
   /** `reason`: why an instance that had a cache entry ran anyway (shown with its result). */
-  private async runInstance(inst: PlannedInstance, key: string, components: CacheComponents, inputDigests: Record<string, string[]>, began: number, reason?: string): Promise<void> {
+  private async runInstance(inst: PlannedInstance, key: string, components: CacheComponents, inputDigests: Record<string, string[]>, queuedAt: number, reason?: string): Promise<void> {
     const { host, recorder } = this;
+    // An instance's duration is its job's, from when it starts: not the wait for a slot.
+    let began = queuedAt;
     const launcherName = inst.action.launcher ?? this.launcherName;
     const launcher = host.launcher(launcherName);
     const releaseSlot = await this.dispatcher.acquireSlots(launcherName, Number(inst.action.resources.cpus ?? 1));
@@ -328,6 +330,7 @@ export class RunExecution {
       this.jobIndex.set(spec.jobId, inst.index);
       this.entries[inst.index]!.status = 'pending';
       const result = await this.dispatcher.run(launcherName, spec, async () => {
+        began = Date.now();
         this.emit({ type: 'action:start', runId: this.runId, instanceId: inst.id, action: inst.action.name, launcher: launcherName });
         const info = this.actionInfo(inst, key, false);
         // The instance's params reach trackers once, in `info.params` (a separate logParams
