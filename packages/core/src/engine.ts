@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import type { ConfigSource } from './contracts/config-loader.js';
 import type { JobSpec, Launcher } from './contracts/launcher.js';
@@ -54,6 +54,11 @@ export async function createAero(options: CreateAeroOptions = {}): Promise<Aero>
   let config = options.config;
   let configFile = options.configFile ? resolve(cwd, options.configFile) : undefined;
   if (!config) {
+    if (configFile !== undefined && !(await stat(configFile).catch(() => undefined))?.isFile()) {
+      throw new AeroError(ErrorCodes.CONFIG_NOT_FOUND, `No config file ${options.configFile} in ${cwd}.`, {
+        hint: 'Check the path given with --config (it is relative to the project folder).',
+      });
+    }
     configFile ??= await findConfigFile(cwd);
     if (!configFile) {
       throw new AeroError(ErrorCodes.CONFIG_NOT_FOUND, `No aero.config.ts found in ${cwd}.`, {

@@ -134,3 +134,15 @@ describe('loadConfigFile', () => {
     expect(error?.cause.stack).toContain(`${join(dir, 'src/throws.ts')}:3:`);
   });
 });
+
+describe('createAero({ configFile })', () => {
+  it('a config file that does not exist is CONFIG_NOT_FOUND naming it, not a load failure', async () => {
+    const { createAero } = await import('../src/index.js');
+    const dir = await project({ 'package.json': '{"type":"module"}' });
+    await expect(createAero({ cwd: dir, configFile: 'nope.ts' })).rejects.toMatchObject({
+      code: 'CONFIG_NOT_FOUND',
+      message: `No config file nope.ts in ${dir}.`,
+      hint: 'Check the path given with --config (it is relative to the project folder).',
+    });
+  });
+});
