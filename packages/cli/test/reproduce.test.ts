@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { aero, makeProject, readJson, refused } from './helpers.js';
@@ -183,6 +184,30 @@ export default defineConfig({ actions: [steady, noisy] });
     expect(lines[2]).toMatch(/^INSTANCE\s+OUTPUT\s+ORIGINAL\s+RERUN$/);
     expect(lines[3]).toMatch(/^noisy\s+v\s+[0-9a-f]{12}\s+[0-9a-f]{12}$/);
     expect(lines[0]).toBe(`Reran ${runId} from its snapshot in a scratch store (the project's cache was not read or written).`);
+  });
+
+  it('an instance that fails in the rerun is named with its error, not left as a digest that differs', async () => {
+    const flag = join(tmpdir(), `aero-rerun-fails-${process.pid}-${Date.now()}`);
+    const dir = await makeProject('rerun-fails', {
+      'aero.config.ts': `import { existsSync } from 'node:fs';
+import { defineAction, defineConfig } from '@aeroml/core';
+const fetch = defineAction({ name: 'fetch', outputs: { v: { handler: 'json' } }, async run({ outputs }) {
+  if (existsSync(${JSON.stringify(flag)})) throw new Error('the server is gone');
+  await outputs.v.write(1);
+} });
+export default defineConfig({ actions: [fetch] });
+`,
+    });
+    const runId = runIdOf((await aero(dir, 'run')).stdout);
+    await writeFile(flag, '');
+    const r = await aero(dir, 'rerun', runId);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    expect(lines[1]).toBe("1 of 1 artifact(s) differ from the original run's (the rerun failed):");
+    expect(lines[3]).toMatch(/^fetch\s+v\s+[0-9a-f]{12}\s+\(not produced\)$/);
+    expect(lines[4]).toBe('fetch failed: ACTION_FAILED: Action `fetch` threw: the server is gone');
+    const json = JSON.parse((await aero(dir, 'rerun', runId, '--json')).stdout);
+    expect(json.failures).toMatchObject([{ instance: 'fetch', code: 'ACTION_FAILED', message: expect.stringMatching(/^Action `fetch` threw: the server is gone\n {2}at /) }]); // with where it threw
   });
 
   it('takes the code from the git commit in a temporary worktree when the snapshot lacks a file, and says so', async () => {

@@ -48,6 +48,8 @@ export interface RerunReport {
   /** Why git was used, a dirty tree, params that came out different... */
   notes: string[];
   status: RunStatus;
+  /** The instances that failed in the rerun, with their errors (an input gc removed, say). */
+  failures: Array<{ instance: string; code: string; message: string; hint?: string }>;
   artifacts: RerunArtifact[];
   identical: boolean;
   /** The folder the code was recreated in (removed unless `keep`). */
@@ -141,7 +143,8 @@ async function runRecreated(project: Aero, original: RunRecord, config: unknown,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const artifacts = compareOutputs(original, summary.record);
-    return { status: summary.status, artifacts, identical: summary.status === 'succeeded' && artifacts.every((a) => a.identical) };
+    const failures = summary.record.actions.flatMap((a) => (a.status === 'failed' && a.error ? [{ instance: a.id, code: a.error.code, message: a.error.message, ...(a.error.hint ? { hint: a.error.hint } : {}) }] : []));
+    return { status: summary.status, failures, artifacts, identical: summary.status === 'succeeded' && artifacts.every((a) => a.identical) };
   } finally {
     await aero.close();
   }
