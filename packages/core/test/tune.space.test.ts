@@ -38,7 +38,8 @@ describe('search space grammar (the Hydra Optuna sweeper on aero overrides)', ()
     expect(error.message).toContain('Search space `a=interval(1, 1)`: interval is empty: both bounds are 1.');
     expect(error.message).toContain('Search space `b=interval(5, 1)`: interval is reversed: low 5 is above high 1 (write interval(1, 5)).');
     expect(error.message).toContain('Search space `c=tag(log, interval(0, 1))`: a log scale needs bounds above 0, got low 0.');
-    expect(error.message).toContain('unknown tag `lgo` (known: log, int) Did you mean `log`?');
+    expect(error.message).toContain('Search space `d=tag(lgo, interval(1, 2))`: unknown tag `lgo` (known: log, int). Did you mean `log`? (Search a param');
+    expect(error.message).not.toContain('?.');
     expect(error.message).toContain('interval(...) bounds must be finite numbers, got x and 2');
   });
 
@@ -46,6 +47,19 @@ describe('search space grammar (the Hydra Optuna sweeper on aero overrides)', ()
     expect(thrown(() => parseSearchSpace(['n=tag(log, range(1, 100, 5))'])).message).toContain('a log scale cannot have a step');
     expect(thrown(() => parseSearchSpace(['n=range(1, 2)'])).message).toContain('range(...) holds only 1; a search needs two values or more.');
     expect(thrown(() => parseSearchSpace(['x=interval(0, 1)', 'x=choice(1, 2)'])).message).toContain('`x` is searched twice');
+  });
+
+  it('refuses a key that is both searched and fixed, whichever comes first (a trial would get both overrides)', () => {
+    const after = thrown(() => parseSearchSpace(['fit.lr=tag(log, interval(0.01, 0.5))', 'fit.lr=0.1']));
+    expect(after.code).toBe('TUNE_SPACE_INVALID');
+    expect(after.message).toBe('Search space `fit.lr=tag(log, interval(0.01, 0.5))`: `fit.lr` is searched and also fixed by `fit.lr=0.1`; give a key one dimension or one fixed value, not both.');
+    const before = thrown(() => parseSearchSpace(['+fit.lr=0.1', 'fit.epochs=5', 'fit.lr=choice(0.1, 0.2)']));
+    expect(before.message).toBe('Search space `fit.lr=choice(0.1, 0.2)`: `fit.lr` is searched and also fixed by `+fit.lr=0.1`; give a key one dimension or one fixed value, not both.');
+    expect(thrown(() => parseSearchSpace(['~fit.lr', 'fit.lr=interval(0, 1)'])).message).toContain('`fit.lr` is searched and also fixed by `~fit.lr`');
+    // Other keys stay fixed, and an unknown tag (one sentence with its own question mark) gets no extra full stop.
+    expect(parseSearchSpace(['fit.lr=interval(0, 1)', 'fit.epochs=5']).fixed).toEqual(['fit.epochs=5']);
+    expect(thrown(() => parseSearchSpace(['x=tag(lgo, interval(1, 2))'])).message).toBe('Search space `x=tag(lgo, interval(1, 2))`: unknown tag `lgo` (known: log, int). Did you mean `log`?');
+    expect(thrown(() => parseSearchSpace(['x=tag(zzzzz, interval(1, 2))'])).message).toBe('Search space `x=tag(zzzzz, interval(1, 2))`: unknown tag `zzzzz` (known: log, int).');
   });
 
   it('passes grammar errors of the plain parser through (OVERRIDE_INVALID with a caret)', () => {
@@ -112,5 +126,19 @@ describe('objectives', () => {
     expect(dirs.code).toBe('TUNE_OPTIONS_INVALID');
     expect(dirs.message).toBe('2 objective(s) but 1 direction(s): give one --direction per --objective, in the same order.');
     expect(thrown(() => parseObjectives(['train.loss'], ['minimise'], ['train'])).message).toBe('--direction must be minimize or maximize, got `minimise`. Did you mean `minimize`?');
+  });
+
+  it('refuses an action without a metric: the message asks for ACTION.METRIC and the hint uses that action', () => {
+    const bare = thrown(() => parseObjectives(['evaluate'], ['minimize'], ['generate', 'fit', 'evaluate']));
+    expect(bare.code).toBe('TUNE_OBJECTIVE_UNKNOWN');
+    expect(bare.message).toBe('--objective evaluate names the action `evaluate` but no metric: an objective is ACTION.METRIC, e.g. --objective evaluate.<metric>.');
+    expect(bare.hint).toBe("Write --objective evaluate.<metric>, where <metric> is a name `evaluate` logs with log.metric('<metric>', value).");
+    const reduced = thrown(() => parseObjectives(['fit.:min'], ['minimize'], ['generate', 'fit', 'evaluate']));
+    expect(reduced.message).toBe('--objective fit.:min names the action `fit` but no metric: an objective is ACTION.METRIC, e.g. --objective fit.<metric>.');
+    expect(reduced.hint).toBe("Write --objective fit.<metric>:min, where <metric> is a name `fit` logs with log.metric('<metric>', value).");
+    // An unknown action still gets the nearest name, in the message and in the hint's example.
+    const unknown = thrown(() => parseObjectives(['evaluat.mse'], ['minimize'], ['generate', 'fit', 'evaluate']));
+    expect(unknown.message).toBe('--objective evaluat.mse: the pipeline has no action `evaluat` (actions: generate, fit, evaluate). Did you mean `evaluate`?');
+    expect(unknown.hint).toBe('Write --objective <action>.<metric>, e.g. --objective evaluate.mse.');
   });
 });

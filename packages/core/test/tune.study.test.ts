@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createAero, defineAction, defineConfig, type AeroError, type TuneEvent, type TuneOptions } from '../src/index.js';
+import { createAero, defineAction, defineConfig, resumeCommand, type AeroError, type TuneEvent, type TuneOptions } from '../src/index.js';
 import { jsonHandler, memoryStore } from './fixtures.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -147,9 +147,84 @@ describe('aero tune study loop (built-in samplers, no Python)', () => {
     await study(p, { args: ['quad.x=choice(1, 2)'], sampler: 'grid', trials: 1, study: 'fixed-name' });
     const mismatch = await thrown(study(p, { args: ['quad.x=choice(1, 3)'], sampler: 'grid', trials: 1, study: 'fixed-name' }));
     expect(mismatch.code).toBe('TUNE_STUDY_MISMATCH');
-    expect(mismatch.message).toBe('Study `fixed-name` was started with another space; a study keeps one space, objective and sampler.');
+    expect(mismatch.message).toBe('Study `fixed-name` was started with a different search space; a study keeps the objectives, space, fixed overrides, sampler, pruner and seed it was started with.');
+    // The hint's command is the one the study was started with (aero tune show prints it too).
+    const command = "aero tune 'quad.x=choice(1, 2)' --objective quad.loss --direction minimize --trials 1 --sampler grid --seed 0 --study fixed-name";
+    expect(mismatch.hint).toBe(`Resume it as it was started (aero tune show --study fixed-name prints this too): ${command}; or start another study with --study <new name>.`);
+    const fixed = await thrown(study(p, { args: ['quad.x=choice(1, 2)', 'quad.y=1'], sampler: 'grid', seed: 4, trials: 1, study: 'fixed-name' }));
+    expect(fixed.message).toBe(
+      'Study `fixed-name` was started with other fixed overrides (then none, now `quad.y=1`) and a different seed (then 0, now 4); a study keeps the objectives, space, fixed overrides, sampler, pruner and seed it was started with.',
+    );
+    // Those arguments resume it: nothing is refused and nothing runs again.
+    const resumed = await study(p, { args: ['quad.x=choice(1, 2)'], sampler: 'grid', seed: 0, trials: 1, study: 'fixed-name' });
+    expect(resumed.trials).toHaveLength(0);
+    expect(resumeCommand(resumed.summary.record)).toBe(command);
     const bad = await thrown(study(p, { args: ['quad.x=choice(1, 2)'], study: '../out' }));
     expect(bad.code).toBe('TUNE_OPTIONS_INVALID');
+  });
+
+  it('refuses a launcher no plugin provides before the study starts, as aero run does: no study folder, no trial', async () => {
+    const p = await project();
+    state.runs = 0;
+    const asRun = await thrown((await p.open([])).run({ launcher: 'nope' }));
+    const error = await thrown(study(p, { args: ['quad.x=interval(0.01, 0.5)'], sampler: 'random', trials: 2, launcher: 'nope', study: 'lt' }));
+    expect(error.code).toBe('LAUNCHER_NOT_FOUND');
+    expect(error.message).toBe('No launcher named `nope` (available: inline, process).');
+    expect(error.hint).toBe('Add the launcher plugin to `plugins` in aero.config.ts, e.g. slurmLauncher().');
+    expect({ message: error.message, hint: error.hint }).toEqual({ message: asRun.message, hint: asRun.hint });
+    expect(existsSync(join(p.cwd, '.aero/tune'))).toBe(false);
+    expect(state.runs).toBe(0);
+    // An action's own launcher is checked the same way; the right --launcher then runs the whole budget.
+    const pinned = defineAction({ name: 'far', launcher: 'slurm', outputs: { out: { handler: 'json' } }, async run({ outputs }) { await outputs.out.write({}); } });
+    const cwd = await mkdtemp(join(tmpdir(), 'aero-tune-'));
+    const config = defineConfig({ actions: [quad, pinned], plugins: [memoryStore(), jsonHandler()] });
+    const own = await thrown(study({ open: (overrides) => createAero({ cwd, config, overrides }) }, { args: ['quad.x=interval(0, 1)'], sampler: 'random', trials: 1 }));
+    expect(own.message).toBe('No launcher named `slurm` (available: inline, process).');
+    const { summary } = await study(p, { args: ['quad.x=interval(0.01, 0.5)'], sampler: 'random', trials: 2, launcher: 'inline', study: 'lt' });
+    expect(summary.counts).toMatchObject({ total: 2, ran: 2, failed: 0 });
+  });
+
+  it('counts a trial as ran, not cached, when any action of its run ran (an upstream param the objective does not read)', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'aero-tune-'));
+    let prepRuns = 0;
+    let quadRuns = 0;
+    // `note` changes prep's `notes` output only; quad reads `data`, which stays the same.
+    const prep = defineAction({
+      name: 'prep',
+      params: z.object({ note: z.string().default('a') }),
+      outputs: { data: { handler: 'json' }, notes: { handler: 'json' } },
+      async run({ params, outputs }) {
+        prepRuns++;
+        await outputs.data.write({ offset: 0 });
+        await outputs.notes.write({ note: params.note });
+      },
+    });
+    const scored = defineAction({
+      name: 'quad',
+      params: z.object({ x: z.number().default(0) }),
+      inputs: { data: prep.output('data') },
+      outputs: { result: { handler: 'json' } },
+      async run({ params, log, outputs }) {
+        quadRuns++;
+        log.metric('loss', (params.x - 1) ** 2);
+        await outputs.result.write({});
+      },
+    });
+    const config = defineConfig({ actions: [prep, scored], plugins: [memoryStore(), jsonHandler()] });
+    const p = { open: (overrides: string[]) => createAero({ cwd, config, overrides }) };
+    // Each trial's note is new, so prep runs in both; quad's input and params do not change, so it runs once.
+    const args = ['prep.note=choice(a, b)', 'quad.x=1'];
+    const notes = await study(p, { args, sampler: 'grid', trials: 2, study: 'notes' });
+    expect({ prepRuns, quadRuns }).toEqual({ prepRuns: 2, quadRuns: 1 });
+    expect(notes.trials.map((t) => t.state)).toEqual(['complete', 'complete']);
+    expect(notes.trials.map((t) => t.cached)).toEqual([undefined, undefined]);
+    expect(notes.summary.record.trials.map((t) => t.cached)).toEqual([false, false]);
+    expect(notes.summary.counts).toMatchObject({ total: 2, ran: 2, cached: 0 });
+    // The same params under another study: every action is a cache hit, so both trials cost nothing.
+    const again = await study(p, { args, sampler: 'grid', trials: 2, study: 'notes-again' });
+    expect({ prepRuns, quadRuns }).toEqual({ prepRuns: 2, quadRuns: 1 });
+    expect(again.trials.map((t) => t.cached)).toEqual([true, true]);
+    expect(again.summary.counts).toMatchObject({ total: 2, ran: 0, cached: 2 });
   });
 
   it('Ctrl-C interrupts the running trial; the rerun retries its params and finishes the budget', async () => {
@@ -243,13 +318,57 @@ describe('aero tune with Optuna (the real bridge and optuna 5.x)', () => {
     const saved = process.env.PYTHONPATH;
     process.env.PYTHONPATH = shadow;
     try {
-      const gp = await thrown(study(p, { args: ['quad.x=interval(0, 1)'], sampler: 'gp', python }));
+      const gp = await thrown(study(p, { args: ['quad.x=interval(0, 1)'], sampler: 'gp', python, study: 'no-torch' }));
       expect(gp.code).toBe('TUNE_OPTUNA_MISSING');
+      // Refused when Optuna opened the study: the folder made for it is removed again.
+      expect(existsSync(join(p.cwd, '.aero/tune/no-torch'))).toBe(false);
       expect(gp.message).toBe(`Optuna (${python}) needs the Python package \`torch\` for this sampler: No module named 'torch'.`);
       expect(gp.hint).toBe(`Run ${python} -m pip install torch scipy, or choose another --sampler (tpe needs nothing more).`);
     } finally {
       if (saved === undefined) delete process.env.PYTHONPATH;
       else process.env.PYTHONPATH = saved;
     }
+  }, 60_000);
+});
+
+describe('aero tune with a --python that cannot run the bridge (refused before the study starts; no Optuna needed)', () => {
+  it('a missing program, one that is not executable, one that exits printing nothing and one without optuna: each a coded error, no study folder', async () => {
+    const p = await project();
+    state.runs = 0;
+    const tuneWith = (python: string, name: string) => thrown(study(p, { args: ['quad.x=interval(0, 1)'], sampler: 'tpe', python, study: name }));
+    const install = "python3 -m pip install 'optuna>=5,<6' cmaes";
+
+    const missing = await tuneWith('/nonexistent/python3', 'missing');
+    expect(missing.code).toBe('TUNE_OPTUNA_MISSING');
+    expect(missing.message).toBe('Python `/nonexistent/python3` was not found; the tpe, cmaes and gp samplers and the pruners run in Optuna.');
+
+    const file = join(p.cwd, 'aero.config.ts');
+    await writeFile(file, 'export default {};\n');
+    await chmod(file, 0o644);
+    const notExecutable = await tuneWith(file, 'not-executable');
+    expect(notExecutable.code).toBe('TUNE_OPTUNA_MISSING');
+    expect(notExecutable.message).toBe(`Python \`${file}\` cannot be run (EACCES: it is not an executable file); the tpe, cmaes and gp samplers and the pruners run in Optuna.`);
+    expect(notExecutable.hint).toBe(`Install Python 3, then run ${install} (or bash tools/optuna/start.sh in the aero repo), or point AERO_OPTUNA_PYTHON or --python at a Python that has optuna.`);
+
+    const silent = await tuneWith('/bin/false', 'silent');
+    expect(silent.code).toBe('TUNE_OPTUNA_FAILED');
+    expect(silent.message).toBe('The Optuna bridge (/bin/false) exited with code 1 before it started, and printed nothing: `/bin/false` does not look like a Python interpreter.');
+    expect(silent.hint).toBe(`Check --python (or AERO_OPTUNA_PYTHON, else python3 on PATH): \`/bin/false\` must be a Python 3 interpreter that has optuna (${install} installs it).`);
+
+    // A program that prints something else first (echo prints its arguments: the bridge's source).
+    const echo = await tuneWith('/bin/echo', 'echo');
+    expect(echo.code).toBe('TUNE_OPTUNA_FAILED');
+    expect(echo.message).toBe('The Optuna bridge (/bin/echo) printed `-u -c """The Optuna side of aero tune: one long-lived process per study, speaking` instead of its ready line: `/bin/echo` does not look like a Python interpreter.');
+    expect(echo.hint).toBe(silent.hint!.replaceAll('/bin/false', '/bin/echo'));
+
+    const bare = await mkdtemp(join(tmpdir(), 'aero-bare-py-'));
+    execFileSync('python3', ['-m', 'venv', '--without-pip', bare]);
+    const noOptuna = await tuneWith(join(bare, 'bin/python'), 'no-optuna');
+    expect(noOptuna.code).toBe('TUNE_OPTUNA_MISSING');
+    expect(noOptuna.message).toBe(`Python \`${join(bare, 'bin/python')}\` cannot import optuna, which the tpe, cmaes and gp samplers and the pruners need.`);
+
+    // Nothing was recorded: no study folder (not even .aero/tune), no trial run.
+    expect(existsSync(join(p.cwd, '.aero/tune'))).toBe(false);
+    expect(state.runs).toBe(0);
   }, 60_000);
 });

@@ -83,7 +83,8 @@ function printEvent(io: IO, event: TuneEvent): void {
     const value = event.values ? event.values.map(formatValue).join(', ') : formatValue(event.value);
     const mark = event.state === 'complete' ? '✓' : event.state === 'pruned' ? '-' : event.state === 'interrupted' ? '!' : '✗';
     const extra = event.cached ? ' (cached)' : event.retryOf !== undefined ? ` (retry of ${event.retryOf})` : '';
-    const tail = event.state === 'complete' ? `value ${value}` : event.error ? event.error.message : event.state;
+    // A failure says its code, as every other aero error does (a pruned trial's is TUNE_TRIAL_PRUNED: no news).
+    const tail = event.state === 'complete' ? `value ${value}` : event.error ? (event.state === 'pruned' ? event.error.message : `${event.error.code}: ${event.error.message}`) : event.state;
     io.out(`${mark} trial ${String(event.number).padEnd(3)} ${event.state.padEnd(11)} ${formatParams(event.params)}  ${tail}${extra}`);
   } else {
     const t = event.trials;
@@ -108,13 +109,16 @@ async function show(args: ParsedArgs, io: IO): Promise<number> {
   const best = core.bestTrials(record);
   const storage = record.optunaStorage ? join(relative(aero.cwd, core.studyDir(aero.dir, record.name)), record.optunaStorage) : undefined;
   if (args.values.json) {
-    io.out(JSON.stringify({ study: record.name, objectives: record.objectives, sampler: record.sampler, pruner: record.pruner, trials, best, command: best[0] ? core.runCommand(best[0]) : null, ...(storage ? { optunaStorage: storage } : {}) }));
+    io.out(JSON.stringify({ study: record.name, objectives: record.objectives, sampler: record.sampler, pruner: record.pruner, trials, best, command: best[0] ? core.runCommand(best[0]) : null, resume: core.resumeCommand(record), ...(storage ? { optunaStorage: storage } : {}) }));
     return 0;
   }
   const objectives = record.objectives.map((o) => `${o.action}.${o.metric}${o.reducer !== 'last' ? `:${o.reducer}` : ''} (${o.direction})`).join(', ');
   io.out(`Study ${record.name}: ${objectives}, sampler ${record.sampler}${record.pruner !== 'none' ? `, pruner ${record.pruner}` : ''}`);
+  // The arguments the study was started with: the same command resumes it (a TUNE_STUDY_MISMATCH hint points here).
+  const resume = `Resume it: ${core.resumeCommand(record)}`;
   if (trials.length === 0) {
     io.out('No trials yet.');
+    io.out(resume);
     return 0;
   }
   const keys = [...new Set(trials.flatMap((t) => Object.keys(t.params)))];
@@ -130,6 +134,7 @@ async function show(args: ParsedArgs, io: IO): Promise<number> {
     io.out('\nPareto front:');
     for (const b of best) io.out(`  trial ${b.number}, values ${(b.values ?? []).map(formatValue).join(', ')}: ${core.runCommand(b)}`);
   }
+  io.out(resume);
   if (storage) io.out(`Dashboard: optuna-dashboard ${storage}`);
   return 0;
 }

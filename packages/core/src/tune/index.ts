@@ -10,7 +10,7 @@ export { gridSampler, randomSampler, type BuiltinSampler } from './builtin-sampl
 export { OptunaBridge, OPTUNA_REQUIREMENT } from './optuna-bridge.js';
 export { BRIDGE_SOURCE } from './bridge-script.js';
 export { parseObjectives, reduceMetric, type Objective, type Direction, type Reducer } from './objective.js';
-export { bestTrials, sortedTrials, runCommand, loadStudy, trialCounts, type TuneBest, type TrialCounts } from './results.js';
+export { bestTrials, sortedTrials, runCommand, resumeCommand, loadStudy, trialCounts, type TuneBest, type TrialCounts } from './results.js';
 export { readStudy, listStudies, studyDir, SAMPLERS, PRUNERS, type StudyRecord, type TrialRecord, type TrialState, type SamplerName, type PrunerName } from './study-record.js';
 export { parseTuneConfig, mergeTuneConfigs, mergeSpaceArgs, asList as asTuneList, type TuneConfig } from './config.js';
 export { prunedError } from './trial-run.js';

@@ -52,6 +52,14 @@ export function parseObjectives(texts: readonly string[], directions: readonly s
       body = text.slice(0, colon);
     }
     const action = [...actionNames].sort((a, b) => b.length - a.length).find((a) => body.startsWith(`${a}.`) && body.length > a.length + 1);
+    const bare = body.endsWith('.') ? body.slice(0, -1) : body;
+    if (!action && actionNames.includes(bare)) {
+      // `--objective evaluate`: the action exists, the metric is missing.
+      throw new AeroError(ErrorCodes.TUNE_OBJECTIVE_UNKNOWN, `--objective ${text} names the action \`${bare}\` but no metric: an objective is ACTION.METRIC, e.g. --objective ${bare}.<metric>.`, {
+        hint: `Write --objective ${bare}.<metric>${reducer !== 'last' ? `:${reducer}` : ''}, where <metric> is a name \`${bare}\` logs with log.metric('<metric>', value).`,
+        details: { objective: text, action: bare },
+      });
+    }
     if (!action) {
       const guess = body.includes('.') ? body.slice(0, body.indexOf('.')) : body;
       const near = nearestNames(guess, actionNames);

@@ -25,6 +25,35 @@ interface Pending {
   op: string;
 }
 
+const NEEDS = 'the tpe, cmaes and gp samplers and the pruners run in Optuna';
+const INSTALL_HINT = `Install Python 3, then run ${INSTALL} (or bash tools/optuna/start.sh in the aero repo), or point AERO_OPTUNA_PYTHON or --python at a Python that has optuna.`;
+
+/** What to check when the program named as Python is not one (it printed nothing, or not the bridge's first line). */
+function checkPythonHint(python: string): string {
+  return `Check --python (or AERO_OPTUNA_PYTHON, else python3 on PATH): \`${python}\` must be a Python 3 interpreter that has optuna (${INSTALL} installs it).`;
+}
+
+/** The program could not be started at all: missing (ENOENT), not executable (EACCES), a path through a file (ENOTDIR). */
+function spawnFailure(python: string, error: NodeJS.ErrnoException): AeroError {
+  const why =
+    error.code === 'ENOENT'
+      ? 'was not found'
+      : error.code === 'EACCES'
+        ? 'cannot be run (EACCES: it is not an executable file)'
+        : `cannot be started (${error.code ?? 'error'}: ${error.message})`;
+  return new AeroError(ErrorCodes.TUNE_OPTUNA_MISSING, `Python \`${python}\` ${why}; ${NEEDS}.`, { hint: INSTALL_HINT, cause: error });
+}
+
+/** The program exited before the bridge's first line: quote its stderr, or say it printed nothing. */
+function earlyExit(python: string, how: string, stderr: string): AeroError {
+  if (!stderr) {
+    return new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, `The Optuna bridge (${python}) exited with ${how} before it started, and printed nothing: \`${python}\` does not look like a Python interpreter.`, {
+      hint: checkPythonHint(python),
+    });
+  }
+  return new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, `The Optuna bridge (${python}) exited with ${how} before it started: ${stderr.slice(-500)}`, { hint: checkPythonHint(python) });
+}
+
 /**
  * A long-lived `python -u -c <BRIDGE_SOURCE>` process: one study, asked and told over
  * line-delimited JSON (see the script's docstring). Python is `options.python`, else
@@ -49,25 +78,19 @@ export class OptunaBridge {
       if (stderr.length > 50) stderr.shift();
     });
     const first = await new Promise<string>((resolve, reject) => {
-      child.once('error', (error: NodeJS.ErrnoException) => {
-        reject(
-          error.code === 'ENOENT'
-            ? new AeroError(ErrorCodes.TUNE_OPTUNA_MISSING, `Python \`${python}\` was not found; the tpe, cmaes and gp samplers and the pruners run in Optuna.`, {
-                hint: `Install Python 3, then run ${INSTALL} (or bash tools/optuna/start.sh in the aero repo), or point AERO_OPTUNA_PYTHON or --python at a Python that has optuna.`,
-                cause: error,
-              })
-            : error,
-        );
-      });
+      child.once('error', (error: NodeJS.ErrnoException) => reject(spawnFailure(python, error)));
       lines.once('line', resolve);
-      child.once('exit', (code) => reject(new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, `The Optuna bridge (${python}) exited with code ${code} before it started: ${stderr.join('').trim().slice(-500)}`)));
+      // 'close', not 'exit': by then everything the program wrote to stderr has been read.
+      child.once('close', (code, signal) => reject(earlyExit(python, signal ?? `code ${code}`, stderr.join('').trim())));
     });
     let hello: { ready?: boolean; optuna?: string; missing?: string };
     try {
       hello = JSON.parse(first) as typeof hello;
     } catch {
       child.kill();
-      throw new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, `The Optuna bridge (${python}) printed \`${first.slice(0, 200)}\` instead of its ready line.`);
+      throw new AeroError(ErrorCodes.TUNE_OPTUNA_FAILED, `The Optuna bridge (${python}) printed \`${first.slice(0, 200)}\` instead of its ready line: \`${python}\` does not look like a Python interpreter.`, {
+        hint: checkPythonHint(python),
+      });
     }
     if (!hello.ready) {
       child.kill();

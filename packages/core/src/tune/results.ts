@@ -1,5 +1,6 @@
 import { AeroError, ErrorCodes } from '../errors.js';
 import { didYouMean, nearestNames } from '../suggest.js';
+import { formatValue } from '../overrides/values.js';
 import type { ParamValue } from './space.js';
 import { countsTowardBudget, listStudies, readStudy, type StudyRecord, type TrialRecord } from './study-record.js';
 
@@ -13,9 +14,10 @@ export interface TuneBest {
 }
 
 /**
- * `total` counts the study's trials that count toward --trials; `ran` those whose action
- * ran in this invocation; `cached` those that cost nothing now (done by an earlier
- * invocation, or served by the cache); `pruned` and `failed` are the study's.
+ * `total` counts the study's trials that count toward --trials; `ran` those of this
+ * invocation whose run ran an action (any, not only the objective's); `cached` those that
+ * cost nothing now (done by an earlier invocation, or served wholly by the cache); `pruned`
+ * and `failed` are the study's.
  */
 export interface TrialCounts {
   total: number;
@@ -73,6 +75,46 @@ const quote = (arg: string) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.rep
 /** The command that reruns a trial's config: `aero run train.lr=0.01` (a cache hit when nothing changed). */
 export function runCommand(trial: { overrides: string[] }): string {
   return ['aero', 'run', ...trial.overrides].map(quote).join(' ');
+}
+
+/** A dimension as a search argument, for records written before they kept `args`. */
+function dimensionArg(d: Record<string, unknown>): string {
+  const key = String(d.key);
+  if (d.kind === 'categorical') return `${key}=choice(${(d.choices as ParamValue[]).map((c) => formatValue(c)).join(', ')})`;
+  const [low, high, step] = [d.low as number, d.high as number, d.step as number | undefined];
+  if (step !== undefined && !(d.kind === 'int' && step === 1)) return `${key}=range(${low}, ${Number.parseFloat((high + step).toPrecision(15))}, ${step})`;
+  const inner = d.kind === 'int' ? `tag(int, interval(${low}, ${high}))` : `interval(${low}, ${high})`;
+  return `${key}=${d.log ? `tag(log, ${inner})` : inner}`;
+}
+
+/**
+ * The `aero tune` command that resumes a study: its space and fixed arguments, objectives,
+ * directions, sampler, pruner, seed and name (what makes it the same study), and the last
+ * `--trials` budget (raise it to run more trials).
+ */
+export function resumeCommand(record: StudyRecord): string {
+  const args = record.args ?? [...record.space.map(dimensionArg), ...record.fixed];
+  const budget = Math.max(record.budget ?? 0, record.trials.filter(countsTowardBudget).length, 1);
+  return [
+    'aero',
+    'tune',
+    ...(record.config ? ['--config', record.config] : []),
+    ...args,
+    ...record.objectives.flatMap((o) => ['--objective', `${o.action}.${o.metric}${o.reducer !== 'last' ? `:${o.reducer}` : ''}`]),
+    ...record.objectives.flatMap((o) => ['--direction', o.direction]),
+    '--trials',
+    String(budget),
+    '--sampler',
+    record.sampler,
+    ...(record.pruner !== 'none' ? ['--pruner', record.pruner] : []),
+    '--seed',
+    String(record.seed),
+    '--study',
+    record.name,
+    ...(record.python ? ['--python', record.python] : []),
+  ]
+    .map(quote)
+    .join(' ');
 }
 
 /** A study by name, or the most recently updated one. */

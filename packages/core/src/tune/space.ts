@@ -25,8 +25,10 @@ export interface SearchSpace {
 const SPACE_HINT = 'Search a param with key=interval(low, high), key=tag(log, interval(low, high)), key=tag(int, interval(low, high)), key=range(start, stop[, step]) or key=choice(a, b, ...).';
 const TAGS = ['log', 'int'];
 
+/** `problem` is one sentence without its full stop, or ends with its own (`... Did you mean \`log\`?`). */
 function spaceError(text: string, problem: string): AeroError {
-  return new AeroError(ErrorCodes.TUNE_SPACE_INVALID, `Search space \`${text}\`: ${problem}.`, { hint: SPACE_HINT, details: { override: text } });
+  const end = /[.?!]$/.test(problem) ? '' : '.';
+  return new AeroError(ErrorCodes.TUNE_SPACE_INVALID, `Search space \`${text}\`: ${problem}${end}`, { hint: SPACE_HINT, details: { override: text } });
 }
 
 /**
@@ -42,12 +44,15 @@ export function parseSearchSpace(args: readonly string[]): SearchSpace {
   const dimensions: Dimension[] = [];
   const fixed: string[] = [];
   const seen = new Set<string>();
+  /** Key → the fixed override that sets (or deletes) it. */
+  const fixedKeys = new Map<string, string>();
   for (const text of args) {
     try {
       const dim = parseDimension(text);
       if (!dim) {
-        parseOverride(text); // a fixed override must still be a valid one
+        const o = parseOverride(text); // a fixed override must still be a valid one
         fixed.push(text);
+        if (!fixedKeys.has(o.key)) fixedKeys.set(o.key, text);
         continue;
       }
       if (seen.has(dim.key)) throw spaceError(text, `\`${dim.key}\` is searched twice; give one dimension per key`);
@@ -57,6 +62,11 @@ export function parseSearchSpace(args: readonly string[]): SearchSpace {
       if (error instanceof AeroError) errors.push(error);
       else throw error;
     }
+  }
+  // A key both searched and fixed would get two overrides per trial (the later one wins, silently).
+  for (const dim of dimensions) {
+    const other = fixedKeys.get(dim.key);
+    if (other !== undefined) errors.push(spaceError(dim.text, `\`${dim.key}\` is searched and also fixed by \`${other}\`; give a key one dimension or one fixed value, not both`));
   }
   if (errors.length === 1) throw errors[0]!;
   if (errors.length > 1) throw new AeroAggregateError(ErrorCodes.TUNE_SPACE_INVALID, `${errors.length} search dimensions are invalid; nothing was run:`, errors);
@@ -88,7 +98,7 @@ function fromExpression(text: string, key: string, prefix: string, expr: string,
     if (call.args.length < 2) throw spaceError(text, 'tag(...) needs one or more tags and then a dimension: tag(log, interval(1e-5, 1e-1))');
     const newTags = call.args.slice(0, -1).map((t) => t.trim());
     for (const tag of newTags) {
-      if (!TAGS.includes(tag)) throw spaceError(text, `unknown tag \`${tag}\` (known: ${TAGS.join(', ')}) ${didYouMean(nearestNames(tag, TAGS))}`.trim());
+      if (!TAGS.includes(tag)) throw spaceError(text, `unknown tag \`${tag}\` (known: ${TAGS.join(', ')}). ${didYouMean(nearestNames(tag, TAGS))}`.trim());
     }
     const inner = call.args[call.args.length - 1]!.trim();
     if (/^(interval|tag)\s*\(/.test(inner)) return fromExpression(text, key, prefix, inner, [...tags, ...newTags]);

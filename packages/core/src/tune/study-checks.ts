@@ -38,12 +38,19 @@ export function checkSampler(sampler: SamplerName, pruner: PrunerName, space: Se
   if (sampler === 'grid') gridSampler(space, 0); // throws for continuous dimensions
 }
 
-/** Plans the space's two corners: unknown params (with suggestions) and values the actions' schemas refuse surface now. */
-export async function planCorners(options: { open: (overrides: string[]) => Promise<Aero> }, space: SearchSpace, objectives: Objective[]): Promise<void> {
+/**
+ * Plans the space's corners: unknown params (with suggestions) and values the actions'
+ * schemas refuse surface now, and so do the launchers `aero run` checks before anything
+ * runs (`--launcher`, else the config's, and every action's own): a mistyped `--launcher`
+ * would otherwise fail every trial and use up the study's budget.
+ */
+export async function planCorners(options: { open: (overrides: string[]) => Promise<Aero>; launcher?: string | undefined }, space: SearchSpace, objectives: Objective[]): Promise<void> {
   for (const corner of cornerParams(space)) {
     const aero = await options.open(trialOverrides(space, corner));
     try {
       const plan = aero.plan();
+      aero.launcher(options.launcher ?? aero.config.launcher ?? 'inline'); // LAUNCHER_NOT_FOUND, as in aero run
+      for (const inst of plan.instances) if (inst.action.launcher) aero.launcher(inst.action.launcher);
       for (const objective of objectives) {
         const count = plan.instances.filter((i) => i.action.name === objective.action).length;
         if (count !== 1) {
@@ -63,9 +70,20 @@ export function defaultStudyName(objectives: Objective[], identity: StudyIdentit
   return `${head || 'study'}-${digestOf(identity).slice(0, 8)}`;
 }
 
+const listed = (items: readonly string[]) => (items.length ? items.map((i) => `\`${i}\``).join(' ') : 'none');
+
+/**
+ * What differs between a study and this command, as the end of "was started with …":
+ * `a different space and other fixed overrides (then \`a=1\`, now none)`.
+ */
 export function describeMismatch(before: StudyIdentity, after: StudyIdentity): string {
-  const parts = (['objectives', 'space', 'fixed', 'sampler', 'pruner', 'seed'] as const).filter((k) => canonicalJson(before[k]) !== canonicalJson(after[k]));
-  return parts.join(', ');
+  const differs = (k: keyof StudyIdentity) => canonicalJson(before[k]) !== canonicalJson(after[k]);
+  const parts: string[] = [];
+  if (differs('objectives')) parts.push(before.objectives.length === 1 && after.objectives.length === 1 ? 'a different objective' : 'different objectives');
+  if (differs('space')) parts.push('a different search space');
+  if (differs('fixed')) parts.push(`other fixed overrides (then ${listed(before.fixed)}, now ${listed(after.fixed)})`);
+  for (const k of ['sampler', 'pruner', 'seed'] as const) if (differs(k)) parts.push(`a different ${k} (then ${before[k]}, now ${after[k]})`);
+  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? 'different settings');
 }
 
 export function identityOf(record: StudyRecord): StudyIdentity {

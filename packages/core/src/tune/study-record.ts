@@ -28,7 +28,7 @@ export interface TrialRecord {
   runId?: string;
   /** Cache key of the objective's instance: the same key means the same result. */
   cacheKey?: string;
-  /** The objective's instance came from the cache: nothing ran. */
+  /** Every action of the trial's run came from the cache: nothing ran. */
   cached?: boolean;
   /** Retry of an interrupted trial (its number). */
   retryOf?: number;
@@ -60,6 +60,16 @@ export interface StudyRecord extends StudyIdentity {
    * before it existed get `tune-<name>`, the sweep id their trials already carry.
    */
   runId?: string;
+  /**
+   * How the study was last run, for the command that resumes it (`aero tune show`, the
+   * TUNE_STUDY_MISMATCH hint): the space and fixed arguments as written, the `--trials`
+   * budget, the config file when it is not the one aero finds by itself, and `--python`
+   * when it was given.
+   */
+  args?: string[];
+  budget?: number;
+  config?: string;
+  python?: string;
   trials: TrialRecord[];
 }
 

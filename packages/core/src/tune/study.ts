@@ -1,5 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { CONFIG_FILE_NAMES } from '../config-file.js';
 import type { Aero } from '../engine.js';
 import { AeroError, ErrorCodes } from '../errors.js';
 import { canonicalJson } from '../hash.js';
@@ -7,7 +8,7 @@ import { gitInfo } from '../runs.js';
 import { gridSampler, randomSampler, type BuiltinSampler } from './builtin-samplers.js';
 import { parseObjectives, type Direction } from './objective.js';
 import { OptunaBridge } from './optuna-bridge.js';
-import { bestTrials, trialCounts, type TrialCounts, type TuneBest } from './results.js';
+import { bestTrials, resumeCommand, trialCounts, type TrialCounts, type TuneBest } from './results.js';
 import { checkSampler, defaultStudyName, describeMismatch, identityOf, pick, planCorners } from './study-checks.js';
 import { describeDimension, parseSearchSpace, trialOverrides, type ParamValue, type SearchSpace } from './space.js';
 import {
@@ -126,13 +127,26 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
   const now = new Date().toISOString();
   let record = await readStudy(aeroDir, name);
   if (record && canonicalJson(identityOf(record)) !== canonicalJson(identity)) {
-    throw new AeroError(ErrorCodes.TUNE_STUDY_MISMATCH, `Study \`${name}\` was started with another ${describeMismatch(identityOf(record), identity)}; a study keeps one space, objective and sampler.`, {
-      hint: `Resume it with the arguments it was started with (aero tune show --study ${name}), or start another study with --study <new name>.`,
+    throw new AeroError(ErrorCodes.TUNE_STUDY_MISMATCH, `Study \`${name}\` was started with ${describeMismatch(identityOf(record), identity)}; a study keeps the objectives, space, fixed overrides, sampler, pruner and seed it was started with.`, {
+      hint: `Resume it as it was started (aero tune show --study ${name} prints this too): ${resumeCommand(record)}; or start another study with --study <new name>.`,
     });
   }
   record ??= { schema: 1, name, createdAt: now, updatedAt: now, ...identity, ...(useOptuna ? { optunaStorage: OPTUNA_JOURNAL } : {}), runId: `tune-${name}`, trials: [] };
   record.runId = studyRunId(record);
+  // What `aero tune show` prints as the command that resumes the study.
+  record.args = [...space.dimensions.map((d) => d.text), ...space.fixed];
+  record.budget = options.trials;
+  const config = base.configFile ? relative(base.cwd, base.configFile) : undefined;
+  if (config && !(dirname(config) === '.' && CONFIG_FILE_NAMES.includes(basename(config)))) record.config = config;
+  else delete record.config;
+  if (options.python !== undefined && useOptuna) record.python = options.python;
   const dir = studyDir(aeroDir, name);
+  // A study that has no folder yet gets one only when it starts: a refusal before then
+  // (no Python, no optuna) leaves nothing behind.
+  const created = await stat(dir).then(
+    () => false,
+    (error: NodeJS.ErrnoException) => error.code === 'ENOENT',
+  );
 
   let bridge: OptunaBridge | undefined;
   let tracking: StudyTracking | undefined;
@@ -141,19 +155,31 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
   // Writes of the study record are chained: trials finish in any order, the file is always whole.
   const save = () => (state.saving = state.saving.then(() => writeStudy(aeroDir, state.record)));
   try {
-    await mkdir(dir, { recursive: true });
-    if (useOptuna) {
-      bridge = await OptunaBridge.start({ python: options.python });
-      const opened = await bridge.open({
-        storage: join(dir, OPTUNA_JOURNAL),
-        study: name,
-        directions: objectives.map((o) => o.direction),
-        // A resumed sampler must not replay the first run's draws: seed it past them.
-        sampler: { name: sampler, seed: seed + record.trials.length },
-        pruner: { name: pruner },
-      });
-      // Trials Optuna still thinks are running (a killed aero tune) are failed there; our record marks them interrupted below.
-      for (const t of opened.trials) if (t.state === 'running') await bridge.tell(t.number, 'fail');
+    try {
+      // Python and optuna are checked before the study's folder is made.
+      if (useOptuna) bridge = await OptunaBridge.start({ python: options.python });
+      await mkdir(dir, { recursive: true });
+      if (bridge) {
+        const opened = await bridge.open({
+          storage: join(dir, OPTUNA_JOURNAL),
+          study: name,
+          directions: objectives.map((o) => o.direction),
+          // A resumed sampler must not replay the first run's draws: seed it past them.
+          sampler: { name: sampler, seed: seed + record.trials.length },
+          pruner: { name: pruner },
+        });
+        // Trials Optuna still thinks are running (a killed aero tune) are failed there; our record marks them interrupted below.
+        for (const t of opened.trials) if (t.state === 'running') await bridge.tell(t.number, 'fail');
+      }
+    } catch (error) {
+      // Refused before the study started (a sampler's missing package): remove the folder this call made.
+      if (created) {
+        await bridge?.close();
+        bridge = undefined;
+        await rm(dir, { recursive: true, force: true });
+        await rmdir(dirname(dir)).catch(() => undefined); // .aero/tune, when this was its only study
+      }
+      throw error;
     }
     // A trial recorded as running belongs to an aero tune that was killed: it was interrupted.
     for (const t of record.trials) if (t.state === 'running') Object.assign(t, { state: 'interrupted', finishedAt: now });

@@ -97,7 +97,9 @@ export async function runTrial(aero: Aero, options: TrialRunOptions): Promise<Tr
   const entries = new Map<string, ActionEntry>();
   for (const entry of record.actions) if (objectiveActions.has(entry.action)) entries.set(entry.action, entry);
   const values: number[] = [];
-  let cached = true;
+  // Cached only when the run cost nothing: any action that ran (or failed), say an upstream one whose
+  // param changes an output the objective does not read, makes it a trial that ran, objective hit or not.
+  const cached = record.actions.every((a) => a.status === 'cached' || a.status === 'skipped');
   let cacheKey: string | undefined;
   for (const objective of options.objectives) {
     const entry = entries.get(objective.action)!;
@@ -106,7 +108,6 @@ export async function runTrial(aero: Aero, options: TrialRunOptions): Promise<Tr
       const error = entry.error ?? { code: ErrorCodes.ACTION_FAILED, message: `\`${entry.id}\` was ${entry.status}${entry.reason ? `: ${entry.reason}` : ''}` };
       return { state: 'failed', runId: record.id, ...(cacheKey ? { cacheKey } : {}), error: { code: error.code, message: `Trial ${options.number} (${options.label}): ${error.message}` } };
     }
-    if (entry.status === 'ran') cached = false;
     const points = entry.status === 'ran' ? (live.get(entry.id) ?? []) : await producerPoints(aero, entry);
     const value = reduceMetric(points, objective);
     if (value === undefined) {
