@@ -60,18 +60,38 @@ export class StudyTracking {
     );
   }
 
-  /** After a trial finished: its values, and the best so far (one objective). */
+  /**
+   * The first trial number whose best-so-far point is not logged yet. Trials run side by
+   * side (`-j 2`) finish in any order, but `best` at step N is the best of trials 0..N: it is
+   * logged once every trial up to N has finished. Those of an earlier invocation were logged then.
+   */
+  private nextBest = 0;
+
+  /** After a trial finished (in any state): its values, and the best-so-far points now due (one objective). */
   async trialFinished(trial: TrialRecord): Promise<void> {
-    if (trial.state !== 'complete' || !trial.values) return;
     const timestamp = Date.now();
-    const step = trial.number;
-    const points: MetricPoint[] = this.record.objectives.map((o, i) => ({ name: `${o.action}.${o.metric}`, value: trial.values![i]!, step, timestamp }));
-    const best = this.record.objectives.length === 1 ? bestTrials(this.record)[0] : undefined;
-    if (best?.value !== undefined) {
-      const o = this.record.objectives[0]!;
-      points.push({ name: `best.${o.action}.${o.metric}`, value: best.value, step, timestamp });
+    const points: MetricPoint[] =
+      trial.state === 'complete' && trial.values ? this.record.objectives.map((o, i) => ({ name: `${o.action}.${o.metric}`, value: trial.values![i]!, step: trial.number, timestamp })) : [];
+    if (this.record.objectives.length === 1) points.push(...this.bestPointsDue(timestamp));
+    if (points.length > 0) await this.trackers.call('logMetrics', (t) => t.logMetrics({ runId: this.runId }, points));
+  }
+
+  private bestPointsDue(timestamp: number): MetricPoint[] {
+    const o = this.record.objectives[0]!;
+    const byNumber = new Map(this.record.trials.map((t) => [t.number, t]));
+    const points: MetricPoint[] = [];
+    for (let t = byNumber.get(this.nextBest); t !== undefined && t.state !== 'running'; t = byNumber.get(++this.nextBest)) {
+      const upTo = this.nextBest;
+      const best = bestTrials({ ...this.record, trials: this.record.trials.filter((x) => x.number <= upTo) })[0];
+      if (best?.value !== undefined) points.push({ name: `best.${o.action}.${o.metric}`, value: best.value, step: upTo, timestamp });
     }
-    await this.trackers.call('logMetrics', (t) => t.logMetrics({ runId: this.runId }, points));
+    return points;
+  }
+
+  /** Trials finished before this invocation are not logged again. */
+  skipFinished(): void {
+    const byNumber = new Map(this.record.trials.map((t) => [t.number, t]));
+    while (byNumber.get(this.nextBest) !== undefined && byNumber.get(this.nextBest)!.state !== 'running') this.nextBest++;
   }
 
   /** When the command ends: `interrupted` (Ctrl-C) becomes KILLED in MLflow. */

@@ -197,6 +197,7 @@ async function runStudy(options: TuneOptions, base: Aero, chosen: { sampler: Sam
     // records the state the study started from. Code edits still change cache keys.
     const git = await gitInfo(base.cwd);
     tracking = new StudyTracking(base, state.record, (message) => emit({ event: 'tune.warning', message }));
+    tracking.skipFinished();
     await tracking.start(space, git);
     const distributions = Object.fromEntries(space.dimensions.map((d) => [d.key, describeDimension(d)]));
     const label = (params: Record<string, ParamValue>) => Object.entries(params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
