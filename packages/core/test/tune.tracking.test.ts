@@ -17,7 +17,7 @@ function recordingTracker(points: MetricPoint[]): Tracker {
   } as Tracker;
 }
 
-const trial = (number: number, state: TrialRecord['state'], value?: number): TrialRecord => ({ number, params: {}, overrides: [], state, ...(value !== undefined ? { values: [value] } : {}) });
+const trial = (number: number, state: TrialRecord['state'], value?: number): TrialRecord => ({ number, params: {}, overrides: [], state, startedAt: '', ...(value !== undefined ? { values: [value] } : {}) });
 
 describe('the study run in trackers', () => {
   it('logs best.<metric> at step N once trials 0..N have finished, whatever order they finish in (-j 2)', async () => {
