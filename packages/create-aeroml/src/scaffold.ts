@@ -4,6 +4,7 @@ import { directPackages, projectPackageJson } from './package-json.js';
 import { renderTemplates, type RenderedFile } from './render.js';
 import { resolveTarballs } from './tarballs.js';
 import { templateFolders, type PluginKind, type TemplateId } from './templates.js';
+import { mergePackageJson, readProjectPackageJson, writeProjectPackageJson, type PackageJsonMerge } from './merge-package-json.js';
 import { checkEmptyTarget, checkNoClashes, writeNewFiles } from './write-files.js';
 
 export interface ScaffoldOptions {
@@ -17,7 +18,8 @@ export interface ScaffoldOptions {
   fromTarballs?: string | undefined;
   /**
    * 'new' (npm create): the folder must be new or empty. 'existing' (aero init): the
-   * folder may hold other files, but none the template writes.
+   * folder may hold other files, but none the template writes; a package.json it has gets
+   * the template's scripts and dependencies added.
    */
   target?: 'new' | 'existing';
 }
@@ -29,6 +31,8 @@ export interface ScaffoldResult {
   pluginKind?: PluginKind | undefined;
   /** Project-relative paths written, sorted. */
   files: string[];
+  /** `aero init` in a project with a package.json: what was added to it, and what it has with another value (kept). */
+  packageJson?: { added: string[]; kept: string[] } | undefined;
   /** The command to try first, e.g. `npx aero run`. */
   firstCommand: string;
 }
@@ -45,16 +49,29 @@ export async function renderProject(options: ScaffoldOptions): Promise<RenderedF
 
 /** Writes a new project; checks everything (names, tarballs, clashes) before the first write. */
 export async function scaffold(options: ScaffoldOptions): Promise<ScaffoldResult> {
-  const files = await renderProject(options);
+  let files = await renderProject(options);
+  let merge: PackageJsonMerge | undefined;
   if ((options.target ?? 'new') === 'new') await checkEmptyTarget(options.dir);
-  else await checkNoClashes(options.dir, files);
+  else {
+    // An existing package.json is added to, not refused: `npm init -y && aero init` is the
+    // README's way into an existing project.
+    const existing = await readProjectPackageJson(options.dir);
+    if (existing) {
+      const template = files.find((f) => f.path === 'package.json')!;
+      merge = mergePackageJson(existing, JSON.parse(template.content) as Record<string, unknown>);
+      files = files.filter((f) => f !== template);
+    }
+    await checkNoClashes(options.dir, files);
+  }
   await writeNewFiles(options.dir, files);
+  if (merge) await writeProjectPackageJson(options.dir, merge.merged);
   return {
     dir: options.dir,
     name: options.name ?? basename(options.dir),
     template: options.template,
     pluginKind: options.pluginKind,
     files: files.map((f) => f.path),
+    ...(merge ? { packageJson: { added: merge.added, kept: merge.kept } } : {}),
     firstCommand: options.template === 'plugin' ? 'npm test' : 'npx aero run',
   };
 }

@@ -132,11 +132,39 @@ describe('target folder', () => {
     await writeFile(join(again, 'src', 'fit.ts'), '// mine');
     await expect(scaffold({ dir: again, template: 'ts', name: 'lab', target: 'existing' })).rejects.toMatchObject({
       code: 'CREATE_FILES_EXIST',
-      message: `${again} already has files the template would write:\n  - package.json\n  - src/fit.ts`,
+      message: `${again} already has a file the template would write:\n  - src/fit.ts`,
       hint: 'Move or rename them, then run aero init again; nothing was written.',
     });
     expect((await readdir(again)).sort()).toEqual(['package.json', 'src']);
     expect(await readFile(join(again, 'package.json'), 'utf8')).toBe('{}');
+  });
+});
+
+describe("aero init in a project with a package.json (npm init -y, then aero init)", () => {
+  it('adds the scripts and dependencies it lacks and changes nothing it has', async () => {
+    const dir = await tempDir('merge');
+    const mine = { name: 'mine', version: '1.0.0', type: 'commonjs', scripts: { test: 'node test.js' }, dependencies: { zod: '^3.0.0' }, license: 'ISC' };
+    await writeFile(join(dir, 'package.json'), JSON.stringify(mine, null, 2));
+    const result = await scaffold({ dir, template: 'ts', name: 'lab', target: 'existing' });
+    expect(result.files).not.toContain('package.json');
+    expect(result.files).toContain('aero.config.ts');
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
+    // Everything it had, as it was; `type` too.
+    expect(pkg).toMatchObject({ name: 'mine', version: '1.0.0', type: 'commonjs', license: 'ISC', scripts: { test: 'node test.js' }, dependencies: { zod: '^3.0.0' } });
+    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['@aeroml/core', 'zod']));
+    expect(result.packageJson!.added).toContain('dependencies.@aeroml/core');
+    expect(result.packageJson!.kept).toEqual(['dependencies.zod']);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses a package.json that is not a JSON object, writing nothing', async () => {
+    const dir = await tempDir('merge-bad');
+    await writeFile(join(dir, 'package.json'), '{ "name": ');
+    await expect(scaffold({ dir, template: 'ts', name: 'lab', target: 'existing' })).rejects.toMatchObject({ code: 'CREATE_FILES_EXIST', hint: 'Fix package.json (npm pkg get name reads it when it is valid), then run aero init again; nothing was written.' });
+    await expect(scaffold({ dir, template: 'ts', name: 'lab', target: 'existing' })).rejects.toThrow(`${join(dir, 'package.json')} is not valid JSON (`);
+    await writeFile(join(dir, 'package.json'), '{ "scripts": [] }');
+    await expect(scaffold({ dir, template: 'ts', name: 'lab', target: 'existing' })).rejects.toThrow(`${join(dir, 'package.json')} has \`scripts\` that is not an object, so the template's scripts cannot be added to it.`);
+    expect((await readdir(dir)).sort()).toEqual(['package.json']);
   });
 });
 

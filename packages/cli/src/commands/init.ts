@@ -20,6 +20,10 @@ export default async function init(args: ParsedArgs, io: IO): Promise<number> {
     const choices = create.completeChoices(answered, { useDefaults: Boolean(v.yes), dirRequired: false, cwd });
     const result = await create.scaffold(create.scaffoldOptionsFrom(choices, { fromTarballs: str(v['from-tarballs']), target: 'existing' }));
     io.out(`Created ${result.name} (${result.template}${result.pluginKind ? ` ${result.pluginKind}` : ''}) in ${relative(process.cwd(), result.dir) || '.'}: ${result.files.join(', ')}.`);
+    if (result.packageJson) {
+      const { added, kept } = result.packageJson;
+      io.out(`package.json: ${added.length ? `added ${added.join(', ')}` : 'nothing to add'}${kept.length ? `; kept your ${kept.join(', ')} (the template has another value)` : ''}.`);
+    }
     if (choices.install) await create.installDependencies(result.dir);
     io.out(`\nNext:\n  ${choices.install ? '' : 'npm install && '}${result.firstCommand}`);
     return 0;
