@@ -52,7 +52,9 @@ export async function loadConfigFile(path: string): Promise<AeroConfig> {
 
 /**
  * Refuses top-level keys `defineConfig` does not know (`plugin:`, `paramz:`): ignored,
- * they would run the pipeline without the plugins or params the user meant.
+ * they would run the pipeline without the plugins or params the user meant. Also refuses
+ * a `concurrency` that is not a whole number >= 1 (as `-j` is): a NaN or `'abc'` gave
+ * the launchers no slot, and the run stopped with nothing run and no error.
  */
 export function checkConfigKeys(config: object, file: string): void {
   const known: readonly string[] = CONFIG_KEYS;
@@ -65,6 +67,31 @@ export function checkConfigKeys(config: object, file: string): void {
         details: { key, suggestions: near },
       });
     });
+  const unknownKeys = issues.length;
+  const concurrency = (config as { concurrency?: unknown }).concurrency;
+  if (concurrency !== undefined && !(typeof concurrency === 'number' && Number.isInteger(concurrency) && concurrency >= 1)) {
+    issues.push(
+      new AeroError(ErrorCodes.CONFIG_INVALID, `${file}: \`concurrency\` is ${showGiven(concurrency)}; it takes a whole number of at least 1 (how many CPU slots run at once, as \`-j\`).`, {
+        hint: 'Set `concurrency: 4` in defineConfig({...}), or leave it out for the number of CPUs; `aero run -j 4` overrides it.',
+        details: { path: 'concurrency', value: typeof concurrency === 'number' ? String(concurrency) : concurrency },
+      }),
+    );
+  }
   if (issues.length === 1) throw issues[0]!;
-  if (issues.length > 1) throw new AeroAggregateError(ErrorCodes.CONFIG_INVALID, `${file} has ${issues.length} unknown keys:`, issues, { hint: 'Fix them all and run again.' });
+  if (issues.length > 1) {
+    const what = unknownKeys === issues.length ? `${issues.length} unknown keys` : `${issues.length} problems`;
+    throw new AeroAggregateError(ErrorCodes.CONFIG_INVALID, `${file} has ${what}:`, issues, { hint: 'Fix them all and run again.' });
+  }
+}
+
+/** A config value as given: `"abc"`, `NaN`, `0`, `null`. */
+function showGiven(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (value === null || typeof value !== 'object') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }

@@ -221,6 +221,15 @@ export function defineAction<P = unknown, I extends Record<string, InputRef> = {
 
 export function createAction<P>(definition: ActionDefinition<P, any, any>, command: readonly string[] | undefined, sourceFile: string | undefined): Action<P> {
   const name = definition.name;
+  // Spread into the defaults below, a number or a string would vanish (or become keys
+  // `0`, `1`...): refused here, the values inside are checked when the pipeline is planned.
+  const resources = definition.resources as unknown;
+  if (resources !== undefined && (resources === null || typeof resources !== 'object' || Array.isArray(resources))) {
+    throw new AeroError(ErrorCodes.CONFIG_INVALID, `\`actions.${name}.resources\` is ${showValue(resources)}; \`resources\` is an object like { cpus: 2, gpus: 1 }.`, {
+      hint: `Give \`${name}\` resources: { cpus: <slots>, gpus: <count> }, or leave \`resources\` out (1 CPU slot, no GPU).`,
+      details: { path: `actions.${name}.resources` },
+    });
+  }
   return Object.freeze({
     __aeroAction: true as const,
     name,

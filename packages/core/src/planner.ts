@@ -6,6 +6,7 @@ import { aggregate } from './plan-issues.js';
 import { instanceDirName } from './keys.js';
 import { knownParamKeys, ReadTracker, unknownParamIssues } from './param-keys.js';
 import { applySelection } from './selection.js';
+import { didYouMean, nearestNames } from './suggest.js';
 import { EscapingPaths, unsafeNameIssues } from './output-paths.js';
 import { fillTemplate, templateSyntaxProblems, templateTags, varIssues } from './templates.js';
 
@@ -66,6 +67,7 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   });
 
   issues.push(...unsafeNameIssues(unique), ...varIssues(options.vars));
+  for (const action of unique) resourceIssues(action, issues);
 
   // Inputs must point at declared outputs of existing actions; outputs at known handlers.
   for (const action of unique) {
@@ -130,6 +132,8 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
   const trackedRoot = reads.wrap(options.params);
   // By position in `unique`; undefined for an action whose params or partitions failed.
   const partitionKeys: Array<ReadonlyArray<PartitionKey | undefined> | undefined> = new Array(unique.length);
+  // The instance ids and folder names of each partitioned action, by position, made once.
+  const partitionIds: Array<InstanceNames | undefined> = new Array(unique.length);
   for (let i = 0; i < unique.length; i++) {
     const action = unique[i]!;
     if (!resolved[i]) continue;
@@ -148,7 +152,9 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
         keys = expandPartitions(action.partitions, resolvedParams[i], options.params);
         reads.readEverything();
       }
-      partitionKeys[i] = checkedPartitions(keys);
+      const checked = checkedPartitions(keys);
+      partitionIds[i] = instanceNames(action.name, checked);
+      partitionKeys[i] = checked;
     } catch (error) {
       issues.push(partitionError(action, error));
     }
@@ -177,8 +183,10 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
     const keys = partitionKeys[position]!;
     const indices: number[] = [];
     const params = resolvedParams[position];
-    for (const partition of keys) {
-      const id = partition ? `${action.name}[${Object.entries(partition).map(([k, v]) => `${k}=${v}`).join(',')}]` : action.name;
+    const names = partitionIds[position];
+    for (let k = 0; k < keys.length; k++) {
+      const partition = keys[k];
+      const id = names ? names.ids[k]! : action.name;
       const inputs: Record<string, PlannedInput> = {};
       let deps: Set<number> | undefined;
       for (const inputName in action.inputs) {
@@ -233,7 +241,7 @@ export function plan(actionsInput: readonly Action[] | Record<string, Action>, o
         outputs[outputName] = { path, handler: spec.handler };
       }
       const index = instances.length;
-      instances.push({ index, id, dir: instanceDirName(id), action, partition, params, inputs, outputs, deps: deps ? [...deps] : [], selected: true });
+      instances.push({ index, id, dir: names ? names.dirs[k]! : instanceDirName(id), action, partition, params, inputs, outputs, deps: deps ? [...deps] : [], selected: true });
       indices.push(index);
     }
     byAction.set(action.name, indices);
@@ -269,6 +277,96 @@ function checkedPartitions(keys: PartitionKey[]): PartitionKey[] {
     throw new AeroError(ErrorCodes.PLAN_PARTITION_INVALID, `${bad.join(', ')}; partition values are strings or finite numbers.`, { hint: 'Return keys like { split: "train", sim: 3 } from the partitions function.' });
   }
   return copies;
+}
+
+interface InstanceNames {
+  /** `simulate[split=test,sim=3]`, by partition. */
+  ids: string[];
+  /** The folder of each (instanceDirName). */
+  dirs: string[];
+}
+
+/**
+ * The instance id and folder of each partition, refusing two partitions that make the same
+ * instance: values that print alike (`1` and `'1'`), a key listed twice, the same keys in
+ * another order, or ids that differ only in characters a folder name replaces. Each would
+ * run twice under one id (and one log folder), and `--only` could not tell them apart.
+ */
+function instanceNames(action: string, keys: readonly PartitionKey[]): InstanceNames {
+  const ids = new Array<string>(keys.length);
+  const dirs = new Array<string>(keys.length);
+  const firstWithDir = new Map<string, number>();
+  // Only folders two partitions make: the partitions that make each, in order.
+  const repeated = new Map<string, number[]>();
+  // Partitions whose keys all come in one order (the usual case) cannot differ only in order.
+  let order: string[] | undefined;
+  let mixed = false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    let id = `${action}[`;
+    let n = 0;
+    for (const k in key) {
+      if (n > 0) id += ',';
+      id += `${k}=${key[k]}`;
+      if (order && order[n] !== k) mixed = true;
+      n++;
+    }
+    if (!order) order = Object.keys(key);
+    else if (n !== order.length) mixed = true;
+    id += ']';
+    const dir = instanceDirName(id);
+    ids[i] = id;
+    dirs[i] = dir;
+    const first = firstWithDir.get(dir);
+    if (first === undefined) firstWithDir.set(dir, i);
+    else {
+      const group = repeated.get(dir);
+      if (group) group.push(i);
+      else repeated.set(dir, [first, i]);
+    }
+  }
+  const groups = [...repeated.values()].map((group) => ({ group, how: sameFolder(group, ids, dirs) }));
+  if (mixed) {
+    // Same keys and values in another order: one partition (inputs match on values, `--only` too).
+    const firstWithValues = new Map<string, number>();
+    const reordered = new Map<string, number[]>();
+    for (let i = 0; i < keys.length; i++) {
+      if (firstWithDir.get(dirs[i]!) !== i) continue; // named above already
+      const values = Object.keys(keys[i]!).sort().map((k) => `${k}=${String(keys[i]![k])}`).join('\u0000');
+      const first = firstWithValues.get(values);
+      if (first === undefined) firstWithValues.set(values, i);
+      else reordered.set(values, [...(reordered.get(values) ?? [first]), i]);
+    }
+    for (const group of reordered.values()) groups.push({ group, how: `are one partition, its keys in other orders (${group.slice(0, 3).map((i) => `\`${ids[i]}\``).join(', ')})` });
+  }
+  if (groups.length === 0) return { ids, dirs };
+  const shown = groups.slice(0, 3).map(({ group, how }) => `${partitionList(group)} (${givenKeys(group, keys)}) ${how}`);
+  const more = groups.length > shown.length ? `; ${groups.length - shown.length} more instances are made more than once` : '';
+  throw new AeroError(ErrorCodes.PLAN_PARTITION_INVALID, `${shown.join('; ')}${more}. Each partition must make an instance of its own.`, {
+    hint: "Give each partition values of its own: a number and a string that print alike (1 and '1') make one instance; remove keys listed twice.",
+    details: { action, instances: groups.map(({ group }) => ids[group[0]!]) },
+  });
+}
+
+/** How the partitions of `group` collide: one id, or ids one folder name stands for. */
+function sameFolder(group: number[], ids: string[], dirs: string[]): string {
+  const distinct = [...new Set(group.map((i) => ids[i]!))];
+  if (distinct.length === 1) return `${group.length === 2 ? 'both' : 'all'} make the instance \`${distinct[0]}\``;
+  return `make ${distinct.slice(0, 3).map((id) => `\`${id}\``).join(' and ')}, which share the folder \`${dirs[group[0]!]}\``;
+}
+
+/** `partitions 0 and 1`, `partitions 0, 2, 5 and 7`, `partitions 0, 1, 2, 3, 4 and 15 more`. */
+function partitionList(group: number[]): string {
+  const head = group.slice(0, 5);
+  const rest = group.length - head.length;
+  return rest > 0 ? `partitions ${head.join(', ')} and ${rest} more` : `partitions ${head.slice(0, -1).join(', ')} and ${head[head.length - 1]}`;
+}
+
+/** The keys as given: `each {"k":"x"}`, or `{"i":1} and {"i":"1"}`. */
+function givenKeys(group: number[], keys: readonly PartitionKey[]): string {
+  const distinct = [...new Set(group.map((i) => showGiven(keys[i])))];
+  if (distinct.length === 1) return `each ${distinct[0]}`;
+  return distinct.length > 3 ? `${distinct.slice(0, 3).join(', ')}, ...` : `${distinct.slice(0, -1).join(', ')} and ${distinct[distinct.length - 1]}`;
 }
 
 function partitionError(action: Action, error: unknown): AeroError {
@@ -436,6 +534,58 @@ function topoOrder(unique: readonly Action[], indexOf: Map<string, number>): num
     }
   }
   return out;
+}
+
+/**
+ * What each `resources` key core knows takes. Checked at plan time: a NaN from
+ * `Number(process.env.CPUS)` took NaN slots, which no launcher ever has free, so the run
+ * stopped with nothing run and no error. Other keys are a launcher's own settings, an
+ * object under its name (`slurm: {...}`, `docker: {...}`) that the launcher checks.
+ */
+const RESOURCE_RULES: Record<string, { allows: (value: number) => boolean; takes: string; example: string; unset: string }> = {
+  cpus: { allows: (v) => Number.isInteger(v) && v >= 1, takes: 'a whole number of at least 1: the CPU slots an instance holds while it runs, out of `-j`', example: 'cpus: 2', unset: 'for 1 slot' },
+  gpus: { allows: (v) => Number.isInteger(v) && v >= 0, takes: 'a whole number of at least 0: the GPUs each instance gets', example: 'gpus: 1', unset: 'for none' },
+  memoryMb: { allows: (v) => Number.isInteger(v) && v >= 1, takes: 'a whole number of megabytes, at least 1', example: 'memoryMb: 4096', unset: "for the launcher's default" },
+  timeMinutes: { allows: (v) => Number.isFinite(v) && v > 0, takes: 'a number of minutes above 0: the time limit of each instance', example: 'timeMinutes: 30', unset: 'for no limit' },
+};
+const RESOURCE_KEYS = Object.keys(RESOURCE_RULES);
+
+/** Problems of an action's `resources` (CONFIG_INVALID), each with its dot path, the value given and what is allowed. */
+function resourceIssues(action: Action, issues: AeroError[]): void {
+  const resources = action.resources as Record<string, unknown>;
+  for (const key in resources) {
+    const value = resources[key];
+    if (value === undefined) continue; // not set: the default applies
+    const path = `actions.${action.name}.resources.${key}`;
+    const rule = RESOURCE_RULES[key];
+    if (rule) {
+      if (typeof value === 'number' && rule.allows(value)) continue;
+      const nan = typeof value === 'number' && Number.isNaN(value) ? ' (what `Number()` gives for an unset or non-numeric value)' : '';
+      issues.push(new AeroError(ErrorCodes.CONFIG_INVALID, `\`${path}\` is ${showGiven(value)}${nan}; \`${key}\` takes ${rule.takes}.`, {
+        hint: `Set \`resources: { ${rule.example} }\` on \`${action.name}\`, or leave \`${key}\` out ${rule.unset}.`,
+        details: { path, value: typeof value === 'number' && !Number.isFinite(value) ? String(value) : value },
+      }));
+      continue;
+    }
+    // A launcher's settings: an object it validates itself.
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) continue;
+    const near = nearestNames(key, RESOURCE_KEYS);
+    issues.push(new AeroError(ErrorCodes.CONFIG_INVALID, `\`${path}\` is not a resources key (it is ${showGiven(value)}): core reads ${RESOURCE_KEYS.map((k) => `\`${k}\``).join(', ')}, and a launcher reads its settings from an object under its name (\`slurm: {...}\`, \`docker: {...}\`).`, {
+      hint: near.length > 0 ? `${didYouMean(near)} resources: { ${near[0]}: ${showGiven(value)} }` : `Remove \`${key}\` from the resources of \`${action.name}\`, or move it into the settings object of the launcher that reads it.`,
+      details: { path, suggestions: near },
+    }));
+  }
+}
+
+/** A value as given in a config: `"abc"`, `-1`, `NaN`, `null`, `[1,2]`. */
+function showGiven(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === undefined) return String(value);
+  if (typeof value === 'function') return 'a function';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 /** What a value is, for a message: `a plain object`, `an array`, `a number`. */

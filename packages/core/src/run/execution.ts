@@ -172,8 +172,11 @@ export class RunExecution {
       );
       this.recorder.startCheckpoints();
     }
+    let escaped: unknown;
     try {
       await runDag(this.plan.instances, (index, leave) => this.processInstance(index, leave), { limit: LOOKUPS_IN_FLIGHT });
+    } catch (error) {
+      escaped = error;
     } finally {
       // What finished is journaled also when the run was interrupted or an error escaped.
       await this.recorder.flushJournal();
@@ -184,6 +187,18 @@ export class RunExecution {
     }
     const counts = emptyCounts();
     for (const s of this.status) if (s !== 'pending' && s !== 'would-run') counts[s]++;
+    if (escaped !== undefined) {
+      // A run that stalled (RUN_STALLED) or hit an engine bug is over: its record and its
+      // trackers say it failed, instead of `running` until aero ps calls it interrupted.
+      const durationMs = Date.now() - this.startedAt;
+      Object.assign(record, { status: 'failed', counts, finishedAt: new Date().toISOString(), durationMs });
+      if (!options.dryRun) {
+        await this.recorder.writeRecord().catch(() => undefined);
+        await this.trackers.call('endRun', (t) => t.endRun({ runId: this.runId }, { status: 'failed', durationMs }));
+        await this.trackers.call('flush', (t) => t.flush());
+      }
+      throw escaped;
+    }
     const status: RunStatus = options.signal?.aborted ? 'interrupted' : counts.failed > 0 ? 'failed' : 'succeeded';
     const durationMs = Date.now() - this.startedAt;
     Object.assign(record, { status, counts, finishedAt: new Date().toISOString(), durationMs });
