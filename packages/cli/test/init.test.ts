@@ -32,8 +32,8 @@ describe('aero init', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       [
-        `[aero] [create-aeroml] CREATE_FILES_EXIST: ${dir} already has files the template would write:`,
-        '  - package.json',
+        // package.json would be added to (see init-existing.test.ts), src/fit.ts replaced.
+        `[aero] [create-aeroml] CREATE_FILES_EXIST: ${dir} already has a file the template would write:`,
         '  - src/fit.ts',
         '  hint: Move or rename them, then run aero init again; nothing was written.',
         '',
