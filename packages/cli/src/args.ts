@@ -106,6 +106,12 @@ export function parseCommandArgs(name: string, spec: CommandSpec, argv: string[]
   return { values: parsed.values as ParsedArgs['values'], positionals };
 }
 
+/** Where the positional arguments of `argv` are (not option values, not options). */
+export function positionalIndexes(spec: CommandSpec, argv: string[]): number[] {
+  const { tokens } = parseArgs({ args: argv, options: parseArgsOptions({ ...GLOBAL_OPTIONS, ...spec.options }), allowPositionals: true, strict: false, tokens: true });
+  return tokens.flatMap((t) => (t.kind === 'positional' ? [t.index] : []));
+}
+
 /** The first option in argv that `options` lacks. */
 function unknownOption(argv: string[], options: NonNullable<ParseArgsConfig['options']>): UnknownOption | undefined {
   const { tokens } = parseArgs({ args: argv, options, allowPositionals: true, strict: false, tokens: true });
@@ -116,6 +122,53 @@ function unknownOption(argv: string[], options: NonNullable<ParseArgsConfig['opt
     if (!known) return { index: token.index, rawName: token.rawName, ...(token.inlineValue && token.value !== undefined ? { inlineValue: token.value } : {}) };
   }
   return undefined;
+}
+
+/**
+ * What comes before the command name: `aero -C t --json ps`. Only the options for every
+ * command (GLOBAL_OPTIONS, with their values) and `--help`/`--version` may be there.
+ */
+export interface LeadingOptions {
+  /** Index in argv of the command name; argv.length when there is none. */
+  index: number;
+  /** `--help`/`-h` or `--version`/`-v` came before any command name. */
+  help?: boolean;
+  version?: boolean;
+  /** An option before the command name that is not one for every command. */
+  unknown?: UnknownOption;
+}
+
+export function leadingOptions(argv: string[]): LeadingOptions {
+  const shorts = new Map(Object.entries(GLOBAL_OPTIONS).flatMap(([name, o]) => (o.short ? [[o.short, name] as const] : [])));
+  let i = 0;
+  while (i < argv.length) {
+    const token = argv[i]!;
+    if (token === '--' || token === '-' || !token.startsWith('-')) break;
+    if (token === '--help' || token === '-h') return { index: i, help: true };
+    if (token === '--version' || token === '-v') return { index: i, version: true };
+    const eq = token.indexOf('=');
+    const long = token.startsWith('--');
+    const name = long ? token.slice(2, eq < 0 ? undefined : eq) : shorts.get(token[1]!);
+    const option = name === undefined ? undefined : GLOBAL_OPTIONS[name];
+    if (!option) {
+      const rawName = long ? token.slice(0, eq < 0 ? undefined : eq) : token.slice(0, 2);
+      const inlineValue = long ? (eq < 0 ? undefined : token.slice(eq + 1)) : token.length > 2 ? token.slice(2) : undefined;
+      return { index: i, unknown: { index: i, rawName, ...(inlineValue !== undefined ? { inlineValue } : {}) } };
+    }
+    // A value option takes the next word unless it came with its value (`--cwd=t`, `-Ct`).
+    const inline = long ? eq >= 0 : token.length > 2;
+    i += option.type === 'string' && !inline ? 2 : 1;
+  }
+  return { index: Math.min(i, argv.length) };
+}
+
+/** Parses the options for every command alone (what came before a missing command name), for their errors. */
+export function parseGlobalOptions(argv: string[]): void {
+  try {
+    parseArgs({ args: argv, options: parseArgsOptions(GLOBAL_OPTIONS), allowPositionals: false, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^TypeError \[\w+\]: /, '').replace(/\. To specify.*$/s, '.'));
+  }
 }
 
 /** `--only a,b --only c` → ['a','b','c'] */

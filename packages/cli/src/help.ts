@@ -205,14 +205,14 @@ aero why) come from the project at each Tab, by \`aero completion --actions\`.`,
 
 export const HELP = `aero — machine-learning pipelines with versioned artifacts, tracked runs and caching
 
-Usage: aero <command> [options]
+Usage: aero [options for every command] <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS)
   .map(([name, spec]) => `  ${name.padEnd(10)} ${spec.summary}`)
   .join('\n')}
 
-Options for every command:
+Options for every command (before or after the command name):
 ${optionTable([{ ...GLOBAL_OPTIONS, ...HELP_OPTIONS }]).join('\n')}
 
 Docs: ${DOCS_URL}`;

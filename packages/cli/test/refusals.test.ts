@@ -42,11 +42,12 @@ async function refused(dir: string, args: string[], ...expected: string[]): Prom
 describe('aero refuses wrong input before anything runs (exit 2)', () => {
   it('unknown override keys, in run, -m sweeps and why; the hinted command works', async () => {
     const dir = await makeProject('refuse-keys', { 'aero.config.ts': pipeline() });
-    await refused(dir, ['run', 'train.lrr=0.5'], '[aero] PLAN_UNKNOWN_PARAM: Unknown param `train.lrr` (set on the command line): no action reads it.\n  hint: Did you mean `train.lr`? aero run +train.lr=0.5');
-    await refused(dir, ['run', 'trian.lr=0.5'], 'Unknown param `trian.lr` (set on the command line)', 'Did you mean `train.lr`? aero run +train.lr=0.5');
-    await refused(dir, ['run', '-m', 'train.lrr=0.1,0.2'], 'Unknown param `train.lrr`');
-    await refused(dir, ['why', 'train', 'trian.lr=1'], 'Unknown param `trian.lr`');
-    const hinted = await aero(dir, 'run', '+train.lr=0.5');
+    // Without a config loader `key=value` may add a key: the hint is the override as typed, corrected.
+    await refused(dir, ['run', 'train.lrr=0.5'], '[aero] PLAN_UNKNOWN_PARAM: Unknown param `train.lrr` (set on the command line): no action reads it.\n  hint: Did you mean `train.lr`? aero run train.lr=0.5');
+    await refused(dir, ['run', 'trian.lr=0.5'], 'Unknown param `trian.lr` (set on the command line)', 'Did you mean `train.lr`? aero run train.lr=0.5');
+    await refused(dir, ['run', '-m', 'train.lrr=0.1,0.2'], 'Unknown param `train.lrr`', 'Did you mean `train.lr`? aero run -m train.lr=0.1,0.2');
+    await refused(dir, ['why', 'train', 'trian.lr=1'], 'Unknown param `trian.lr`', 'Did you mean `train.lr`? aero why train train.lr=1');
+    const hinted = await aero(dir, 'run', 'train.lr=0.5');
     expect(hinted.code, hinted.stderr).toBe(0);
     expect(await runs(dir)).toHaveLength(1);
   });

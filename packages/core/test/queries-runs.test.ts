@@ -44,12 +44,32 @@ describe('queries/runs', () => {
     expect((await getRun(aero, 'latest')).id).toBe(newest.id);
     expect((await getRun(aero, 'baseline')).id).toBe(old.id);
     expect((await getRun(aero, '20260102')).id).toBe(crashed.id);
-    await expect(getRun(aero, '2026')).rejects.toMatchObject({
+    await expect(getRun(aero, '2027')).rejects.toMatchObject({
       code: 'RUN_NOT_FOUND',
-      message: 'No run matches `2026`.',
+      message: 'No run matches `2027`.',
       hint: 'List runs with `aero ps`; use a run id, a unique prefix of one, or `latest`.',
     });
     await expect(getRun(await project([]), 'latest')).rejects.toMatchObject({ message: 'No run matches `latest` (there are no runs yet).' });
+  });
+
+  it('a prefix several run ids start with is RUN_AMBIGUOUS, naming the newest matches (with their names), not RUN_NOT_FOUND', async () => {
+    const aero = await project([old, newest, crashed]);
+    const error = await getRun(aero, '2026').catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'RUN_AMBIGUOUS',
+      exit: 2,
+      message: '`2026` matches several runs: 20260103-000000-cccccc, 20260102-000000-bbbbbb, 20260101-000000-aaaaaa (baseline).',
+      hint: "Give more characters of the run id (`aero ps` lists the runs), the run's name (given with `aero run --name NAME`) or `latest`.",
+      details: { matches: [newest.id, crashed.id, old.id] },
+    });
+    // More characters make it unique again; beyond five matches the rest are counted.
+    expect((await getRun(aero, '20260101')).id).toBe(old.id);
+    await expect(getRun(aero, '20260102')).resolves.toMatchObject({ id: crashed.id });
+    const many = Array.from({ length: 7 }, (_, i) => run(`2026020${i}-000000-dddddd`, `2026-02-0${i + 1}T00:00:00.000Z`));
+    await expect(getRun(await project(many), '202602')).rejects.toMatchObject({
+      code: 'RUN_AMBIGUOUS',
+      message: '`202602` matches several runs: 20260206-000000-dddddd, 20260205-000000-dddddd, 20260204-000000-dddddd, 20260203-000000-dddddd, 20260202-000000-dddddd and 2 more.',
+    });
   });
 
   it('finds an entry by instance id or by an action with one instance', () => {

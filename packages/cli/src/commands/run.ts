@@ -6,7 +6,14 @@ import { openProject } from '../project.js';
 import { createReporter } from '../reporter.js';
 import { planEveryCombination } from '../sweep-check.js';
 
+/**
+ * Words a run reference (`aero show RUN`, `--from RUN`, `--use A.O@RUN`) reads as something
+ * else than a run's name (core's getRun): a run named so could never be found by its name.
+ */
+const RESERVED_RUN_NAMES = ['latest'];
+
 export default async function run(args: ParsedArgs, io: IO): Promise<number> {
+  if (typeof args.values.name === 'string') refuseRunName(args.values.name);
   const core = await import('@aeroml/core');
   let overrides = args.positionals;
   if (typeof args.values.from === 'string') {
@@ -72,4 +79,13 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
     interrupt.release();
   }
   return interrupt.signal.aborted ? 130 : exitCode;
+}
+
+function refuseRunName(name: string): void {
+  if (name.trim() === '') throw new UsageError('`--name` needs a name for the run, got an empty one.', { hint: 'Give one, e.g. `--name baseline`, or leave --name out: the run is then known by its id.' });
+  if (RESERVED_RUN_NAMES.includes(name)) {
+    throw new UsageError(`\`--name ${name}\` cannot name a run: \`${name}\` already means the newest run (\`aero show ${name}\`), so this run could never be found by its name.`, {
+      hint: 'Pick another name, e.g. `--name baseline`, or leave --name out: the run is then known by its id.',
+    });
+  }
 }

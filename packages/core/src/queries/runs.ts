@@ -1,4 +1,4 @@
-import { AeroError, ErrorCodes } from '../errors.js';
+import { AeroError, ErrorCodes, defineErrors } from '../errors.js';
 import { StoreKeys, instanceDirName } from '../keys.js';
 import type { AeroProject } from '../project.js';
 import { isStale, type ActionEntry, type RunRecord } from '../runs.js';
@@ -13,11 +13,38 @@ export async function listRuns(aero: AeroProject): Promise<RunRecord[]> {
   return records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.id < b.id ? 1 : -1));
 }
 
+/**
+ * The codes of run references, declared here beside the resolver that raises them (in the
+ * first section of docs/errors.md, with core's other codes).
+ */
+const runRefErrors = defineErrors(
+  {
+    RUN_AMBIGUOUS: {
+      title: 'a run id prefix that several runs start with (`aero show 2026`): the newest of them are listed',
+      exit: 2,
+      message: (p: { prefix: string; matches: string }) => `\`${p.prefix}\` matches several runs: ${p.matches}.`,
+      hint: 'Give more characters of the run id (`aero ps` lists the runs), the run\'s name (given with `aero run --name NAME`) or `latest`.',
+    },
+  },
+  { plugin: '@aeroml/core', section: 'Errors', scoped: false },
+);
+
+/** How many of the runs an ambiguous prefix matches are named in the message. */
+const AMBIGUOUS_LISTED = 5;
+
 /** A run by id, unique id prefix, name, or `latest`. */
 export async function getRun(aero: AeroProject, ref: string): Promise<RunRecord> {
   const runs = await listRuns(aero);
   const found = ref === 'latest' ? runs[0] : runs.find((r) => r.id === ref || r.name === ref) ?? uniquePrefix(runs, ref);
   if (!found) {
+    const matches = ref === '' ? [] : runs.filter((r) => r.id.startsWith(ref));
+    if (matches.length > 1) {
+      const listed = matches.slice(0, AMBIGUOUS_LISTED).map((r) => (r.name && r.name !== r.id ? `${r.id} (${r.name})` : r.id));
+      const more = matches.length - listed.length;
+      throw runRefErrors.error('RUN_AMBIGUOUS', { prefix: ref, matches: `${listed.join(', ')}${more > 0 ? ` and ${more} more` : ''}` }, {
+        details: { matches: matches.map((r) => r.id) },
+      });
+    }
     throw new AeroError(ErrorCodes.RUN_NOT_FOUND, `No run matches \`${ref}\`${runs.length ? '' : ' (there are no runs yet)'}.`, {
       hint: 'List runs with `aero ps`; use a run id, a unique prefix of one, or `latest`.',
     });
@@ -26,6 +53,7 @@ export async function getRun(aero: AeroProject, ref: string): Promise<RunRecord>
 }
 
 function uniquePrefix(runs: RunRecord[], prefix: string): RunRecord | undefined {
+  if (prefix === '') return undefined;
   const matches = runs.filter((r) => r.id.startsWith(prefix));
   return matches.length === 1 ? matches[0] : undefined;
 }
