@@ -177,6 +177,15 @@ export function listOption(value: string | boolean | string[] | undefined): stri
   return (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
+/**
+ * `--only` as given (repeatable, not split): core splits each value on the commas outside
+ * `[...]` (`simulate[split=test,sim=1]` is one selector) and refuses an empty one (`''`, `a,`).
+ */
+export function selectorOption(value: string | boolean | string[] | undefined): string[] {
+  if (value === undefined || typeof value === 'boolean') return [];
+  return Array.isArray(value) ? [...value] : [value];
+}
+
 export function intOption(name: string, value: string | boolean | string[] | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);

@@ -56,6 +56,13 @@ describe('aero refuses wrong input before anything runs (exit 2)', () => {
     const dir = await makeProject('refuse-only', { 'aero.config.ts': pipeline() });
     await refused(dir, ['run', '--only', 'bogus,train'], '[aero] PLAN_ONLY_NO_MATCH: --only `bogus`: no action, group, type or output is named `bogus`.');
     await refused(dir, ['run', '--only', 'simulate[split=tset]'], '--only `simulate[split=tset]`: no partition of `simulate` has split=tset (split is one of: test, train).', 'hint: Did you mean `simulate[split=test]`?');
+    // An empty selector is no "everything".
+    await refused(dir, ['run', '--only', ''], "[aero] PLAN_ONLY_NO_MATCH: --only '': an empty selector selects nothing.");
+    await refused(dir, ['run', '--only', 'train,'], '[aero] PLAN_ONLY_NO_MATCH: --only `train,`: an empty selector selects nothing.');
+    // The id the CLI prints selects, commas and all.
+    const one = await aero(dir, 'run', '--only', 'simulate[split=train,sim=1]', '--dry-run');
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain('dry run: 1 would run');
   });
 
   it('bad split counts from the command line', async () => {

@@ -1,5 +1,5 @@
 import type { ParsedArgs } from '../args.js';
-import { intOption, listOption, UsageError } from '../args.js';
+import { intOption, listOption, selectorOption, UsageError } from '../args.js';
 import type { IO } from '../io.js';
 import { twoStageInterrupt } from '../interrupt.js';
 import { openProject } from '../project.js';
@@ -38,7 +38,7 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
     gpus = core.parseGpusOption(args.values.gpus);
     if (!gpus) throw new UsageError(`--gpus needs a count (\`--gpus 2\`) or device ids (\`--gpus 0,3\`), got \`${args.values.gpus}\`.`);
   }
-  if (combos.length > 1) await planEveryCombination(args, combos, listOption(args.values.only), io);
+  if (combos.length > 1) await planEveryCombination(args, combos, selectorOption(args.values.only), io);
   const tags = Object.fromEntries(listOption(args.values.tag).map((t) => [t.split('=')[0]!, t.split('=').slice(1).join('=')]));
 
   // First Ctrl-C: stop scheduling, cancel running jobs, record what finished.
@@ -55,7 +55,7 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
       const off = aero.on(createReporter(io, { json: Boolean(args.values.json) }));
       try {
         const summary = await aero.run({
-          only: listOption(args.values.only),
+          only: selectorOption(args.values.only),
           dryRun: Boolean(args.values['dry-run']),
           force: Boolean(args.values.force),
           dev: Boolean(args.values.dev),
