@@ -44,6 +44,17 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
   // First Ctrl-C: stop scheduling, cancel running jobs, record what finished.
   // Second Ctrl-C: leave immediately.
   const interrupt = twoStageInterrupt(io, '\n[aero] Interrupted: cancelling running actions (Ctrl-C again to quit now).');
+  // A promise an inline action did not await that rejects would end the process mid-run
+  // (Node's default): the run is stopped as Ctrl-C stops it, and the error reported.
+  let unhandled: unknown;
+  const onUnhandled = (reason: unknown) => {
+    if (unhandled === undefined) {
+      unhandled = reason ?? new Error(String(reason));
+      io.err('\n[aero] A promise rejected and nothing handled it: stopping the run (what finished is recorded).');
+    }
+    interrupt.abort();
+  };
+  process.on('unhandledRejection', onUnhandled);
   let exitCode = 0;
   let first: Awaited<ReturnType<typeof openProject>> | undefined;
   try {
@@ -77,8 +88,23 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
     }
   } finally {
     interrupt.release();
+    process.off('unhandledRejection', onUnhandled);
+  }
+  if (unhandled !== undefined) {
+    const reason = unhandled instanceof Error ? `${unhandled.message}${firstFrame(unhandled)}` : String(unhandled);
+    throw new core.AeroError(core.ErrorCodes.ACTION_UNHANDLED_REJECTION, `A promise rejected and nothing handled it: ${reason}. The run was stopped.`, {
+      hint: 'Await every promise in run() (or give it a .catch); run again: what finished is cached.',
+      cause: unhandled,
+    });
   }
   return interrupt.signal.aborted ? 130 : exitCode;
+}
+
+/** ` (at aero.config.ts:3:5)`: where an error was made, from the first frame of its stack. */
+function firstFrame(error: Error): string {
+  const frame = error.stack?.split('\n').find((line) => line.trimStart().startsWith('at '));
+  const where = frame && /\(?([^()\s]+:\d+:\d+)\)?$/.exec(frame.trim())?.[1];
+  return where ? ` (at ${where.replace(/^file:\/\//, '')})` : '';
 }
 
 function refuseRunName(name: string): void {
