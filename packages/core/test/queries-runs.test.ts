@@ -72,6 +72,16 @@ describe('queries/runs', () => {
     });
   });
 
+  it('an id wins over a newer run named like it; a record that is no run record is skipped', async () => {
+    const impostor = run('20260104-000000-dddddd', '2026-01-04T00:00:00.000Z', { name: old.id });
+    const aero = await project([old, newest, impostor]);
+    expect((await getRun(aero, old.id)).id).toBe(old.id);
+    const store = aero.plugins.store;
+    await store.put('runs/20260105-000000-eeeeee/run.json', JSON.stringify({ id: 'x', actions: 'not a list' }));
+    await store.put('runs/20260106-000000-ffffff/run.json', '[1, 2]');
+    expect((await listRuns(aero)).map((r) => r.id)).toEqual([impostor.id, newest.id, old.id]);
+  });
+
   it('finds an entry by instance id or by an action with one instance', () => {
     expect(findEntry(old, 'total').id).toBe('total');
     expect(findEntry(old, 'sq[i=1]').id).toBe('sq[i=1]');

@@ -4,11 +4,19 @@ import type { AeroProject } from '../project.js';
 import { isStale, type ActionEntry, type RunRecord } from '../runs.js';
 import { readJson } from './store-json.js';
 
+/** The fields every reader of a run record relies on. */
+function isRunRecord(value: unknown): value is RunRecord {
+  const r = value as Partial<RunRecord> | null | undefined;
+  return Boolean(r) && typeof r === 'object' && typeof r!.id === 'string' && typeof r!.startedAt === 'string' && typeof r!.status === 'string' && Array.isArray(r!.actions);
+}
+
 /** All run records, newest first. Runs whose process died are reported as interrupted. */
 export async function listRuns(aero: AeroProject): Promise<RunRecord[]> {
   const keys: string[] = [];
   for await (const key of aero.plugins.store.list(StoreKeys.runsPrefix)) if (key.endsWith('/run.json') && key.split('/').length === 3) keys.push(key);
-  const records = (await Promise.all(keys.map((k) => readJson<RunRecord>(aero.plugins.store, k)))).filter((r): r is RunRecord => Boolean(r));
+  // A record that is no run record (hand-edited, another tool's file) is skipped as an
+  // unreadable one is: one bad file must not break aero ps, gc or show for every run.
+  const records = (await Promise.all(keys.map((k) => readJson<RunRecord>(aero.plugins.store, k)))).filter(isRunRecord);
   for (const r of records) if (isStale(r)) r.status = 'interrupted';
   return records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.id < b.id ? 1 : -1));
 }
@@ -35,7 +43,8 @@ const AMBIGUOUS_LISTED = 5;
 /** A run by id, unique id prefix, name, or `latest`. */
 export async function getRun(aero: AeroProject, ref: string): Promise<RunRecord> {
   const runs = await listRuns(aero);
-  const found = ref === 'latest' ? runs[0] : runs.find((r) => r.id === ref || r.name === ref) ?? uniquePrefix(runs, ref);
+  // An id wins over a name (`--name` may repeat another run's id), then the newest run of that name.
+  const found = ref === 'latest' ? runs[0] : (runs.find((r) => r.id === ref) ?? runs.find((r) => r.name === ref) ?? uniquePrefix(runs, ref));
   if (!found) {
     const matches = ref === '' ? [] : runs.filter((r) => r.id.startsWith(ref));
     if (matches.length > 1) {
