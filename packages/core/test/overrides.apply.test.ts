@@ -63,8 +63,15 @@ describe('applyOverrides (Hydra "Basic Override syntax" → "Modifying the Confi
     expect(caught(() => applyOverrides(base(), ['++tags.5=x'])).message).toBe('Cannot apply override `++tags.5=x`: index 5 is out of range for the list `tags` (length 2).');
   });
 
-  it('setting through a value is an error', () => {
-    expect(caught(() => applyOverrides(base(), ['+train.lr.x=1'])).message).toBe('Cannot apply override `+train.lr.x=1`: `train.lr` is a value, not a mapping, so it has no key `x`.');
+  it('setting through a value is an error; through an interpolation it points to the key to set', () => {
+    const error = caught(() => applyOverrides(base(), ['+train.lr.x=1']));
+    expect(error.message).toBe('Cannot apply override `+train.lr.x=1`: `train.lr` is a value, not a mapping, so it has no key `x`.');
+    expect(error.hint).toBe('Set `train.lr` itself (train.lr=…), or check the key: `train.lr` holds 0.001.');
+    // As the yaml template wires a group into an action: `fit: ${model}`.
+    const wired = caught(() => applyOverrides({ model: { lr: 0.1 }, fit: '${model}' }, ['fit.lr=0.3']));
+    expect(wired.message).toBe('Cannot apply override `fit.lr=0.3`: `fit` is a value, not a mapping, so it has no key `lr`.');
+    expect(wired.hint).toBe('`fit` is `${model}`: set the key it points to, aero run model.lr=0.3');
+    expect(applyOverrides({ model: { lr: 0.1 }, fit: '${model}' }, ['model.lr=0.3'])).toMatchObject({ model: { lr: 0.3 } });
   });
 
   it('a sweep cannot be applied to one run', () => {

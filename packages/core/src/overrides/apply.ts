@@ -143,7 +143,7 @@ function applyOne(writer: Writer, o: Override, ctx: { source: string; strict: bo
   const walk = writer.parentOf(o.path, create);
   if ('notContainerAt' in walk) {
     const at = o.path.slice(0, walk.notContainerAt + 1).join('.');
-    throw overrideApplyError(o.text, `\`${at}\` is a value, not a mapping, so it has no key \`${o.path[walk.notContainerAt + 1]}\`.`, 'not-a-mapping');
+    throw overrideApplyError(o.text, `\`${at}\` is a value, not a mapping, so it has no key \`${o.path[walk.notContainerAt + 1]}\`.`, 'not-a-mapping', throughValueHint(writer.root, o, walk.notContainerAt));
   }
   const last = o.path[o.path.length - 1]!;
   if ('missingAt' in walk) {
@@ -199,6 +199,24 @@ function applyOne(writer: Writer, o: Override, ctx: { source: string; strict: bo
  * segment is most likely what was meant (`orderng` for `ordering`), so the hint is that
  * override; adding the new key with `+` stays possible.
  */
+/**
+ * What to set instead of a key under a value. A value that is an interpolation of a
+ * mapping (`fit: ${model}`) is set where it points (`model.lr=0.3`, as YAML configs wire
+ * groups into actions); any other value is replaced whole or not at all.
+ */
+function throughValueHint(root: Record<string, unknown>, o: Override, valueAt: number): string {
+  let node: unknown = root;
+  for (const segment of o.path.slice(0, valueAt + 1)) node = isPlainObject(node) ? node[segment] : Array.isArray(node) ? node[Number(segment)] : undefined;
+  const at = o.path.slice(0, valueAt + 1).join('.');
+  const reference = typeof node === 'string' ? /^\$\{([A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\}$/.exec(node)?.[1] : undefined;
+  if (reference !== undefined && o.valueText !== undefined) {
+    const target = [...reference.split('.'), ...o.path.slice(valueAt + 1)].join('.');
+    const prefix = o.kind === 'add' ? '+' : o.kind === 'force' ? '++' : '';
+    return `\`${at}\` is \`${node}\`: set the key it points to, aero run ${prefix}${target}=${o.valueText}`;
+  }
+  return `Set \`${at}\` itself (${at}=…), or check the key: \`${at}\` holds ${describe(node)}.`;
+}
+
 function notFoundHint(root: Record<string, unknown>, o: Override, missingAt: number): string {
   const add = `+${o.text.replace(/^\+*/, '')}`;
   let node: unknown = root;
