@@ -20,5 +20,6 @@ describe('aero run --gpus', () => {
     expect(run.code).toBe(0);
     expect(statuses(run.stdout)).toEqual({ train: 'ran' });
     expect(await refused(dir, 'run', '--gpus', 'a b')).toContain('[aero] USAGE_INVALID: --gpus needs a count (`--gpus 2`) or device ids (`--gpus 0,3`), got `a b`.');
+    expect(await refused(dir, 'run', '--gpus', '0,1,0')).toBe('[aero] USAGE_INVALID: --gpus lists device `0` more than once (`0,1,0`).\n  hint: List each device once, e.g. --gpus 0,1\n');
   });
 });

@@ -37,6 +37,9 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
   if (typeof args.values.gpus === 'string') {
     gpus = core.parseGpusOption(args.values.gpus);
     if (!gpus) throw new UsageError(`--gpus needs a count (\`--gpus 2\`) or device ids (\`--gpus 0,3\`), got \`${args.values.gpus}\`.`);
+    const twice = gpus.find((id, i) => gpus!.indexOf(id) !== i);
+    // One device listed twice would be handed to two instances as if it were two.
+    if (twice !== undefined) throw new UsageError(`--gpus lists device \`${twice}\` more than once (\`${args.values.gpus}\`).`, { hint: `List each device once, e.g. --gpus ${[...new Set(gpus)].join(',')}` });
   }
   if (combos.length > 1) await planEveryCombination(args, combos, selectorOption(args.values.only), io);
   const tags = Object.fromEntries(listOption(args.values.tag).map((t) => [t.split('=')[0]!, t.split('=').slice(1).join('=')]));
