@@ -52,6 +52,8 @@ describe('aero ui and aero report (CLI)', () => {
     const bad = await aero(dir, 'report', '--out', 'aero.config.ts/report.html');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^\[aero\] \[@aeroml\/ui\] UI_REPORT_WRITE_FAILED: Cannot write the report to .*aero\.config\.ts\/report\.html: ENOTDIR: .*\.\n  hint: Check that the folder exists and is writable, or write elsewhere: aero report --out report\.html\n$/);
+    expect(await refused(dir, 'report', '--out', '')).toBe('[aero] USAGE_INVALID: `--out` needs a file name, got an empty one.\n  hint: aero report --out report.html\n');
+    expect(await refused(dir, 'report', '--out', 'reports/')).toBe('[aero] USAGE_INVALID: `--out reports/` names a folder; the report is one file.\n  hint: Name the file: aero report --out report.html (or a file in a folder that exists, e.g. --out reports/report.html)\n');
     const ok = await aero(dir, 'report', '--json');
     expect(JSON.parse(ok.stdout)).toMatchObject({ type: 'report:written', runs: ['latest'] });
   });

@@ -1,10 +1,14 @@
-import { resolve } from 'node:path';
-import type { ParsedArgs } from '../args.js';
+import { resolve, sep } from 'node:path';
+import { UsageError, type ParsedArgs } from '../args.js';
 import { formatBytes, type IO } from '../io.js';
 import { openProject } from '../project.js';
 
 /** `aero report [RUN...] --out report.html`: one self-contained HTML file, no network requests. */
 export default async function report(args: ParsedArgs, io: IO): Promise<number> {
+  const given = args.values.out;
+  // An empty --out would be the project folder itself, and a folder is no report file.
+  if (typeof given === 'string' && given.trim() === '') throw new UsageError('`--out` needs a file name, got an empty one.', { hint: 'aero report --out report.html' });
+  if (typeof given === 'string' && (given.endsWith('/') || given.endsWith(sep))) throw new UsageError(`\`--out ${given}\` names a folder; the report is one file.`, { hint: `Name the file: aero report --out report.html (or a file in a folder that exists, e.g. --out ${given}report.html)` });
   const { writeReport } = await import('@aeroml/ui');
   const aero = await openProject(args);
   const cwd = aero.cwd;
