@@ -75,7 +75,7 @@ interface IssueLike {
   code?: unknown;
   message?: unknown;
   hint?: unknown;
-  details?: { path?: unknown; origin?: unknown; suggestions?: unknown };
+  details?: { path?: unknown; origin?: unknown; suggestions?: unknown; bestInParams?: unknown };
 }
 
 /** What reportError prints: an error with its hint (and its issues' hints) rebuilt. */
@@ -136,12 +136,12 @@ export async function overrideHint(command: string, spec: CommandSpec, argv: str
 
 /** The argv with the override of one unknown key corrected, and where; undefined when the key did not come from the command line. */
 async function fixOf(issue: IssueLike, argv: string[], positions: number[]): Promise<{ dym: string; path: string; fixed?: string[]; indexes: number[] } | undefined> {
-  const { path, origin, suggestions } = issue.details ?? {};
+  const { path, origin, suggestions, bestInParams } = issue.details ?? {};
   if (typeof path !== 'string' || origin !== '<cli>' || !Array.isArray(suggestions) || suggestions.length === 0) return undefined;
   const best = String(suggestions[0]);
   const dym = await didYouMean(suggestions.map(String));
-  // The core's hint says whether `best` is in the params tree: `aero run +x=1` when it is not.
-  const shape = typeof issue.hint === 'string' ? / aero \S+ (\+?)\S+?=/.exec(issue.hint) : null;
+  // Whether `best` is in the params tree (core says so for a scalar set on the command line).
+  const inParams = typeof bestInParams === 'boolean' ? bestInParams : undefined;
   const fixed = [...argv];
   const indexes: number[] = [];
   for (const i of positions) {
@@ -152,8 +152,8 @@ async function fixOf(issue: IssueLike, argv: string[], positions: number[]): Pro
     // would be refused as already present). Otherwise the prefix typed stays: a plain
     // `key=value` reached the planner, so it may add keys (no config loader); `++` always may.
     let prefix = typed;
-    if (shape && shape[1] === '') prefix = '';
-    else if (!shape && typed === '+') return { dym, path, indexes: [] };
+    if (inParams === true) prefix = '';
+    else if (inParams === undefined && typed === '+') return { dym, path, indexes: [] };
     fixed[i] = `${prefix}${best}${m[3]}`;
     indexes.push(i);
   }

@@ -281,12 +281,15 @@ function unknownParam(params: Record<string, unknown>, parentPath: string[], par
   flatten(parent, '', candidates);
   const near = nearestNames(relative.join('.'), candidates).map((c) => [...parentPath, c].join('.'));
   let hint: string;
+  /** Whether the suggested key is in the params tree (then `key=value` sets it; else `+key=value` adds it): for callers that rebuild the hint. */
+  let bestInParams: boolean | undefined;
   if (near.length > 0) {
     const best = near[0]!;
     const scalar = value === null || ['string', 'number', 'boolean'].includes(typeof value);
     if (origin === CLI_ORIGIN && scalar) {
       // `key=value` only replaces a key that is in the tree; a schema default is added with `+`.
-      const prefix = hasPath(params, best.split('.')) ? '' : '+';
+      bestInParams = hasPath(params, best.split('.'));
+      const prefix = bestInParams ? '' : '+';
       hint = `${didYouMean(near)} aero run ${prefix}${best}=${formatValue(value as OverrideValue)}`;
     } else {
       hint = `${didYouMean(near)} ${origin === CLI_ORIGIN ? 'Fix the override' : `Rename it ${where}`}.`;
@@ -295,5 +298,5 @@ function unknownParam(params: Record<string, unknown>, parentPath: string[], par
     const names = parent.kind === 'object' ? [...parent.children.keys()].sort() : [];
     hint = parentPath.length === 0 ? `Known top-level keys: ${names.join(', ') || 'none'}.` : `Known keys of \`${parentPath.join('.')}\`: ${names.join(', ') || 'none'}.`;
   }
-  return new AeroError(ErrorCodes.PLAN_UNKNOWN_PARAM, `Unknown param \`${dotted}\` (set ${where}): no action reads it.`, { hint, details: { path: dotted, ...(origin ? { origin } : {}), suggestions: near } });
+  return new AeroError(ErrorCodes.PLAN_UNKNOWN_PARAM, `Unknown param \`${dotted}\` (set ${where}): no action reads it.`, { hint, details: { path: dotted, ...(origin ? { origin } : {}), suggestions: near, ...(bestInParams !== undefined ? { bestInParams } : {}) } });
 }
