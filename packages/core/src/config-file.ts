@@ -2,6 +2,7 @@ import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CONFIG_KEYS, type AeroConfig } from './define.js';
 import { AeroAggregateError, AeroError, ErrorCodes, isAeroError } from './errors.js';
+import { showGiven } from './util/show-given.js';
 import { didYouMean, nearestNames } from './suggest.js';
 
 export const CONFIG_FILE_NAMES = ['aero.config.ts', 'aero.config.mts', 'aero.config.js', 'aero.config.mjs'];
@@ -84,14 +85,3 @@ export function checkConfigKeys(config: object, file: string): void {
   }
 }
 
-/** A config value as given: `"abc"`, `NaN`, `0`, `null`. */
-function showGiven(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (value === null || typeof value !== 'object') return String(value);
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}

@@ -8,6 +8,7 @@ import type { Tracker } from './contracts/tracker.js';
 import type { ManifestFile } from './contracts/artifact.js';
 import type { TuneConfig } from './tune/config.js';
 import { AeroError, ErrorCodes } from './errors.js';
+import { showGiven } from './util/show-given.js';
 
 export type PartitionValue = string | number;
 export type PartitionKey = Record<string, PartitionValue>;
@@ -225,7 +226,7 @@ export function createAction<P>(definition: ActionDefinition<P, any, any>, comma
   // `0`, `1`...): refused here, the values inside are checked when the pipeline is planned.
   const resources = definition.resources as unknown;
   if (resources !== undefined && (resources === null || typeof resources !== 'object' || Array.isArray(resources))) {
-    throw new AeroError(ErrorCodes.CONFIG_INVALID, `\`actions.${name}.resources\` is ${showValue(resources)}; \`resources\` is an object like { cpus: 2, gpus: 1 }.`, {
+    throw new AeroError(ErrorCodes.CONFIG_INVALID, `\`actions.${name}.resources\` is ${showGiven(resources)}; \`resources\` is an object like { cpus: 2, gpus: 1 }.`, {
       hint: `Give \`${name}\` resources: { cpus: <slots>, gpus: <count> }, or leave \`resources\` out (1 CPU slot, no GPU).`,
       details: { path: `actions.${name}.resources` },
     });
@@ -261,13 +262,13 @@ export function splits(counts: Record<string, number>, options: { splitKey?: str
   const splitKey = options.splitKey ?? 'split';
   const simKey = options.simKey ?? 'sim';
   if (typeof counts !== 'object' || counts === null || Array.isArray(counts)) {
-    throw new AeroError(ErrorCodes.PLAN_PARTITION_INVALID, `splits() takes an object of split name -> count, like splits({ train: 80, test: 10 }), not ${showValue(counts)}.`, {
+    throw new AeroError(ErrorCodes.PLAN_PARTITION_INVALID, `splits() takes an object of split name -> count, like splits({ train: 80, test: 10 }), not ${showGiven(counts)}.`, {
       hint: 'If the counts come from params (root.counts), check that the key is set and is a mapping of split names to numbers.',
     });
   }
   const bad = Object.entries(counts as Record<string, unknown>).filter(([, count]) => typeof count !== 'number' || !Number.isInteger(count) || count < 0);
   if (bad.length > 0) {
-    throw new AeroError(ErrorCodes.PLAN_PARTITION_INVALID, `splits(): counts are whole numbers >= 0, but ${bad.map(([split, count]) => `\`${split}\` is ${showValue(count)}`).join(', ')}.`, {
+    throw new AeroError(ErrorCodes.PLAN_PARTITION_INVALID, `splits(): counts are whole numbers >= 0, but ${bad.map(([split, count]) => `\`${split}\` is ${showGiven(count)}`).join(', ')}.`, {
       hint: 'Give each split a whole number of simulations, e.g. counts.train=80.',
     });
   }
@@ -278,14 +279,6 @@ export function splits(counts: Record<string, number>, options: { splitKey?: str
   return keys;
 }
 
-function showValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
 
 export type AnyPlugin = Store | Tracker | AssetHandler<any, any, any> | Launcher | ConfigLoader;
 export type PluginInput = AnyPlugin | false | null | undefined | readonly PluginInput[];

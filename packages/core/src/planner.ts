@@ -7,6 +7,7 @@ import { instanceDirName } from './keys.js';
 import { knownParamKeys, ReadTracker, unknownParamIssues } from './param-keys.js';
 import { applySelection } from './selection.js';
 import { didYouMean, nearestNames } from './suggest.js';
+import { showGiven } from './util/show-given.js';
 import { EscapingPaths, unsafeNameIssues } from './output-paths.js';
 import { fillTemplate, templateSyntaxProblems, templateTags, varIssues } from './templates.js';
 
@@ -577,16 +578,6 @@ function resourceIssues(action: Action, issues: AeroError[]): void {
   }
 }
 
-/** A value as given in a config: `"abc"`, `-1`, `NaN`, `null`, `[1,2]`. */
-function showGiven(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value === undefined) return String(value);
-  if (typeof value === 'function') return 'a function';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
 
 /** What a value is, for a message: `a plain object`, `an array`, `a number`. */
 function describeValue(value: unknown): string {
