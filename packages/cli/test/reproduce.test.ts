@@ -81,6 +81,11 @@ describe('aero tag', () => {
     const artifacts = await aero(dir, 'artifacts', 'prep.data');
     expect(artifacts.stdout).toMatch(/prep\.data\s+[0-9a-f]{12}.*best/);
 
+    // A typo in --list is refused, not answered with "no tags".
+    expect(await refused(dir, 'tag', '--list', 'prep.dta')).toBe('[aero] PIN_UNKNOWN_OUTPUT: aero tag --list `prep.dta`: action `prep` has no output `dta`.\n  hint: Did you mean `prep.data`?\n');
+    expect(await refused(dir, 'tag', '--list', 'prep')).toBe('[aero] PIN_INVALID: aero tag --list `prep` is not `<action>.<output>`.\n  hint: Name an output, e.g. aero tag --list prep.data; `aero artifacts` lists outputs and versions.\n');
+    expect(await refused(dir, 'tag', '--list', 'prep.data@best')).toContain('[aero] USAGE_INVALID: `aero tag --list` takes an artifact without a version: aero tag --list prep.data\n');
+    expect((await aero(dir, 'tag', '--list', 'prep.stats')).stdout).toBe('No tags on prep.stats yet. Name a version with: aero tag <action>.<output> <tag>\n');
     expect(await refused(dir, 'tag', 'prep.dat', 'x1')).toBe('[aero] PIN_UNKNOWN_OUTPUT: aero tag `prep.dat`: action `prep` has no output `dat`.\n  hint: Did you mean `prep.data`?\n');
     expect(await refused(dir, 'tag', 'prep.data', 'beef')).toBe('[aero] TAG_INVALID: `beef` cannot be a tag: it would read as a digest prefix (only hex letters).\n  hint: Pick a name like best, prod or v1.\n');
     expect(await refused(dir, 'tag', 'prep.data@bst', 'prod')).toBe('[aero] PIN_UNKNOWN_TAG: aero tag prep.data@bst: no tag, run or version of prep.data is called `bst`.\n  hint: Did you mean `prep.data@best`?\n');

@@ -8,11 +8,16 @@ export default async function tag(args: ParsedArgs, io: IO): Promise<number> {
   const core = await import('@aeroml/core');
   if (args.values.list) {
     if (args.positionals.length > 1) throw new UsageError('`aero tag --list` takes at most an artifact: aero tag --list prep.data');
+    const artifact = args.positionals[0];
+    if (artifact?.includes('@')) throw new UsageError(`\`aero tag --list\` takes an artifact without a version: aero tag --list ${artifact.slice(0, artifact.indexOf('@'))}`);
     const aero = await openProject(args);
     try {
-      const tags = await core.listTags(aero.plugins.store, args.positionals[0]);
+      const tags = await core.listTags(aero.plugins.store, artifact);
+      // A typo must not read as "no tags": with none found, the name has to be an output of
+      // the pipeline (tags of an action since removed from the config are still listed).
+      if (artifact !== undefined && tags.length === 0) core.parseArtifactRef(artifact, aero.actions, 'aero tag --list');
       if (args.values.json) for (const t of tags) io.out(JSON.stringify(t));
-      else if (tags.length === 0) io.out(`No tags${args.positionals[0] ? ` on ${args.positionals[0]}` : ''} yet. Name a version with: aero tag <action>.<output> <tag>`);
+      else if (tags.length === 0) io.out(`No tags${artifact ? ` on ${artifact}` : ''} yet. Name a version with: aero tag <action>.<output> <tag>`);
       else {
         io.out(table([['ARTIFACT', 'TAG', 'VERSION', 'UPDATED', 'MOVES'], ...tags.map((t) => [t.artifact, t.tag, versions(t.versions.map((v) => v.digest)), t.updatedAt, String(t.history.length - 1)])]));
       }

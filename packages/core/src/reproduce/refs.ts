@@ -12,6 +12,8 @@ export interface ArtifactRefText {
   version?: string;
 }
 
+const EXAMPLES: Record<string, string> = { '--use': 'aero run --use prep.data@best', 'aero tag --list': 'aero tag --list prep.data' };
+
 /**
  * Parses `<action>.<output>[@<version>]` and checks the action and output exist in the
  * pipeline (nearest names suggested): a typo must not pin, tag or export nothing.
@@ -23,8 +25,8 @@ export function parseArtifactRef(text: string, actions: readonly Action[], what:
   const version = at < 0 ? undefined : text.slice(at + 1);
   const dot = name.indexOf('.');
   if (dot <= 0 || dot === name.length - 1 || (version !== undefined && version.length === 0)) {
-    throw new AeroError(ErrorCodes.PIN_INVALID, `${what} \`${text}\` is not \`<action>.<output>@<tag|digest-prefix|run-id>\`.`, {
-      hint: `Name an output and a version, e.g. ${what === '--use' ? 'aero run --use prep.data@best' : 'aero tag prep.data best'}; \`aero artifacts\` lists outputs and versions.`,
+    throw new AeroError(ErrorCodes.PIN_INVALID, `${what} \`${text}\` is not \`<action>.<output>${what === 'aero tag --list' ? '' : '@<tag|digest-prefix|run-id>'}\`.`, {
+      hint: `Name an output${what === 'aero tag --list' ? '' : ' and a version'}, e.g. ${EXAMPLES[what] ?? 'aero tag prep.data best'}; \`aero artifacts\` lists outputs and versions.`,
     });
   }
   const action = name.slice(0, dot);
