@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createAero, defineConfig } from '../src/index.js';
+import { createAero, defineConfig, listRuns } from '../src/index.js';
 import { isSegmentKey, parseSegment } from '../src/run/journal.js';
 import { crashPipeline } from './crash/killed-run.js';
 import { dirStore } from './dir-store.js';
@@ -42,6 +42,15 @@ describe('a run killed with -9 mid-way', () => {
     // Every file under a journal folder is a whole segment (no temp file under a real name).
     for await (const key of store.list('runs/')) if (key.includes('/journal/')) expect(parseSegment(await store.getBytes(key))).toBeDefined();
 
+    // aero ps and aero show read what the journal says the killed run finished.
+    const viewer = await createAero({ cwd: dir, config: defineConfig({ actions: crashPipeline(dir, TOTAL, FAST), plugins: [dirStore(join(dir, '.aero')), jsonHandler()] }) });
+    const [killed] = await listRuns(viewer);
+    await viewer.close();
+    expect(killed!.status).toBe('interrupted');
+    expect(killed!.counts.ran).toBe(FAST);
+    expect(killed!.actions.filter((a) => a.status === 'ran')).toHaveLength(FAST);
+    expect(killed!.actions.filter((a) => a.status === 'pending')).toHaveLength(TOTAL - FAST);
+
     await writeFile(join(dir, 'go'), '');
     const next = await runIn(dir);
     expect(next.status).toBe('succeeded');
@@ -52,5 +61,7 @@ describe('a run killed with -9 mid-way', () => {
     await writeFile(join(clean, 'go'), '');
     const reference = await runIn(clean);
     expect(next.record.actions.map((a) => [a.id, a.outputs])).toEqual(reference.record.actions.map((a) => [a.id, a.outputs]));
+    const referenceOutputs = new Map(reference.record.actions.map((a) => [a.id, a.outputs]));
+    for (const a of killed!.actions.filter((a) => a.status === 'ran')) expect(a.outputs).toEqual(referenceOutputs.get(a.id));
   });
 });

@@ -2,6 +2,7 @@ import { AeroError, ErrorCodes, defineErrors } from '../errors.js';
 import { StoreKeys, instanceDirName } from '../keys.js';
 import type { AeroProject } from '../project.js';
 import { isStale, type ActionEntry, type RunRecord } from '../runs.js';
+import { foldJournalInto } from './stale-run.js';
 import { readJson } from './store-json.js';
 
 /** The fields every reader of a run record relies on. */
@@ -17,7 +18,9 @@ export async function listRuns(aero: AeroProject): Promise<RunRecord[]> {
   // A record that is no run record (hand-edited, another tool's file) is skipped as an
   // unreadable one is: one bad file must not break aero ps, gc or show for every run.
   const records = (await Promise.all(keys.map((k) => readJson<RunRecord>(aero.plugins.store, k)))).filter(isRunRecord);
-  for (const r of records) if (isStale(r)) r.status = 'interrupted';
+  const stale = records.filter(isStale);
+  for (const r of stale) r.status = 'interrupted';
+  await Promise.all(stale.map((r) => foldJournalInto(aero.plugins.store, r)));
   return records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.id < b.id ? 1 : -1));
 }
 
