@@ -80,11 +80,24 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
       const path = join(dir, ...out.path.split('/'));
       await ensureDir(dirname(path));
       const handler = handlers.get(out.handler)!;
+      let written = false;
       outputHandles[name] = {
         path,
         dir,
         write: async (value: unknown) => {
-          await guardHandler(handler, 'write', { action: spec.instanceId, what: `output \`${name}\``, path, cwd: spec.cwd }, () => handler.write(path, value));
+          // A second write would replace the first without a word: a loop meant to append, or
+          // two branches that both write, must not pass as a result.
+          if (written) {
+            throw new AeroError(ErrorCodes.ACTION_OUTPUT_WRITTEN_TWICE, `Action \`${spec.instanceId}\` wrote output \`${name}\` twice; the second write would replace the first.`, {
+              hint: `Write \`outputs.${name}\` once, with its whole value; several files go under \`outputs.${name}.dir\`.`,
+            });
+          }
+          written = true;
+          // A write that failed is no result to replace: the action may catch it and write again.
+          await guardHandler(handler, 'write', { action: spec.instanceId, what: `output \`${name}\``, path, cwd: spec.cwd }, () => handler.write(path, value)).catch((error: unknown) => {
+            written = false;
+            throw error;
+          });
           if (handler.describe) outputMeta.set(name, { ...outputMeta.get(name), ...handler.describe(value) });
         },
         meta: (metadata) => outputMeta.set(name, { ...outputMeta.get(name), ...metadata }),
