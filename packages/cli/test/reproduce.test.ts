@@ -143,7 +143,7 @@ describe('aero rerun', () => {
     const file = join(dir, 'src/pipeline.ts');
     await writeFile(file, (await readFile(file, 'utf8')).replace('log.metric(\'loss\', 1 / sum);', 'log.metric(\'loss\', 2 / sum);'));
     const from = await aero(dir, 'run', '--from', runId, '--dry-run');
-    expect(from.stderr).toBe(`[aero] warning: --from ${runId} replays that run's params on today's code, which differs for \`train\` (src/pipeline.ts). To run it exactly as it was (its code, params and input versions): aero rerun ${runId}; to see what changed: aero why train\n`);
+    expect(from.stderr).toBe(`[aero] warning: --from ${runId} replays that run's overrides on today's code, which differs for \`train\` (src/pipeline.ts). To run it exactly as it was (its code, params and input versions): aero rerun ${runId}; to see what changed: aero why train\n`);
     const hinted = /aero rerun (\S+);/.exec(from.stderr)![1]!;
     const again = await aero(dir, 'rerun', hinted, '--json');
     expect(again.code).toBe(0);
@@ -211,8 +211,14 @@ export default defineConfig({ actions: [fetch] });
     expect(lines[1]).toBe("1 of 1 artifact(s) differ from the original run's (the rerun failed):");
     expect(lines[3]).toMatch(/^fetch\s+v\s+[0-9a-f]{12}\s+\(not produced\)$/);
     expect(lines[4]).toBe('fetch failed: ACTION_FAILED: Action `fetch` threw: the server is gone');
+    // The log is in the scratch store, gone with the command: its end is shown, and no
+    // `aero logs <rerun-id>` hint names a run no command could find.
+    expect(r.stdout).not.toContain('aero logs');
+    expect(r.stdout).toMatch(/\n {2}its log \(last lines\):\n {4}.*the server is gone/);
     const json = JSON.parse((await aero(dir, 'rerun', runId, '--json')).stdout);
     expect(json.failures).toMatchObject([{ instance: 'fetch', code: 'ACTION_FAILED', message: expect.stringMatching(/^Action `fetch` threw: the server is gone\n {2}at /) }]); // with where it threw
+    expect(json.failures[0].log.join('\n')).toContain('the server is gone');
+    expect(json.failures[0].hint ?? '').not.toContain('aero logs');
   });
 
   it('takes the code from the git commit in a temporary worktree when the snapshot lacks a file, and says so', async () => {
@@ -249,6 +255,33 @@ export default defineConfig({ actions: [fetch] });
     expect(r.stderr).toContain(`[aero] RERUN_SOURCE_MISSING: Run ${runId} cannot be recreated: its snapshot lacks `);
     expect(r.stderr).toContain('and it has no git commit to take them from.');
     expect(await refused(dir, 'rerun', 'nope')).toContain('RUN_NOT_FOUND: No run matches `nope`.');
+  });
+
+  it('a run started with --only reruns from its snapshot: it holds the files of every action the config imports', async () => {
+    const dir = await project('rerun-only');
+    await writeFile(join(dir, 'src/extra.ts'), `import { defineAction } from '@aeroml/core';\nexport const extra = defineAction({ name: 'extra', outputs: { o: { handler: 'json' } }, async run({ outputs }) { await outputs.o.write(1); } });\n`);
+    await writeFile(join(dir, 'aero.config.ts'), CONFIG.replace("import { ingest, prep, train, sims } from './src/pipeline.js';", "import { ingest, prep, train, sims } from './src/pipeline.js';\nimport { extra } from './src/extra.js';").replace('actions: [ingest, prep, train, sims]', 'actions: [ingest, prep, train, sims, extra]'));
+    const runId = runIdOf((await aero(dir, 'run', '--only', 'prep')).stdout);
+    const r = await aero(dir, 'rerun', runId);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`Reran ${runId} from its snapshot in a scratch store (the project's cache was not read or written).\nAll 3 artifact(s) are identical to the original run's.\n`);
+    expect(r.code).toBe(0);
+  });
+
+  it('a config importing a file outside the project, which no action uses, is said to be the run\'s missing source', async () => {
+    const dir = await project('rerun-outside');
+    const { mkdir } = await import('node:fs/promises');
+    const shared = `${dir}-shared`;
+    await mkdir(shared, { recursive: true });
+    await writeFile(join(shared, 'settings.ts'), 'export const N = 2;\n');
+    await writeFile(join(dir, 'aero.config.ts'), CONFIG.replace("import { defineConfig } from '@aeroml/core';", `import { defineConfig } from '@aeroml/core';\nimport { N } from '../${shared.split('/').at(-1)}/settings.ts';`).replace('n: 3', 'n: N'));
+    const runId = runIdOf((await aero(dir, 'run', '--only', 'prep')).stdout);
+    const r = await aero(dir, 'rerun', runId);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `[aero] RERUN_SOURCE_MISSING: Run ${runId} cannot be recreated: its config file aero.config.ts does not load from the run's snapshot: Cannot find module '../${shared.split('/').at(-1)}/settings.ts'\n` +
+        '  hint: A file the config imports from outside the project folder is not in the snapshot; keep the files the config imports inside the project (or commit them with it), then run the pipeline again to make a reproducible run.\n',
+    );
   });
 });
 

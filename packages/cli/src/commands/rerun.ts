@@ -36,12 +36,13 @@ export default async function rerun(args: ParsedArgs, io: IO): Promise<number> {
     if (args.values.keep) io.out(`The recreated code is kept in ${report.workDir}.`);
     if (report.identical) io.out(`All ${report.artifacts.length} artifact(s) are identical to the original run's.`);
     else {
-      io.out(`${differing.length} of ${report.artifacts.length} artifact(s) differ from the original run's${report.status !== 'succeeded' ? ` (the rerun ${report.status})` : ''}:`);
-      io.out(table([['INSTANCE', 'OUTPUT', 'ORIGINAL', 'RERUN'], ...differing.map((a) => [a.instance, a.output, a.original.slice(0, 12), a.rerun ? a.rerun.slice(0, 12) : '(not produced)'])]));
+      io.out(`${differing.length} of ${report.artifacts.length} artifact(s) differ from the original run's${report.status !== 'succeeded' ? ` (the rerun ${report.status})` : ''}${differing.length > 0 ? ':' : '.'}`);
+      if (differing.length > 0) io.out(table([['INSTANCE', 'OUTPUT', 'ORIGINAL', 'RERUN'], ...differing.map((a) => [a.instance, a.output, a.original.slice(0, 12), a.rerun ? a.rerun.slice(0, 12) : '(not produced)'])]));
       // Why an output was not produced: a failure is no sign of nondeterminism.
       for (const f of report.failures) {
         io.out(`${f.instance} failed: ${f.code}: ${f.message}`);
         if (f.hint) io.out(`  hint: ${f.hint}`);
+        if (f.log.length > 0) io.out(`  its log (last lines):\n${f.log.map((line) => `    ${line}`).join('\n')}`);
       }
     }
   }

@@ -7,13 +7,13 @@ import type { RunStatus } from '../contracts/tracker.js';
 import { sourceFilesOf } from '../code-identity/index.js';
 import { findConfigFile, loadConfigFile } from '../config-file.js';
 import { createAero, type Aero } from '../engine.js';
-import { AeroError, ErrorCodes } from '../errors.js';
+import { AeroError, ErrorCodes, isAeroError } from '../errors.js';
 import { canonicalJson } from '../hash.js';
-import { StoreKeys } from '../keys.js';
+import { StoreKeys, instanceDirName } from '../keys.js';
 import { flattenPlugins, type PluginDefaults } from '../plugins.js';
 import { readJson } from '../queries/store-json.js';
 import { getRun, readSnapshot } from '../queries/runs.js';
-import { newRunId, type CacheEntry, type RunRecord } from '../runs.js';
+import { newRunId, type ActionEntry, type CacheEntry, type RunRecord } from '../runs.js';
 import { overlayStore } from './overlay-store.js';
 import { pinsFromRecords } from './pins.js';
 
@@ -39,6 +39,15 @@ export interface RerunArtifact {
   identical: boolean;
 }
 
+export interface RerunFailure {
+  instance: string;
+  code: string;
+  message: string;
+  hint?: string;
+  /** The last lines of its log: the scratch store that holds the whole log goes when the command ends. */
+  log: string[];
+}
+
 export interface RerunReport {
   runId: string;
   rerunId: string;
@@ -49,7 +58,7 @@ export interface RerunReport {
   notes: string[];
   status: RunStatus;
   /** The instances that failed in the rerun, with their errors (an input gc removed, say). */
-  failures: Array<{ instance: string; code: string; message: string; hint?: string }>;
+  failures: RerunFailure[];
   artifacts: RerunArtifact[];
   identical: boolean;
   /** The folder the code was recreated in (removed unless `keep`). */
@@ -115,7 +124,7 @@ export async function rerunRun(project: Aero, ref: string, options: RerunOptions
 
 async function runRecreated(project: Aero, original: RunRecord, config: unknown, cwd: string, root: string, options: RerunOptions, notes: string[]) {
   const configFile = await recreatedConfigFile(original, config, cwd);
-  const loaded = await loadConfigFile(configFile);
+  const loaded = await loadRecreatedConfig(original, configFile, cwd);
   const store = overlayStore(project.plugins.store, options.scratchStore(join(root, 'store')));
   // The project's store and trackers are replaced: the rerun writes only to its scratch store.
   const plugins = flattenPlugins(loaded.plugins).filter((p) => p.kind !== 'store' && p.kind !== 'tracker');
@@ -143,11 +152,28 @@ async function runRecreated(project: Aero, original: RunRecord, config: unknown,
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const artifacts = compareOutputs(original, summary.record);
-    const failures = summary.record.actions.flatMap((a) => (a.status === 'failed' && a.error ? [{ instance: a.id, code: a.error.code, message: a.error.message, ...(a.error.hint ? { hint: a.error.hint } : {}) }] : []));
+    const failures = await Promise.all(summary.record.actions.filter((a) => a.status === 'failed' && a.error).map((a) => failureOf(store, summary.runId, a)));
     return { status: summary.status, failures, artifacts, identical: summary.status === 'succeeded' && artifacts.every((a) => a.identical) };
   } finally {
     await aero.close();
   }
+}
+
+/** How many of a failed instance's last log lines a rerun report carries. */
+const FAILURE_LOG_LINES = 40;
+
+/**
+ * A failed instance of the rerun, with the end of its log. The log lives in the scratch
+ * store, which goes when the command ends (unless `keep`): the hint's pointer to it
+ * (`aero logs <rerun-id> …`) names a run no command could find, so it is cut, and the lines
+ * are carried in the report instead.
+ */
+async function failureOf(store: Store, rerunId: string, entry: ActionEntry): Promise<RerunFailure> {
+  const { code, message, hint } = entry.error!;
+  const bytes = await store.getBytes(StoreKeys.instanceLog(rerunId, instanceDirName(entry.id))).catch(() => null);
+  const log = bytes ? Buffer.from(bytes).toString('utf8').trimEnd().split('\n').slice(-FAILURE_LOG_LINES) : [];
+  const ownHint = hint?.replace(/ \(the log is [^]*\)$/, '').replace(/^The log is [^]*\.$/, '');
+  return { instance: entry.id, code, message, ...(ownHint ? { hint: ownHint } : {}), log };
 }
 
 /**
@@ -171,6 +197,26 @@ async function recreatedConfigFile(original: RunRecord, config: unknown, cwd: st
   throw new AeroError(ErrorCodes.RERUN_SOURCE_MISSING, `Run ${original.id} cannot be recreated: neither its snapshot nor its commit has an aero.config.ts for this project.`, {
     hint: 'A run records its config file in its snapshot; this run may predate snapshots. Run the pipeline again to make a reproducible run.',
   });
+}
+
+/**
+ * The recreated config file, loaded. It fails to load when it imports a file neither the
+ * snapshot nor the commit holds (one outside the project, say, that no action's code
+ * uses): that is said as what it is, about the run, not as an error in a file of the
+ * temporary folder (gone when the command ends) to be fixed.
+ */
+async function loadRecreatedConfig(original: RunRecord, configFile: string, cwd: string) {
+  try {
+    return await loadConfigFile(configFile);
+  } catch (error) {
+    if (!isAeroError(error) || error.code !== ErrorCodes.CONFIG_LOAD_FAILED) throw error;
+    const cause = (error as { cause?: { message?: unknown } }).cause;
+    const reason = String(typeof cause?.message === 'string' ? cause.message : error.message).split('\n')[0]!;
+    throw new AeroError(ErrorCodes.RERUN_SOURCE_MISSING, `Run ${original.id} cannot be recreated: its config file ${relative(cwd, configFile)} does not load from the run's snapshot: ${reason}`, {
+      hint: 'A file the config imports from outside the project folder is not in the snapshot; keep the files the config imports inside the project (or commit them with it), then run the pipeline again to make a reproducible run.',
+      cause: error,
+    });
+  }
 }
 
 /** Every output digest of the original next to the rerun's. */

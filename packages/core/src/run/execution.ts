@@ -153,7 +153,7 @@ export class RunExecution {
         () => undefined,
         (error: unknown) => this.emit({ type: 'warning', message: `Could not remove the work folders of earlier runs: ${(error as Error)?.message ?? String(error)}` }),
       );
-      await this.recorder.writeSnapshot(host, this.plan, options);
+      await this.recorder.writeSnapshot(host, options);
       await this.trackers.call('init', (t) => host.initTracker(t));
       await this.trackers.call('startRun', (t) =>
         t.startRun({

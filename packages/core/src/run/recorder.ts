@@ -6,7 +6,7 @@ import type { Store } from '../contracts/store.js';
 import { sourceFilesOf } from '../code-identity/index.js';
 import { failureLogLines, withLogPointer, type JobError } from '../failure.js';
 import { StoreKeys } from '../keys.js';
-import type { Plan, PlannedInstance } from '../plan-types.js';
+import type { PlannedInstance } from '../plan-types.js';
 import type { AeroProject } from '../project.js';
 import type { ActionEntry, CacheEntry, RunRecord } from '../runs.js';
 import { RunJournal, holdsEveryManifest, type JournalOptions } from './journal.js';
@@ -138,7 +138,7 @@ export class RunRecorder {
   }
 
   /** Resolved config, config sources and action sources, next to the run. */
-  async writeSnapshot(project: AeroProject, plan: Plan, options: object): Promise<void> {
+  async writeSnapshot(project: AeroProject, options: object): Promise<void> {
     const { store } = this;
     // The config file by its path in the project, so `aero rerun` loads the one the run was
     // started with (`--config other.config.ts`), not whichever file it would find by default.
@@ -149,7 +149,9 @@ export class RunRecorder {
     );
     const files = new Map<string, string>();
     for (const source of project.sources) if (source.content !== undefined) files.set(source.file, source.content);
-    for (const action of plan.actions) {
+    // Every action's files, not only those the run selected (`--only`): the config imports
+    // them all, and `aero rerun` must be able to load it.
+    for (const action of project.actions) {
       const code = await project.fingerprint(action);
       for (const file of sourceFilesOf(code.files)) {
         if (files.has(file) || file.startsWith('..')) continue;
