@@ -178,6 +178,6 @@ function helpOf(command: string): string {
 }
 
 /** As typed into a POSIX shell: plain words stay plain, anything else in single quotes. */
-function shellQuote(word: string): string {
+export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

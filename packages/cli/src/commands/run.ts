@@ -3,6 +3,7 @@ import { intOption, listOption, selectorOption, UsageError } from '../args.js';
 import type { IO } from '../io.js';
 import { twoStageInterrupt } from '../interrupt.js';
 import { openProject } from '../project.js';
+import { overridesFromRun, warnParamDrift } from '../from-run.js';
 import { createReporter } from '../reporter.js';
 import { planEveryCombination } from '../sweep-check.js';
 
@@ -15,21 +16,10 @@ const RESERVED_RUN_NAMES = ['latest'];
 export default async function run(args: ParsedArgs, io: IO): Promise<number> {
   if (typeof args.values.name === 'string') refuseRunName(args.values.name);
   const core = await import('@aeroml/core');
-  let overrides = args.positionals;
-  if (typeof args.values.from === 'string') {
-    const previous = await openProject(args);
-    const record = await core.getRun(previous, args.values.from);
-    // Same params on different code is not that run again: say which actions differ.
-    const drift = await core.codeDriftSince(previous, record);
-    await previous.close();
-    overrides = [...record.overrides, ...overrides];
-    if (drift.length > 0) {
-      const list = drift.map((d) => `\`${d.action}\`${d.files.length ? ` (${d.files.join(', ')})` : ''}`).join(', ');
-      const message = `--from ${record.id} replays that run's params on today's code, which differs for ${list}. To run it exactly as it was (its code, params and input versions): aero rerun ${record.id}; to see what changed: aero why ${drift[0]!.action}`;
-      if (args.values.json) io.out(JSON.stringify({ type: 'warning', message }));
-      else io.err(`[aero] warning: ${message}`);
-    }
-  }
+  const given = args.positionals;
+  let overrides = given;
+  let fromRecord: Awaited<ReturnType<typeof core.getRun>> | undefined;
+  if (typeof args.values.from === 'string') ({ record: fromRecord, overrides } = await overridesFromRun(core, args, io, args.values.from, given));
   const combos = args.values.multirun ? core.expandSweep(overrides) : [overrides];
   const sweepId = args.values.multirun ? `sweep-${core.newRunId()}` : undefined;
   const concurrency = intOption('jobs', args.values.jobs);
@@ -65,6 +55,7 @@ export default async function run(args: ParsedArgs, io: IO): Promise<number> {
       if (interrupt.signal.aborted) break;
       if (sweepId && !args.values.json) io.out(`[sweep ${i + 1}/${combos.length}] ${combo.join(' ')}`);
       const aero = await openProject(args, combo, first);
+      if (fromRecord && !first) warnParamDrift(core, args, io, fromRecord, aero.params, given);
       first ??= aero;
       const off = aero.on(createReporter(io, { json: Boolean(args.values.json) }));
       try {
