@@ -115,6 +115,10 @@ describe('objectives', () => {
     expect(reduceMetric(points, { ...o!, reducer: 'last' })).toBe(2);
     expect(reduceMetric(points, { ...o!, reducer: 'max' })).toBe(3);
     expect(reduceMetric(points, { ...o!, metric: 'acc' })).toBeUndefined();
+    // `last` is the value at the highest step (the later of a step logged twice), whatever the logging order.
+    const odd = [[1, 1_000_000], [2, -5], [3, 7], [3.5, 1_000_000]].map(([value, step]) => ({ name: 'val.loss', value: value!, step: step!, timestamp: 0 }));
+    expect(reduceMetric(odd, { ...o!, reducer: 'last' })).toBe(3.5);
+    expect(reduceMetric(odd.slice(0, 3), { ...o!, reducer: 'last' })).toBe(1);
   });
 
   it('refuses an action not in the pipeline (with suggestions), a bad reducer and mismatched directions', () => {

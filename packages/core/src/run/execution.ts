@@ -387,6 +387,9 @@ export class RunExecution {
     }
   }
 
+  /** Instance index → metric name → the highest step of its value in the record. */
+  private readonly metricSteps = new Map<number, Map<string, number>>();
+
   /** Logs, metrics and states from a running job become run events (and tracker metrics). */
   private onJobEvent(event: JobEvent): void {
     const index = this.jobIndex.get(event.jobId);
@@ -399,7 +402,16 @@ export class RunExecution {
       const points: MetricPoint[] = event.points;
       const entry = this.entries[index]! as ActionEntry & { metrics?: Record<string, number> };
       entry.metrics ??= {};
-      for (const p of points) entry.metrics[p.name] = p.value;
+      // Each metric's last value is the one at its highest step (the right end of its chart;
+      // MLflow's "latest" too), the later one of a step logged twice: as tune's `last` reads it.
+      let steps = this.metricSteps.get(index);
+      if (!steps) this.metricSteps.set(index, (steps = new Map()));
+      for (const p of points) {
+        const step = steps.get(p.name);
+        if (step !== undefined && p.step < step) continue;
+        steps.set(p.name, p.step);
+        entry.metrics[p.name] = p.value;
+      }
       this.emit({ type: 'action:metrics', runId: this.runId, instanceId: inst.id, points });
       void this.trackers.call('logMetrics', (t) => t.logMetrics(this.scope(inst), points));
     } else if (event.type === 'job:status') {

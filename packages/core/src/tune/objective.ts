@@ -72,11 +72,17 @@ export function parseObjectives(texts: readonly string[], directions: readonly s
   });
 }
 
-/** The objective's value from an instance's metric points, or undefined when it never logged the metric. */
+/**
+ * The objective's value from an instance's metric points (in the order they were logged),
+ * or undefined when it never logged the metric. `last` is the value at the highest step,
+ * the later one of a step logged twice: the value the run record, `aero show` and the UI
+ * give as the metric's last.
+ */
 export function reduceMetric(points: readonly MetricPoint[], objective: Objective): number | undefined {
-  const values = points.filter((p) => p.name === objective.metric).map((p) => p.value);
-  if (values.length === 0) return undefined;
+  const mine = points.filter((p) => p.name === objective.metric);
+  if (mine.length === 0) return undefined;
+  const values = mine.map((p) => p.value);
   if (objective.reducer === 'min') return Math.min(...values);
   if (objective.reducer === 'max') return Math.max(...values);
-  return values[values.length - 1];
+  return mine.reduce((last, p) => (p.step >= last.step ? p : last)).value;
 }
