@@ -31,6 +31,9 @@ export async function foldJournalInto(store: Store, record: RunRecord): Promise<
   }
   const counts = { ran: 0, cached: 0, failed: 0, skipped: 0, interrupted: 0 };
   for (const action of record.actions) if (action.status !== 'pending') counts[action.status] += 1;
-  // The checkpointed counts may know of instances the actions list does not (an older writer).
-  for (const status of Object.keys(counts) as Array<keyof typeof counts>) record.counts[status] = Math.max(record.counts[status] ?? 0, counts[status]);
+  // The checkpointed counts may know of instances the actions list does not (an older
+  // writer); a record cut short before its first checkpoint may have none.
+  const checkpointed: Partial<RunRecord['counts']> = record.counts ?? {};
+  for (const status of Object.keys(counts) as Array<keyof typeof counts>) counts[status] = Math.max(checkpointed[status] ?? 0, counts[status]);
+  record.counts = counts;
 }
