@@ -2,6 +2,7 @@ import { COMMANDS, HELP, commandHelp } from './help.js';
 import { leadingOptions, parseCommandArgs, parseGlobalOptions, UnknownOptionError, UsageError } from './args.js';
 import { reportError, USAGE_CODE } from './errors.js';
 import { createIO, type IO } from './io.js';
+import { useCliLogger } from './logger.js';
 
 /** Commands whose positional arguments are param overrides (`aero tune` builds its own hints). */
 const OVERRIDE_COMMANDS = new Set(['run', 'why']);
@@ -52,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const args = parseCommandArgs(first, spec, rest);
+    useCliLogger(io, { json: Boolean(args.values.json) });
     const command = await spec.load();
     return await command(args, io);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import type { Aero } from '@aeroml/core';
+import type { Aero, Logger } from '@aeroml/core';
 import type { ParsedArgs } from './args.js';
+import { cliLogger } from './logger.js';
 
 /** The embedded defaults used when aero.config.ts names no plugin of a kind. */
 export async function embeddedDefaults(cwd: string, dir?: string) {
@@ -29,7 +30,7 @@ export function execCommand(): string[] {
 export async function openProject(args: ParsedArgs, overrides: string[] = [], loaded?: Aero): Promise<Aero> {
   if (loaded) {
     const { createAero } = await import('@aeroml/core');
-    return createAero({ cwd: loaded.cwd, config: loaded.config, ...(loaded.configFile ? { configFile: loaded.configFile } : {}), overrides, dev: Boolean(args.values.dev), defaults: await embeddedDefaults(loaded.cwd, loaded.config.dir), execCommand: execCommand() });
+    return createAero({ cwd: loaded.cwd, config: loaded.config, ...(loaded.configFile ? { configFile: loaded.configFile } : {}), overrides, dev: Boolean(args.values.dev), defaults: await embeddedDefaults(loaded.cwd, loaded.config.dir), execCommand: execCommand(), ...loggerFor(loaded.config) });
   }
   const { createAero, findConfigFile, loadConfigFile } = await import('@aeroml/core');
   const { resolve } = await import('node:path');
@@ -44,5 +45,11 @@ export async function openProject(args: ParsedArgs, overrides: string[] = [], lo
     throw markConfigPhase(error);
   });
   // --dev: no trackers and a local store (see core's plugins.ts).
-  return createAero({ cwd, config, configFile, overrides, dev: Boolean(args.values.dev), defaults: await embeddedDefaults(cwd, config.dir), execCommand: execCommand() });
+  return createAero({ cwd, config, configFile, overrides, dev: Boolean(args.values.dev), defaults: await embeddedDefaults(cwd, config.dir), execCommand: execCommand(), ...loggerFor(config) });
+}
+
+/** The CLI's logger, unless the config brings its own (`logger` in aero.config.ts wins). */
+function loggerFor(config: { logger?: unknown }): { logger?: Logger } {
+  const logger = config.logger === undefined ? cliLogger() : undefined;
+  return logger ? { logger } : {};
 }
