@@ -149,6 +149,20 @@ export const b = defineAction({ name: 'b', run: () => helperB(1) });
     expect(describeCodeChange(before, await parts(dir, 'act.ts', 'act'))).toEqual(['package left-pad@1.3.0 → left-pad@1.4.0']);
   });
 
+  it('follows a subpath import (package.json `imports`, `#lib/*`) into the project file it names', async () => {
+    const dir = await project({
+      'package.json': JSON.stringify({ type: 'module', imports: { '#lib/*': './src/lib/*', '#conf': { import: './src/conf.ts', default: './src/conf.cjs' }, '#pad': 'left-pad' } }),
+      'node_modules/left-pad/package.json': JSON.stringify({ name: 'left-pad', version: '1.3.0' }),
+      'src/lib/factor.ts': `export const FACTOR = 2;\nexport function scale(x: number) { return x * FACTOR; }\n`,
+      'src/conf.ts': `export const N = 3;\n`,
+      'act.ts': `import { defineAction } from '@aeroml/core';\nimport { scale } from '#lib/factor.ts';\nimport { N } from '#conf';\nimport pad from '#pad';\nexport const act = defineAction({ name: 'act', run: () => pad(String(scale(N)), 4) });\n`,
+    });
+    const before = await parts(dir, 'act.ts', 'act');
+    expect(Object.keys(before)).toEqual(['act.ts#action act', 'npm:left-pad', 'src/conf.ts#const N', 'src/lib/factor.ts#const FACTOR', 'src/lib/factor.ts#function scale']);
+    await write(dir, { 'src/lib/factor.ts': (await readFile(join(dir, 'src/lib/factor.ts'), 'utf8')).replace('FACTOR = 2', 'FACTOR = 3') });
+    expect(describeCodeChange(before, await parts(dir, 'act.ts', 'act'))).toEqual(['const `FACTOR` in src/lib/factor.ts']);
+  });
+
   it('is the same across processes with no edits, and the second one reads the analysis cache', async () => {
     const dir = await project({ 'src/features.ts': FEATURES, 'src/train.ts': TRAIN });
     const first = await parts(dir, 'src/features.ts', 'features');

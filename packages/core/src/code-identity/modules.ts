@@ -67,6 +67,29 @@ export class Modules {
   }
 
   /**
+   * What a `#name` specifier (package.json `imports`, Node's subpath imports) names, from the
+   * nearest package.json above `fromFile`: a file of the project (its code is then part of
+   * the identity, as a relative import's), another specifier (a package, say), or undefined
+   * when no `imports` entry matches (it then fails at run time, not here).
+   */
+  resolveSubpath(fromFile: string, specifier: string): Promise<{ file: string } | { specifier: string } | undefined> {
+    const key = `${dirname(fromFile)}\u0000${specifier}`;
+    let pending = this.subpaths.get(key);
+    if (!pending) {
+      pending = subpathTarget(dirname(fromFile), specifier).then(async (found) => {
+        if (!found) return undefined;
+        if (!isRelative(found.target)) return { specifier: found.target };
+        const file = await resolveModule(resolve(found.dir, found.target));
+        return file ? { file } : undefined;
+      });
+      this.subpaths.set(key, pending);
+    }
+    return pending;
+  }
+
+  private readonly subpaths = new Map<string, Promise<{ file: string } | { specifier: string } | undefined>>();
+
+  /**
    * `name@version` of the package a bare specifier loads, as installed for `fromFile`
    * (`name@unresolved` if it is not installed there). Node built-ins have no version of
    * their own and are left out (`undefined`).
@@ -87,6 +110,55 @@ export class Modules {
 
 export function isRelative(specifier: string): boolean {
   return specifier.startsWith('./') || specifier.startsWith('../') || specifier === '.' || specifier === '..';
+}
+
+/** The `imports` entry of the nearest package.json matching `specifier` (exact, or one `*` pattern), with that file's folder. */
+async function subpathTarget(fromDir: string, specifier: string): Promise<{ dir: string; target: string } | undefined> {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    let manifest: { imports?: unknown } | undefined;
+    try {
+      manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { imports?: unknown };
+    } catch {
+      manifest = undefined;
+    }
+    // The nearest package.json is the package's scope, with or without `imports` (as in Node).
+    if (manifest) {
+      const imports = manifest.imports && typeof manifest.imports === 'object' ? (manifest.imports as Record<string, unknown>) : {};
+      const exact = conditionTarget(imports[specifier]);
+      if (exact !== undefined) return { dir, target: exact };
+      for (const [pattern, value] of Object.entries(imports)) {
+        const star = pattern.indexOf('*');
+        if (star < 0 || pattern.indexOf('*', star + 1) >= 0) continue;
+        const [head, tail] = [pattern.slice(0, star), pattern.slice(star + 1)];
+        if (!specifier.startsWith(head) || !specifier.endsWith(tail) || specifier.length < pattern.length - 1) continue;
+        const target = conditionTarget(value);
+        if (target !== undefined) return { dir, target: target.replaceAll('*', specifier.slice(head.length, specifier.length - tail.length)) };
+      }
+      return undefined;
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** A target string from an `imports` value: a string, or the first of the conditions Node's loader would take for aero (import, node, default), or of an array. */
+function conditionTarget(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const target = conditionTarget(item);
+      if (target !== undefined) return target;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [condition, inner] of Object.entries(value as Record<string, unknown>)) {
+      if (condition === 'import' || condition === 'node' || condition === 'default' || condition === 'require') {
+        const target = conditionTarget(inner);
+        if (target !== undefined) return target;
+      }
+    }
+  }
+  return undefined;
 }
 
 async function installedVersion(fromDir: string, name: string): Promise<string | undefined> {

@@ -136,6 +136,16 @@ export class Reach {
    * to its version part. An unresolvable relative specifier fails at run time, not here.
    */
   private specifier(file: string, specifier: string, onFile: (target: string) => void): void {
+    if (specifier.startsWith('#')) {
+      // A subpath import (package.json `imports`) is usually a file of the project: its code
+      // counts like a relative import's, or an edit there would leave stale results cached.
+      this.later(async () => {
+        const found = await this.modules.resolveSubpath(file, specifier);
+        if (found && 'file' in found) onFile(found.file);
+        else if (found && !found.specifier.startsWith('#')) this.specifier(file, found.specifier, onFile);
+      });
+      return;
+    }
     if (!isRelative(specifier)) {
       const version = this.modules.packageVersion(file, specifier);
       if (version) this.later(async () => {
