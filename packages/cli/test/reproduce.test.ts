@@ -268,6 +268,17 @@ export default defineConfig({ actions: [fetch] });
     expect(r.code).toBe(0);
   });
 
+  it('a module only the config imports (defaults for its params) is in the snapshot: the run reruns identical', async () => {
+    const dir = await project('rerun-config-import');
+    await writeFile(join(dir, 'src/defaults.ts'), 'export const N = 2;\n');
+    await writeFile(join(dir, 'aero.config.ts'), CONFIG.replace("import { defineConfig } from '@aeroml/core';", "import { defineConfig } from '@aeroml/core';\nimport { N } from './src/defaults.js';").replace('n: 3', 'n: N'));
+    const runId = runIdOf((await aero(dir, 'run', '--only', 'prep')).stdout);
+    expect((await aero(dir, 'show', runId, '--sources')).stdout).toContain('src/defaults.ts');
+    const r = await aero(dir, 'rerun', runId);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`Reran ${runId} from its snapshot in a scratch store (the project's cache was not read or written).\nAll 3 artifact(s) are identical to the original run's.\n`);
+  });
+
   it('a config importing a file outside the project, which no action uses, is said to be the run\'s missing source', async () => {
     const dir = await project('rerun-outside');
     const { mkdir } = await import('node:fs/promises');

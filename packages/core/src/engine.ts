@@ -211,6 +211,10 @@ export class Aero implements RunHost {
     return this.fingerprinter.fingerprint(action);
   }
 
+  sourceFilesOf(file: string) {
+    return this.fingerprinter.sourceFilesOf(file);
+  }
+
   /** Cache key components of an instance, given its input digests. */
   cacheComponents(inst: PlannedInstance, inputDigests: Record<string, string[]>): Promise<CacheComponents> {
     return this.keyer.components(inst, inputDigests);

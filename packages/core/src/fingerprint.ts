@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { CodeIdentity } from './code-identity/index.js';
+import { CodeIdentity, sourceFilesOf } from './code-identity/index.js';
 import type { Action } from './define.js';
 import { AeroError, ErrorCodes } from './errors.js';
 import { digestOf, sha256File, sha256Hex } from './hash.js';
@@ -16,6 +16,11 @@ export class Fingerprinter {
 
   constructor(private readonly cwd: string) {
     this.identity = new CodeIdentity(cwd);
+  }
+
+  /** The project's source files `file` imports, itself included (paths relative to the project, as in code parts). */
+  async sourceFilesOf(file: string): Promise<string[]> {
+    return sourceFilesOf(await this.identity.ofFile(file));
   }
 
   fingerprint(action: Action): Promise<CodeFingerprint> {

@@ -35,6 +35,8 @@ export interface AeroProject {
   plan(options?: { only?: string[]; pins?: readonly PinnedOutput[] }): Plan;
   launcher(name: string): Launcher;
   fingerprint(action: Action): Promise<CodeFingerprint>;
+  /** The project's source files a module imports, transitively, itself included (relative to cwd). */
+  sourceFilesOf(file: string): Promise<string[]>;
   cacheComponents(inst: PlannedInstance, inputDigests: Record<string, string[]>): Promise<CacheComponents>;
   cacheKey(inst: PlannedInstance, inputDigests: Record<string, string[]>): Promise<{ key: string; components: CacheComponents }>;
   inspectCache(key: string): Promise<CacheBacking>;

@@ -24,16 +24,21 @@ export class CodeIdentity {
     this.modules = new Modules(cwd);
   }
 
-  async ofAction(file: string, name: string): Promise<ActionIdentity> {
-    const loaded = await this.modules.load(file);
-    if (loaded && !loaded.analysis.unparsed && loaded.analysis.actions[name]) {
-      return { parts: await Reach.ofAction(this.cwd, this.modules, file, name), wholeFile: false };
-    }
+  /** Every declaration of `file` and of what it imports, transitively (the parts of a whole-file walk). */
+  ofFile(file: string): Promise<Record<string, string>> {
     let walk = this.fileWalks.get(file);
     if (!walk) {
       walk = Reach.ofFile(this.cwd, this.modules, file);
       this.fileWalks.set(file, walk);
     }
-    return { parts: await walk, wholeFile: true };
+    return walk;
+  }
+
+  async ofAction(file: string, name: string): Promise<ActionIdentity> {
+    const loaded = await this.modules.load(file);
+    if (loaded && !loaded.analysis.unparsed && loaded.analysis.actions[name]) {
+      return { parts: await Reach.ofAction(this.cwd, this.modules, file, name), wholeFile: false };
+    }
+    return { parts: await this.ofFile(file), wholeFile: true };
   }
 }

@@ -149,17 +149,17 @@ export class RunRecorder {
     );
     const files = new Map<string, string>();
     for (const source of project.sources) if (source.content !== undefined) files.set(source.file, source.content);
-    // Every action's files, not only those the run selected (`--only`): the config imports
-    // them all, and `aero rerun` must be able to load it.
-    for (const action of project.actions) {
-      const code = await project.fingerprint(action);
-      for (const file of sourceFilesOf(code.files)) {
-        if (files.has(file) || file.startsWith('..')) continue;
-        try {
-          files.set(file, await readFile(resolve(project.cwd, file), 'utf8'));
-        } catch {
-          // a dep that vanished since fingerprinting: the digest is still in the record
-        }
+    // Every action's files, not only those the run selected (`--only`), and every module the
+    // config file imports (a file of defaults for its params, say): `aero rerun` loads it.
+    const wanted = new Set<string>();
+    if (project.configFile) for (const file of await project.sourceFilesOf(project.configFile)) wanted.add(file);
+    for (const action of project.actions) for (const file of sourceFilesOf((await project.fingerprint(action)).files)) wanted.add(file);
+    for (const file of wanted) {
+      if (files.has(file) || file.startsWith('..')) continue;
+      try {
+        files.set(file, await readFile(resolve(project.cwd, file), 'utf8'));
+      } catch {
+        // a dep that vanished since fingerprinting: the digest is still in the record
       }
     }
     await Promise.all([...files].map(([file, content]) => store.put(StoreKeys.snapshot(this.runId, `sources/${file}`), content)));
