@@ -5,7 +5,7 @@ import { createIO, type IO } from './io.js';
 import { useCliLogger } from './logger.js';
 
 /** Commands whose positional arguments are param overrides (`aero tune` builds its own hints). */
-const OVERRIDE_COMMANDS = new Set(['run', 'why']);
+const OVERRIDE_COMMANDS = new Set(['run', 'why', 'tune']);
 
 export async function main(argv: string[]): Promise<number> {
   const io = createIO();

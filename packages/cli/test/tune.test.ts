@@ -25,7 +25,9 @@ describe('aero tune (CLI)', () => {
   it('refuses bad input with exit 2 before any trial runs', async () => {
     const dir = await copyQuickstart();
     const cases: Array<[string[], string]> = [
-      [['train.lrr=interval(0.1, 1)', '--objective', 'evaluate.accuracy', '--trials', '2', '--sampler', 'random'], 'PLAN_UNKNOWN_PARAM: Unknown param `train.lrr`'],
+      // The hint is the tune command with the key corrected, not a single `aero run` at one corner of the space.
+      [['train.lrr=interval(0.1, 1)', '--objective', 'evaluate.accuracy', '--trials', '2', '--sampler', 'random'], "PLAN_UNKNOWN_PARAM: Unknown param `train.lrr` (set on the command line): no action reads it.\n  hint: Did you mean `train.lr` or `train.l2`? aero tune 'train.lr=interval(0.1, 1)' --objective evaluate.accuracy --trials 2 --sampler random\n"],
+      [['train.lr=intervall(0.1, 1)', '--objective', 'evaluate.accuracy', '--trials', '2'], 'TUNE_SPACE_INVALID: Search space `train.lr=intervall(0.1, 1)`: unknown function `intervall(...)` (a search takes interval, tag, range, choice; a fixed value may use sort, int, float, str, bool). Did you mean `interval`?'],
       [['train.lr=interval(1, 0.1)', '--objective', 'evaluate.accuracy', '--trials', '2'], 'TUNE_SPACE_INVALID: Search space `train.lr=interval(1, 0.1)`: interval is reversed: low 1 is above high 0.1 (write interval(0.1, 1)).'],
       [['train.lr=tag(log, interval(0, 1))', '--objective', 'evaluate.accuracy', '--trials', '2'], 'a log scale needs bounds above 0, got low 0.'],
       [['train.lr=interval(0.1, 1)', '--objective', 'evalute.accuracy', '--trials', '2'], 'TUNE_OBJECTIVE_UNKNOWN: --objective evalute.accuracy: the pipeline has no action `evalute` (actions: ingest, split, train, evaluate). Did you mean `evaluate`?'],

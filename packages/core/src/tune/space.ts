@@ -86,11 +86,21 @@ export function parseDimension(text: string): Dimension | undefined {
     if (key.kind === 'delete') throw spaceError(text, 'a deleted key (~key) cannot be searched');
     return fromExpression(text, key.key, prefix, valueText, []);
   }
+  const call = /^([A-Za-z_]\w*)\s*\(/.exec(valueText);
+  if (call && !SPACE_FUNCTIONS.includes(call[1]!) && !VALUE_FUNCTIONS.includes(call[1]!)) {
+    // The override parser would list only its own functions, not tune's interval and tag.
+    const near = nearestNames(call[1]!, [...SPACE_FUNCTIONS, ...VALUE_FUNCTIONS]);
+    throw spaceError(text, `unknown function \`${call[1]}(...)\` (a search takes ${SPACE_FUNCTIONS.join(', ')}; a fixed value may use ${VALUE_FUNCTIONS.join(', ')}). ${didYouMean(near)}`.trim());
+  }
   const o = parseOverride(text);
   if (!o.sweep) return undefined;
   if (o.kind === 'delete') throw spaceError(text, 'a deleted key (~key) cannot be searched');
   return fromSweep(text, o, prefix, []);
 }
+
+/** The functions of a search dimension, and those of the override grammar for a value. */
+const SPACE_FUNCTIONS = ['interval', 'tag', 'range', 'choice'];
+const VALUE_FUNCTIONS = ['sort', 'int', 'float', 'str', 'bool'];
 
 function fromExpression(text: string, key: string, prefix: string, expr: string, tags: string[]): Dimension {
   const call = splitCall(text, expr);
