@@ -1,7 +1,8 @@
-import { AeroAggregateError, AeroError, ErrorCodes } from '@aeroml/core';
+import { AeroAggregateError, AeroError, ErrorCodes, didYouMean, nearestNames } from '@aeroml/core';
 import { type DefaultsEntry, type GroupOption, MISSING_OPTION, entryKey, parentGroupOf, parseDefaults } from './defaults.js';
 import { ConfigYamlErrorCodes, PLUGIN, yamlError } from './errors.js';
 import type { ConfigFile, ConfigRepository } from './files.js';
+import { optionOutsideError, optionsHint } from './group-errors.js';
 
 /** A command-line override that selects config group options (`model=large`, `+db=mysql`, `~db`). */
 export interface GroupOverride {
@@ -55,6 +56,22 @@ function sameOverrides(a: Map<string, FileOverride>, b: Map<string, FileOverride
     if (!other || JSON.stringify(other.option) !== JSON.stringify(value.option)) return false;
   }
   return true;
+}
+
+/** For `~group=a` when the group is set to something else: the overrides that do delete it. */
+function deleteHint(key: string, current: GroupOption): string {
+  const also = typeof current === 'string' ? ` or ~${key}=${current}` : '';
+  return `To delete it whatever its option, use ~${key}${also}.`;
+}
+
+/** For `~group` when no defaults list has the group: the nearest listed group, then all of them. */
+function notListedDeleteHint(o: GroupOverride, listed: string[]): string {
+  const key = entryKey(o.group, o.pkg);
+  const eq = o.text.indexOf('=');
+  const value = eq < 0 ? '' : o.text.slice(eq);
+  const near = nearestNames(key, listed).map((k) => `~${k}${value}`);
+  const groups = listed.length ? `the defaults list has ${[...listed].sort().join(', ')}` : 'the defaults list has no config group';
+  return `${didYouMean(near)} Nothing to delete: ${groups}.`.trim();
 }
 
 function optionNames(option: GroupOption): string[] {
@@ -132,10 +149,12 @@ class Pass {
       const del = this.deletes.get(key);
       if (del) {
         this.usedCli.add(del);
-        if (del.option === undefined || JSON.stringify(del.option) === JSON.stringify(this.currentOption(key, e.option))) return;
+        const current = this.currentOption(key, e.option);
+        if (del.option === undefined || JSON.stringify(del.option) === JSON.stringify(current)) return;
         this.errors.push(
-          new AeroError(ErrorCodes.OVERRIDE_INVALID, `Cannot apply override \`${del.text}\`: config group \`${key}\` is set to ${JSON.stringify(this.currentOption(key, e.option))}, not ${JSON.stringify(del.option)}; nothing was deleted.`, {
+          new AeroError(ErrorCodes.OVERRIDE_INVALID, `Cannot apply override \`${del.text}\`: config group \`${key}\` is set to ${JSON.stringify(current)}, not ${JSON.stringify(del.option)}; nothing was deleted.`, {
             plugin: PLUGIN,
+            hint: deleteHint(key, current),
             details: { override: del.text, reason: 'value-mismatch' },
           }),
         );
@@ -153,20 +172,22 @@ class Pass {
       }
     }
     if (option === null) return;
-    const available = (): string => {
-      const options = this.repo.options(e.group);
-      return options.length ? `Available options: ${options.join(', ')}.` : `There is no option: the folder ${this.repo.relative(`${this.repo.confDir}/${e.group}`)} has no .yaml file.`;
-    };
     if (option === MISSING_OPTION) {
       this.errors.push(
         yamlError(ConfigYamlErrorCodes.GROUP_MISSING, `Config group \`${key}\` needs an option: ${from} leaves it as ???. Pick one on the command line, e.g. ${key}=<option>.`, {
-          hint: available(),
+          hint: optionsHint(this.repo, e.group),
           details: { group: e.group, file: e.from },
         }),
       );
       return;
     }
     for (const name of optionNames(option)) {
+      // Refused even when `optional`: an option that leaves the group folder is a mistake, not an absent file.
+      const outside = optionOutsideError(this.repo, e.group, name, from);
+      if (outside) {
+        this.errors.push(outside);
+        continue;
+      }
       const child = this.repo.find(`${e.group}/${name}`);
       if (!child) {
         if (e.optional) continue;
@@ -177,7 +198,7 @@ class Pass {
             exists
               ? `Config group \`${e.group}\` has no option \`${name}\` (selected by ${from}): ${this.repo.relative(`${this.repo.confDir}/${e.group}/${name}.yaml`)} does not exist.`
               : `Config group \`${e.group}\` does not exist (selected by ${from}): there is no folder ${this.repo.relative(`${this.repo.confDir}/${e.group}`)}.`,
-            { hint: exists ? available() : 'Create the folder with one .yaml file per option, or fix the group name.', details: { group: e.group, option: name } },
+            { hint: exists ? optionsHint(this.repo, e.group, name) : 'Create the folder with one .yaml file per option, or fix the group name.', details: { group: e.group, option: name } },
           ),
         );
         continue;
@@ -251,7 +272,7 @@ export function composeDefaults(repo: ConfigRepository, primary: ConfigFile, pri
             : `Cannot apply override \`${o.text}\`: config group \`${key}\` is not in the defaults list, so nothing was deleted.`,
           {
             plugin: PLUGIN,
-            ...(o.kind === 'set' ? { hint: `To add it, use +${o.text}` } : {}),
+            hint: o.kind === 'set' ? `To add it, use +${o.text}` : notListedDeleteHint(o, [...done.declared.keys()]),
             details: { override: o.text, reason: 'group-not-in-defaults' },
           },
         ),

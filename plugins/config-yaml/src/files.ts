@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ConfigYamlErrorCodes, yamlError } from './errors.js';
+import { leavesFolder } from './names.js';
 
 /** One YAML config file as composition sees it. */
 export interface ConfigFile {
@@ -62,12 +63,18 @@ export class ConfigRepository {
     return relative(this.cwd, abs).split(sep).join('/');
   }
 
-  /** Loads `name` (`model/small`) as `.yaml`, else `.yml`; undefined when neither exists. */
-  find(name: string): ConfigFile | undefined {
-    const cached = this.files.get(name);
+  /**
+   * Loads `name` (`model/small`) as `.yaml`, else `.yml` (or only `exts`); undefined when
+   * neither exists. A name that would leave the config folder is never read: callers
+   * refuse it with a message first, this guard keeps any other caller inside too.
+   */
+  find(name: string, exts: readonly string[] = ['.yaml', '.yml']): ConfigFile | undefined {
+    if (leavesFolder(name)) return undefined;
+    const key = `${name}\0${exts.join()}`;
+    const cached = this.files.get(key);
     if (cached !== undefined) return cached ?? undefined;
     let file: ConfigFile | null = null;
-    for (const ext of ['.yaml', '.yml']) {
+    for (const ext of exts) {
       const abs = join(this.confDir, name + ext);
       let stats: Stats;
       try {
@@ -97,7 +104,7 @@ export class ConfigRepository {
       file = { rel, name, text, content, defaults, headerPackage: headerPackage(text) };
       break;
     }
-    this.files.set(name, file);
+    this.files.set(key, file);
     return file ?? undefined;
   }
 

@@ -15,6 +15,7 @@ import type { GroupOption } from './defaults.js';
 import { ConfigYamlErrorCodes, PLUGIN, yamlError } from './errors.js';
 import { ConfigRepository, type ParseCache, type YamlParse } from './files.js';
 import { ParamsTree } from './merge.js';
+import { splitExtension } from './names.js';
 import type { YamlConfigSettings } from './options.js';
 import { takeTuneBlock } from './tune-block.js';
 import { takeUseBlock } from './use-block.js';
@@ -73,16 +74,19 @@ export async function loadYamlConfig(
   cache: ParseCache = new Map(),
 ): Promise<ConfigLoadResult> {
   const confDir = resolve(options.cwd, settings.dir);
+  // configName may carry its extension (`config.yaml`); then only that file is the primary config.
+  const { name: primaryName, exts } = splitExtension(settings.configName);
+  const primaryFile = `${settings.dir}/${primaryName}${exts[0]}`;
   if (!isDirectory(confDir)) {
     throw yamlError(ConfigYamlErrorCodes.DIR_NOT_FOUND, `Config folder \`${settings.dir}\` not found in ${options.cwd}.`, {
-      hint: `Create ${settings.dir}/${settings.configName}.yaml, or point yamlConfig({ dir }) at your config folder.`,
+      hint: `Create ${primaryFile}, or point yamlConfig({ dir }) at your config folder.`,
       details: { dir: confDir },
     });
   }
   const repo = new ConfigRepository(options.cwd, confDir, await yamlParser(), cache);
-  const primary = repo.find(settings.configName);
+  const primary = repo.find(primaryName, exts);
   if (!primary) {
-    throw yamlError(ConfigYamlErrorCodes.PRIMARY_NOT_FOUND, `Primary config \`${settings.dir}/${settings.configName}.yaml\` not found.`, {
+    throw yamlError(ConfigYamlErrorCodes.PRIMARY_NOT_FOUND, `Primary config \`${primaryFile}\` not found.`, {
       hint: `Create it (it may hold just a \`defaults:\` list), or set yamlConfig({ configName }).`,
       details: { dir: confDir, configName: settings.configName },
     });

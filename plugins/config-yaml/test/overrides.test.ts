@@ -43,8 +43,23 @@ describe('command-line overrides on the composed config (Hydra "Basic Override s
   it('a group not in the defaults list needs +; a group already there refuses +', async () => {
     expect(await refusal('optim=adam')).toMatchObject({ code: 'OVERRIDE_INVALID', message: 'Cannot apply override `optim=adam`: config group `optim` is not in the defaults list.', hint: 'To add it, use +optim=adam' });
     expect(await refusal('+model=large')).toMatchObject({ message: 'Cannot apply override `+model=large`: config group `model` is already in the defaults list (conf/config.yaml).', hint: 'To change its option use model=large, or ++model=large to add or replace.' });
-    expect(await refusal('~data=cifar')).toMatchObject({ message: 'Cannot apply override `~data=cifar`: config group `data` is set to "mnist", not "cifar"; nothing was deleted.' });
-    expect((await refusal('~optim')).message).toBe('Cannot apply override `~optim`: config group `optim` is not in the defaults list, so nothing was deleted.');
+  });
+
+  it('deleting a group names the overrides that work', async () => {
+    expect(await refusal('~data=cifar')).toMatchObject({
+      code: 'OVERRIDE_INVALID',
+      message: 'Cannot apply override `~data=cifar`: config group `data` is set to "mnist", not "cifar"; nothing was deleted.',
+      hint: 'To delete it whatever its option, use ~data or ~data=mnist.',
+    });
+    expect(await refusal('~optim')).toMatchObject({
+      code: 'OVERRIDE_INVALID',
+      message: 'Cannot apply override `~optim`: config group `optim` is not in the defaults list, so nothing was deleted.',
+      hint: 'Nothing to delete: the defaults list has data, model, trainer, trainer/callbacks, trainer/profiler.',
+    });
+    const typo = await loadError(project({ ...basicConf, 'conf/models/x.yaml': 'a: 1\n' }), ['~models=small']);
+    expect(typo.hint).toBe('Did you mean `~model=small`? Nothing to delete: the defaults list has data, model, trainer, trainer/callbacks, trainer/profiler.');
+    // The suggested override works.
+    expect((await load(project(basicConf), ['~model=small'])).params.model).toEqual({ dropout: 0.1 });
   });
 
   it('an unknown option lists the available ones; a missing group folder says so', async () => {
