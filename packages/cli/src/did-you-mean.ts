@@ -75,7 +75,7 @@ interface IssueLike {
   code?: unknown;
   message?: unknown;
   hint?: unknown;
-  details?: { path?: unknown; origin?: unknown; suggestions?: unknown; bestInParams?: unknown };
+  details?: { path?: unknown; origin?: unknown; suggestions?: unknown; bestInParams?: unknown; override?: unknown; fixed?: unknown };
 }
 
 /** What reportError prints: an error with its hint (and its issues' hints) rebuilt. */
@@ -110,6 +110,7 @@ export async function overrideHint(command: string, spec: CommandSpec, argv: str
     if (!fix) return undefined;
     return { ...base, hint: fix.fixed ? `${fix.dym} ${workingCommand(command, spec, fix.fixed, lead)}` : `${fix.dym} Fix the override that sets \`${fix.path}\`.` };
   }
+  if (e.code === 'OVERRIDE_INVALID') return fixedOverride(command, spec, argv, lead, positions, base, e.details);
   if (!Array.isArray(e.issues) || e.issues.length === 0) return undefined;
   // Every issue fixed on the command line: the aggregate's hint is the corrected command line.
   const all = [...argv];
@@ -132,6 +133,22 @@ export async function overrideHint(command: string, spec: CommandSpec, argv: str
   if (!changed) return undefined;
   const hint = everyOne ? `Fix them all: ${workingCommand(command, spec, all, lead)}` : typeof e.hint === 'string' ? e.hint : undefined;
   return { ...base, ...(hint ? { hint } : {}), issues };
+}
+
+/**
+ * OVERRIDE_INVALID for a key the config does not have (a config loader's struct mode, as
+ * config-yaml's): the core names the corrected override (`details.fixed`); put back into
+ * the command line it typed, it is the hint (`aero why fit fit.lr=3`, flags kept).
+ */
+async function fixedOverride(command: string, spec: CommandSpec, argv: string[], lead: number, positions: number[], base: RebuiltError, details: IssueLike['details']): Promise<RebuiltError | undefined> {
+  const { override, fixed } = details ?? {};
+  if (typeof override !== 'string' || typeof fixed !== 'string') return undefined;
+  const at = positions.filter((i) => argv[i] === override);
+  if (at.length === 0) return undefined;
+  const all = [...argv];
+  for (const i of at) all[i] = fixed;
+  const subject = fixed.startsWith('~') || !fixed.includes('=') ? fixed : fixed.slice(0, fixed.indexOf('='));
+  return { ...base, hint: `${await didYouMean([subject])} ${workingCommand(command, spec, all, lead)}` };
 }
 
 /** The argv with the override of one unknown key corrected, and where; undefined when the key did not come from the command line. */

@@ -128,6 +128,16 @@ export default defineConfig({ actions: [toHealpix], plugins: [yamlConfig({ dir: 
     expect((await aero(dir, 'run', 'to_healpix.ordering=NESTED')).code).toBe(0);
   });
 
+  it('a misspelled key: the hint is the same command line with the key corrected, flags kept, and it works', async () => {
+    const dir = await makeProject('refuse-yaml-hint', files);
+    await refused(dir, ['run', 'to_healpix.orderng=NESTED', '--dry-run', '-j', '2'], "Cannot apply override `to_healpix.orderng=NESTED`: `to_healpix.orderng` is not in the config.\n  hint: Did you mean `to_healpix.ordering`? aero run to_healpix.ordering=NESTED --dry-run -j 2\n");
+    await refused(dir, ['why', 'to_healpix', 'to_healpix.orderng=NESTED'], 'hint: Did you mean `to_healpix.ordering`? aero why to_healpix to_healpix.ordering=NESTED\n');
+    await refused(dir, ['run', '~to_healpix.orderng', '--dry-run'], "Cannot apply override `~to_healpix.orderng`: `to_healpix.orderng` does not exist in the config, so it cannot be deleted.\n  hint: Did you mean `~to_healpix.ordering`? aero run '~to_healpix.ordering' --dry-run\n");
+    await refused(dir, ['run', '~zzz', '--dry-run'], 'hint: Nothing to delete: the config has `model`, `to_healpix`.\n');
+    expect((await aero(dir, 'run', 'to_healpix.ordering=NESTED', '--dry-run', '-j', '2')).code).toBe(0);
+    expect((await aero(dir, 'why', 'to_healpix', 'to_healpix.ordering=NESTED')).code).toBe(0);
+  });
+
   it('a sweep whose second option has a misspelled key runs none of its combinations', async () => {
     const dir = await makeProject('refuse-yaml-sweep', files);
     await refused(dir, ['run', '-m', 'model=small,typo'], 'Unknown param `to_healpix.model.unitz` (set in conf/model/typo.yaml): no action reads it.');

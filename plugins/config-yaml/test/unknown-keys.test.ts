@@ -83,8 +83,8 @@ describe('YAML keys nothing reads are refused at plan time', () => {
     const error = await load(project(conf), ['to_healpix.orderng=NESTED']).then(() => undefined, (e: AeroError) => e);
     expect(error?.code).toBe('OVERRIDE_INVALID');
     expect(error?.message).toBe('Cannot apply override `to_healpix.orderng=NESTED`: `to_healpix.orderng` is not in the config.');
-    expect(error?.hint).toBe('Did you mean `to_healpix.ordering`? aero run to_healpix.ordering=NESTED (a new key is added with +to_healpix.orderng=NESTED)');
+    expect(error?.hint).toBe('Did you mean `to_healpix.ordering`? aero run to_healpix.ordering=NESTED');
     const parent = await load(project(conf), ['to_healpx.ordering=NESTED']).then(() => undefined, (e: AeroError) => e);
-    expect(parent?.hint).toBe('Did you mean `to_healpix.ordering`? aero run to_healpix.ordering=NESTED (a new key is added with +to_healpx.ordering=NESTED)');
+    expect(parent?.hint).toBe('Did you mean `to_healpix.ordering`? aero run to_healpix.ordering=NESTED');
   });
 });

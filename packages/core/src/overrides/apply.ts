@@ -148,15 +148,19 @@ function applyOne(writer: Writer, o: Override, ctx: { source: string; strict: bo
   const last = o.path[o.path.length - 1]!;
   if ('missingAt' in walk) {
     const at = o.path.slice(0, walk.missingAt + 1).join('.');
-    if (o.kind === 'delete') throw overrideApplyError(o.text, `\`${dotted}\` does not exist in the config (no \`${at}\`).`, 'key-not-found');
-    throw overrideApplyError(o.text, `\`${dotted}\` is not in the config (no \`${at}\`).`, 'key-not-found', notFoundHint(writer.root, o, walk.missingAt));
+    const near = nearestOverride(writer.root, o, walk.missingAt);
+    if (o.kind === 'delete') throw overrideApplyError(o.text, `\`${dotted}\` does not exist in the config (no \`${at}\`).`, 'key-not-found', deleteHint(writer.root, o, walk.missingAt, near), near ? { fixed: near } : {});
+    throw overrideApplyError(o.text, `\`${dotted}\` is not in the config (no \`${at}\`).`, 'key-not-found', notFoundHint(o, near), near ? { fixed: near } : {});
   }
   const parent = walk.parent;
   const exists = hasChild(parent, last);
   const current = exists ? getChild(parent, last) : undefined;
   switch (o.kind) {
     case 'delete': {
-      if (!exists) throw overrideApplyError(o.text, `\`${dotted}\` does not exist in the config, so it cannot be deleted.`, 'key-not-found');
+      if (!exists) {
+        const near = nearestOverride(writer.root, o, o.path.length - 1);
+        throw overrideApplyError(o.text, `\`${dotted}\` does not exist in the config, so it cannot be deleted.`, 'key-not-found', deleteHint(writer.root, o, o.path.length - 1, near), near ? { fixed: near } : {});
+      }
       if (o.value !== undefined && !deepEqual(current, o.value)) {
         throw overrideApplyError(o.text, `the value of \`${dotted}\` is ${describe(current)}, not ${formatValue(o.value)}; nothing was deleted.`, 'value-mismatch');
       }
@@ -173,7 +177,8 @@ function applyOne(writer: Writer, o: Override, ctx: { source: string; strict: bo
     }
     case 'set': {
       if (!exists && ctx.strict) {
-        throw overrideApplyError(o.text, `\`${dotted}\` is not in the config.`, 'key-not-found', notFoundHint(writer.root, o, o.path.length - 1));
+        const near = nearestOverride(writer.root, o, o.path.length - 1);
+        throw overrideApplyError(o.text, `\`${dotted}\` is not in the config.`, 'key-not-found', notFoundHint(o, near), near ? { fixed: near } : {});
       }
       break;
     }
@@ -217,20 +222,40 @@ function throughValueHint(root: Record<string, unknown>, o: Override, valueAt: n
   return `Set \`${at}\` itself (${at}=…), or check the key: \`${at}\` holds ${describe(node)}.`;
 }
 
-function notFoundHint(root: Record<string, unknown>, o: Override, missingAt: number): string {
-  const add = `+${o.text.replace(/^\+*/, '')}`;
+/**
+ * The override with the segment at `missingAt` replaced by the nearest existing key, when
+ * that key exists in the config (in struct mode only an existing key can be set): the
+ * corrected text, which the CLI puts back into the command line for its hint.
+ */
+function nearestOverride(root: Record<string, unknown>, o: Override, missingAt: number): string | undefined {
   let node: unknown = root;
   for (const segment of o.path.slice(0, missingAt)) node = isPlainObject(node) ? node[segment] : undefined;
   const near = isPlainObject(node) ? nearestNames(o.path[missingAt]!, Object.keys(node)) : [];
-  if (near.length === 0 || o.kind !== 'set' || o.valueText === undefined) return `To add it, use ${add}`;
+  if (near.length === 0 || (o.kind === 'set' && o.valueText === undefined)) return undefined;
   const fixed = [...o.path];
   fixed[missingAt] = near[0]!;
-  // Only a key that exists makes `key=value` work in struct mode; otherwise say how to add.
   let probe: unknown = root;
   for (const segment of fixed) probe = isPlainObject(probe) && Object.prototype.hasOwnProperty.call(probe, segment) ? probe[segment] : undefined;
-  if (probe === undefined) return `To add it, use ${add}`;
+  if (probe === undefined) return undefined;
   const pkg = o.package === undefined ? '' : `@${o.package}`;
-  return `${didYouMean([fixed.join('.')])} aero run ${fixed.join('.')}${pkg}=${o.valueText} (a new key is added with ${add})`;
+  const prefix = o.kind === 'delete' ? '~' : o.kind === 'force' ? '++' : '';
+  return `${prefix}${fixed.join('.')}${pkg}${o.valueText !== undefined ? `=${o.valueText}` : ''}`;
+}
+
+function notFoundHint(o: Override, near: string | undefined): string {
+  const add = `+${o.text.replace(/^\+*/, '')}`;
+  if (near === undefined || o.kind !== 'set') return `To add it, use ${add}`;
+  return `${didYouMean([near.slice(0, near.indexOf('='))])} aero run ${near}`;
+}
+
+/** A delete of a key that is not there: the nearest one, or what there is to delete. */
+function deleteHint(root: Record<string, unknown>, o: Override, missingAt: number, near: string | undefined): string {
+  if (near !== undefined) return `${didYouMean([near])} aero run ${near}`;
+  let node: unknown = root;
+  for (const segment of o.path.slice(0, missingAt)) node = isPlainObject(node) ? node[segment] : undefined;
+  const keys = isPlainObject(node) ? Object.keys(node).sort() : [];
+  const where = missingAt === 0 ? 'the config' : `\`${o.path.slice(0, missingAt).join('.')}\``;
+  return keys.length > 0 ? `Nothing to delete: ${where} has ${keys.map((k) => `\`${k}\``).join(', ')}.` : `Nothing to delete: ${where} has no keys.`;
 }
 
 function describe(value: unknown): string {

@@ -34,9 +34,9 @@ export function overrideSyntaxError(text: string, column: number, problem: strin
 }
 
 /** Semantic error (key missing, already present...): quotes the override, says what to do. */
-export function overrideApplyError(text: string, problem: string, reason: string, hint?: string): AeroError {
+export function overrideApplyError(text: string, problem: string, reason: string, hint?: string, details: Record<string, unknown> = {}): AeroError {
   return new AeroError(ErrorCodes.OVERRIDE_INVALID, `Cannot apply override \`${text}\`: ${problem}`, {
     ...(hint ? { hint } : {}),
-    details: { override: text, reason },
+    details: { override: text, reason, ...details },
   });
 }
