@@ -7,6 +7,7 @@ import { BITPIX_TYPES, isBitpix, naturalBitpix, UNSIGNED, writeImageData, type I
 import { encodeRows, isColumnKeyword, planTable, type ColumnPlan } from './table.js';
 import { writeAt, writeFileAtomically } from './io.js';
 import { fitsError, FitsErrorCodes } from './errors.js';
+import { fileKeyProblems, hduKeyProblems, unrecognisedKeyProblems } from './value-keys.js';
 
 export interface FitsWriteSettings {
   /** Add CHECKSUM and DATASUM cards to every HDU. */
@@ -122,23 +123,35 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? ((value as object).constructor?.name ?? 'object') : typeof value;
 }
 
+/** Refuses misspelt keys before anything else: a dropped `headr` or `valeu` would write a file that silently lacks them. */
+function refuseUnknownKeys(where: string, problems: string[]): void {
+  if (problems.length) throw valueInvalid(where, problems, 'Fix or remove the listed keys; the @aeroml/handler-fits README, section Values, lists the keys of images, tables, columns and header cards.');
+}
+
 /** Checks the whole value and plans every HDU before a byte is written. */
 export function planFits(value: FitsValue, path: string): PlannedHdu[] {
   let hdus: FitsHDU[];
-  if (isFitsFile(value)) hdus = value.hdus;
-  else if (isFitsTable(value)) hdus = [emptyPrimary(), value];
-  else if (typeof value === 'object' && value !== null && 'data' in value) hdus = [value];
-  else {
-    throw valueInvalid(path, [`expected a FITS image { bitpix, shape, data, header }, table { rows, columns, header } or file { hdus: [...] }, got ${describe(value)}`], 'See the @aeroml/handler-fits README, section Values.');
+  if (isFitsFile(value)) {
+    refuseUnknownKeys(path, fileKeyProblems(value as unknown as Record<string, unknown>));
+    hdus = value.hdus;
+  } else if (isFitsTable(value)) {
+    hdus = [emptyPrimary(), value];
+  } else if (typeof value === 'object' && value !== null && 'data' in value) {
+    hdus = [value];
+  } else {
+    const problems = [`expected a FITS image { bitpix, shape, data, header }, table { rows, columns, header } or file { hdus: [...] }, got ${describe(value)}`, ...unrecognisedKeyProblems(value)];
+    throw valueInvalid(path, problems, 'See the @aeroml/handler-fits README, section Values.');
   }
   if (hdus.length === 0) throw valueInvalid(path, ['`hdus`: a FITS file needs at least a primary HDU'], 'Use emptyPrimary() for a primary HDU without data.');
   return hdus.map((hdu, index) => {
     const where = `${path} HDU ${index}`;
     if (isFitsTable(hdu)) {
       if (index === 0) throw valueInvalid(where, ['the primary HDU (hdus[0]) must be an image; a table can only be an extension'], 'Start hdus with emptyPrimary() (or write the table alone: it gets an empty primary).');
+      refuseUnknownKeys(where, hduKeyProblems(hdu as unknown as Record<string, unknown>, 'table'));
       return planTableHdu(hdu, where);
     }
     if (typeof hdu !== 'object' || hdu === null) throw valueInvalid(where, [`expected an image or table, got ${describe(hdu)}`], 'See the @aeroml/handler-fits README, section Values.');
+    refuseUnknownKeys(where, hduKeyProblems(hdu as unknown as Record<string, unknown>, 'data' in hdu ? 'image' : 'unknown'));
     return planImage(hdu, index, where);
   });
 }

@@ -188,6 +188,66 @@ describe('writing errors', () => {
     );
   });
 
+  it('FITS_VALUE_INVALID: a misspelt key anywhere in the value is refused with its path, and no file is written', async () => {
+    const path = tmp.path('k.fits');
+    const data = new Float32Array(2);
+    const imageKeys = '(an image HDU has bitpix, shape, data, header, scale)';
+    const cardKeys = '(a header card has key, value, comment, float)';
+    const columnKeys = '(a column has name, dtype, shape, data, format, unit, null, display, scale)';
+    const refused = async (value: unknown) => {
+      const e = await failure(fits.write(path, value as never));
+      expect(e.code).toBe('FITS_VALUE_INVALID');
+      return e;
+    };
+    const e = await refused({ bitpix: -32, shape: [2], data, headr: [{ key: 'A', value: 1 }] });
+    expect(e.message).toBe(`Cannot write ${path} HDU 0:\n  - \`headr\`: unknown key ${imageKeys}. Did you mean \`header\`?`);
+    expect(e.hint).toContain('section Values');
+    expect((await refused({ bitpix: -32, shape: [2], data, header: [{ key: 'A', valeu: 1 }] })).message).toBe(`Cannot write ${path} HDU 0:\n  - \`header[0].valeu\`: unknown key ${cardKeys}. Did you mean \`value\`?`);
+    expect((await refused(fitsImage(data, [2], { header: [{ key: 'A', value: 1 }, { key: 'B', value: 2, coment: 'why' } as never] }))).message).toBe(
+      `Cannot write ${path} HDU 0:\n  - \`header[1].coment\`: unknown key ${cardKeys}. Did you mean \`comment\`?`,
+    );
+    expect((await refused(fitsImage(data, [2], { header: [{ key: 'Z', value: { re: 1, imag: 2 } as never }] }))).message).toBe(
+      `Cannot write ${path} HDU 0:\n  - \`header[0].value.imag\`: unknown key (a complex value has re, im). Did you mean \`im\`?`,
+    );
+    expect((await refused({ bitpix: 16, shape: [2], data, header: [], scale: { bscale: 1, bzer: 0 } })).message).toBe(
+      `Cannot write ${path} HDU 0:\n  - \`scale.bzer\`: unknown key (\`scale\` has bscale, bzero). Did you mean \`bzero\`?`,
+    );
+    const table = {
+      rows: 2,
+      header: [{ key: 'EXTNAME', value: 'T', coment: 'x' }],
+      columns: [
+        { name: 'x', dtype: 'float64', shape: [], data: new Float64Array(2), unti: 'm' },
+        { name: 'y', dtype: 'float64', shape: [], data: new Float64Array(2), format: 'J', scale: { bscale: 2, bzer: 0 } },
+      ],
+    };
+    expect((await refused(table)).message).toBe(
+      [
+        `Cannot write ${path} HDU 1:`,
+        `  - \`columns[0].unti\`: unknown key ${columnKeys}. Did you mean \`unit\`?`,
+        '  - `columns[1].scale.bzer`: unknown key (`scale` has bscale, bzero). Did you mean `bzero`?',
+        `  - \`header[0].coment\`: unknown key ${cardKeys}. Did you mean \`comment\`?`,
+      ].join('\n'),
+    );
+    expect((await refused({ hdus: [emptyPrimary()], header: [] })).message).toBe(`Cannot write ${path}:\n  - \`header\`: unknown key (a file value has hdus).`);
+    expect((await refused({ hdus: [emptyPrimary([{ key: 'A', valeu: 1 } as never]), fitsImage(data, [2])] })).message).toBe(
+      `Cannot write ${path} HDU 0:\n  - \`header[0].valeu\`: unknown key ${cardKeys}. Did you mean \`value\`?`,
+    );
+    expect((await refused({ hdus: [emptyPrimary(), { rows: 2, colums: table.columns, header: [] }] })).message).toBe(
+      [
+        `Cannot write ${path} HDU 1:`,
+        '  - `colums`: unknown key (an image or table HDU has bitpix, shape, data, header, scale, rows, columns). Did you mean `columns`?',
+      ].join('\n'),
+    );
+    expect((await refused({ rows: 2, colums: table.columns, header: [] })).message).toBe(
+      [
+        `Cannot write ${path}:`,
+        '  - expected a FITS image { bitpix, shape, data, header }, table { rows, columns, header } or file { hdus: [...] }, got Object',
+        '  - `colums`: unknown key (an image, table or file value has bitpix, shape, data, header, scale, rows, columns, hdus). Did you mean `columns`?',
+      ].join('\n'),
+    );
+    expect(await readdir(tmp.path()).then((n) => n.filter((f) => f.startsWith('k.fits')))).toEqual([]);
+  });
+
   it('FITS_HEADER_INVALID: structural keywords, bad values, non-ASCII text, cards too long', async () => {
     const path = tmp.path('h.fits');
     const img = (header: FitsCard[]) => fitsImage(new Float32Array(1), [1], { header });

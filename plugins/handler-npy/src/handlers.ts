@@ -3,7 +3,7 @@ import { version } from '../package.json';
 import { DTYPES, type NDArray } from './ndarray.js';
 import { readNpy, toNDArray, writeNpy } from './npy.js';
 import { readNpz, writeNpz, type NpzArrays, type NpzReadOptions } from './npz.js';
-import { npyOptionsSchema, npyWriteOptionsSchema, type NpyOptions, type NpyWriteOptions, type ResolvedNpyOptions } from './options.js';
+import { checkOptions, npyOptionsSchema, npyReadOptionsSchema, npyWriteOptionsSchema, npzReadOptionsSchema, type NpyOptions, type NpyWriteOptions, type ResolvedNpyOptions } from './options.js';
 import { PLUGIN } from './errors.js';
 import { previewNpy } from './preview.js';
 
@@ -36,7 +36,10 @@ const npyHandler = defineHandler({
   options: npyOptionsSchema,
   setup: (base): Omit<NpyHandler, keyof PluginBase> => ({
     extensions: ['npy'],
-    read: (path) => readNpy(path),
+    read: async (path, readOptions) => {
+      checkOptions(npyReadOptionsSchema, readOptions, 'read options of the npy handler');
+      return readNpy(path);
+    },
     write: async (path, value, writeOptions) => writeNpy(path, value, settings(base, writeOptions, 'npy')),
     describe: (value) => describeArray(toNDArray(value, 'value')),
     preview: previewNpy,
@@ -51,7 +54,10 @@ const npzHandler = defineHandler({
   options: npyOptionsSchema,
   setup: (base): Omit<NpzHandler, keyof PluginBase> => ({
     extensions: ['npz'],
-    read: (path, readOptions) => readNpz(path, readOptions ?? {}),
+    read: async (path, readOptions) => {
+      checkOptions(npzReadOptionsSchema, readOptions, 'read options of the npz handler');
+      return readNpz(path, readOptions ?? {});
+    },
     write: async (path, value, writeOptions) => writeNpz(path, value, settings(base, writeOptions, 'npz')),
     describe: (value) => ({
       arrays: Object.fromEntries(Object.entries(value).map(([name, array]) => [name, describeArray(toNDArray(array, name))])),

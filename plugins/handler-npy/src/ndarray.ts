@@ -1,3 +1,8 @@
+import { didYouMean, nearestNames } from '@aeroml/core';
+import { npyError, NpyErrorCodes } from './errors.js';
+import { allocate } from './io.js';
+import { checkOptions, ndarrayOptionsSchema } from './options.js';
+
 /**
  * The typed n-dimensional array value shared by the `npy` and `npz` handlers.
  *
@@ -100,18 +105,57 @@ export function dtypeOfTypedArray(data: unknown): DType | undefined {
 /**
  * Makes an NDArray, allocating zeroed data when `data` is omitted.
  * `ndarray('float32', [2, 3])`, `ndarray('int64', [4], BigInt64Array.of(1n, 2n, 3n, 4n))`.
+ * Wrong arguments are NPY_VALUE_INVALID (every problem listed), a zeroed array too large to
+ * allocate NPY_TOO_LARGE, and unknown options PLUGIN_OPTIONS_INVALID.
  */
-export function ndarray<D extends DType>(dtype: D, shape: readonly number[], data?: DTypeArrays[D], options: { fortranOrder?: boolean } = {}): NDArray<D> {
-  const info = DTYPES[dtype];
-  if (!info) throw new TypeError(`ndarray: unknown dtype '${String(dtype)}' (expected one of ${DTYPE_NAMES.join(', ')})`);
-  for (const dim of shape) {
-    if (!Number.isSafeInteger(dim) || dim < 0) throw new TypeError(`ndarray: shape [${shape.join(', ')}] must contain non-negative integers`);
+export function ndarray<D extends DType>(dtype: D, shape: readonly number[], data?: DTypeArrays[D], options?: { fortranOrder?: boolean }): NDArray<D> {
+  if (options !== undefined) checkOptions(ndarrayOptionsSchema, options, 'options of ndarray()');
+  const call = `ndarray(${typeof dtype === 'string' ? `'${dtype}'` : describeData(dtype)}, ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describeData(shape)})`;
+  const problems = ndarrayProblems(dtype, shape, data);
+  if (problems.length > 0) {
+    throw npyError(NpyErrorCodes.VALUE_INVALID, `${call} cannot make an array:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      hint: "Pass a dtype from DTYPE_NAMES, a shape of sizes >= 0 and, if given, data of the dtype's typed array with product(shape) elements (twice that for complex), e.g. ndarray('float32', [2, 3], new Float32Array(6)).",
+    });
   }
+  const info = DTYPES[dtype];
   const length = elementCount(shape) * info.lanes;
-  const values = data ?? (new info.ctor(new ArrayBuffer(length * (info.itemsize / info.lanes))) as DTypeArrays[D]);
-  if (!(values instanceof info.ctor)) throw new TypeError(`ndarray: dtype '${dtype}' needs a ${info.ctor.name}, got ${describeData(values)}`);
-  if (values.length !== length) throw new TypeError(`ndarray: shape [${shape.join(', ')}] of ${dtype} needs ${length} typed-array elements, got ${values.length}`);
-  return { dtype, shape: [...shape], data: values, fortranOrder: options.fortranOrder ?? false } as NDArray<D>;
+  const values = data ?? (new info.ctor(allocate(length * (info.itemsize / info.lanes), call)) as DTypeArrays[D]);
+  return { dtype, shape: [...shape], data: values, fortranOrder: options?.fortranOrder ?? false } as NDArray<D>;
+}
+
+/** What is wrong with ndarray()'s arguments, each saying what to pass instead. */
+function ndarrayProblems(dtype: unknown, shape: unknown, data: unknown): string[] {
+  const problems: string[] = [];
+  const info = isDType(dtype) ? DTYPES[dtype] : undefined;
+  if (!info) {
+    const near = typeof dtype === 'string' ? didYouMean(nearestNames(dtype, DTYPE_NAMES)) : '';
+    problems.push(`\`dtype\`: ${typeof dtype === 'string' ? `'${dtype}'` : describeData(dtype)} is not a dtype; use one of ${DTYPE_NAMES.join(', ')}.${near ? ` ${near}` : ''}`);
+  }
+  const shapeOk = Array.isArray(shape) && shape.every((d) => Number.isSafeInteger(d) && d >= 0);
+  if (!shapeOk) {
+    const given = Array.isArray(shape) ? `[${shape.map((d) => (typeof d === 'number' ? String(d) : JSON.stringify(d) ?? String(d))).join(', ')}]` : describeData(shape);
+    problems.push(`\`shape\`: expected an array of non-negative integers, got ${given}; give each axis a size >= 0, e.g. [2, 3] ([] for a 0-d array)`);
+  }
+  if (!info || data === undefined) return problems;
+  const name = info.ctor.name;
+  if (!(data instanceof info.ctor)) {
+    const natural = dtypeOfTypedArray(data);
+    problems.push(`\`data\`: dtype '${dtype as string}' needs a ${name}, got ${describeData(data)}; convert the data to a ${name}${natural ? ` or pass dtype '${natural}'` : ''}`);
+  } else if (shapeOk) {
+    const length = (data as AnyTypedArray).length;
+    const needed = elementCount(shape as number[]) * info.lanes;
+    if (length !== needed) {
+      const complex = info.lanes === 2 ? ' (interleaved re, im)' : '';
+      const fits = length % info.lanes === 0 ? ` or a shape of ${length / info.lanes} elements` : '';
+      problems.push(`\`data\`: shape [${(shape as number[]).join(', ')}] of ${dtype as string} needs ${needed} elements${complex}, got ${length}; pass ${needed} elements${fits}`);
+    }
+  }
+  return problems;
+}
+
+/** Own keys only: `DTYPES['constructor']` must not pass for a dtype. */
+export function isDType(value: unknown): value is DType {
+  return typeof value === 'string' && Object.hasOwn(DTYPES, value);
 }
 
 export function describeData(data: unknown): string {

@@ -1,9 +1,10 @@
 import type { FileHandle } from 'node:fs/promises';
-import { DTYPES, DTYPE_NAMES, arrayTypeName, type AnyTypedArray, describeData, dtypeOfTypedArray, elementCount, type DType, type NDArray } from './ndarray.js';
+import { DTYPES, DTYPE_NAMES, arrayTypeName, type AnyTypedArray, describeData, dtypeOfTypedArray, elementCount, isDType, type DType, type NDArray } from './ndarray.js';
 import { formatHeader, lengthFieldSize, NATIVE_ORDER, parseHeaderText, parsePreamble, type ByteOrder, type NpyHeader, type NpyVersion } from './header.js';
 import { allocate, bytesOf, FileSource, openForRead, readFailed, swapInPlace, writeAt, writeFileAtomically, type ByteSource } from './io.js';
 import { npyError, NpyErrorCodes } from './errors.js';
 import { isAeroError } from '@aeroml/core';
+import { checkOptions, npyWriteOptionsSchema } from './options.js';
 
 export interface NpyWriteSettings {
   byteOrder: ByteOrder;
@@ -87,7 +88,7 @@ export function toNDArray(value: unknown, where: string): NDArray {
   }
   const v = value as Record<string, unknown>;
   const dtype = v['dtype'] as DType;
-  const info = typeof dtype === 'string' ? DTYPES[dtype] : undefined;
+  const info = isDType(dtype) ? DTYPES[dtype] : undefined;
   if (!info) problems.push(`\`dtype\`: expected one of ${DTYPE_NAMES.join(', ')}, got ${JSON.stringify(v['dtype'])}`);
   const shape = v['shape'];
   const shapeOk = Array.isArray(shape) && shape.every((d) => Number.isSafeInteger(d) && d >= 0);
@@ -156,6 +157,8 @@ export const DEFAULT_WRITE_SETTINGS: NpyWriteSettings = { byteOrder: 'little', v
 
 /** Writes a `.npy` file atomically (byte-identical to numpy.save for the same array and byte order). */
 export async function writeNpy(path: string, value: NDArray | AnyTypedArray, settings: Partial<NpyWriteSettings> = {}): Promise<void> {
+  // The handler's merged options (compression included) pass too: they are all write options.
+  checkOptions(npyWriteOptionsSchema, settings, 'options of writeNpy()');
   const array = toNDArray(value, path);
   const resolved = { ...DEFAULT_WRITE_SETTINGS, ...settings };
   await writeFileAtomically(path, async (fh) => {

@@ -8,14 +8,12 @@ import { DEFAULT_WRITE_SETTINGS, FileSink, readNpyFrom, toNDArray, writeNpyTo, t
 import { entryDataOffset, readCentralDirectory, ZipWriter, type ZipEntry } from './zip.js';
 import { npyError, NpyErrorCodes } from './errors.js';
 import { DTYPES } from './ndarray.js';
+import { checkOptions, npyWriteOptionsSchema, npzReadOptionsSchema, type NpzReadOptions } from './options.js';
 
 /** Arrays by name (the archive's `<name>.npy` members), in archive order. */
 export type NpzArrays = Record<string, NDArray>;
 
-export interface NpzReadOptions {
-  /** Read only these arrays (by name, without `.npy`). Default: all. */
-  arrays?: string[] | undefined;
-}
+export type { NpzReadOptions };
 
 export interface NpzWriteSettings extends NpyWriteSettings {
   compression: 'stored' | 'deflated';
@@ -43,6 +41,7 @@ function arrayName(entry: ZipEntry): string {
 
 /** Reads the arrays of a `.npz`: stored members are read in place, deflated ones inflated as a stream. */
 export async function readNpz(path: string, options: NpzReadOptions = {}): Promise<NpzArrays> {
+  checkOptions(npzReadOptionsSchema, options, 'options of readNpz()');
   const fh = await openForRead(path);
   try {
     const { size } = await fh.stat();
@@ -135,6 +134,7 @@ export function toNpzArrays(value: unknown, where: string): Array<[string, NDArr
 
 /** Writes a `.npz` atomically: one `<name>.npy` member per array, stored or deflated. */
 export async function writeNpz(path: string, value: NpzArrays, options: Partial<NpzWriteSettings> = {}): Promise<void> {
+  checkOptions(npyWriteOptionsSchema, options, 'options of writeNpz()');
   const arrays = toNpzArrays(value, path);
   const settings: NpzWriteSettings = { ...DEFAULT_WRITE_SETTINGS, compression: 'stored', compressionLevel: 6, ...options };
   await writeFileAtomically(path, async (fh) => {

@@ -1,4 +1,6 @@
+import { parsePluginOptions } from '@aeroml/core';
 import { z } from 'zod';
+import { PLUGIN } from './errors.js';
 
 /** Options of `npyHandlers()`; every write option can also be passed per write. */
 export const npyOptionsSchema = z
@@ -27,3 +29,26 @@ export type ResolvedNpyOptions = z.output<typeof npyOptionsSchema>;
 /** Per-write options (override the factory's). */
 export const npyWriteOptionsSchema = npyOptionsSchema.partial();
 export type NpyWriteOptions = z.input<typeof npyWriteOptionsSchema>;
+
+/** Options of `npz.read` / `readNpz`; strict, so `{ array: ['b'] }` is refused instead of reading every array. */
+export const npzReadOptionsSchema = z
+  .object({
+    /** Read only these arrays (by name, without `.npy`), in this order. Default: all. */
+    arrays: z.array(z.string()).optional(),
+  })
+  .strict();
+export type NpzReadOptions = z.input<typeof npzReadOptionsSchema>;
+
+/** `npy.read` takes no options; an empty strict object refuses any key given by mistake. */
+export const npyReadOptionsSchema = z.object({}).strict();
+
+/** Options of `ndarray()`. */
+export const ndarrayOptionsSchema = z.object({ fortranOrder: z.boolean().optional() }).strict();
+
+/**
+ * Refuses options that do not fit `schema` (unknown keys with the nearest valid name) as
+ * PLUGIN_OPTIONS_INVALID, `Invalid <subject>:`; a typo must fail, not fall back to a default.
+ */
+export function checkOptions(schema: z.ZodType, options: unknown, subject: string): void {
+  parsePluginOptions(schema, options, { packageName: PLUGIN, subject });
+}

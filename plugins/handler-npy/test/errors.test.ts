@@ -1,8 +1,8 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pluginOptionsError, pluginRejection, useTempDir } from '@aeroml/test-utils';
+import { pluginOptionsError, pluginRejection, thrown, useTempDir } from '@aeroml/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ndarray, npyHandlers, readNpy, readNpz, writeNpy } from '../src/index.js';
+import { ndarray, npyHandlers, readNpy, readNpz, writeNpy, writeNpz } from '../src/index.js';
 import { npyRef } from './python.js';
 
 const tmp = useTempDir('aero-npy-err-');
@@ -187,6 +187,47 @@ describe('writing errors', () => {
     expect(e.message).toBe(`${tmp.path('many-dims.npy')}: the NPY header for shape [${shape.join(', ')}] is longer than format 1.0 allows (65535 bytes).`);
   });
 
+  it('NPY_VALUE_INVALID: ndarray() refuses an unknown dtype, a negative shape, the wrong typed array and a length that does not fit', () => {
+    const made = (fn: () => unknown) => {
+      const e = thrown(fn);
+      expect(e.name).toBe('AeroError');
+      expect(e.code).toBe('NPY_VALUE_INVALID');
+      expect(e.plugin).toBe('@aeroml/handler-npy');
+      expect(e.hint).toContain("ndarray('float32', [2, 3], new Float32Array(6))");
+      return e.message as string;
+    };
+    const dtypes = 'bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, float32, float64, complex64, complex128';
+    expect(made(() => ndarray('flaot32' as never, [2]))).toBe(`ndarray('flaot32', [2]) cannot make an array:\n  - \`dtype\`: 'flaot32' is not a dtype; use one of ${dtypes}. Did you mean \`float32\`?`);
+    expect(made(() => ndarray('constructor' as never, [1]))).toBe(`ndarray('constructor', [1]) cannot make an array:\n  - \`dtype\`: 'constructor' is not a dtype; use one of ${dtypes}.`);
+    expect(made(() => ndarray('float32', [2, -1]))).toBe(
+      "ndarray('float32', [2, -1]) cannot make an array:\n  - `shape`: expected an array of non-negative integers, got [2, -1]; give each axis a size >= 0, e.g. [2, 3] ([] for a 0-d array)",
+    );
+    expect(made(() => ndarray('float32', [1.5]))).toContain('got [1.5]; give each axis a size >= 0');
+    expect(made(() => ndarray('float32', [3], new Float64Array(3) as never))).toBe(
+      "ndarray('float32', [3]) cannot make an array:\n  - `data`: dtype 'float32' needs a Float32Array, got Float64Array; convert the data to a Float32Array or pass dtype 'float64'",
+    );
+    expect(made(() => ndarray('int64', [2], [1, 2] as never))).toBe("ndarray('int64', [2]) cannot make an array:\n  - `data`: dtype 'int64' needs a BigInt64Array, got Array; convert the data to a BigInt64Array");
+    expect(made(() => ndarray('float32', [2, 3], new Float32Array(5)))).toBe(
+      "ndarray('float32', [2, 3]) cannot make an array:\n  - `data`: shape [2, 3] of float32 needs 6 elements, got 5; pass 6 elements or a shape of 5 elements",
+    );
+    expect(made(() => ndarray('complex64', [3], new Float32Array(3)))).toBe(
+      "ndarray('complex64', [3]) cannot make an array:\n  - `data`: shape [3] of complex64 needs 6 elements (interleaved re, im), got 3; pass 6 elements",
+    );
+    expect(made(() => ndarray('float128' as never, [-1]))).toBe(
+      [
+        "ndarray('float128', [-1]) cannot make an array:",
+        `  - \`dtype\`: 'float128' is not a dtype; use one of ${dtypes}. Did you mean \`float16\` or \`float32\`?`,
+        '  - `shape`: expected an array of non-negative integers, got [-1]; give each axis a size >= 0, e.g. [2, 3] ([] for a 0-d array)',
+      ].join('\n'),
+    );
+  });
+
+  it('NPY_TOO_LARGE: ndarray() cannot allocate the zeroed data of a huge shape', () => {
+    const e = thrown(() => ndarray('float64', [2 ** 50]));
+    expect(e.code).toBe('NPY_TOO_LARGE');
+    expect(e.message).toMatch(/^ndarray\('float64', \[1125899906842624\]\): cannot allocate 9007199254740992 bytes for the array \(.+\)\.$/);
+  });
+
   it('NPY_WRITE_FAILED: the target directory cannot be created', async () => {
     const blocker = tmp.path('a-file');
     await writeFile(blocker, 'x');
@@ -208,5 +249,32 @@ describe('options', () => {
     expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
     expect(e.message).toBe('Invalid write options of the npy handler:\n  - `version`: Invalid option: expected one of "auto"|"1.0"|"2.0"|"3.0"');
     expect((await failure(npy.write(tmp.path('w.npy'), ndarray('int8', [1]), { byteorder: 'big' } as never))).message).toBe('Invalid write options of the npy handler:\n  - `byteorder`: unknown option. Did you mean `byteOrder`?');
+  });
+
+  it('read options are validated like write options: a misspelt `arrays` is refused, not read as "all arrays"', async () => {
+    const path = tmp.path('r.npz');
+    await npz.write(path, { a: ndarray('int8', [1]), b: ndarray('int8', [2]) });
+    const e = await failure(npz.read(path, { array: ['b'] } as never));
+    expect(e.code).toBe('PLUGIN_OPTIONS_INVALID');
+    expect(e.message).toBe('Invalid read options of the npz handler:\n  - `array`: unknown option. Did you mean `arrays`?');
+    expect((await failure(npz.read(path, { arrayz: ['b'] } as never))).message).toBe('Invalid read options of the npz handler:\n  - `arrayz`: unknown option. Did you mean `arrays`?');
+    expect((await failure(npz.read(path, { arrays: 'b' } as never))).message).toBe('Invalid read options of the npz handler:\n  - `arrays`: expected array, received string');
+    const npyPath = tmp.path('r.npy');
+    await npy.write(npyPath, ndarray('int8', [1]));
+    expect((await failure(npy.read(npyPath, { arrays: ['b'] } as never))).message).toBe('Invalid read options of the npy handler:\n  - `arrays`: unknown option.');
+    expect(Object.keys(await npz.read(path, { arrays: ['b'] }))).toEqual(['b']);
+  });
+
+  it('the exported functions and ndarray() refuse unknown options too', async () => {
+    const path = tmp.path('f.npz');
+    await writeNpz(path, { a: ndarray('int8', [1]) });
+    expect((await failure(readNpz(path, { array: ['a'] } as never))).message).toBe('Invalid options of readNpz():\n  - `array`: unknown option. Did you mean `arrays`?');
+    expect((await failure(writeNpz(path, { a: ndarray('int8', [1]) }, { compresion: 'deflated' } as never))).message).toBe(
+      'Invalid options of writeNpz():\n  - `compresion`: unknown option. Did you mean `compression`?',
+    );
+    expect((await failure(writeNpy(tmp.path('f.npy'), ndarray('int8', [1]), { byteorder: 'big' } as never))).message).toBe('Invalid options of writeNpy():\n  - `byteorder`: unknown option. Did you mean `byteOrder`?');
+    const e = pluginOptionsError(() => ndarray('int8', [1], undefined, { fortranorder: true } as never), '@aeroml/handler-npy');
+    expect(e.message).toBe('Invalid options of ndarray():\n  - `fortranorder`: unknown option. Did you mean `fortranOrder`?');
+    expect(ndarray('int8', [2, 1], undefined, { fortranOrder: true }).fortranOrder).toBe(true);
   });
 });
