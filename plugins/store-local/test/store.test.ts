@@ -81,6 +81,19 @@ describe('layout', () => {
     expect(await collect(store.list(''))).toEqual(['alias/x.json', 'real/x.json']);
   });
 
+  it('does not list through a symlink out of the store, nor one back up its own path (a loop)', async () => {
+    const store = localStore({ dir: tmp.path('escape', 'store') });
+    await store.put('runs/r/a/work/out/kept.txt', 'k');
+    await writeFile(tmp.path('escape', 'outside.txt'), 'not a key');
+    const { symlink } = await import('node:fs/promises');
+    // A failed action's kept work folder with a link to the project, and one to the store itself.
+    await symlink(tmp.path('escape'), tmp.path('escape', 'store', 'runs', 'r', 'a', 'work', 'out', 'project'));
+    await symlink(tmp.path('escape', 'store'), tmp.path('escape', 'store', 'runs', 'r', 'a', 'work', 'out', 'loop'));
+    expect(await collect(store.list(''))).toEqual(['runs/r/a/work/out/kept.txt']);
+    expect(await collect(store.list('runs/r/a/work/out/'))).toEqual(['runs/r/a/work/out/kept.txt']);
+    expect(await collect(store.list('runs/r/a/work/out/l'))).toEqual([]);
+  });
+
   it('durable: true fsyncs and still round-trips', async () => {
     const store = localStore({ dir: tmp.path('durable'), durable: true });
     expect(await store.put('runs/r/run.json', '{"a":1}')).toEqual({ written: true });
