@@ -13,7 +13,11 @@ const PATH_HINT = 'Output paths are relative to the artifact folder and stay ins
 const NAME_RULE = 'output and action names become folder names, so they cannot contain `/` or `\\` or be `.` or `..`';
 
 /** Why `path` is not a safe relative path inside its folder, or undefined when it is. */
-export function pathEscape(path: string): 'absolute' | 'climbs' | undefined {
+export function pathEscape(path: string): 'absolute' | 'climbs' | 'no-file' | undefined {
+  // A path that names the artifact folder itself, or a folder: the write would fail on the
+  // folder at run time (ENOTDIR, EISDIR) instead of here.
+  const end = path[path.length - 1];
+  if (path === '' || path === '.' || end === '/' || end === '\\') return 'no-file';
   // Fast path for the common case (100,000 instances plan often): nothing that could escape.
   if (!path.includes('..') && path[0] !== '/' && path[0] !== '\\' && path[1] !== ':') return undefined;
   if (posix.isAbsolute(path) || win32.isAbsolute(path)) return 'absolute';
@@ -21,6 +25,7 @@ export function pathEscape(path: string): 'absolute' | 'climbs' | undefined {
   // symlink inside it can send a write elsewhere; `\` counts as a separator as on Windows.
   const normal = posix.normalize(path.replace(/\\/g, '/'));
   if (normal === '..' || normal.startsWith('../')) return 'climbs';
+  if (normal === '.' || normal === './') return 'no-file';
   return undefined;
 }
 
@@ -48,7 +53,7 @@ export function unsafeNameIssues(actions: readonly Action[]): AeroError[] {
  * give one line per simulation.
  */
 export class EscapingPaths {
-  private readonly found = new Map<string, { instanceId: string; action: string; output: string; path: string; template: string; reason: 'absolute' | 'climbs'; more: number }>();
+  private readonly found = new Map<string, { instanceId: string; action: string; output: string; path: string; template: string; reason: 'absolute' | 'climbs' | 'no-file'; more: number }>();
 
   check(instanceId: string, action: Action, output: string, path: string, template: string): boolean {
     const reason = pathEscape(path);
@@ -62,7 +67,7 @@ export class EscapingPaths {
 
   issues(): AeroError[] {
     return [...this.found.values()].map((f) => {
-      const what = f.reason === 'absolute' ? 'an absolute path' : 'which leaves its artifact folder';
+      const what = f.reason === 'absolute' ? 'an absolute path' : f.reason === 'climbs' ? 'which leaves its artifact folder' : 'which names no file in its artifact folder (give a file name, e.g. `data.json`)';
       const more = f.more > 0 ? ` (and ${f.more} more instance${f.more === 1 ? '' : 's'} of \`${f.action}\`)` : '';
       return new AeroError(ErrorCodes.PLAN_PATH_ESCAPES, `Output \`${f.output}\` of \`${f.instanceId}\` resolves to \`${f.path}\` (template \`${f.template}\`), ${what}${more}.`, {
         hint: PATH_HINT,

@@ -26,6 +26,13 @@ describe('every output path stays inside its artifact folder (PLAN_PATH_ESCAPES)
     expect(planError([a]).message).toBe('Output `o` of `a` resolves to `/tmp/x/out.json` (template `/tmp/x/out.json`), an absolute path.');
   });
 
+  it('a template that names no file (empty, `.`, a folder) is refused, not left to fail on the folder at run time', () => {
+    for (const path of ['', '.', 'maps/', 'x/..']) {
+      const a = defineAction({ name: 'a', outputs: { o: { handler: 'json', path } }, run: noop });
+      expect(planError([a]).message).toBe(`Output \`o\` of \`a\` resolves to \`${path}\` (template \`${path}\`), which names no file in its artifact folder (give a file name, e.g. \`data.json\`).`);
+    }
+  });
+
   it('a `..` that stays inside after normalising is fine', () => {
     const a = defineAction({ name: 'a', outputs: { o: { handler: 'json', path: 'x/../y/out.json' } }, run: noop });
     expect(plan([a], { params: {}, handlers }).instances[0]!.outputs.o!.path).toBe('x/../y/out.json');

@@ -159,9 +159,9 @@ function checkLayout(layout: string, partition: PartitionKey | undefined, vars: 
 function checkPlacements(placements: Placement[], layout: string | undefined): void {
   const seen = new Map<string, Placement>();
   for (const p of placements) {
-    const escape = pathEscape(p.path) ?? (p.path === '' ? 'climbs' : undefined);
+    const escape = pathEscape(p.path);
     if (escape) {
-      throw new AeroError(ErrorCodes.PLAN_PATH_ESCAPES, `aero export: ${p.file.path} of ${p.artifact} would be written to \`${p.path}\`, ${escape === 'absolute' ? 'an absolute path' : 'outside the export folder'}.`, {
+      throw new AeroError(ErrorCodes.PLAN_PATH_ESCAPES, `aero export: ${p.file.path} of ${p.artifact} would be written to \`${p.path}\`, ${escape === 'absolute' ? 'an absolute path' : escape === 'climbs' ? 'outside the export folder' : 'which names no file in the export folder'}.`, {
         hint: 'Export paths are relative to --to and stay inside it; check --layout and the partition values that fill it.',
       });
     }
