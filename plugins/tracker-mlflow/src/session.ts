@@ -1,9 +1,9 @@
 // One aero run's connection to MLflow: its spool, its sender and the background loop that
 // sends with backoff. Tracker calls only append to the spool and return; sending happens
 // here, so a slow or dead server never blocks the pipeline.
-import { serverAbsent, type Logger } from '@aeroml/core';
+import { AeroError, serverAbsent, type Logger } from '@aeroml/core';
 import { isMlflowRequestError, type MlflowClient } from './client/client.js';
-import { mlflowError, MlflowErrorCodes } from './errors.js';
+import { mlflowError, MlflowErrorCodes, type MlflowErrorCode } from './errors.js';
 import type { NewOp } from './ops.js';
 import type { StoreLike } from './options.js';
 import { isFatal, Sender } from './sender.js';
@@ -156,7 +156,7 @@ export class RunSession {
     this.flushing = true;
     try {
       while (this.sender.pending > 0) {
-        if (this.fatal) throw this.fatal;
+        if (this.fatal) throw this.stopped(this.fatal);
         const remaining = deadline - Date.now();
         if (remaining <= 0) break;
         // A request may take longer than the time left: stop waiting, it goes on in the background.
@@ -176,7 +176,7 @@ export class RunSession {
     }
     await this.spool.saveState();
     if (this.sender.pending > 0) {
-      if (this.fatal) throw this.fatal;
+      if (this.fatal) throw this.stopped(this.fatal);
       const cause = this.lastError as Error | null;
       throw mlflowError(
         MlflowErrorCodes.MLFLOW_SPOOLED,
@@ -192,6 +192,17 @@ export class RunSession {
         hint: 'Fix the names or values (MLflow keys allow letters, digits, _ - . space : /; params cannot change value within a run).',
       });
     }
+  }
+
+  /**
+   * The fatal error that stopped delivery, saying what became of the events: the engine
+   * prints a tracker's failure as a one-line warning (no hint), and "the run continues"
+   * alone reads as if they were lost.
+   */
+  private stopped(fatal: unknown): unknown {
+    if (!(fatal instanceof AeroError) || this.sender.pending === 0) return fatal;
+    const kept = `${this.sender.pending} MLflow event(s) stay spooled in ${this.spool.dir}, not rejected; \`aero sync\` sends them once this is fixed.`;
+    return mlflowError(fatal.code as MlflowErrorCode, `${fatal.message.replace(/\.$/, '')}. ${kept}`, { cause: fatal, hint: fatal.hint, details: { ...fatal.details, pending: this.sender.pending, dir: this.spool.dir } });
   }
 
   /** Flushes, then stops the background loop, drops the fully-sent journal and unlocks. */

@@ -88,7 +88,9 @@ describe('errors', () => {
   it('MLFLOW_RESPONSE_INVALID when the URL is not an MLflow server', async () => {
     const e = await caught(new MlflowClient({ trackingUri: htmlUri }).getExperimentByName('x'));
     expect(e.code).toBe('MLFLOW_RESPONSE_INVALID');
-    expect(e.message).toBe('MLflow GET experiments/get-by-name answered non-JSON: <html>login</html>');
+    expect(e.message).toBe(
+      `trackingUri ${htmlUri} points at something that is not an MLflow tracking server: GET experiments/get-by-name answered HTTP 200 (an HTML page "login") instead of MLflow's REST API. Set trackingUri (or MLFLOW_TRACKING_URI) to the URL the MLflow server is served at.`,
+    );
   });
 
   it('MLFLOW_EXPERIMENT_DELETED when the experiment is in the trash', async () => {
@@ -101,7 +103,8 @@ describe('errors', () => {
     await t.startRun(run);
     const e = await caught(t.flush());
     expect(e.code).toBe('MLFLOW_EXPERIMENT_DELETED');
-    expect(e.message).toBe(`MLflow experiment "${name}" (id ${id}) is deleted; runs cannot be logged to it.`);
+    // A flush stopped by a fatal error says where the events are kept.
+    expect(e.message).toBe(`MLflow experiment "${name}" (id ${id}) is deleted; runs cannot be logged to it. 1 MLflow event(s) stay spooled in ${run.runDir}/mlflow, not rejected; \`aero sync\` sends them once this is fixed.`);
     expect(e.hint).toBe(`Restore it (\`mlflow experiments restore --experiment-id ${id}\`), or set \`experimentName\` to another name. Events stay spooled until then.`);
     await caught(t.close());
   });

@@ -5,10 +5,10 @@
 import type { z, ZodType } from 'zod';
 import { AeroError } from '@aeroml/core';
 import { MlflowErrorCodes, PLUGIN } from '../errors.js';
+import { bodyExcerpt, mlflowErrorBody } from './body.js';
 import {
   createExperimentResponse,
   emptyResponse,
-  errorBody,
   getExperimentResponse,
   listArtifactsResponse,
   metricHistoryResponse,
@@ -152,19 +152,11 @@ export class MlflowClient {
       });
     }
     if (response.ok) return response;
-    const text = await response.text().catch(() => '');
-    let errorCode: string | undefined;
-    let detail = text.slice(0, 500);
-    try {
-      const parsed = errorBody.safeParse(JSON.parse(text));
-      if (parsed.success) {
-        errorCode = parsed.data.error_code;
-        if (parsed.data.message) detail = parsed.data.message.split('\n')[0]!.slice(0, 500);
-      }
-    } catch {
-      // not JSON: keep the text
-    }
     const status = response.status;
+    const text = await response.text().catch(() => '');
+    const refusal = mlflowErrorBody(text);
+    const errorCode = refusal?.errorCode;
+    const detail = refusal ? refusal.message : bodyExcerpt(text, response.headers.get('content-type'));
     const label = `${what} (HTTP ${status}${errorCode ? ` ${errorCode}` : ''})${detail ? `: ${detail.replace(/\.$/, '')}` : ''}`;
     if (status === 401 || status === 403) {
       const hostCheck = /host header/i.test(detail);
@@ -185,7 +177,27 @@ export class MlflowClient {
         hint: 'The tracker retries with backoff; events stay spooled until the server answers.',
       });
     }
+    // Only MLflow's JSON error body refuses a specific request (and its events, for good). A
+    // 4xx without one comes from a wrong path or port, or from another server: the same for
+    // every event, so they must stay spooled for a corrected trackingUri.
+    if (!refusal) throw this.notMlflow(`${what} answered HTTP ${status}${detail ? ` (${detail})` : ''}`, status);
     throw new MlflowRequestError(MlflowErrorCodes.MLFLOW_REQUEST_FAILED, `MLflow refused ${label}.`, { status, errorCode, retryable: false });
+  }
+
+  /** MLFLOW_RESPONSE_INVALID for an answer that is not MLflow's REST API (fatal: the tracker keeps the events). */
+  private notMlflow(answer: string, status: number, cause?: unknown): MlflowRequestError {
+    const url = new URL(this.base);
+    const origin = url.pathname.replace(/\/+$/, '') === '' ? '' : ` (perhaps ${url.origin})`;
+    return new MlflowRequestError(
+      MlflowErrorCodes.MLFLOW_RESPONSE_INVALID,
+      `trackingUri ${this.trackingUri} points at something that is not an MLflow tracking server: ${answer} instead of MLflow's REST API. Set trackingUri (or MLFLOW_TRACKING_URI) to the URL the MLflow server is served at${origin}.`,
+      {
+        status,
+        retryable: false,
+        cause,
+        hint: `The REST API is under <trackingUri>/api/2.0/mlflow/ and the MLflow UI opens at <trackingUri>. The tracker keeps events spooled; once trackingUri is right, \`aero sync\` sends them.`,
+      },
+    );
   }
 
   private async call<S extends ZodType>(method: 'GET' | 'POST', endpoint: string, schema: S, options: CallOptions = {}, api = 'mlflow'): Promise<z.output<S>> {
@@ -202,11 +214,8 @@ export class MlflowClient {
     try {
       json = text.trim() === '' ? {} : JSON.parse(text);
     } catch (error) {
-      throw new MlflowRequestError(MlflowErrorCodes.MLFLOW_RESPONSE_INVALID, `MLflow ${method} ${endpoint} answered non-JSON: ${text.slice(0, 200)}`, {
-        retryable: false,
-        cause: error,
-        hint: 'Check that `trackingUri` points at an MLflow tracking server, not a proxy or a UI-only host.',
-      });
+      const excerpt = bodyExcerpt(text, response.headers.get('content-type'));
+      throw this.notMlflow(`${method} ${endpoint} answered HTTP ${response.status} (${excerpt})`, response.status, error);
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
@@ -370,7 +379,8 @@ export class MlflowClient {
     try {
       return await this.send('GET', url, { timeoutMs: this.timeoutMs * 20 }, `GET artifact ${relPath}`);
     } catch (error) {
-      if (isMlflowRequestError(error) && error.status === 404) return null;
+      // MLflow's own 404 (RESOURCE_DOES_NOT_EXIST); a 404 page of something else is not "missing".
+      if (isMlflowRequestError(error) && error.code === MlflowErrorCodes.MLFLOW_REQUEST_FAILED && error.status === 404) return null;
       throw error;
     }
   }
