@@ -13,6 +13,7 @@ import { CacheEntryIndex } from './cache/entries.js';
 import { CacheKeyer } from './cache/key.js';
 import { checkConfigKeys, findConfigFile, loadConfigFile } from './config-file.js';
 import { AeroError, ErrorCodes } from './errors.js';
+import { didYouMean, nearestNames } from './suggest.js';
 import type { AeroEvent, AeroEventListener } from './events.js';
 import { Fingerprinter } from './fingerprint.js';
 import { recordOrigins } from './param-origins.js';
@@ -200,8 +201,14 @@ export class Aero implements RunHost {
   launcher(name: string): Launcher {
     const launcher = this.plugins.launchers.get(name);
     if (!launcher) {
-      throw new AeroError(ErrorCodes.LAUNCHER_NOT_FOUND, `No launcher named \`${name}\` (available: ${[...this.plugins.launchers.keys()].join(', ')}).`, {
-        hint: 'Add the launcher plugin to `plugins` in aero.config.ts, e.g. slurmLauncher().',
+      const names = [...this.plugins.launchers.keys()];
+      // A typo of an installed launcher (`procss`) is that launcher; any other name is a plugin to add.
+      const near = nearestNames(name, names);
+      throw new AeroError(ErrorCodes.LAUNCHER_NOT_FOUND, `No launcher named \`${name}\` (available: ${names.join(', ')}).`, {
+        hint: near.length > 0
+          ? `${didYouMean(near)} Other launchers are plugins: add one to \`plugins\` in aero.config.ts, e.g. slurmLauncher().`
+          : 'Add the launcher plugin to `plugins` in aero.config.ts, e.g. slurmLauncher().',
+        details: { launcher: name, suggestions: near },
       });
     }
     return launcher;

@@ -160,6 +160,15 @@ describe('LAUNCHER_NOT_FOUND: a launcher no plugin provides', () => {
     });
   });
 
+  it('a typo of an installed launcher is named as such', async () => {
+    const aero = await createAero({ cwd: await tempDir('launcher-typo'), config: defineConfig({ actions: [work], plugins: [memoryStore(), jsonHandler()] }) });
+    await expect(aero.run({ launcher: 'procss' })).rejects.toMatchObject({
+      code: 'LAUNCHER_NOT_FOUND',
+      message: 'No launcher named `procss` (available: inline, process).',
+      hint: 'Did you mean `process`? Other launchers are plugins: add one to `plugins` in aero.config.ts, e.g. slurmLauncher().',
+    });
+  });
+
   it('named by an action (`launcher:` of defineAction)', async () => {
     const remote = defineAction({ name: 'remote', version: '1', launcher: 'docker', outputs: { out: { handler: 'json' } }, async run({ outputs }) { await outputs.out.write(1); } });
     const aero = await createAero({ cwd: await tempDir('launcher-action'), config: defineConfig({ actions: [remote], plugins: [memoryStore(), jsonHandler()] }) });
