@@ -134,6 +134,11 @@ describe('run references, list filters and run names', () => {
     expect(await refused(dir, 'run', '--name', 'latest')).toBe(
       '[aero] USAGE_INVALID: `--name latest` cannot name a run: `latest` already means the newest run (`aero show latest`), so this run could never be found by its name.\n  hint: Pick another name, e.g. `--name baseline`, or leave --name out: the run is then known by its id.\n',
     );
+    for (const name of ['2026', '20261207-1', '20261207-234500-ab']) {
+      expect(await refused(dir, 'run', '--name', name)).toBe(
+        `[aero] USAGE_INVALID: \`--name ${name}\` cannot name a run: it reads as the start of a run id (YYYYMMDD-HHMMSS-xxxxxx), so \`aero show ${name}\` could not tell it from the runs whose ids start so.\n  hint: Pick a name that does not look like a run id, e.g. \`--name baseline\` or \`--name run-2026\`.\n`,
+      );
+    }
     expect(await refused(dir, 'run', '--name=')).toBe('[aero] USAGE_INVALID: `--name` needs a name for the run, got an empty one.\n  hint: Give one, e.g. `--name baseline`, or leave --name out: the run is then known by its id.\n');
     expect(await runIds(dir)).toEqual([]);
   });

@@ -103,6 +103,13 @@ function firstFrame(error: Error): string {
 
 function refuseRunName(name: string): void {
   if (name.trim() === '') throw new UsageError('`--name` needs a name for the run, got an empty one.', { hint: 'Give one, e.g. `--name baseline`, or leave --name out: the run is then known by its id.' });
+  // A name that reads as the start of a run id (`2026`, `20261207-1`) would win over the
+  // runs it prefixes: `aero show 2026` would open this run instead of saying which match.
+  if (/^\d{1,8}$|^\d{8}-\d{0,6}$|^\d{8}-\d{6}-[0-9a-f]{0,6}$/.test(name)) {
+    throw new UsageError(`\`--name ${name}\` cannot name a run: it reads as the start of a run id (YYYYMMDD-HHMMSS-xxxxxx), so \`aero show ${name}\` could not tell it from the runs whose ids start so.`, {
+      hint: 'Pick a name that does not look like a run id, e.g. `--name baseline` or `--name run-2026`.',
+    });
+  }
   if (RESERVED_RUN_NAMES.includes(name)) {
     throw new UsageError(`\`--name ${name}\` cannot name a run: \`${name}\` already means the newest run (\`aero show ${name}\`), so this run could never be found by its name.`, {
       hint: 'Pick another name, e.g. `--name baseline`, or leave --name out: the run is then known by its id.',
