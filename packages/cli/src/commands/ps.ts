@@ -59,8 +59,9 @@ async function noSweep(sweep: string, runs: Array<{ sweepId?: string | undefined
 }
 
 /**
- * Newest first, but the runs of one sweep stay together (at the position of the sweep's
- * newest run, in the order they ran) so a sweep reads as one block.
+ * Newest first, and the runs of one sweep stay together (at the position of the sweep's
+ * newest run) so a sweep reads as one block; inside it newest first too, so the first row
+ * is always `latest` and `--limit N` keeps the newest runs.
  */
 export function groupSweeps<T extends { sweepId?: string | undefined }>(runs: T[]): T[] {
   const out: T[] = [];
@@ -72,7 +73,7 @@ export function groupSweeps<T extends { sweepId?: string | undefined }>(runs: T[
     }
     if (placed.has(run.sweepId)) continue;
     placed.add(run.sweepId);
-    out.push(...runs.filter((r) => r.sweepId === run.sweepId).reverse());
+    out.push(...runs.filter((r) => r.sweepId === run.sweepId));
   }
   return out;
 }
