@@ -374,6 +374,26 @@ describe('aero export', () => {
 });
 
 describe('aero export, file and folder on one path', () => {
+  it('partitions whose output path does not tell them apart: the hinted --layout has the partition keys, and it works', async () => {
+    const dir = await makeProject('export-partitions', {
+      'aero.config.ts': `import { defineAction, defineConfig } from '@aeroml/core';
+const sims = defineAction({
+  name: 'sims',
+  partitions: { split: ['tr ain', 'test'] },
+  outputs: { map: { handler: 'json', path: 'map.json' } },
+  async run({ partition, outputs }) { await outputs.map.write(partition); },
+});
+export default defineConfig({ actions: [sims] });
+`,
+    });
+    expect((await aero(dir, 'run')).code).toBe(0);
+    const stderr = await refused(dir, 'export', 'sims', '--to', 'out');
+    expect(stderr).toContain("hint: Give a --layout that tells them apart, e.g. --layout '{split}/{path}'.\n");
+    const r = await aero(dir, 'export', 'sims', '--to', 'out', '--layout', '{split}/{path}');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'out', 'tr ain', 'map.json'), 'utf8'))).toEqual({ split: 'tr ain' });
+  });
+
   it('an output file on the folder of another output is refused before anything is written', async () => {
     const dir = await makeProject('export-file-folder', {
       'aero.config.ts': `import { defineAction, defineConfig } from '@aeroml/core';

@@ -60,6 +60,7 @@ interface Placement {
   artifact: string;
   digest: string;
   file: ManifestFile;
+  partition: PartitionKey | undefined;
 }
 
 /**
@@ -92,7 +93,7 @@ export async function exportArtifacts(aero: AeroProject, options: ExportOptions)
       const manifest = await aero.artifacts.getManifest(artifact, version.digest);
       for (const file of manifest.files) {
         const path = options.layout ? fillTemplate(options.layout, layoutVars(vars, version.partition, action, output, file.path)) : file.path;
-        placements.push({ path, artifact, digest: version.digest, file });
+        placements.push({ path, artifact, digest: version.digest, file, partition: version.partition });
       }
     }
   }
@@ -155,6 +156,17 @@ function checkLayout(layout: string, partition: PartitionKey | undefined, vars: 
   });
 }
 
+/**
+ * A layout under which no two of `placements` share a path: the artifact (when there are
+ * several) and every partition key, then the file's own path. A file is one artifact's
+ * file of one partition, so these tell every two apart.
+ */
+function apartLayout(placements: Placement[]): string {
+  const tags = new Set(placements.map((p) => p.artifact)).size > 1 ? ['{action}', '{output}'] : [];
+  for (const key of new Set(placements.flatMap((p) => Object.keys(p.partition ?? {})))) tags.push(`{${key}}`);
+  return [...tags, '{path}'].join('/');
+}
+
 /** Nothing may leave the export folder, and no two different files may share a path. */
 function checkPlacements(placements: Placement[], layout: string | undefined): void {
   const seen = new Map<string, Placement>();
@@ -170,7 +182,7 @@ function checkPlacements(placements: Placement[], layout: string | undefined): v
       throw new AeroError(ErrorCodes.EXPORT_PATH_COLLISION, `aero export: ${other.file.path} of ${other.artifact}@${other.digest.slice(0, 12)} and ${p.file.path} of ${p.artifact}@${p.digest.slice(0, 12)} would both be written to \`${p.path}\`.`, {
         hint: layout
           ? 'Add the tags that tell them apart to --layout, e.g. {action}, {output}, a partition key or {file}.'
-          : "Give a --layout that tells them apart, e.g. --layout '{action}/{output}/{path}'.",
+          : `Give a --layout that tells them apart, e.g. --layout '${apartLayout(placements)}'.`,
       });
     }
     seen.set(p.path, p);
@@ -181,7 +193,7 @@ function checkPlacements(placements: Placement[], layout: string | undefined): v
       const file = seen.get(p.path.slice(0, cut));
       if (!file) continue;
       throw new AeroError(ErrorCodes.EXPORT_PATH_COLLISION, `aero export: \`${file.path}\` would be both the file ${file.file.path} of ${file.artifact} and a folder holding ${p.file.path} of ${p.artifact} (\`${p.path}\`).`, {
-        hint: layout ? 'Give --layout a shape where no file lands on the folder of another, e.g. end it with /{file}.' : "Give a --layout that tells them apart, e.g. --layout '{action}/{output}/{path}'.",
+        hint: layout ? 'Give --layout a shape where no file lands on the folder of another, e.g. end it with /{file}.' : `Give a --layout that tells them apart, e.g. --layout '${apartLayout(placements)}'.`,
       });
     }
   }
