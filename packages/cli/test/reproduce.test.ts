@@ -122,6 +122,21 @@ describe('aero run --use', () => {
     const day = runId.slice(0, 9);
     expect(await refused(dir, 'run', '--use', `prep.data@${day}`)).toContain(`PIN_AMBIGUOUS: --use prep.data@${day} is ambiguous: it matches run `);
   });
+
+  it('a name that is both a tag and a run with another version is ambiguous; an output no run made yet says to run it', async () => {
+    const dir = await project('use-tag-run');
+    expect(await refused(dir, 'run', '--use', 'prep.data@latest')).toBe('[aero] ARTIFACT_NOT_FOUND: --use prep.data@latest: no run has produced prep.data yet.\n  hint: Run the pipeline first: aero run --only prep\n');
+    expect((await aero(dir, 'run', '--only', 'prep')).code).toBe(0);
+    expect((await aero(dir, 'run', 'prep.n=2')).code).toBe(0);
+    expect((await aero(dir, 'tag', 'prep.data', 'small')).code).toBe(0);
+    const named = runIdOf((await aero(dir, 'run', 'prep.n=5', '--name', 'small')).stdout);
+    const stderr = await refused(dir, 'run', '--use', 'prep.data@small');
+    expect(stderr).toMatch(new RegExp(`^\\[aero\\] PIN_AMBIGUOUS: --use prep\\.data@small is ambiguous: \`small\` is a tag of prep\\.data and the name of run ${named}, which made another version\\.\n  hint: For the run, give its id: prep\\.data@${named}; for the tag, its version: prep\\.data@([0-9a-f]{12})\\.\n$`));
+    const digest = /prep\.data@([0-9a-f]{12})\.\n$/.exec(stderr)![1]!;
+    // Both commands the hint gives work.
+    expect((await aero(dir, 'run', '--use', `prep.data@${named}`, '--dry-run')).code).toBe(0);
+    expect((await aero(dir, 'run', '--use', `prep.data@${digest}`, '--dry-run')).code).toBe(0);
+  });
 });
 
 describe('aero rerun', () => {

@@ -36,7 +36,18 @@ export async function resolveVersions(aero: AeroProject, ref: ArtifactRefText, w
   }
   const version = ref.version;
   const tag = await readTag(aero.plugins.store, ref.artifact, version);
-  if (tag) return { ...ref, via: 'tag', label: `${ref.artifact}@${version}`, versions: tag.versions, tag: version };
+  if (tag) {
+    // A run named like the tag, with other versions: which one was meant cannot be guessed.
+    const named = runs.find((r) => r.name === version && r.id !== version && versionsFromRun(r, ref).length > 0);
+    const digests = (versions: ArtifactVersion[]) => versions.map((v) => v.digest).sort().join(',');
+    if (named && digests(versionsFromRun(named, ref)) !== digests(tag.versions)) {
+      throw new AeroError(ErrorCodes.PIN_AMBIGUOUS, `${what} ${ref.artifact}@${version} is ambiguous: \`${version}\` is a tag of ${ref.artifact} and the name of run ${named.id}, which made another version.`, {
+        hint: `For the run, give its id: ${ref.artifact}@${named.id}${tag.versions.length === 1 ? `; for the tag, its version: ${ref.artifact}@${tag.versions[0]!.digest.slice(0, 12)}` : ''}.`,
+        details: { matches: [`tag ${version}`, `run ${named.id}`] },
+      });
+    }
+    return { ...ref, via: 'tag', label: `${ref.artifact}@${version}`, versions: tag.versions, tag: version };
+  }
 
   const exactRun = version === 'latest' ? runs.find((r) => versionsFromRun(r, ref).length > 0) : runs.find((r) => r.id === version || r.name === version);
   if (exactRun) return fromRun(exactRun, ref, what);
@@ -65,6 +76,10 @@ export async function resolveVersions(aero: AeroProject, ref: ArtifactRefText, w
     });
   }
   const tags = (await listTags(aero.plugins.store, ref.artifact)).map((t) => t.tag);
+  if (tags.length === 0 && runs.every((r) => versionsFromRun(r, ref).length === 0)) {
+    // No version at all: a tag could not be made either (`aero tag` needs one).
+    throw new AeroError(ErrorCodes.ARTIFACT_NOT_FOUND, `${what} ${ref.artifact}@${version}: no run has produced ${ref.artifact} yet.`, { hint: `Run the pipeline first: aero run --only ${ref.action}` });
+  }
   const near = nearestNames(version, tags);
   throw new AeroError(ErrorCodes.PIN_UNKNOWN_TAG, `${what} ${ref.artifact}@${version}: no tag, run or version of ${ref.artifact} is called \`${version}\`.`, {
     hint: near.length ? didYouMean(near.map((t) => `${ref.artifact}@${t}`)) : tags.length ? `Tags of ${ref.artifact}: ${tags.sort().join(', ')}.` : `${ref.artifact} has no tags yet; make one with: aero tag ${ref.artifact} <tag>`,
