@@ -2,6 +2,7 @@ import { AeroError, ErrorCodes, defineErrors } from '../errors.js';
 import { StoreKeys, instanceDirName } from '../keys.js';
 import type { AeroProject } from '../project.js';
 import { isStale, type ActionEntry, type RunRecord } from '../runs.js';
+import { didYouMean, nearestNames } from '../suggest.js';
 import { foldJournalInto } from './stale-run.js';
 import { readJson } from './store-json.js';
 
@@ -70,16 +71,24 @@ function uniquePrefix(runs: RunRecord[], prefix: string): RunRecord | undefined 
   return matches.length === 1 ? matches[0] : undefined;
 }
 
+/** How many of a run's action names an unknown-action hint lists. */
+const LISTED_ACTIONS = 12;
+
 /** The action entry of a run matching an instance id, or an action name with one instance. */
 export function findEntry(run: RunRecord, selector: string): ActionEntry {
   const exact = run.actions.find((a) => a.id === selector);
   if (exact) return exact;
   const byAction = run.actions.filter((a) => a.action === selector);
   if (byAction.length === 1) return byAction[0]!;
+  const actions = [...new Set(run.actions.map((a) => a.action))];
+  // The nearest action names and instance ids first: a run of 200 instances lists them all otherwise.
+  const near = byAction.length > 1 ? [] : nearestNames(selector, [...actions, ...run.actions.map((a) => a.id)]);
+  const listed = actions.length > LISTED_ACTIONS ? `${actions.slice(0, LISTED_ACTIONS).join(', ')} and ${actions.length - LISTED_ACTIONS} more` : actions.join(', ');
   throw new AeroError(ErrorCodes.ACTION_NOT_FOUND, byAction.length > 1
     ? `\`${selector}\` has ${byAction.length} instances in run ${run.id}; name one, e.g. \`${byAction[0]!.id}\`.`
     : `Run ${run.id} has no action \`${selector}\`.`, {
-    hint: `Actions in this run: ${[...new Set(run.actions.map((a) => a.action))].join(', ')}.`,
+    hint: `${near.length > 0 ? `${didYouMean(near)} ` : ''}Actions in this run: ${listed}.`,
+    details: { suggestions: near },
   });
 }
 
