@@ -146,6 +146,13 @@ export async function executeJob(spec: JobSpec, runtime: ExecuteRuntime): Promis
         metadata: outputMeta.get(name),
       }, { handOver: true, defer: runtime.deferManifests === true });
       committed.push({ dir, tree, moved, manifest });
+      if (tree.others.length > 0) {
+        // A symlink (or socket, fifo) would be left out of the artifact without a word: the
+        // cached result would lack it, or seem never written when it was the only entry.
+        throw new AeroError(ErrorCodes.ACTION_OUTPUT_NOT_FILE, `Action \`${spec.instanceId}\` wrote ${tree.others.map((p) => `\`${p}\``).slice(0, 3).join(', ')}${tree.others.length > 3 ? ` and ${tree.others.length - 3} more` : ''} in output \`${name}\`, which ${tree.others.length === 1 ? 'is not a regular file (a symbolic link?)' : 'are not regular files (symbolic links?)'}: an artifact holds regular files only.`, {
+          hint: `Copy the file itself into \`outputs.${name}.path\` (or under \`outputs.${name}.dir\`), e.g. with fs.copyFile, instead of linking to it.`,
+        });
+      }
       if (manifest.files.length === 0) {
         throw new AeroError(ErrorCodes.ACTION_OUTPUT_MISSING, `Action \`${spec.instanceId}\` finished without writing output \`${name}\`.`, {
           hint: `Call \`outputs.${name}.write(value)\` or write a file to \`outputs.${name}.path\` in run().`,

@@ -37,3 +37,20 @@ describe('an output written twice', () => {
     expect(summary.status).toBe('succeeded');
   });
 });
+
+describe('an output that is a symbolic link', () => {
+  it('fails the action with ACTION_OUTPUT_NOT_FILE instead of reading as never written', async () => {
+    const { symlink, writeFile: write } = await import('node:fs/promises');
+    const real = join(await mkdtemp(join(tmpdir(), 'aero-link-')), 'real.json');
+    await write(real, '{"v":1}');
+    const summary = await runOne(async (out) => {
+      await symlink(real, out.path);
+    });
+    expect(summary.status).toBe('failed');
+    expect(summary.record.actions[0]!.error).toMatchObject({
+      code: 'ACTION_OUTPUT_NOT_FILE',
+      message: 'Action `a` wrote `out.json` in output `out`, which is not a regular file (a symbolic link?): an artifact holds regular files only.',
+      hint: expect.stringMatching(/^Copy the file itself into `outputs\.out\.path` \(or under `outputs\.out\.dir`\), e\.g\. with fs\.copyFile, instead of linking to it\./),
+    });
+  });
+});
