@@ -8,7 +8,9 @@ export default async function artifacts(args: ParsedArgs, io: IO): Promise<numbe
   const aero = await openProject(args);
   try {
     const name = args.positionals[0];
-    const list = await listArtifacts(aero, name);
+    // A name that is no plain folder name (`.`, `../x`, `prep.data/`) names no artifact and
+    // is no key prefix the store takes: it is refused here, as any unknown name is.
+    const list = name !== undefined && !isArtifactName(name) ? [] : await listArtifacts(aero, name);
     if (list.length === 0 && name !== undefined) {
       const empty = await noMatch(aero, name);
       if (args.values.json) return 0;
@@ -28,6 +30,16 @@ export default async function artifacts(args: ParsedArgs, io: IO): Promise<numbe
   } finally {
     await aero.close();
   }
+}
+
+/**
+ * Whether `name` can be the name of an artifact, `<action>.<output>`: core refuses action and
+ * output names that are not one plain folder name (no `/`, `\`, NUL, not `.` or `..`) before
+ * anything runs, since the artifact is stored under `artifacts/<name>/`; a segment starting
+ * `.aero-tmp-` is reserved for the store's temp files. An empty name names none either.
+ */
+function isArtifactName(name: string): boolean {
+  return name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name) && !name.startsWith('.aero-tmp-');
 }
 
 /**
