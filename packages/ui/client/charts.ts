@@ -1,11 +1,16 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import type { NonFiniteMarker } from '../src/shared/non-finite.js';
 import { h } from './dom.js';
+import { drawMarks, legendValue, marksByStep, marksNote, type StepMarks } from './non-finite-marks.js';
 
 export interface LineSeries {
   label: string;
   steps: number[];
+  /** `null`: a NaN or ±Infinity point, drawn as a gap and marked (see `nonFinite`). */
   values: Array<number | null>;
+  /** Index → which non-finite value a `null` stands for (MetricSeries.nonFinite). */
+  nonFinite?: Record<string, NonFiniteMarker>;
 }
 
 export interface LineOptions {
@@ -36,17 +41,21 @@ function widthOf(el: HTMLElement): number {
 
 /**
  * One metric over steps, one line per series (instances or runs), drawn by uPlot on a
- * canvas. Series with different steps are aligned with uPlot.join (gaps where a series
- * has no point). The server already thinned each series (LTTB) to a few thousand points.
+ * canvas. Series with different steps are aligned with uPlot.join: where a series has no
+ * point at a step (`undefined`) its line goes on, where its point is NaN or ±Infinity
+ * (`null`) the line breaks and non-finite-marks.ts marks the point. The server already
+ * thinned each series (LTTB) to a few thousand points.
  */
 export function lineChart(parent: HTMLElement, series: LineSeries[], options: LineOptions): uPlot {
   const holder = h('div', { class: 'chart', 'data-chart': options.title });
   parent.append(holder);
   const tables: uPlot.AlignedData[] = series.map((s) => {
-    let ys = smooth(s.values, options.smoothing);
-    if (options.log) ys = ys.map((v) => (v !== null && v > 0 ? v : null));
+    let ys: Array<number | null | undefined> = smooth(s.values, options.smoothing);
+    // A finite value at or below 0 has no place on a log axis: skipped, the line goes on.
+    if (options.log) ys = ys.map((v) => (v === null || v === undefined ? v : v > 0 ? v : undefined));
     return [s.steps, ys] as uPlot.AlignedData;
   });
+  const marks: StepMarks = [new Map(), ...series.map((s) => marksByStep(s.steps, s.nonFinite))];
   const data = tables.length === 1 ? tables[0]! : uPlot.join(tables);
   const opts: uPlot.Options = {
     title: options.title,
@@ -54,11 +63,15 @@ export function lineChart(parent: HTMLElement, series: LineSeries[], options: Li
     height: 240,
     scales: { x: { time: false }, y: options.log ? { distr: 3 } : {} },
     axes: [{ label: 'step' }, {}],
-    series: [{ label: 'step' }, ...series.map((s, i) => ({ label: s.label, stroke: color(i), width: 1.5, spanGaps: true, points: { show: s.steps.length < 60 } }))],
+    // spanGaps off: only `null` (a non-finite point) breaks a line; `undefined` never does.
+    series: [{ label: 'step' }, ...series.map((s, i) => ({ label: s.label, stroke: color(i), width: 1.5, spanGaps: false, value: legendValue(marks), points: { show: s.steps.length < 60 } }))],
     cursor: { drag: { x: true, y: false } },
+    hooks: { draw: [drawMarks(holder, marks)] },
   };
   const plot = new uPlot(opts, data, holder);
   holder.dataset.points = String(series.reduce((n, s) => n + s.steps.length, 0));
+  const note = marksNote(series.map((s) => s.label), marks);
+  if (note) holder.append(note);
   return plot;
 }
 

@@ -18,7 +18,7 @@ export const comparePage: Page = async (root, ctx) => {
     for (const s of metrics.series) instancesPerName.set(s.name, (instancesPerName.get(s.name) ?? 0) + 1);
     for (const s of metrics.series) {
       const label = (instancesPerName.get(s.name) ?? 0) > 1 ? `${detail.name} · ${s.instance || 'run'}` : detail.name;
-      groups.set(s.name, [...(groups.get(s.name) ?? []), { label, steps: s.steps, values: s.values }]);
+      groups.set(s.name, [...(groups.get(s.name) ?? []), { label, steps: s.steps, values: s.values, nonFinite: s.nonFinite }]);
     }
   }
   const flat = runs.map(([d]) => flattenParams(d.params));

@@ -34,7 +34,7 @@ export function groupByMetric(page: MetricsPage, prefix = ''): Map<string, LineS
   const out = new Map<string, LineSeries[]>();
   for (const s of page.series) {
     const list = out.get(s.name) ?? [];
-    list.push({ label: `${prefix}${s.instance || 'run'}`, steps: s.steps, values: s.values });
+    list.push({ label: `${prefix}${s.instance || 'run'}`, steps: s.steps, values: s.values, nonFinite: s.nonFinite });
     out.set(s.name, list);
   }
   return out;

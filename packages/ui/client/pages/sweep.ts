@@ -3,6 +3,7 @@ import { get, has } from '../api.js';
 import { badge, clear, formatValue, h, link, section } from '../dom.js';
 import { parallelChart, trialChart } from '../charts.js';
 import type { Page } from '../router.js';
+import { markerLabel, type NonFiniteMarker } from '../../src/shared/non-finite.js';
 
 /** A sweep (`aero run -m`): the objective per trial and the params as parallel coordinates. */
 export const sweepPage: Page = async (root, ctx) => {
@@ -10,7 +11,7 @@ export const sweepPage: Page = async (root, ctx) => {
   const sweep = await get<SweepPage>(ApiPaths.sweep(id));
   const objective = h('select', { 'aria-label': 'objective', on: { change: () => draw() } }, ...sweep.metricKeys.map((k) => h('option', { value: k }, k)));
   const chartsHolder = h('div', { class: 'charts' });
-  const table = h('table', null, h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'trial'), h('th', null, 'status'), ...sweep.paramKeys.map((k) => h('th', null, k)), ...sweep.metricKeys.map((k) => h('th', null, k)))), h('tbody', null, ...sweep.trials.map((t, i) => h('tr', null, h('td', { class: 'num' }, i + 1), h('td', null, has(ApiPaths.run(t.id)) ? link(`#/run/${encodeURIComponent(t.id)}`, t.name) : t.name), h('td', null, badge(t.status)), ...sweep.paramKeys.map((k) => h('td', { class: 'param' }, formatValue(t.params[k]))), ...sweep.metricKeys.map((k) => h('td', { class: 'num' }, formatValue(t.metrics[k])))))));
+  const table = h('table', null, h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'trial'), h('th', null, 'status'), ...sweep.paramKeys.map((k) => h('th', null, k)), ...sweep.metricKeys.map((k) => h('th', null, k)))), h('tbody', null, ...sweep.trials.map((t, i) => h('tr', null, h('td', { class: 'num' }, i + 1), h('td', null, has(ApiPaths.run(t.id)) ? link(`#/run/${encodeURIComponent(t.id)}`, t.name) : t.name), h('td', null, badge(t.status)), ...sweep.paramKeys.map((k) => h('td', { class: 'param' }, formatValue(t.params[k]))), ...sweep.metricKeys.map((k) => h('td', { class: 'num' }, metricText(t.metrics[k], t.nonFinite?.[k])))))));
   root.append(h('div', { class: 'toolbar' }, h('h1', null, `Sweep ${id}`), h('span', { class: 'muted' }, `${sweep.trials.length} trials`)), section('Objective', h('label', null, 'objective ', objective), chartsHolder), section('Trials', h('div', { class: 'table-wrap' }, table)));
   function draw(): void {
     clear(chartsHolder);
@@ -29,3 +30,9 @@ export const sweepPage: Page = async (root, ctx) => {
     return false;
   });
 };
+
+/** A last value: "NaN"/"+Inf"/"-Inf" where the run record's `null` stands for one, else the number. */
+function metricText(value: number | null | undefined, marker: NonFiniteMarker | undefined): string {
+  if (marker) return markerLabel(marker);
+  return value === null ? '–' : formatValue(value);
+}

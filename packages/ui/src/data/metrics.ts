@@ -1,6 +1,7 @@
 import type { Aero, MetricPoint } from '@aeroml/core';
 import type { LogPage, MetricSeries, MetricsPage } from '../shared/api-types.js';
 import { lttb } from '../shared/lttb.js';
+import { nonFiniteMarker, type NonFiniteMarker } from '../shared/non-finite.js';
 
 /** Points per series sent to the browser: enough for a wide chart, few enough to stay smooth. */
 export const MAX_POINTS = 4_000;
@@ -21,8 +22,16 @@ function toSeries(instance: string, points: MetricPoint[], maxPoints: number): M
   for (const p of points) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
   return [...byName].map(([name, list]) => {
     const sampled = lttb(list.map((p) => p.step), list.map((p) => p.value), maxPoints);
-    // JSON has no NaN/Infinity: they become gaps.
-    return { instance, name, steps: sampled.xs, values: sampled.ys.map((v) => (Number.isFinite(v) ? v : null)), points: list.length };
+    // JSON has no NaN/Infinity: `null` in `values` (readers of numbers keep working) and a
+    // marker saying which, so a diverged loss is not mistaken for a missing point.
+    const nonFinite: Record<string, NonFiniteMarker> = {};
+    const values = sampled.ys.map((v, i) => {
+      const marker = nonFiniteMarker(v);
+      if (marker === undefined) return v;
+      nonFinite[i] = marker;
+      return null;
+    });
+    return { instance, name, steps: sampled.xs, values, nonFinite, points: list.length };
   });
 }
 

@@ -30,9 +30,18 @@ function runSummary(run: RunRecord): RunSummary {
   return { id: run.id, name: run.name, status: run.status, startedAt: run.startedAt, durationMs: run.durationMs ?? null, sweepId: run.sweepId ?? null };
 }
 
-/** Each metric's last value in a run; named `instance/metric` when several instances log one name. */
-export function lastMetrics(run: RunRecord): Record<string, number> {
-  const byName = new Map<string, Array<[string, number]>>();
+/** One metric's last value as the run record keeps it, and the key the pages show it under. */
+export interface LastMetric {
+  key: string;
+  instance: string;
+  name: string;
+  /** `null` when the value was NaN or ±Infinity: the run record is JSON, which has no such number. */
+  value: number | null;
+}
+
+/** Each metric's last value in a run; keyed `instance/metric` when several instances log one name. */
+export function lastMetricEntries(run: RunRecord): LastMetric[] {
+  const byName = new Map<string, Array<[string, number | null]>>();
   for (const a of run.actions as EntryWithMetrics[]) {
     for (const [name, value] of Object.entries(a.metrics ?? {})) {
       const list = byName.get(name) ?? [];
@@ -40,12 +49,16 @@ export function lastMetrics(run: RunRecord): Record<string, number> {
       byName.set(name, list);
     }
   }
-  const out: Record<string, number> = {};
+  const out: LastMetric[] = [];
   for (const [name, list] of byName) {
-    if (list.length === 1) out[name] = list[0]![1];
-    else for (const [id, v] of list) out[`${id}/${name}`] = v;
+    for (const [instance, value] of list) out.push({ key: list.length === 1 ? name : `${instance}/${name}`, instance, name, value });
   }
   return out;
+}
+
+/** Each metric's last value in a run (see lastMetricEntries), as `key → value`. */
+export function lastMetrics(run: RunRecord): Record<string, number | null> {
+  return Object.fromEntries(lastMetricEntries(run).map((m) => [m.key, m.value]));
 }
 
 export async function runDetail(aero: Aero, ref: string): Promise<RunDetail> {

@@ -1,7 +1,8 @@
 import type { ActionEntry, Aero, CacheEntry, RunRecord } from '@aeroml/core';
 import type { SweepPage } from '../shared/api-types.js';
 import { differingKeys, flattenParams } from '../shared/params.js';
-import { lastMetrics } from './runs.js';
+import { lastMetricEntries } from './runs.js';
+import { nonFiniteLast } from './sweep-non-finite.js';
 
 type EntryWithMetrics = ActionEntry & { metrics?: Record<string, number> };
 
@@ -17,7 +18,13 @@ export async function sweepPage(aero: Aero, sweepId: string): Promise<SweepPage>
   const byId = new Map(all.map((r) => [r.id, r]));
   const flat = runs.map((r) => flattenParams(r.params));
   const paramKeys = differingKeys(flat);
-  const trials = runs.map((r, i) => ({ id: r.id, name: r.name, status: r.status, params: Object.fromEntries(paramKeys.map((k) => [k, flat[i]![k]])), metrics: lastMetrics(withProducerMetrics(r, producers, byId)) }));
+  const trials = await Promise.all(
+    runs.map(async (r, i) => {
+      const last = lastMetricEntries(withProducerMetrics(r, producers, byId));
+      const metrics = Object.fromEntries(last.map((m) => [m.key, m.value]));
+      return { id: r.id, name: r.name, status: r.status, params: Object.fromEntries(paramKeys.map((k) => [k, flat[i]![k]])), metrics, nonFinite: await nonFiniteLast(aero, r, last, producers, byId) };
+    }),
+  );
   const metricKeys = [...new Set(trials.flatMap((t) => Object.keys(t.metrics)))].sort();
   return { id: sweepId, trials, paramKeys, metricKeys };
 }

@@ -1,6 +1,10 @@
 // The JSON the server answers and a report embeds, shared by the data layer and the
 // browser client so both sides agree on one shape.
 
+import type { NonFiniteMarker } from './non-finite.js';
+
+export type { NonFiniteMarker } from './non-finite.js';
+
 export type Status = 'running' | 'succeeded' | 'failed' | 'interrupted' | string;
 
 /** What the runs list and a run's page both show of a run. */
@@ -18,8 +22,12 @@ export interface RunRow extends RunSummary {
   actions: number;
   /** Only the params (dot paths) that differ between the listed runs. */
   params: Record<string, unknown>;
-  /** Last value of each metric, over the run's instances (`instance/metric` when several log it). */
-  metrics: Record<string, number>;
+  /**
+   * Last value of each metric, over the run's instances (`instance/metric` when several log it);
+   * `null` when it is NaN or ±Infinity (the run record is JSON; the sweep page and the metric
+   * series say which).
+   */
+  metrics: Record<string, number | null>;
 }
 
 export interface RunsPage {
@@ -77,7 +85,10 @@ export interface MetricSeries {
   instance: string;
   name: string;
   steps: number[];
+  /** `null` where the point is NaN or ±Infinity (JSON has no such number): `nonFinite` says which. */
   values: Array<number | null>;
+  /** Index into `steps`/`values` → the non-finite value that `null` stands for; `{}` when every point is finite. */
+  nonFinite: Record<string, NonFiniteMarker>;
   /** Points before downsampling. */
   points: number;
 }
@@ -108,7 +119,11 @@ export interface LineageGraph {
 
 export interface SweepPage {
   id: string;
-  trials: Array<{ id: string; name: string; status: Status; params: Record<string, unknown>; metrics: Record<string, number> }>;
+  /**
+   * `metrics`: each metric's last value, `null` when it is NaN or ±Infinity; `nonFinite`
+   * (metric key → marker) says which, `{}` when every last value is finite.
+   */
+  trials: Array<{ id: string; name: string; status: Status; params: Record<string, unknown>; metrics: Record<string, number | null>; nonFinite: Record<string, NonFiniteMarker> }>;
   paramKeys: string[];
   metricKeys: string[];
 }
