@@ -22,7 +22,9 @@ export async function answerApi(aero: Aero, segments: string[]): Promise<ApiAnsw
   if (head === 'runs' && a !== undefined && b === 'logs' && c !== undefined && d === undefined) return ok(await logPage(aero, a, c));
   if (head === 'artifacts' && a !== undefined && b !== undefined && c === 'preview' && d !== undefined && rest.length === 0) {
     const found = await manifestFile(aero, a, b, d);
-    if (!found) return notFound(`Artifact ${a}@${b.slice(0, 12)} has no file \`${d}\`.`);
+    if ('missing' in found) {
+      return notFound(found.missing === 'artifact' ? `No artifact ${a}@${b.slice(0, 12)} in the store (\`aero artifacts\` lists the versions there are).` : `Artifact ${a}@${b.slice(0, 12)} has no file \`${d}\`.`);
+    }
     return ok(await previewFile(aero, found.manifest, found.file));
   }
   if (head === 'lineage' && a !== undefined && b === undefined) return ok(await lineageGraph(aero, a));

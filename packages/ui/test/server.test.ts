@@ -79,6 +79,12 @@ describe('aero ui server', () => {
     const json = JSON.parse((await request(`${ui.url}api/artifacts/train.model/${model.digest}/preview/${encodeURIComponent(model.files[0].path)}`)).text);
     expect(json.kind).toBe('json');
     expect(JSON.parse(json.text).note).toBe(XSS);
+    // A 404 says which is missing: the artifact version, or a file of one that exists.
+    const noArtifact = await request(`${ui.url}api/artifacts/train.nope/${model.digest}/preview/model.json`);
+    expect(noArtifact.status).toBe(404);
+    expect(JSON.parse(noArtifact.text).error.message).toBe(`No artifact train.nope@${model.digest.slice(0, 12)} in the store (\`aero artifacts\` lists the versions there are).`);
+    const noFile = await request(`${ui.url}api/artifacts/train.model/${model.digest}/preview/nope.json`);
+    expect(JSON.parse(noFile.text).error.message).toBe(`Artifact train.model@${model.digest.slice(0, 12)} has no file \`nope.json\`.`);
   });
 
   it('is read-only: every method but GET and HEAD is 405', async () => {
@@ -177,11 +183,11 @@ describe('aero ui server', () => {
     expect((await request(`${ui.url}api/artifacts/prepare.table/${table.digest}/preview/${file}`)).status).toBe(200);
     const unknown = await request(`${ui.url}api/artifacts/prepare.table/${'0'.repeat(64)}/preview/${file}`);
     expect(unknown.status).toBe(404);
-    expect(JSON.parse(unknown.text)).toEqual({ error: { code: 'NOT_FOUND', message: `Artifact prepare.table@000000000000 has no file \`${table.files[0].path}\`.` } });
+    expect(JSON.parse(unknown.text)).toEqual({ error: { code: 'NOT_FOUND', message: 'No artifact prepare.table@000000000000 in the store (`aero artifacts` lists the versions there are).' } });
     for (const name of ['totally-made-up', 'train.model']) {
       const r = await request(`${ui.url}api/artifacts/${name}/${table.digest}/preview/${file}`);
       expect(r.status, name).toBe(404);
-      expect(JSON.parse(r.text), name).toEqual({ error: { code: 'NOT_FOUND', message: `Artifact ${name}@${table.digest.slice(0, 12)} has no file \`${table.files[0].path}\`.` } });
+      expect(JSON.parse(r.text), name).toEqual({ error: { code: 'NOT_FOUND', message: `No artifact ${name}@${table.digest.slice(0, 12)} in the store (\`aero artifacts\` lists the versions there are).` } });
     }
   });
 

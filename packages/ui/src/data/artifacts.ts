@@ -20,19 +20,19 @@ const DIGEST = /^[0-9a-f]{64}$/;
  * path one of its files, whose blob is then read by its sha256. No file system path is
  * built from what a request says, so `..`, absolute paths and symlinks lead nowhere.
  */
-export async function manifestFile(aero: Aero, name: string, digest: string, path: string): Promise<{ manifest: ArtifactManifest; file: ManifestFile } | undefined> {
-  if (!NAME.test(name) || !DIGEST.test(digest)) return undefined;
+export async function manifestFile(aero: Aero, name: string, digest: string, path: string): Promise<{ manifest: ArtifactManifest; file: ManifestFile } | { missing: 'artifact' | 'file' }> {
+  if (!NAME.test(name) || !DIGEST.test(digest)) return { missing: 'artifact' };
   let manifest: ArtifactManifest;
   try {
     manifest = await aero.artifacts.getManifest(name, digest);
   } catch {
-    return undefined;
+    return { missing: 'artifact' };
   }
   // The manifest must be that artifact's: one read before (kept in memory by digest) is
   // otherwise found under any name.
-  if (manifest.name !== name) return undefined;
+  if (manifest.name !== name) return { missing: 'artifact' };
   const file = manifest.files.find((f) => f.path === path);
-  return file ? { manifest, file } : undefined;
+  return file ? { manifest, file } : { missing: 'file' };
 }
 
 export async function previewFile(aero: Aero, manifest: ArtifactManifest, file: ManifestFile): Promise<Preview> {
