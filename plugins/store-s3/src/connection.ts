@@ -5,6 +5,7 @@ import type { S3StoreSettings } from './options.js';
 import { Semaphore } from './limit.js';
 import { withRetry, type RetryState } from './retry.js';
 import { isRetryable, nameOf, statusOf, toAeroError, type RequestContext } from './errors.js';
+import { addNotS3Check } from './not-s3.js';
 
 export type Sdk = typeof import('@aws-sdk/client-s3');
 
@@ -57,7 +58,7 @@ export class S3Connection {
   }
 
   context(op: string, key?: string): RequestContext {
-    return { op, bucket: this.bucket, key: key === undefined ? undefined : this.objectKey(key), endpoint: this.endpoint };
+    return { op, bucket: this.bucket, key: key === undefined ? undefined : this.objectKey(key), endpoint: this.endpoint, profile: this.settings.profile };
   }
 
   async load(): Promise<Loaded> {
@@ -105,6 +106,7 @@ export class S3Connection {
         logger: silentSdkLogger,
       },
     });
+    addNotS3Check(client);
     return { client, sdk, agents: [...agents] };
   }
 

@@ -1,6 +1,8 @@
 import { AeroError, defineErrors } from '@aeroml/core';
 import { PLUGIN } from './meta.js';
 import rows from './errors.json';
+import { describeAnswer, notS3Answer, NotS3Response } from './not-s3.js';
+import { chosenProfile, profileProblem } from './profile.js';
 
 /** Every code this package raises, with what docs/errors.md and the CLI's exit status need: the rows are data, in errors.json. */
 export const s3Errors = defineErrors(rows, { plugin: PLUGIN });
@@ -16,6 +18,8 @@ export interface RequestContext {
   key?: string | undefined;
   endpoint: string;
   attempts?: number;
+  /** The `profile` option, to name it when it gives no credentials. */
+  profile?: string | undefined;
 }
 
 interface SdkLikeError {
@@ -76,6 +80,8 @@ export function serverAbsent(err: unknown): boolean {
 }
 
 export function isRetryable(err: unknown): boolean {
+  // Another server's page: only a proxy's 5xx/429 page may be gone on the next attempt.
+  if (err instanceof NotS3Response) return err.answer.status >= 500 || err.answer.status === 429;
   if (err instanceof AeroError) return err.code === S3ErrorCodes.S3_DIGEST_MISMATCH && Boolean(err.details?.['retryable']);
   const status = statusOf(err);
   const name = nameOf(err);
@@ -106,10 +112,29 @@ export function toAeroError(cause: unknown, ctx: RequestContext): AeroError {
     s3Errors.create(code, message, { hint, cause, details: { op: ctx.op, bucket: ctx.bucket, key: ctx.key, endpoint: ctx.endpoint, status, sdkError: name, ...extra } });
 
   if (name === 'CredentialsProviderError' || /Could not load credentials|credential.*not.*found/i.test(detail)) {
+    const profile = chosenProfile(ctx.profile);
+    if (profile) {
+      return err(
+        S3ErrorCodes.S3_CREDENTIALS_MISSING,
+        profileProblem(profile, where(ctx)),
+        'With a profile chosen the SDK skips AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; it reads profiles from AWS_SHARED_CREDENTIALS_FILE (default ~/.aws/credentials) and AWS_CONFIG_FILE (default ~/.aws/config, as `[profile name]`).',
+        { profile: profile.name },
+      );
+    }
     return err(
       S3ErrorCodes.S3_CREDENTIALS_MISSING,
       `No AWS credentials found for ${where(ctx)}. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile with AWS_PROFILE (or the \`profile\` option), or pass \`credentials\` to s3Store.`,
       'The AWS SDK looks in the environment, ~/.aws/credentials and ~/.aws/config, SSO, and the instance metadata service, in that order.',
+    );
+  }
+  // Before the status-based branches: another server's 403 or 404 page says nothing about S3.
+  const answer = notS3Answer(cause);
+  if (answer) {
+    return err(
+      S3ErrorCodes.S3_ENDPOINT_NOT_S3,
+      `${ctx.endpoint} did not answer like an S3 server: ${ctx.op} of ${where(ctx)} got ${describeAnswer(answer)}${attempts}. Check the \`endpoint\` option: it must be the URL of the S3 API, not of another service on that host (a web UI, a tracking server, a proxy's login page).`,
+      `\`curl -si ${ctx.endpoint}\` shows what answers there; an S3 server answers with XML (without credentials, usually an AccessDenied error).`,
+      { answer: { status: answer.status, contentType: answer.contentType } },
     );
   }
   if (CREDENTIAL_NAMES.has(name)) {

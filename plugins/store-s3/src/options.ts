@@ -7,11 +7,22 @@ import { PLUGIN } from './meta.js';
 const MiB = 1024 * 1024;
 
 /** Static credentials; when omitted the AWS SDK's default chain is used (env, profile, SSO, IMDS...). */
-export const s3CredentialsSchema = z.object({
-  accessKeyId: z.string().min(1),
-  secretAccessKey: z.string().min(1),
-  sessionToken: z.string().min(1).optional(),
-});
+export const s3CredentialsSchema = z
+  .object({
+    accessKeyId: z.string().min(1),
+    secretAccessKey: z.string().min(1),
+    sessionToken: z.string().min(1).optional(),
+    // The rest of the SDK's AwsCredentialIdentity, so credentials an SDK provider resolved
+    // (`await fromIni()()`, STS) can be passed as they are. `$source` is the SDK's own
+    // feature tracking: a client that was given this object has added it.
+    expiration: z.date().optional(),
+    accountId: z.string().min(1).optional(),
+    credentialScope: z.string().min(1).optional(),
+    $source: z.record(z.string(), z.unknown()).optional(),
+  })
+  // A mistyped key (`secretAccesKey`) is named with the nearest one, not dropped silently
+  // (which left only "`secretAccessKey`: required" to puzzle over).
+  .strict();
 
 export const s3StoreOptionsSchema = z
   .object({

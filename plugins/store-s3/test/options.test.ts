@@ -3,10 +3,18 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AeroError } from '@aeroml/core';
-import { choosePartSize, parseS3StoreOptions, s3Store } from '../src/index.js';
+import { z } from 'zod';
+import { choosePartSize, parseS3StoreOptions, s3Store, s3StoreOptionsSchema } from '../src/index.js';
 import { VERSION } from '../src/meta.js';
 
 const MiB = 1024 * 1024;
+
+/** A schema without its optional/default/prefault wrappers. */
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodDefault || s instanceof z.ZodPrefault) s = s.unwrap() as z.ZodType;
+  return s;
+}
 
 function optionsError(input: unknown): AeroError {
   try {
@@ -31,6 +39,29 @@ describe('s3Store options', () => {
     expect(optionsError({ bucket: 'b-1', bukcet: 'b-2' }).message).toContain('\n  - `bukcet`: unknown option. Did you mean `bucket`?');
     expect(optionsError({ bucket: 'b-1', retry: { attemps: 2 } }).message).toContain('\n  - `retry.attemps`: unknown option. Did you mean `attempts`?');
     expect(optionsError({ bucket: 'b-1', retry: { maxDelay: 10 } }).message).toContain('\n  - `retry.maxDelay`: unknown option. Did you mean `maxDelayMs`?');
+  });
+
+  it('names a mistyped key inside `credentials` with the nearest one, next to the key it left missing', () => {
+    const e = optionsError({ bucket: 'b-1', credentials: { accessKeyId: 'AKIA', secretAccesKey: 's3cr3t' } });
+    expect(e.message).toBe(
+      'Invalid options for s3Store():\n  - `credentials.secretAccessKey`: required (expected string)\n  - `credentials.secretAccesKey`: unknown option. Did you mean `secretAccessKey`?',
+    );
+    expect(() => s3Store({ bucket: 'b-1', credentials: { accessKeyId: 'AKIA', secretAccessKey: 's', sesionToken: 't' } as never })).toThrow(
+      'Invalid options for s3Store():\n  - `credentials.sesionToken`: unknown option. Did you mean `sessionToken`?',
+    );
+  });
+
+  it('takes credentials as an AWS SDK provider resolves them, and an object an SDK client was already given', () => {
+    const resolved = { accessKeyId: 'AKIA', secretAccessKey: 's', sessionToken: 't', expiration: new Date(0), accountId: '123456789012', credentialScope: 'eu-west-1', $source: { CREDENTIALS_CODE: 'e' } };
+    expect(parseS3StoreOptions({ bucket: 'b-1', credentials: resolved }).credentials).toEqual(resolved);
+  });
+
+  it('every nested options object refuses unknown keys (none is dropped silently)', () => {
+    const nested = Object.entries(s3StoreOptionsSchema.shape).filter(([, schema]) => unwrapped(schema) instanceof z.ZodObject);
+    expect(nested.map(([name]) => name).sort()).toEqual(['credentials', 'retry']);
+    for (const [name] of nested) {
+      expect(optionsError({ bucket: 'b-1', [name]: { aeroNoSuchKey: 1 } }).message).toContain(`\n  - \`${name}.aeroNoSuchKey\`: unknown option.`);
+    }
   });
 
   it('rejects a missing bucket, a bad bucket name and a prefix starting with /', () => {
