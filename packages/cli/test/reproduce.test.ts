@@ -409,6 +409,19 @@ export default defineConfig({ actions: [sims] });
     expect(JSON.parse(await readFile(join(dir, 'out', 'tr ain', 'map.json'), 'utf8'))).toEqual({ split: 'tr ain' });
   });
 
+  it('a version gc removed names its run and the command that makes it again, and that command works', async () => {
+    const dir = await project('export-after-gc');
+    expect((await aero(dir, 'run', 'prep.n=4', '--name', 'big', '--only', 'prep')).code).toBe(0);
+    expect((await aero(dir, 'run', 'prep.n=2', '--only', 'prep')).code).toBe(0);
+    expect((await aero(dir, 'gc', '--keep-runs', '1')).code).toBe(0);
+    const r = await aero(dir, 'export', 'prep.data', '--run', 'big', '--to', 'out');
+    expect(r.code).toBe(2);
+    const big = /made by run (\S+), is no longer/.exec(r.stderr)?.[1];
+    expect(r.stderr).toMatch(/^\[aero\] ARTIFACT_NOT_FOUND: prep\.data@[0-9a-f]{12}, made by run \S+, is no longer in the store \(removed by `aero gc`\?\)\.\n  hint: Make it again with the run's overrides: aero run --from \S+ \(the same version when the code has not changed since\), then export it\.\n$/);
+    expect((await aero(dir, 'run', '--from', big!, '--only', 'prep')).code).toBe(0);
+    expect((await aero(dir, 'export', 'prep.data', '--run', 'latest', '--to', 'out')).code).toBe(0);
+  });
+
   it('an output file on the folder of another output is refused before anything is written', async () => {
     const dir = await makeProject('export-file-folder', {
       'aero.config.ts': `import { defineAction, defineConfig } from '@aeroml/core';

@@ -190,7 +190,8 @@ export class ArtifactStore {
 
   async getManifest(name: string, digest: string): Promise<ArtifactManifest> {
     const cached = this.manifestCache.get(digest);
-    if (cached) return cached;
+    // By digest, but only as the artifact it belongs to: the name is part of what was asked.
+    if (cached && cached.name === name) return cached;
     const bytes = await this.store.getBytes(StoreKeys.manifest(name, digest));
     if (!bytes) {
       const found = await this.elsewhere(name, digest);

@@ -3,7 +3,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import type { ManifestFile } from '../contracts/artifact.js';
 import { fetchBlob } from '../blob-fetch.js';
 import type { PartitionKey } from '../define.js';
-import { AeroError, ErrorCodes } from '../errors.js';
+import { AeroError, ErrorCodes, isAeroError } from '../errors.js';
 import { sha256File } from '../hash.js';
 import { pathEscape } from '../output-paths.js';
 import type { AeroProject } from '../project.js';
@@ -90,7 +90,15 @@ export async function exportArtifacts(aero: AeroProject, options: ExportOptions)
         checkLayout(options.layout, version.partition, vars);
         checkedLayout = true;
       }
-      const manifest = await aero.artifacts.getManifest(artifact, version.digest);
+      const manifest = await aero.artifacts.getManifest(artifact, version.digest).catch((error: unknown) => {
+        if (!isAeroError(error) || error.code !== ErrorCodes.ARTIFACT_NOT_FOUND) throw error;
+        // Its run is still listed but gc removed what it made: a plain `aero run` makes
+        // today's version, not this one; --from replays the run's overrides.
+        throw new AeroError(ErrorCodes.ARTIFACT_NOT_FOUND, `${artifact}@${version.digest.slice(0, 12)}, made by run ${run.id}, is no longer in the store (removed by \`aero gc\`?).`, {
+          hint: `Make it again with the run's overrides: aero run --from ${run.id} (the same version when the code has not changed since), then export it.`,
+          cause: error,
+        });
+      });
       for (const file of manifest.files) {
         const path = options.layout ? fillTemplate(options.layout, layoutVars(vars, version.partition, action, output, file.path)) : file.path;
         placements.push({ path, artifact, digest: version.digest, file, partition: version.partition });
