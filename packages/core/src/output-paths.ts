@@ -10,6 +10,7 @@ import { AeroError, ErrorCodes } from './errors.js';
  */
 
 const PATH_HINT = 'Output paths are relative to the artifact folder and stay inside it: no leading `/`, no `..` that climbs out. Check the template and the partition values and vars that fill it.';
+const NO_FILE_HINT = "An output's path names the file its handler writes, inside the artifact folder (`model.json`, `{split}/map.npy`); without `path` it is `<output>.<extension>`.";
 const NAME_RULE = 'output and action names become folder names, so they cannot contain `/` or `\\` or be `.` or `..`';
 
 /** Why `path` is not a safe relative path inside its folder, or undefined when it is. */
@@ -70,7 +71,7 @@ export class EscapingPaths {
       const what = f.reason === 'absolute' ? 'an absolute path' : f.reason === 'climbs' ? 'which leaves its artifact folder' : 'which names no file in its artifact folder (give a file name, e.g. `data.json`)';
       const more = f.more > 0 ? ` (and ${f.more} more instance${f.more === 1 ? '' : 's'} of \`${f.action}\`)` : '';
       return new AeroError(ErrorCodes.PLAN_PATH_ESCAPES, `Output \`${f.output}\` of \`${f.instanceId}\` resolves to \`${f.path}\` (template \`${f.template}\`), ${what}${more}.`, {
-        hint: PATH_HINT,
+        hint: f.reason === 'no-file' ? NO_FILE_HINT : PATH_HINT,
         details: { action: f.action, output: f.output, path: f.path, template: f.template },
       });
     });

@@ -29,7 +29,9 @@ describe('every output path stays inside its artifact folder (PLAN_PATH_ESCAPES)
   it('a template that names no file (empty, `.`, a folder) is refused, not left to fail on the folder at run time', () => {
     for (const path of ['', '.', 'maps/', 'x/..']) {
       const a = defineAction({ name: 'a', outputs: { o: { handler: 'json', path } }, run: noop });
-      expect(planError([a]).message).toBe(`Output \`o\` of \`a\` resolves to \`${path}\` (template \`${path}\`), which names no file in its artifact folder (give a file name, e.g. \`data.json\`).`);
+      const error = planError([a]);
+      expect(error.message).toBe(`Output \`o\` of \`a\` resolves to \`${path}\` (template \`${path}\`), which names no file in its artifact folder (give a file name, e.g. \`data.json\`).`);
+      expect(error.hint).toBe("An output's path names the file its handler writes, inside the artifact folder (`model.json`, `{split}/map.npy`); without `path` it is `<output>.<extension>`.");
     }
   });
 
