@@ -24,19 +24,21 @@ describe('a reused work dir', () => {
     const messy = defineAction({
       name: 'messy',
       outputs: { out: { handler: 'json' } },
-      async run({ outputs }) {
+      async run({ outputs, workDir }) {
         await outputs.out.write({ a: 1 });
         await mkdir(join(outputs.out.dir, 'deep', 'er'), { recursive: true });
         await writeFile(join(outputs.out.dir, 'deep', 'er', 'x.txt'), 'x');
         await mkdir(join(outputs.out.dir, 'empty'));
-        await symlink('/etc/hostname', join(outputs.out.dir, 'link'));
+        // A symlink in an output fails the action (ACTION_OUTPUT_NOT_FILE); one in the work dir is left behind.
+        await symlink('/etc/hostname', join(workDir, 'link'));
       },
     });
     const tidy = defineAction({
       name: 'tidy',
       inputs: { messy: messy.output('out') },
       outputs: { out: { handler: 'json' } },
-      async run({ inputs, outputs }) {
+      async run({ inputs, outputs, workDir }) {
+        seen.tidyWorkDir = (await readdir(workDir)).sort();
         seen.outDir = (await readdir(outputs.out.dir)).sort();
         seen.inputDir = (await readdir(dirname(inputs.messy.path))).sort();
         // A sidecar next to an input: outside the places an action is given, yet cleaned.
@@ -75,7 +77,8 @@ describe('a reused work dir', () => {
     });
     const { aero, summary } = await runInOrder([messy, tidy, after, usesWorkDir, last]);
     expect(summary.status).toBe('succeeded');
-    // messy's listing includes its nested file; the symlink is not a file and is no output.
+    // messy's listing includes its nested file; its symlink in the work dir is gone.
+    expect(seen.tidyWorkDir).toEqual(['in', 'out']);
     expect(seen.outDir).toEqual([]);
     expect(seen.workDir).toEqual(['in', 'out']);
     expect(seen.inputDir).toEqual(['x.txt']); // messy's first file, deep/er/x.txt
